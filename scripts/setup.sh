@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package vigil needs to build, test and run. Idempotent:
+# packages already present are not touched, and apt-get runs only when one is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libabsl-dev librocksdb-dev libmaxminddb-dev mmdb-bin
+  libssl-dev liboath-dev oathtool libqrencode-dev
+  libboost1.81-dev libboost-json1.81-dev
+  libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm curl ca-certificates python3 python3-aiosmtpd
+  librsvg2-bin zbar-tools wrk
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# npm may come from a non-Debian Node.js install; accept that.
+if command -v npm >/dev/null 2>&1; then
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in nodejs|npm) ;; *) filtered+=("$p") ;; esac
+  done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
