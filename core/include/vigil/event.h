@@ -1,0 +1,58 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigil/event.h: the recorded history of one attempt, as analysts and the
+// event-history API read it.
+
+#ifndef VIGIL_EVENT_H_
+#define VIGIL_EVENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "vigil/attempt.h"
+#include "vigil/decision.h"
+
+namespace vigil {
+
+enum class FeedbackValue { kValid, kInvalid };
+// "valid", "invalid".
+absl::string_view FeedbackValueName(FeedbackValue value);
+bool ParseFeedbackValue(absl::string_view name, FeedbackValue* value);
+
+struct Feedback {
+  FeedbackValue value = FeedbackValue::kValid;
+  std::string source;  // e.g. "admin", "email"
+  absl::Time time;
+};
+
+struct Event {
+  std::string event_id;
+  std::string user_id;
+  absl::Time time;
+  EventType event_type = EventType::kSignIn;
+  // Request facts. The password hash is never part of an event.
+  std::string ip;
+  std::string user_agent;
+  std::string device_name;  // e.g. "Chrome 120 on Windows 10"
+  std::string time_zone;
+  // The decision as answered (reasons, level, score, verdicts, model).
+  Decision decision;
+  // Whether the credentials (and challenge, if any) succeeded; kUnknown while
+  // in progress.
+  Outcome outcome = Outcome::kUnknown;
+  std::optional<Feedback> feedback;
+};
+
+// One page of a user's history, newest first.
+struct EventPage {
+  std::vector<Event> events;
+  // Pass to the next call to continue; empty when there is no more.
+  std::string next_cursor;
+};
+
+}  // namespace vigil
+
+#endif  // VIGIL_EVENT_H_

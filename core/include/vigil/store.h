@@ -1,0 +1,137 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigil/store.h: where vigil keeps its state.
+//
+// The engine sees storage as a few tables of byte-string keys and values,
+// written in atomic batches. The embedded default is RocksDB (one column
+// family per table, OpenRocksDbStore()); another implementation, e.g. on a
+// distributed engine, can replace it without touching signals or the service,
+// as long as it keeps the contracts below.
+
+#ifndef VIGIL_STORE_H_
+#define VIGIL_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace vigil {
+
+// One table per kind of record.
+enum class Table : uint8_t {
+  kUsers = 0,   // user profiles
+  kDevices,     // remembered-device registry
+  kEvents,      // events by id and by user and time
+  kCounters,    // velocity counters; values combine with ApplyCounterMerge
+  kChallenges,  // MFA challenges
+  kTotp,        // encrypted TOTP secrets
+  kPwned,       // breach corpus
+  kOutbox,      // pending notifications
+  kMeta,        // schema version and the like
+};
+inline constexpr int kTableCount = 9;
+// "users", "devices", ... as used for column family names.
+absl::string_view TableName(Table table);
+
+// An ordered list of changes applied atomically by Store::Write.
+class WriteBatch {
+ public:
+  enum class OpType : uint8_t { kPut, kDelete, kMerge };
+  struct Op {
+    OpType type;
+    Table table;
+    std::string key;
+    std::string value;
+  };
+
+  void Put(Table table, absl::string_view key, absl::string_view value) {
+    ops_.push_back({OpType::kPut, table, std::string(key), std::string(value)});
+  }
+  void Delete(Table table, absl::string_view key) {
+    ops_.push_back({OpType::kDelete, table, std::string(key), {}});
+  }
+  // Only for Table::kCounters: combines `operand` into the stored value with
+  // ApplyCounterMerge.
+  void Merge(Table table, absl::string_view key, absl::string_view operand) {
+    ops_.push_back({OpType::kMerge, table, std::string(key), std::string(operand)});
+  }
+  const std::vector<Op>& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+  void Clear() { ops_.clear(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+// Iterates one table in key order over [start, limit).
+class StoreIterator {
+ public:
+  virtual ~StoreIterator() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual absl::string_view key() const = 0;
+  virtual absl::string_view value() const = 0;
+  // Non-OK if the iteration stopped on an error rather than at the end.
+  virtual absl::Status status() const = 0;
+};
+
+// Thread-safe: every method may be called from any thread at any time.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Reads one value. NotFound if absent; Unavailable / DataLoss on failure.
+  virtual absl::Status Get(Table table, absl::string_view key,
+                           std::string* value) = 0;
+
+  // Reads several keys of possibly different tables at once. values and
+  // statuses are resized to keys.size(); each status is OK or NotFound (or an
+  // error). The return value is non-OK only if the call failed as a whole.
+  struct Key {
+    Table table;
+    absl::string_view key;
+  };
+  virtual absl::Status MultiGet(const std::vector<Key>& keys,
+                                std::vector<std::string>* values,
+                                std::vector<absl::Status>* statuses) = 0;
+
+  // Applies every change of `batch` atomically: after a crash either all or
+  // none are visible. When Write returns OK the changes survive the process
+  // being killed (and, if the store was opened with sync, a power loss).
+  virtual absl::Status Write(const WriteBatch& batch) = 0;
+
+  // Keys of `table` in [start, limit) in ascending byte order (limit empty:
+  // to the end of the table).
+  virtual std::unique_ptr<StoreIterator> Scan(Table table,
+                                              absl::string_view start,
+                                              absl::string_view limit) = 0;
+};
+
+// The merge function of Table::kCounters, which every Store applies for
+// WriteBatch::Merge: `existing` (nullptr if absent) combined with `operands`
+// in order. Defined by the engine; stores call it, they do not interpret it.
+std::string ApplyCounterMerge(const std::string* existing,
+                              const std::vector<absl::string_view>& operands);
+
+struct RocksDbOptions {
+  std::string path;  // folder; created if missing
+  // fsync the write-ahead log on every write (survives power loss, slower).
+  // Without it every acknowledged write still survives a process crash.
+  bool sync = false;
+  size_t block_cache_bytes = 256 << 20;
+};
+
+// Opens (or creates) the embedded RocksDB store. Fails with a message naming
+// the folder if it cannot be opened (locked by another process, corrupt, not
+// a vigil database).
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
+    const RocksDbOptions& options);
+
+}  // namespace vigil
+
+#endif  // VIGIL_STORE_H_
