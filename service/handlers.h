@@ -1,0 +1,44 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// service/handlers.h: one function per route, called by Handle() once the
+// route, method, key, scope and readiness have been checked. Internal to the
+// service library.
+
+#ifndef VIGIL_SERVICE_HANDLERS_H_
+#define VIGIL_SERVICE_HANDLERS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "service/router.h"
+
+namespace vigil::service {
+
+// The pieces of a reply before it becomes a Response.
+struct Reply {
+  int status = 200;
+  std::string body;  // JSON unless content_type says otherwise
+  std::string content_type = "application/json";
+  // Errors only: the machine-readable code, e.g. "invalid_argument".
+  std::string error_code;
+};
+
+Reply ErrorReply(int status, absl::string_view code, absl::string_view message);
+// Maps an engine status: InvalidArgument -> 422, NotFound -> 404,
+// FailedPrecondition -> 409, Unavailable -> 503, else 500.
+Reply EngineErrorReply(const absl::Status& status);
+
+Reply HandleEvaluate(const Request& req, ServiceContext& ctx,
+                     RequestNotes* notes);
+Reply HandleOutcome(const Request& req, const std::string& event_id,
+                    ServiceContext& ctx, RequestNotes* notes);
+Reply HandleFeedback(const Request& req, const std::string& event_id,
+                     ServiceContext& ctx, RequestNotes* notes);
+Reply HandleUserEvents(const Request& req, const std::string& user_id,
+                       ServiceContext& ctx);
+Reply HandleReload(ServiceContext& ctx);
+Reply HandleMetrics(ServiceContext& ctx);
+
+}  // namespace vigil::service
+
+#endif  // VIGIL_SERVICE_HANDLERS_H_

@@ -1,0 +1,64 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// service/json_codec.h: the v1 JSON shapes (DESIGN.md) to and from the
+// engine's types.
+//
+// Reading is two steps with two kinds of error, so that the router can tell
+// them apart: ParseJsonBody() fails (InvalidArgument "body: ...") when the
+// bytes are not JSON at all or nest deeper than allowed (HTTP 400);
+// *FromJson() fail with InvalidArgument "<field>: <reason>" when the JSON is
+// well-formed but a value is missing, of the wrong type or not allowed
+// (HTTP 422).
+//
+// Strictness: unknown fields are refused ("<field>: unknown field"), so a
+// typo such as "passwordSha1" cannot silently switch a check off; JSON null
+// for an optional field means "absent"; types are never coerced ("5" is not
+// a number, 5 is not a string). Duplicate keys: the last one wins (Boost.JSON).
+// Error messages quote at most a short prefix of a bad value and never a
+// password hash.
+
+#ifndef VIGIL_SERVICE_JSON_CODEC_H_
+#define VIGIL_SERVICE_JSON_CODEC_H_
+
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/value.hpp>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "vigil/attempt.h"
+#include "vigil/decision.h"
+#include "vigil/event.h"
+
+namespace vigil::service {
+
+// Parses a request body. `storage` lets the caller put the DOM in a
+// per-request arena.
+absl::StatusOr<boost::json::value> ParseJsonBody(
+    absl::string_view body, int max_depth,
+    boost::json::storage_ptr storage = {});
+
+// POST /v1/evaluate and one replay line.
+absl::StatusOr<Attempt> AttemptFromJson(const boost::json::value& json);
+// POST /v1/events/{id}/outcome: {"outcome":"success|failure"}.
+absl::StatusOr<Outcome> OutcomeFromJson(const boost::json::value& json);
+// POST /v1/events/{id}/feedback: {"value":"valid|invalid"}.
+absl::StatusOr<FeedbackValue> FeedbackFromJson(const boost::json::value& json);
+
+// RFC 3339 in UTC with a "Z", e.g. "2026-01-02T03:04:05.123Z".
+std::string FormatTimestamp(absl::Time t);
+// Accepts RFC 3339 with "Z" or an offset; fractional seconds optional.
+bool ParseTimestamp(absl::string_view text, absl::Time* t);
+
+// The decision as POST /v1/evaluate answers it.
+std::string DecisionToJson(const Decision& decision);
+// One event of the history, and a page of them.
+std::string EventToJson(const Event& event);
+std::string EventPageToJson(const EventPage& page);
+// {"error":{"code":...,"message":...}}
+std::string ErrorToJson(absl::string_view code, absl::string_view message);
+
+}  // namespace vigil::service
+
+#endif  // VIGIL_SERVICE_JSON_CODEC_H_

@@ -1,0 +1,41 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigild: the vigil HTTP service. Flags -> config -> RunServer().
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "service/config.h"
+#include "service/server.h"
+
+int main(int argc, char** argv) {
+  using namespace vigil::service;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<CommandLine> flags = ParseCommandLine(args);
+  if (!flags.ok()) {
+    std::fprintf(stderr, "vigild: %s\n%s",
+                 std::string(flags.status().message()).c_str(),
+                 CommandLineUsage().c_str());
+    return 2;
+  }
+  if (flags->help) {
+    std::fputs(CommandLineUsage().c_str(), stdout);
+    return 0;
+  }
+  absl::StatusOr<ServiceConfig> config = LoadServiceConfig(*flags);
+  if (!config.ok()) {
+    std::fprintf(stderr, "vigild: %s\n",
+                 std::string(config.status().message()).c_str());
+    return 2;
+  }
+  absl::Status status = RunServer(*config, [](const std::string& address) {
+    std::printf("listening on %s\n", address.c_str());
+    std::fflush(stdout);
+  });
+  if (!status.ok()) {
+    std::fprintf(stderr, "vigild: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,162 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/metrics.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace vigil::service {
+namespace {
+
+void Header(std::string& out, absl::string_view name, absl::string_view type,
+            absl::string_view help) {
+  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ",
+                  type, "\n");
+}
+
+// Label values here are fixed names or a model id; escape anyway.
+std::string LabelValue(absl::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out.append("\\n");
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+int Metrics::StatusIndex(int status) {
+  for (int i = 0; i < kStatusCount - 1; ++i) {
+    if (kStatuses[i] == status) return i;
+  }
+  return kStatusCount - 1;
+}
+
+void Metrics::RecordRequest(RouteId route, int status, absl::Duration latency) {
+  RouteCounters& r = routes_[static_cast<int>(route)];
+  r.by_status[StatusIndex(status)].fetch_add(1, kRelaxed);
+  int64_t us = absl::ToInt64Microseconds(latency);
+  int bucket = 0;
+  while (bucket < kBucketCount - 1 && us > kBucketsUs[bucket]) ++bucket;
+  r.buckets[bucket].fetch_add(1, kRelaxed);
+  r.latency_sum_us.fetch_add(us, kRelaxed);
+  r.count.fetch_add(1, kRelaxed);
+}
+
+int64_t Metrics::requests(RouteId route, int status) const {
+  return routes_[static_cast<int>(route)].by_status[StatusIndex(status)].load(
+      kRelaxed);
+}
+
+std::string Metrics::Render(const Engine* engine, bool ready) const {
+  std::string out;
+  out.reserve(16 * 1024);
+
+  Header(out, "vigil_http_requests_total", "counter",
+         "HTTP requests by route template and status code.");
+  for (int r = 0; r < kRouteCount; ++r) {
+    absl::string_view route = RouteTemplate(static_cast<RouteId>(r));
+    for (int s = 0; s < kStatusCount; ++s) {
+      int64_t n = routes_[r].by_status[s].load(kRelaxed);
+      if (n == 0) continue;
+      std::string code =
+          s < kStatusCount - 1 ? absl::StrCat(kStatuses[s]) : "other";
+      absl::StrAppend(&out, "vigil_http_requests_total{route=\"", route,
+                      "\",code=\"", code, "\"} ", n, "\n");
+    }
+  }
+
+  Header(out, "vigil_http_request_duration_seconds", "histogram",
+         "Time from a request's last byte read to its response handed to "
+         "the socket, by route template.");
+  for (int r = 0; r < kRouteCount; ++r) {
+    const RouteCounters& rc = routes_[r];
+    int64_t count = rc.count.load(kRelaxed);
+    if (count == 0) continue;
+    absl::string_view route = RouteTemplate(static_cast<RouteId>(r));
+    int64_t cumulative = 0;
+    for (int b = 0; b < kBucketCount; ++b) {
+      cumulative += rc.buckets[b].load(kRelaxed);
+      std::string le = b < kBucketCount - 1
+                           ? absl::StrFormat("%g", kBucketsUs[b] / 1e6)
+                           : "+Inf";
+      absl::StrAppend(&out,
+                      "vigil_http_request_duration_seconds_bucket{route=\"",
+                      route, "\",le=\"", le, "\"} ", cumulative, "\n");
+    }
+    absl::StrAppend(
+        &out, "vigil_http_request_duration_seconds_sum{route=\"", route, "\"} ",
+        absl::StrFormat("%.6f", rc.latency_sum_us.load(kRelaxed) / 1e6), "\n");
+    absl::StrAppend(&out, "vigil_http_request_duration_seconds_count{route=\"",
+                    route, "\"} ", count, "\n");
+  }
+
+  Header(out, "vigil_http_connections_open", "gauge", "Open connections.");
+  absl::StrAppend(&out, "vigil_http_connections_open ", connections_open(),
+                  "\n");
+  Header(out, "vigil_http_connections_rejected_total", "counter",
+         "Connections closed at once because max_connections were open.");
+  absl::StrAppend(&out, "vigil_http_connections_rejected_total ",
+                  connections_rejected_.load(kRelaxed), "\n");
+  Header(out, "vigil_http_timeouts_total", "counter",
+         "Connections dropped by the read, write or idle timeout.");
+  absl::StrAppend(&out, "vigil_http_timeouts_total ", timeouts_.load(kRelaxed),
+                  "\n");
+  Header(out, "vigil_model_reloads_total", "counter",
+         "Admin model reloads by result.");
+  absl::StrAppend(&out, "vigil_model_reloads_total{result=\"ok\"} ",
+                  reloads_ok_.load(kRelaxed), "\n");
+  absl::StrAppend(&out, "vigil_model_reloads_total{result=\"error\"} ",
+                  reloads_failed_.load(kRelaxed), "\n");
+  Header(out, "vigil_ready", "gauge", "1 once the engine is open.");
+  absl::StrAppend(&out, "vigil_ready ", ready ? 1 : 0, "\n");
+
+  if (engine == nullptr) return out;
+  EngineStats st = engine->stats();
+  Header(out, "vigil_evaluations_total", "counter", "Attempts evaluated.");
+  absl::StrAppend(&out, "vigil_evaluations_total ", st.evaluations, "\n");
+  Header(out, "vigil_decisions_total", "counter",
+         "Decisions by the verdict answered.");
+  for (Verdict v : {Verdict::kAllow, Verdict::kChallenge, Verdict::kBlock}) {
+    absl::StrAppend(&out, "vigil_decisions_total{decision=\"", VerdictName(v),
+                    "\"} ", st.verdicts[static_cast<int>(v)], "\n");
+  }
+  Header(out, "vigil_risk_levels_total", "counter", "Decisions by risk level.");
+  for (int l = 0; l < kRiskLevelCount; ++l) {
+    absl::StrAppend(&out, "vigil_risk_levels_total{level=\"",
+                    RiskLevelName(static_cast<RiskLevel>(l)), "\"} ",
+                    st.levels[l], "\n");
+  }
+  Header(out, "vigil_outcomes_total", "counter", "Outcomes recorded.");
+  absl::StrAppend(&out, "vigil_outcomes_total ", st.outcomes, "\n");
+  Header(out, "vigil_invalid_attempts_total", "counter",
+         "Attempts refused as invalid.");
+  absl::StrAppend(&out, "vigil_invalid_attempts_total ", st.invalid_attempts,
+                  "\n");
+  Header(out, "vigil_store_errors_total", "counter",
+         "Store operations that failed.");
+  absl::StrAppend(&out, "vigil_store_errors_total ", st.store_errors, "\n");
+  Header(out, "vigil_geo_failures_total", "counter",
+         "GeoIP lookups that failed (not: address unknown).");
+  absl::StrAppend(&out, "vigil_geo_failures_total ", st.geo_failures, "\n");
+  Header(out, "vigil_signal_failures_total", "counter",
+         "Signals whose data was missing or whose dependency failed.");
+  absl::StrAppend(&out, "vigil_signal_failures_total ", st.signal_failures,
+                  "\n");
+  std::shared_ptr<const Model> model = engine->model();
+  if (model != nullptr) {
+    Header(out, "vigil_model_info", "gauge", "The model deciding now.");
+    absl::StrAppend(&out, "vigil_model_info{model=\"", LabelValue(model->id()),
+                    "\"} 1\n");
+  }
+  return out;
+}
+
+}  // namespace vigil::service

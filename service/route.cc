@@ -1,0 +1,127 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/route.h"
+
+#include "absl/strings/str_split.h"
+
+namespace vigil::service {
+
+namespace http = boost::beast::http;
+
+absl::string_view RouteTemplate(RouteId route) {
+  switch (route) {
+    case RouteId::kEvaluate:
+      return "/v1/evaluate";
+    case RouteId::kEventOutcome:
+      return "/v1/events/{id}/outcome";
+    case RouteId::kEventFeedback:
+      return "/v1/events/{id}/feedback";
+    case RouteId::kUserEvents:
+      return "/v1/users/{user}/events";
+    case RouteId::kAdminReload:
+      return "/v1/admin/reload";
+    case RouteId::kHealthz:
+      return "/healthz";
+    case RouteId::kReadyz:
+      return "/readyz";
+    case RouteId::kMetrics:
+      return "/metrics";
+    case RouteId::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+http::verb RouteMethod(RouteId route) {
+  switch (route) {
+    case RouteId::kEvaluate:
+    case RouteId::kEventOutcome:
+    case RouteId::kEventFeedback:
+    case RouteId::kAdminReload:
+      return http::verb::post;
+    default:
+      return http::verb::get;
+  }
+}
+
+bool PercentDecode(absl::string_view in, bool plus_is_space, std::string* out) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out->clear();
+  out->reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = hex(in[i + 1]);
+      int lo = hex(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+RouteMatch MatchRoute(absl::string_view target) {
+  RouteMatch m;
+  absl::string_view path = target.substr(0, target.find('?'));
+  if (path == "/v1/evaluate") {
+    m.route = RouteId::kEvaluate;
+  } else if (path == "/healthz") {
+    m.route = RouteId::kHealthz;
+  } else if (path == "/readyz") {
+    m.route = RouteId::kReadyz;
+  } else if (path == "/metrics") {
+    m.route = RouteId::kMetrics;
+  } else if (path == "/v1/admin/reload") {
+    m.route = RouteId::kAdminReload;
+  } else {
+    // /v1/events/{id}/outcome|feedback, /v1/users/{user}/events
+    std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+    if (parts.size() != 5 || !parts[0].empty() || parts[1] != "v1" ||
+        parts[3].empty()) {
+      return m;
+    }
+    if (parts[2] == "events" && parts[4] == "outcome") {
+      m.route = RouteId::kEventOutcome;
+    } else if (parts[2] == "events" && parts[4] == "feedback") {
+      m.route = RouteId::kEventFeedback;
+    } else if (parts[2] == "users" && parts[4] == "events") {
+      m.route = RouteId::kUserEvents;
+    } else {
+      return m;
+    }
+    m.bad_escape = !PercentDecode(parts[3], false, &m.param);
+  }
+  return m;
+}
+
+bool ParseQuery(absl::string_view target,
+                std::vector<std::pair<std::string, std::string>>* out) {
+  out->clear();
+  size_t q = target.find('?');
+  if (q == absl::string_view::npos) return true;
+  for (absl::string_view part :
+       absl::StrSplit(target.substr(q + 1), '&', absl::SkipEmpty())) {
+    size_t eq = part.find('=');
+    std::string name, value;
+    if (!PercentDecode(part.substr(0, eq), true, &name)) return false;
+    if (eq != absl::string_view::npos &&
+        !PercentDecode(part.substr(eq + 1), true, &value)) {
+      return false;
+    }
+    out->emplace_back(std::move(name), std::move(value));
+  }
+  return true;
+}
+
+}  // namespace vigil::service

@@ -1,0 +1,63 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// service/route.h: the v1 routes, matched from a request target.
+//
+// Matching knows only paths and methods, nothing of handlers, so the session
+// can name the route of a request it refuses before routing (413, 431) and
+// metrics and access logs carry the route template, never the raw path
+// (which holds user ids).
+
+#ifndef VIGIL_SERVICE_ROUTE_H_
+#define VIGIL_SERVICE_ROUTE_H_
+
+#include <boost/beast/http/verb.hpp>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace vigil::service {
+
+enum class RouteId : uint8_t {
+  kEvaluate,       // POST /v1/evaluate
+  kEventOutcome,   // POST /v1/events/{id}/outcome
+  kEventFeedback,  // POST /v1/events/{id}/feedback
+  kUserEvents,     // GET  /v1/users/{user}/events
+  kAdminReload,    // POST /v1/admin/reload
+  kHealthz,        // GET  /healthz
+  kReadyz,         // GET  /readyz
+  kMetrics,        // GET  /metrics
+  kUnknown,        // anything else
+};
+inline constexpr int kRouteCount = 9;
+
+// "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
+absl::string_view RouteTemplate(RouteId route);
+// The one method a route answers.
+boost::beast::http::verb RouteMethod(RouteId route);
+
+struct RouteMatch {
+  RouteId route = RouteId::kUnknown;
+  // The percent-decoded {id} or {user}, if the route has one.
+  std::string param;
+  // The path had a route's shape but a bad %-escape in the parameter.
+  bool bad_escape = false;
+};
+
+// Matches the path of `target` (the query is ignored).
+RouteMatch MatchRoute(absl::string_view target);
+
+// The query of `target` as decoded name/value pairs, in order. False if an
+// escape is malformed.
+bool ParseQuery(absl::string_view target,
+                std::vector<std::pair<std::string, std::string>>* out);
+
+// Decodes %XX escapes (and '+' as space if `plus_is_space`). False for a
+// malformed escape.
+bool PercentDecode(absl::string_view in, bool plus_is_space, std::string* out);
+
+}  // namespace vigil::service
+
+#endif  // VIGIL_SERVICE_ROUTE_H_

@@ -1,0 +1,193 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/router.h"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "service/handlers.h"
+#include "service/json_codec.h"
+
+namespace vigil::service {
+namespace {
+
+namespace http = boost::beast::http;
+
+absl::string_view View(boost::beast::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+// Which keys a route wants. `open`: no key needed.
+struct Access {
+  bool open = false;
+  ScopeSet any_of = 0;  // the key needs at least one of these scopes
+};
+
+Access RouteAccess(RouteId route, const ServiceConfig& config) {
+  auto scopes = [](std::initializer_list<Scope> list) {
+    ScopeSet set = 0;
+    for (Scope s : list) set |= static_cast<ScopeSet>(s);
+    return Access{false, set};
+  };
+  switch (route) {
+    case RouteId::kEvaluate:
+    case RouteId::kEventOutcome:
+      return scopes({Scope::kEvaluate});
+    case RouteId::kUserEvents:
+      return scopes({Scope::kEvaluate, Scope::kAdmin});
+    case RouteId::kEventFeedback:
+    case RouteId::kAdminReload:
+      return scopes({Scope::kAdmin});
+    case RouteId::kMetrics:
+      if (config.metrics_require_key) {
+        return scopes({Scope::kEvaluate, Scope::kMfa, Scope::kAdmin});
+      }
+      return Access{true, 0};
+    case RouteId::kHealthz:
+    case RouteId::kReadyz:
+    case RouteId::kUnknown:
+      break;
+  }
+  return Access{true, 0};
+}
+
+// Null if the caller may go on, else the refusal.
+std::optional<Reply> CheckAccess(const Request& req, RouteId route,
+                                 ServiceContext& ctx, RequestNotes* notes) {
+  Access access = RouteAccess(route, ctx.config());
+  if (access.open) return std::nullopt;
+  Caller caller =
+      ctx.auth().Authenticate(View(req[http::field::authorization]));
+  switch (caller.result) {
+    case Caller::Result::kMissing:
+      return ErrorReply(401, "unauthenticated",
+                        "authorization: missing; send 'Authorization: Bearer "
+                        "<api key>'");
+    case Caller::Result::kMalformed:
+      return ErrorReply(401, "unauthenticated",
+                        "authorization: expected 'Bearer <api key>'");
+    case Caller::Result::kUnknownKey:
+      return ErrorReply(401, "unauthenticated",
+                        "authorization: unknown API key");
+    case Caller::Result::kOk:
+      break;
+  }
+  notes->key_name = caller.key->name;
+  if ((caller.key->scopes & access.any_of) == 0) {
+    return ErrorReply(
+        403, "forbidden",
+        absl::StrCat("authorization: key \"", caller.key->name,
+                     "\" lacks the scope ",
+                     absl::StrJoin(ScopeNames(access.any_of), " or "), " for ",
+                     RouteTemplate(route)));
+  }
+  return std::nullopt;
+}
+
+Reply StatusReply(absl::string_view status) {
+  Reply r;
+  r.body = absl::StrCat("{\"status\":\"", status, "\"}");
+  return r;
+}
+
+bool IsJson(const Request& req) {
+  absl::string_view type = View(req[http::field::content_type]);
+  type = absl::StripAsciiWhitespace(type.substr(0, type.find(';')));
+  return absl::EqualsIgnoreCase(type, "application/json");
+}
+
+Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
+               RequestNotes* notes) {
+  RouteId route = match.route;
+  if (route == RouteId::kUnknown) {
+    return ErrorReply(404, "not_found", "path: no such route");
+  }
+  if (req.method() != RouteMethod(route)) {
+    Reply r =
+        ErrorReply(405, "method_not_allowed",
+                   absl::StrCat("method: ", RouteTemplate(route), " takes ",
+                                View(http::to_string(RouteMethod(route)))));
+    return r;
+  }
+  if (match.bad_escape) {
+    return ErrorReply(400, "bad_request", "path: malformed %-escape");
+  }
+  if (std::optional<Reply> refused = CheckAccess(req, route, ctx, notes)) {
+    return *std::move(refused);
+  }
+  switch (route) {
+    case RouteId::kHealthz:
+      return StatusReply("ok");
+    case RouteId::kReadyz:
+      if (!ctx.ready()) {
+        return ErrorReply(
+            503, "unavailable",
+            ctx.draining() ? "server: shutting down" : "engine: not open yet");
+      }
+      return StatusReply("ready");
+    case RouteId::kMetrics:
+      return HandleMetrics(ctx);
+    default:
+      break;
+  }
+  if (ctx.engine() == nullptr) {
+    return ErrorReply(503, "unavailable", "engine: not open yet");
+  }
+  if (RouteMethod(route) == http::verb::post &&
+      route != RouteId::kAdminReload && !IsJson(req)) {
+    return ErrorReply(415, "unsupported_media_type",
+                      "content-type: must be application/json");
+  }
+  switch (route) {
+    case RouteId::kEvaluate:
+      return HandleEvaluate(req, ctx, notes);
+    case RouteId::kEventOutcome:
+      return HandleOutcome(req, match.param, ctx, notes);
+    case RouteId::kEventFeedback:
+      return HandleFeedback(req, match.param, ctx, notes);
+    case RouteId::kUserEvents:
+      return HandleUserEvents(req, match.param, ctx);
+    case RouteId::kAdminReload:
+      return HandleReload(ctx);
+    default:
+      return ErrorReply(500, "internal", "internal error");
+  }
+}
+
+Response MakeResponse(unsigned version, bool keep_alive, Reply reply) {
+  Response res{static_cast<http::status>(reply.status), version};
+  res.set(http::field::server, "vigild");
+  res.set(http::field::content_type, reply.content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(keep_alive);
+  res.body() = std::move(reply.body);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+Response ErrorResponse(unsigned version, bool keep_alive, int status,
+                       absl::string_view code, absl::string_view message) {
+  return MakeResponse(version, keep_alive, ErrorReply(status, code, message));
+}
+
+Response Handle(const Request& req, ServiceContext& ctx, RequestNotes* notes) {
+  RouteMatch match = MatchRoute(View(req.target()));
+  notes->route = match.route;
+  Reply reply = Dispatch(req, match, ctx, notes);
+  int status = reply.status;
+  Response res =
+      MakeResponse(req.version(), req.keep_alive(), std::move(reply));
+  if (status == 405) {
+    res.set(http::field::allow, http::to_string(RouteMethod(match.route)));
+  }
+  if (status == 401) res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+}  // namespace vigil::service

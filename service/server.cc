@@ -1,0 +1,131 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "service/connections.h"
+#include "service/listener.h"
+#include "service/service_context.h"
+#include "service/tls.h"
+#include "vigil/engine.h"
+#include "vigil/store.h"
+
+namespace vigil::service {
+namespace {
+
+namespace net = boost::asio;
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c) {
+  RocksDbOptions db;
+  db.path = c.data_dir;
+  db.sync = c.sync_writes;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+  if (!store.ok()) return store.status();
+  EngineOptions options;
+  options.store = std::shared_ptr<Store>(std::move(*store));
+  options.data_dir = c.data_dir;
+  options.model_path = c.model_path;
+  options.geo = c.geo;
+  return Engine::Create(std::move(options));
+}
+
+// The io_context threads, and a way to wait for them with a deadline.
+class IoThreads {
+ public:
+  IoThreads(net::io_context& ioc, int n) {
+    running_ = n;
+    for (int i = 0; i < n; ++i) {
+      threads_.emplace_back([this, &ioc] {
+        ioc.run();
+        absl::MutexLock lock(&mu_);
+        --running_;
+      });
+    }
+  }
+  // True if every thread ran out of work within `timeout`.
+  bool WaitIdle(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](int* running) { return *running == 0; }, &running_),
+        timeout);
+  }
+  void Join() {
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  absl::Mutex mu_;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+absl::Status RunServer(const ServiceConfig& config,
+                       const std::function<void(const std::string&)>& ready) {
+  absl::StatusOr<std::unique_ptr<Authenticator>> auth =
+      Authenticator::Create(config.api_keys);
+  if (!auth.ok()) return auth.status();
+  std::unique_ptr<net::ssl::context> tls;
+  if (config.tls_enabled()) {
+    absl::StatusOr<std::unique_ptr<net::ssl::context>> made =
+        CreateTlsContext(config.tls_cert_file, config.tls_key_file);
+    if (!made.ok()) return made.status();
+    tls = *std::move(made);
+  }
+
+  int threads = config.threads > 0
+                    ? config.threads
+                    : std::max(1u, std::thread::hardware_concurrency());
+  net::io_context ioc(threads);
+  ServiceContext context(config, **auth);
+  ConnectionRegistry registry(config.max_connections);
+  absl::StatusOr<std::shared_ptr<Listener>> listener =
+      Listener::Create(ioc, config.listen_host, config.listen_port, context,
+                       registry, tls.get());
+  if (!listener.ok()) return listener.status();
+
+  absl::Notification stop;
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&stop](const boost::system::error_code& ec, int) {
+    if (!ec) stop.Notify();
+  });
+  (*listener)->Start();
+  IoThreads io(ioc, threads);
+
+  // Serve /healthz (and 503s) while the database and GeoIP data open.
+  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(config);
+  absl::Status result = engine.status();
+  if (engine.ok()) {
+    context.set_engine(engine->get());
+    ready((*listener)->address());
+    stop.WaitForNotification();
+  }
+
+  // Shut down: readiness off, no new connections, idle ones closed, busy
+  // ones closed after their response; then the threads run out of work.
+  context.set_draining();
+  (*listener)->Stop();
+  registry.ShutdownAll();
+  net::post(ioc, [&signals] {
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+  });
+  if (!io.WaitIdle(config.shutdown_timeout)) ioc.stop();
+  io.Join();
+  context.set_engine(nullptr);
+  if (engine.ok()) engine->reset();  // flushes and closes the store
+  return result;
+}
+
+}  // namespace vigil::service

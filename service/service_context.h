@@ -1,0 +1,55 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// service/service_context.h: what every request handler shares: the
+// immutable config and key set, the metrics, and the engine once it is open.
+
+#ifndef VIGIL_SERVICE_SERVICE_CONTEXT_H_
+#define VIGIL_SERVICE_SERVICE_CONTEXT_H_
+
+#include <atomic>
+
+#include "absl/synchronization/mutex.h"
+#include "service/auth.h"
+#include "service/config.h"
+#include "service/metrics.h"
+#include "vigil/engine.h"
+
+namespace vigil::service {
+
+class ServiceContext {
+ public:
+  // `config` and `auth` must outlive the context.
+  ServiceContext(const ServiceConfig& config, const Authenticator& auth)
+      : config_(config), auth_(auth) {}
+
+  const ServiceConfig& config() const { return config_; }
+  const Authenticator& auth() const { return auth_; }
+  Metrics& metrics() { return metrics_; }
+
+  // The engine, or null while it is being opened. Not owned: whoever calls
+  // set_engine() keeps it alive until every request has finished.
+  Engine* engine() const { return engine_.load(std::memory_order_acquire); }
+  void set_engine(Engine* engine) {
+    engine_.store(engine, std::memory_order_release);
+  }
+
+  // Ready: the engine is open and shutdown has not begun.
+  bool ready() const { return engine() != nullptr && !draining(); }
+  bool draining() const { return draining_.load(std::memory_order_acquire); }
+  void set_draining() { draining_.store(true, std::memory_order_release); }
+
+  // Serializes admin reloads (evaluations never wait for it).
+  absl::Mutex& reload_mutex() { return reload_mu_; }
+
+ private:
+  const ServiceConfig& config_;
+  const Authenticator& auth_;
+  Metrics metrics_;
+  std::atomic<Engine*> engine_{nullptr};
+  std::atomic<bool> draining_{false};
+  absl::Mutex reload_mu_;
+};
+
+}  // namespace vigil::service
+
+#endif  // VIGIL_SERVICE_SERVICE_CONTEXT_H_

@@ -1,0 +1,249 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "service/access_log.h"
+
+namespace vigil::service {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
+  return absl::ToChronoNanoseconds(d);
+}
+
+// How long a refused connection keeps reading (and dropping) what the client
+// is still sending, so that it gets to read the refusal instead of a reset.
+constexpr auto kLinger = std::chrono::seconds(2);
+
+}  // namespace
+
+template <class Stream>
+Session<Stream>::Session(Stream stream, ServiceContext& context,
+                         ConnectionRegistry& registry)
+    : stream_(std::move(stream)), context_(context), registry_(registry) {}
+
+template <class Stream>
+Session<Stream>::~Session() {
+  if (registered_) {
+    registry_.Remove(id_);
+    context_.metrics().RecordConnectionClosed();
+  }
+}
+
+template <class Stream>
+void Session<Stream>::Start() {
+  if (!registry_.Add(this->weak_from_this(), &id_)) {
+    context_.metrics().RecordConnectionRejected();
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).socket().close(ec);
+    return;
+  }
+  registered_ = true;
+  context_.metrics().RecordConnectionOpened();
+  // Run everything on the connection's strand.
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(self->stream_)
+          .expires_after(ToChrono(self->context_.config().read_timeout));
+      self->stream_.async_handshake(
+          net::ssl::stream_base::server,
+          [self](beast::error_code ec) { self->OnHandshake(ec); });
+    } else {
+      self->WaitForRequest();
+    }
+  });
+}
+
+template <class Stream>
+void Session<Stream>::OnHandshake(beast::error_code ec) {
+  if (ec) {
+    if (ec == beast::error::timeout) context_.metrics().RecordTimeout();
+    return;  // dropping the last reference closes the socket
+  }
+  WaitForRequest();
+}
+
+template <class Stream>
+void Session<Stream>::Shutdown() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    self->shutting_down_ = true;
+    // An idle connection is waiting for a request that may never come:
+    // cancel the wait, whose handler then closes.
+    if (self->idle_) beast::get_lowest_layer(self->stream_).cancel();
+  });
+}
+
+template <class Stream>
+void Session<Stream>::WaitForRequest() {
+  if (shutting_down_) return Close();
+  if (buffer_.size() > 0) return ReadRequest();  // pipelined bytes
+  idle_ = true;
+  beast::get_lowest_layer(stream_).expires_after(
+      ToChrono(context_.config().idle_timeout));
+  stream_.async_read_some(buffer_.prepare(1024),
+                          beast::bind_front_handler(&Session::OnFirstBytes,
+                                                    this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::OnFirstBytes(beast::error_code ec, size_t n) {
+  idle_ = false;
+  if (ec) {
+    // Idle timeout, the client closing, or shutdown: all end the connection.
+    return Close();
+  }
+  buffer_.commit(n);
+  ReadRequest();
+}
+
+template <class Stream>
+void Session<Stream>::ReadRequest() {
+  parser_.emplace();
+  parser_->body_limit(context_.config().max_body_bytes);
+  parser_->header_limit(
+      static_cast<std::uint32_t>(context_.config().max_header_bytes));
+  beast::get_lowest_layer(stream_).expires_after(
+      ToChrono(context_.config().read_timeout));
+  http::async_read(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::OnRead(beast::error_code ec, size_t) {
+  started_ = absl::Now();
+  notes_ = RequestNotes{};
+  if (parser_->is_header_done()) {
+    notes_.route = MatchRoute(absl::string_view(parser_->get().target().data(),
+                                                parser_->get().target().size()))
+                       .route;
+    method_ = absl::string_view(parser_->get().method_string().data(),
+                                parser_->get().method_string().size());
+  } else {
+    method_ = "";
+  }
+  if (ec) return OnReadError(ec);
+
+  const Request& req = parser_->get();
+  response_ = Handle(req, context_, &notes_);
+  bool close_after =
+      !response_.keep_alive() || shutting_down_ || context_.draining();
+  if (close_after) response_.keep_alive(false);
+  Write(close_after);
+}
+
+template <class Stream>
+void Session<Stream>::OnReadError(beast::error_code ec) {
+  if (ec == http::error::body_limit) {
+    return Refuse(413, "payload_too_large",
+                  absl::StrCat("body: larger than ",
+                               context_.config().max_body_bytes, " bytes"));
+  }
+  if (ec == http::error::header_limit) {
+    return Refuse(431, "header_too_large",
+                  absl::StrCat("headers: larger than ",
+                               context_.config().max_header_bytes, " bytes"));
+  }
+  if (ec == beast::error::timeout) {
+    context_.metrics().RecordTimeout();
+    return Close();
+  }
+  bool parse_error =
+      ec.category() ==
+          http::make_error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message;
+  if (parse_error) {
+    return Refuse(400, "bad_request", absl::StrCat("http: ", ec.message()));
+  }
+  // The connection itself ended or failed.
+  Close();
+}
+
+template <class Stream>
+void Session<Stream>::Refuse(int status, absl::string_view code,
+                             absl::string_view message) {
+  // The rest of the request is not read, so the connection cannot go on.
+  response_ = ErrorResponse(11, false, status, code, message);
+  Write(true);
+}
+
+template <class Stream>
+void Session<Stream>::Write(bool close_after) {
+  beast::get_lowest_layer(stream_).expires_after(
+      ToChrono(context_.config().write_timeout));
+  http::async_write(
+      stream_, response_,
+      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this(),
+                                close_after));
+}
+
+template <class Stream>
+void Session<Stream>::OnWrite(bool close_after, beast::error_code ec, size_t) {
+  int status = response_.result_int();
+  absl::Duration latency = absl::Now() - started_;
+  context_.metrics().RecordRequest(notes_.route, status, latency);
+  if (context_.config().access_log) {
+    WriteAccessLog({started_, method_, notes_.route, status, latency,
+                    notes_.event_id, notes_.key_name});
+  }
+  parser_.reset();
+  response_ = {};
+  if (ec) {
+    if (ec == beast::error::timeout) context_.metrics().RecordTimeout();
+    return Close();
+  }
+  if (close_after) return Close();
+  WaitForRequest();
+}
+
+template <class Stream>
+void Session<Stream>::Close() {
+  beast::error_code ec;
+  if constexpr (kTls) {
+    // Best effort close_notify, bounded by a short timeout.
+    beast::get_lowest_layer(stream_).expires_after(kLinger);
+    stream_.async_shutdown(
+        [self = this->shared_from_this()](beast::error_code) {
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->stream_).socket().close(ignored);
+        });
+  } else {
+    // Send FIN, then drop whatever the client still sends for a moment: a
+    // close with unread data would reset the connection and the client could
+    // lose the response (e.g. a 413 while it is still uploading).
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    beast::get_lowest_layer(stream_).expires_after(kLinger);
+    Discard();
+  }
+}
+
+template <class Stream>
+void Session<Stream>::Discard() {
+  beast::get_lowest_layer(stream_).async_read_some(
+      net::buffer(discard_),
+      [self = this->shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) {
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->stream_).socket().close(ignored);
+          return;
+        }
+        self->Discard();
+      });
+}
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
+
+}  // namespace vigil::service
