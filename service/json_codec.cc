@@ -58,6 +58,10 @@ absl::Status WrongType(absl::string_view field, absl::string_view want,
 absl::string_view View(const json::string& s) {
   return absl::string_view(s.data(), s.size());
 }
+// Object keys come as views; no temporary json::string.
+absl::string_view View(json::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 absl::Status GetString(absl::string_view field, const json::value& v,
                        std::string* out) {

@@ -22,6 +22,8 @@ class SecretString {
   SecretString() = default;
   explicit SecretString(absl::string_view bytes)
       : bytes_(bytes.data(), bytes.size()) {}
+  explicit SecretString(const char* bytes)
+      : SecretString(absl::string_view(bytes)) {}
   // Takes over `bytes` without leaving a copy behind.
   explicit SecretString(std::string&& bytes) : bytes_(std::move(bytes)) {}
   ~SecretString() { Wipe(); }

@@ -1,0 +1,243 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/config.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "testing/test_util.h"
+
+namespace vigil::service {
+namespace {
+
+TEST(ConfigTest, ShippedFileEqualsTheDefaults) {
+  std::string text = vigil::testing::ReadFileOrDie(
+      vigil::testing::SourcePath("service/vigild.toml"));
+  absl::StatusOr<ServiceConfig> c = ParseServiceConfig(text, "vigild.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ServiceConfig d;
+  EXPECT_EQ(c->listen_host, "127.0.0.1");
+  EXPECT_EQ(c->listen_port, 8080);
+  EXPECT_EQ(c->listen_port, d.listen_port);
+  EXPECT_EQ(c->max_body_bytes, d.max_body_bytes);
+  EXPECT_EQ(c->read_timeout, d.read_timeout);
+  EXPECT_EQ(c->model_path, "models/default.toml");
+  EXPECT_EQ(c->geo.city_dbs, d.geo.city_dbs);
+  EXPECT_TRUE(c->api_keys.empty());
+}
+
+// Every commented-out "# key = value" line of the shipped file, uncommented,
+// parses and gives the built-in default: the file documents the truth.
+TEST(ConfigTest, EveryShippedDefaultIsTheBuiltInOne) {
+  std::string text = vigil::testing::ReadFileOrDie(
+      vigil::testing::SourcePath("service/vigild.toml"));
+  std::string uncommented;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::StartsWith(line, "# ") && absl::StrContains(line, " = ") &&
+        !absl::StrContains(line, "<")) {
+      line.remove_prefix(2);
+    }
+    if (absl::StartsWith(line, "# [[api_keys]]")) break;
+    absl::StrAppend(&uncommented, line, "\n");
+  }
+  absl::StatusOr<ServiceConfig> c = ParseServiceConfig(uncommented, "x.toml");
+  ASSERT_TRUE(c.ok()) << c.status() << "\n" << uncommented;
+  ServiceConfig d;
+  EXPECT_EQ(c->threads, d.threads);
+  EXPECT_EQ(c->max_connections, d.max_connections);
+  EXPECT_EQ(c->max_body_bytes, d.max_body_bytes);
+  EXPECT_EQ(c->max_header_bytes, d.max_header_bytes);
+  EXPECT_EQ(c->read_timeout, d.read_timeout);
+  EXPECT_EQ(c->write_timeout, d.write_timeout);
+  EXPECT_EQ(c->idle_timeout, d.idle_timeout);
+  EXPECT_EQ(c->shutdown_timeout, d.shutdown_timeout);
+  EXPECT_EQ(c->max_json_depth, d.max_json_depth);
+  EXPECT_EQ(c->access_log, d.access_log);
+  EXPECT_EQ(c->data_dir, d.data_dir);
+  EXPECT_EQ(c->sync_writes, d.sync_writes);
+  EXPECT_EQ(c->geo.asn_csvs, d.geo.asn_csvs);
+  EXPECT_EQ(c->metrics_require_key, d.metrics_require_key);
+}
+
+TEST(ConfigTest, ReadsEveryKey) {
+  absl::StatusOr<ServiceConfig> c = ParseServiceConfig(R"(
+[server]
+listen = "[::1]:0"
+threads = 3
+max_connections = 10
+max_body_bytes = 1000
+max_header_bytes = 4096
+read_timeout_ms = 1500
+write_timeout_ms = 2000
+idle_timeout_ms = 3000
+shutdown_timeout_ms = 4000
+max_json_depth = 8
+access_log = false
+[storage]
+data_dir = "/tmp/x"
+sync_writes = true
+[model]
+path = "m.toml"
+[geo]
+city_dbs = ["a.mmdb"]
+asn_dbs = ["b.mmdb"]
+asn_csvs = []
+anonymous_ip_dbs = ["c.mmdb"]
+[metrics]
+require_key = true
+[[api_keys]]
+name = "k"
+sha256 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+scopes = ["evaluate", "admin"]
+)",
+                                                       "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen_host, "::1");
+  EXPECT_EQ(c->listen_port, 0);
+  EXPECT_EQ(c->threads, 3);
+  EXPECT_EQ(c->max_connections, 10);
+  EXPECT_EQ(c->max_body_bytes, 1000u);
+  EXPECT_EQ(c->max_header_bytes, 4096u);
+  EXPECT_EQ(c->read_timeout, absl::Milliseconds(1500));
+  EXPECT_EQ(c->write_timeout, absl::Seconds(2));
+  EXPECT_EQ(c->idle_timeout, absl::Seconds(3));
+  EXPECT_EQ(c->shutdown_timeout, absl::Seconds(4));
+  EXPECT_EQ(c->max_json_depth, 8);
+  EXPECT_FALSE(c->access_log);
+  EXPECT_EQ(c->data_dir, "/tmp/x");
+  EXPECT_TRUE(c->sync_writes);
+  EXPECT_EQ(c->model_path, "m.toml");
+  EXPECT_EQ(c->geo.city_dbs, std::vector<std::string>{"a.mmdb"});
+  EXPECT_TRUE(c->geo.asn_csvs.empty());
+  EXPECT_EQ(c->geo.anonymous_ip_dbs, std::vector<std::string>{"c.mmdb"});
+  EXPECT_TRUE(c->metrics_require_key);
+  ASSERT_EQ(c->api_keys.size(), 1u);
+  EXPECT_EQ(c->api_keys[0].scopes, static_cast<ScopeSet>(Scope::kEvaluate) |
+                                       static_cast<ScopeSet>(Scope::kAdmin));
+}
+
+struct ConfigErrorCase {
+  const char* name;
+  const char* toml;
+  const char* message;  // the whole error, after "t.toml"
+};
+
+class ConfigErrorTest : public ::testing::TestWithParam<ConfigErrorCase> {};
+
+TEST_P(ConfigErrorTest, NamesFileKeyAndReason) {
+  absl::StatusOr<ServiceConfig> c =
+      ParseServiceConfig(GetParam().toml, "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(c.status().message(),
+                               std::string("t.toml") + GetParam().message))
+      << c.status().message();
+}
+
+constexpr char kHash[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ConfigErrorTest,
+    ::testing::Values(
+        ConfigErrorCase{"syntax", "[server\n", ":1:"},
+        ConfigErrorCase{"unknown_table", "[sever]\n", ": sever: unknown key"},
+        ConfigErrorCase{"unknown_key", "[server]\nlistn = \"x\"\n",
+                        ": server.listn: unknown key"},
+        ConfigErrorCase{"listen_no_port", "[server]\nlisten = \"127.0.0.1\"\n",
+                        ": server.listen: \"127.0.0.1\" is not HOST:PORT"},
+        ConfigErrorCase{"listen_big_port",
+                        "[server]\nlisten = \"127.0.0.1:70000\"\n",
+                        ": server.listen: "},
+        ConfigErrorCase{"listen_v6_unbracketed",
+                        "[server]\nlisten = \"::1:80\"\n",
+                        ": server.listen: \"::1:80\": write an IPv6 host"},
+        ConfigErrorCase{"threads_type", "[server]\nthreads = \"2\"\n",
+                        ": server.threads: expected an integer"},
+        ConfigErrorCase{"threads_range", "[server]\nthreads = -1\n",
+                        ": server.threads: must be between 0 and 256"},
+        ConfigErrorCase{"timeout_zero", "[server]\nread_timeout_ms = 0\n",
+                        ": server.read_timeout_ms: must be between 1 and"},
+        ConfigErrorCase{"float_timeout", "[server]\nidle_timeout_ms = 1.5\n",
+                        ": server.idle_timeout_ms: expected an integer"},
+        ConfigErrorCase{"bool_type", "[server]\naccess_log = 1\n",
+                        ": server.access_log: expected true or false"},
+        ConfigErrorCase{"table_type", "server = 3\n",
+                        ": server: expected a table"},
+        ConfigErrorCase{"list_type", "[geo]\ncity_dbs = \"a.mmdb\"\n",
+                        ": geo.city_dbs: expected an array of strings"},
+        ConfigErrorCase{"list_item", "[geo]\ncity_dbs = [1]\n",
+                        ": geo.city_dbs: expected an array of strings"},
+        ConfigErrorCase{"tls_half", "[tls]\ncert_file = \"c.pem\"\n",
+                        ": tls.key_file: cert_file and key_file go together"},
+        ConfigErrorCase{"empty_data_dir", "[storage]\ndata_dir = \"\"\n",
+                        ": storage.data_dir: empty"},
+        ConfigErrorCase{"key_no_scopes",
+                        "[[api_keys]]\nname = \"a\"\nsha256 = \"00\"\n",
+                        ": api_keys[0].scopes: empty"},
+        ConfigErrorCase{"key_bad_scope",
+                        "[[api_keys]]\nname = \"a\"\nscopes = [\"root\"]\n",
+                        ": api_keys[0].scopes: unknown scope \"root\""},
+        ConfigErrorCase{"key_bad_hash",
+                        "[[api_keys]]\nname = \"a\"\nsha256 = \"xyz\"\n"
+                        "scopes = [\"admin\"]\n",
+                        ": api_keys[0].sha256: not 64 hex digits"},
+        ConfigErrorCase{"key_unknown_field",
+                        "[[api_keys]]\nname = \"a\"\nkey = \"secret\"\n",
+                        ": api_keys[0].key: unknown key"},
+        ConfigErrorCase{
+            "key_dup_name",
+            "[[api_keys]]\nname = \"a\"\nsha256 = \"0000000000000000"
+            "000000000000000000000000000000000000000000000000\"\n"
+            "scopes = [\"admin\"]\n[[api_keys]]\nname = \"a\"\n"
+            "sha256 = \"1000000000000000000000000000000000000000000"
+            "000000000000000000000\"\nscopes = [\"admin\"]\n",
+            ": api_keys[1].name: \"a\" used twice"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ConfigTest, FlagsOverrideTheFile) {
+  vigil::testing::TempDir dir;
+  std::string path = dir.path() + "/v.toml";
+  vigil::testing::WriteFileOrDie(
+      path,
+      "[server]\nlisten = \"127.0.0.1:9000\"\n[storage]\ndata_dir = \"a\"\n");
+  absl::StatusOr<CommandLine> flags = ParseCommandLine(
+      {"--config", path, "--listen=127.0.0.1:0", "--data-dir", "b"});
+  ASSERT_TRUE(flags.ok()) << flags.status();
+  absl::StatusOr<ServiceConfig> c = LoadServiceConfig(*flags);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen_port, 0);
+  EXPECT_EQ(c->data_dir, "b");
+  EXPECT_EQ(c->source, path);
+}
+
+TEST(ConfigTest, NoConfigFileMeansDefaults) {
+  absl::StatusOr<ServiceConfig> c = LoadServiceConfig(CommandLine{});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->listen_port, 8080);
+  EXPECT_EQ(c->source, "<defaults>");
+}
+
+TEST(ConfigTest, CommandLineErrors) {
+  EXPECT_TRUE(
+      absl::StrContains(ParseCommandLine({"--port", "1"}).status().message(),
+                        "unknown flag --port"));
+  EXPECT_TRUE(
+      absl::StrContains(ParseCommandLine({"--listen"}).status().message(),
+                        "--listen: needs a value"));
+  EXPECT_TRUE(absl::StrContains(ParseCommandLine({"x"}).status().message(),
+                                "unexpected argument"));
+  EXPECT_TRUE(ParseCommandLine({"--help"})->help);
+  absl::StatusOr<CommandLine> bad_listen = ParseCommandLine({"--listen", "x"});
+  ASSERT_TRUE(bad_listen.ok());
+  EXPECT_TRUE(absl::StartsWith(
+      LoadServiceConfig(*bad_listen).status().message(), "--listen: "));
+  CommandLine missing;
+  missing.config_path = "/nonexistent/vigild.toml";
+  EXPECT_TRUE(absl::StrContains(LoadServiceConfig(missing).status().message(),
+                                "/nonexistent/vigild.toml: cannot open"));
+}
+
+}  // namespace
+}  // namespace vigil::service

@@ -1,0 +1,136 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "service/vigild_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "service/auth.h"
+#include "testing/test_util.h"
+
+namespace vigil::testing {
+
+std::string TestApiKeysToml() {
+  auto entry = [](absl::string_view name, absl::string_view key,
+                  absl::string_view scopes) {
+    return absl::StrCat("[[api_keys]]\nname = \"", name, "\"\nsha256 = \"",
+                        service::HashApiKey(service::SecretString(key)),
+                        "\"\nscopes = ", scopes, "\n");
+  };
+  return absl::StrCat(entry("test-evaluate", kEvaluateKey, "[\"evaluate\"]"),
+                      entry("test-admin", kAdminKey, "[\"admin\"]"),
+                      entry("test-mfa", kMfaKey, "[\"mfa\"]"));
+}
+
+std::string TestConfigToml(const std::string& data_dir,
+                           const std::string& model_path,
+                           const std::string& extra_server) {
+  return absl::StrCat(
+      "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n", extra_server,
+      "\n[storage]\ndata_dir = \"", data_dir, "\"\n[model]\npath = \"",
+      model_path, "\"\n[geo]\ncity_dbs = [\"",
+      TestDataPath("maxmind/GeoIP2-City-Test.mmdb"), "\"]\nasn_dbs = [\"",
+      TestDataPath("maxmind/GeoLite2-ASN-Test.mmdb"), "\"]\nasn_csvs = []\n",
+      TestApiKeysToml());
+}
+
+absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::Start(
+    const std::string& dir, const std::string& config_toml) {
+  std::string config_path = dir + "/vigild.toml";
+  WriteFileOrDie(config_path, config_toml);
+  auto p = std::unique_ptr<VigildProcess>(new VigildProcess);
+  p->stderr_path_ = dir + "/vigild.stderr";
+  int out[2];
+  if (pipe(out) != 0) return absl::InternalError("pipe");
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork");
+  if (pid == 0) {
+    int err = open(p->stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out[1], STDOUT_FILENO);
+    if (err >= 0) dup2(err, STDERR_FILENO);
+    close(out[0]);
+    execl(VIGILD_PATH, VIGILD_PATH, "--config", config_path.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  p->pid_ = pid;
+  std::string line;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline && !absl::StrContains(line, "\n")) {
+    pollfd fd{out[0], POLLIN, 0};
+    if (poll(&fd, 1, 100) <= 0) continue;
+    char c[256];
+    ssize_t n = read(out[0], c, sizeof(c));
+    if (n <= 0) break;
+    line.append(c, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  absl::string_view first = absl::StripSuffix(
+      absl::string_view(line).substr(0, line.find('\n')), "\r");
+  if (!absl::ConsumePrefix(&first, "listening on ")) {
+    return absl::UnavailableError(absl::StrCat(
+        "vigild did not start; stdout: ", line, "; stderr: ", p->Stderr()));
+  }
+  p->address_ = std::string(first);
+  return p;
+}
+
+VigildProcess::~VigildProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+int VigildProcess::Stop(int signal, absl::Duration timeout) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  absl::Time deadline = absl::Now() + timeout;
+  int status = 0;
+  while (true) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) break;
+    if (absl::Now() > deadline) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+      return -1;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int64_t VigildProcess::RssKb() const {
+  std::ifstream in(absl::StrCat("/proc/", pid_, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    absl::string_view v = line;
+    if (absl::ConsumePrefix(&v, "VmRSS:")) {
+      std::vector<absl::string_view> parts =
+          absl::StrSplit(v, ' ', absl::SkipWhitespace());
+      int64_t kb = 0;
+      if (!parts.empty() && absl::SimpleAtoi(parts[0], &kb)) return kb;
+    }
+  }
+  return -1;
+}
+
+std::string VigildProcess::Stderr() const {
+  std::ifstream in(stderr_path_);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace vigil::testing

@@ -1,0 +1,59 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// Runs the real vigild binary for end-to-end tests: a temporary data folder,
+// a config with the MaxMind test databases, port 0; waits for its
+// "listening on HOST:PORT" line.
+
+#ifndef VIGIL_TESTS_SERVICE_VIGILD_PROCESS_H_
+#define VIGIL_TESTS_SERVICE_VIGILD_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace vigil::testing {
+
+// A key with every scope, one with evaluate only, one with admin only, and
+// the TOML for them.
+inline constexpr char kEvaluateKey[] = "vgl_test-evaluate-key";
+inline constexpr char kAdminKey[] = "vgl_test-admin-key";
+inline constexpr char kMfaKey[] = "vgl_test-mfa-key";
+std::string TestApiKeysToml();
+
+// A config for tests: listen 127.0.0.1:0, short timeouts, the given data
+// folder and model, the MaxMind test city and ASN databases. `extra_server`
+// is appended to the [server] table (e.g. "read_timeout_ms = 1000\n").
+std::string TestConfigToml(const std::string& data_dir,
+                           const std::string& model_path,
+                           const std::string& extra_server = "");
+
+class VigildProcess {
+ public:
+  // Writes `config_toml` to `dir`/vigild.toml, starts vigild with it, and
+  // waits (up to 30 s) for the listening line.
+  static absl::StatusOr<std::unique_ptr<VigildProcess>> Start(
+      const std::string& dir, const std::string& config_toml);
+  ~VigildProcess();
+
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+  // Resident set size in kB, from /proc.
+  int64_t RssKb() const;
+  // Sends `signal` and waits for the exit; returns the exit code (or -1).
+  int Stop(int signal, absl::Duration timeout = absl::Seconds(30));
+  // What vigild wrote to stderr so far (the access log).
+  std::string Stderr() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+  std::string stderr_path_;
+};
+
+}  // namespace vigil::testing
+
+#endif  // VIGIL_TESTS_SERVICE_VIGILD_PROCESS_H_

@@ -1,0 +1,33 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigil: the command-line tool. Dispatches to tested Run...() functions.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/apikey.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: vigil <command> ...\n"
+    "  apikey create --scopes evaluate,mfa,admin [--name NAME]\n"
+    "      print a new API key once, then the lines for vigild.toml\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() >= 2 && args[0] == "apikey" && args[1] == "create") {
+    return vigil::tools::RunApikeyCreate(
+        std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
+        std::cerr);
+  }
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  std::cerr << kUsage;
+  return 2;
+}
