@@ -157,7 +157,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     geo = GeoInfo();
     stats_.geo_failures.fetch_add(1, std::memory_order_relaxed);
   }
-  const internal::UserAgentInfo ua = internal::ParseUserAgent(attempt.user_agent);
+  const UserAgentInfo ua = ParseUserAgent(attempt.user_agent);
 
   StoredEvent stored;
   VIGIL_ASSIGN_OR_RETURN(stored.event.event_id, internal::RandomHex(16));

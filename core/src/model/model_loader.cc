@@ -5,6 +5,7 @@
 // default); every error names the file, the dotted key and the reason.
 
 #define TOML_EXCEPTIONS 0
+#define TOML_HEADER_ONLY 1
 #include <toml++/toml.h>
 
 #include <filesystem>
@@ -27,6 +28,8 @@ namespace {
 using internal::ModelConfig;
 using internal::OnError;
 using internal::PolicyAction;
+
+std::string_view Std(absl::string_view s) { return {s.data(), s.size()}; }
 
 // Reads typed keys of one TOML table and remembers which it read, so that
 // Finish() can refuse the ones it did not.
@@ -119,7 +122,7 @@ class TableReader {
   }
 
   bool Has(absl::string_view key) const {
-    return table_ != nullptr && table_->contains(key);
+    return table_ != nullptr && table_->contains(Std(key));
   }
 
   // All keys, for free-form tables.
@@ -146,7 +149,7 @@ class TableReader {
   const toml::node* Take(absl::string_view key) {
     if (table_ == nullptr) return nullptr;
     taken_.emplace_back(key);
-    return table_->get(key);
+    return table_->get(Std(key));
   }
 
   const toml::table* table_;
@@ -330,12 +333,12 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
 absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
                                                    const std::string& source,
                                                    const std::string& base_dir) {
-  toml::parse_result parsed = toml::parse(text, source);
+  toml::parse_result parsed = toml::parse(Std(text), source);
   if (!parsed) {
     const toml::parse_error& err = parsed.error();
     return absl::InvalidArgumentError(absl::StrCat(
         source, ":", err.source().begin.line, ":", err.source().begin.column,
-        ": ", err.description()));
+        ": ", std::string(err.description())));
   }
   auto c = std::make_unique<ModelConfig>();
   DefaultPolicy(c.get());
