@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/hash.h"
@@ -26,6 +27,7 @@
 #include "engine/attempt_validation.h"
 #include "engine/features.h"
 #include "engine/learning.h"
+#include "engine/state_cache.h"
 #include "model/model_config.h"
 #include "model/scoring.h"
 #include "signals/signal.h"
@@ -76,11 +78,14 @@ absl::Status StoreError(AtomicStats* stats, const absl::Status& s) {
 class EngineImpl final : public Engine {
  public:
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
-             std::shared_ptr<const GeoResolver> geo, const Clock* clock)
+             std::shared_ptr<const GeoResolver> geo, const Clock* clock,
+             size_t cache_entries)
       : store_(std::move(store)),
         model_(std::move(model)),
         geo_(std::move(geo)),
-        clock_(clock) {}
+        clock_(clock),
+        profiles_(cache_entries),
+        counters_(cache_entries) {}
 
   absl::StatusOr<Decision> Evaluate(const Attempt& attempt) override;
   absl::Status RecordOutcome(absl::string_view event_id,
@@ -117,9 +122,20 @@ class EngineImpl final : public Engine {
  private:
   // Loads an event; NotFound / DataLoss / Unavailable.
   absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
-  // Loads a profile; an absent one is empty.
+  // Loads a profile (cache, then store); an absent one is empty.
   absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id);
-  void AddCounters(const StoredEvent& e, CounterKind kind, WriteBatch* batch);
+  // Writes `batch`; then caches `profile` (if given) as `user_id`'s. On
+  // failure, forgets the cached counters of `counter_keys`, which were
+  // updated ahead of the write.
+  absl::Status Commit(const WriteBatch& batch, absl::string_view user_id,
+                      const UserProfile* profile,
+                      const std::vector<std::string>& counter_keys);
+  // A counter record (cache, then store). False if it could not be read.
+  bool ReadCounters(const std::string& key, CounterRecord* out);
+  // Adds the event's observation to its IP and ASN counters: merge operands
+  // in `batch`, and the cached records. Returns the keys touched.
+  std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
+                                       WriteBatch* batch);
 
   std::shared_ptr<Store> store_;
   mutable absl::Mutex model_mu_;
@@ -127,6 +143,8 @@ class EngineImpl final : public Engine {
   std::shared_ptr<const GeoResolver> geo_;
   const Clock* clock_;
   StripedLocks locks_;
+  internal::StateCache<UserProfile> profiles_;
+  internal::StateCache<CounterRecord> counters_;
   AtomicStats stats_;
 };
 
@@ -160,7 +178,9 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   const UserAgentInfo ua = ParseUserAgent(attempt.user_agent);
 
   StoredEvent stored;
-  VIGIL_ASSIGN_OR_RETURN(stored.event.event_id, internal::RandomHex(16));
+  VIGIL_ASSIGN_OR_RETURN(stored.event.event_id,
+                         internal::NewEventId(attempt.user_id,
+                                              absl::ToUnixNanos(now)));
   stored.features = internal::ExtractFeatures(attempt, ip, geo, ua);
   Event& event = stored.event;
   event.user_id = attempt.user_id;
@@ -181,36 +201,16 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
 
   std::lock_guard<std::mutex> user_lock(locks_.For(attempt.user_id));
 
-  // One read round trip: profile, IP counters, ASN counters.
+  // State: the profile and the IP and ASN counters, from the cache when hot,
+  // else from the store.
   const std::string ip_key = internal::IpCounterKey(absl::string_view(
       reinterpret_cast<const char*>(ip.bytes().data()), ip.bytes().size()));
-  const std::string asn_key = internal::AsnCounterKey(geo.asn);
-  std::vector<std::string> values;
-  std::vector<absl::Status> statuses;
-  absl::Status read = store_->MultiGet(
-      {{Table::kUsers, attempt.user_id},
-       {Table::kCounters, ip_key},
-       {Table::kCounters, asn_key}},
-      &values, &statuses);
-  if (!read.ok()) return StoreError(&stats_, read);
-  if (!statuses[0].ok() && !absl::IsNotFound(statuses[0])) {
-    return StoreError(&stats_, statuses[0]);
-  }
-  UserProfile profile;
-  if (statuses[0].ok() && !profile.Decode(values[0])) {
-    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-    return absl::DataLossError(
-        absl::StrCat("store: profile of user is unreadable"));
-  }
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(attempt.user_id));
   CounterRecord ip_counters, asn_counters;
-  bool counters_failed = false;
-  for (int i : {1, 2}) {
-    if (statuses[i].ok()) {
-      CounterRecord& rec = i == 1 ? ip_counters : asn_counters;
-      if (!rec.Decode(values[i])) counters_failed = true;
-    } else if (!absl::IsNotFound(statuses[i])) {
-      counters_failed = true;
-    }
+  bool counters_failed = !ReadCounters(ip_key, &ip_counters);
+  if (geo.asn != 0 &&
+      !ReadCounters(internal::AsnCounterKey(geo.asn), &asn_counters)) {
+    counters_failed = true;
   }
 
   const int64_t n = profile.successful_sign_ins;
@@ -296,18 +296,15 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     profile_changed = true;
     kind = CounterKind::kFailure;
   }
-  batch.Put(Table::kEvents, internal::EventKey(event.event_id), stored.Encode());
-  batch.Put(Table::kEvents,
-            internal::UserEventKey(event.user_id, absl::ToUnixNanos(now),
-                                   event.event_id),
-            "");
-  AddCounters(stored, kind, &batch);
+  std::string event_key;
+  internal::EventKey(event.event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, stored.Encode());
+  const std::vector<std::string> touched = AddCounters(stored, kind, &batch);
   if (profile_changed) {
     batch.Put(Table::kUsers, attempt.user_id, profile.Encode());
   }
-  if (absl::Status s = store_->Write(batch); !s.ok()) {
-    return StoreError(&stats_, s);
-  }
+  VIGIL_RETURN_IF_ERROR(Commit(batch, attempt.user_id,
+                               profile_changed ? &profile : nullptr, touched));
 
   stats_.evaluations.fetch_add(1, std::memory_order_relaxed);
   stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(1, std::memory_order_relaxed);
@@ -315,30 +312,69 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   return std::move(d);
 }
 
-void EngineImpl::AddCounters(const StoredEvent& e, CounterKind kind,
-                             WriteBatch* batch) {
+std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
+                                                 CounterKind kind,
+                                                 WriteBatch* batch) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
+  const std::string operand = internal::EncodeCounterOperand(t, kind, user);
+  std::vector<std::string> keys;
   absl::StatusOr<IpAddress> ip = IpAddress::Parse(e.event.ip);
   if (ip.ok()) {
-    batch->Merge(Table::kCounters,
-                 internal::IpCounterKey(absl::string_view(
-                     reinterpret_cast<const char*>(ip->bytes().data()), 16)),
-                 internal::EncodeCounterOperand(t, kind, user));
+    keys.push_back(internal::IpCounterKey(absl::string_view(
+        reinterpret_cast<const char*>(ip->bytes().data()), 16)));
   }
   if (e.event.decision.context.asn != 0) {
-    batch->Merge(Table::kCounters,
-                 internal::AsnCounterKey(e.event.decision.context.asn),
-                 internal::EncodeCounterOperand(t, kind, user));
+    keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
   }
+  for (const std::string& key : keys) {
+    batch->Merge(Table::kCounters, key, operand);
+    // Only a cached record is updated; an absent one is read from the store
+    // (with this operand in it) when next needed.
+    counters_.Update(
+        key, [](CounterRecord*) { return false; },
+        [&](CounterRecord* r) { r->Add(t, kind, user); });
+  }
+  return keys;
+}
+
+bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
+  bool decoded = true;
+  const bool ok = counters_.Update(
+      key,
+      [&](CounterRecord* r) {
+        std::string value;
+        absl::Status s = store_->Get(Table::kCounters, key, &value);
+        if (absl::IsNotFound(s)) return true;
+        if (!s.ok()) {
+          stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+          return false;
+        }
+        decoded = r->Decode(value);
+        return decoded;
+      },
+      [&](CounterRecord* r) { *out = *r; });
+  return ok && decoded;
+}
+
+absl::Status EngineImpl::Commit(const WriteBatch& batch,
+                                absl::string_view user_id,
+                                const UserProfile* profile,
+                                const std::vector<std::string>& counter_keys) {
+  if (absl::Status s = store_->Write(batch); !s.ok()) {
+    for (const std::string& key : counter_keys) counters_.Erase(key);
+    return StoreError(&stats_, s);
+  }
+  if (profile != nullptr) profiles_.Put(user_id, *profile);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<StoredEvent> EngineImpl::LoadEvent(absl::string_view event_id) {
-  if (event_id.empty() || event_id.size() > 64) {
+  std::string key, value;
+  if (!internal::EventKey(event_id, &key)) {
     return absl::NotFoundError("event: no such event");
   }
-  std::string value;
-  absl::Status s = store_->Get(Table::kEvents, internal::EventKey(event_id), &value);
+  absl::Status s = store_->Get(Table::kEvents, key, &value);
   if (absl::IsNotFound(s)) return absl::NotFoundError("event: no such event");
   if (!s.ok()) return StoreError(&stats_, s);
   StoredEvent e;
@@ -352,6 +388,7 @@ absl::StatusOr<StoredEvent> EngineImpl::LoadEvent(absl::string_view event_id) {
 absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
   std::string value;
   UserProfile p;
+  if (profiles_.Get(user_id, &p)) return p;
   absl::Status s = store_->Get(Table::kUsers, user_id, &value);
   if (absl::IsNotFound(s)) return p;
   if (!s.ok()) return StoreError(&stats_, s);
@@ -359,6 +396,7 @@ absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
     stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
     return absl::DataLossError("store: profile of user is unreadable");
   }
+  profiles_.Put(user_id, p);
   return p;
 }
 
@@ -377,20 +415,26 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
   VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
   e.event.outcome = outcome;
   WriteBatch batch;
+  std::vector<std::string> touched;
+  bool profile_changed = false;
   if (outcome == Outcome::kSuccess) {
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
       internal::LearnTrustedSuccess(e, &profile);
       e.learned = true;
-      AddCounters(e, CounterKind::kSuccess, &batch);
-      batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+      touched = AddCounters(e, CounterKind::kSuccess, &batch);
+      profile_changed = true;
     }
   } else {
     internal::RecordFailure(absl::ToUnixSeconds(e.event.time), &profile);
-    AddCounters(e, CounterKind::kFailure, &batch);
-    batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+    touched = AddCounters(e, CounterKind::kFailure, &batch);
+    profile_changed = true;
   }
-  batch.Put(Table::kEvents, internal::EventKey(event_id), e.Encode());
-  if (absl::Status s = store_->Write(batch); !s.ok()) return StoreError(&stats_, s);
+  if (profile_changed) batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+  std::string event_key;
+  internal::EventKey(event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, e.Encode());
+  VIGIL_RETURN_IF_ERROR(Commit(batch, e.event.user_id,
+                               profile_changed ? &profile : nullptr, touched));
   stats_.outcomes.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
 }
@@ -412,10 +456,11 @@ absl::Status EngineImpl::RecordFeedback(absl::string_view event_id,
     internal::ForgetDistrusted(e, &profile);
   }
   WriteBatch batch;
-  batch.Put(Table::kEvents, internal::EventKey(event_id), e.Encode());
+  std::string event_key;
+  internal::EventKey(event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, e.Encode());
   batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
-  if (absl::Status s = store_->Write(batch); !s.ok()) return StoreError(&stats_, s);
-  return absl::OkStatus();
+  return Commit(batch, e.event.user_id, &profile, {});
 }
 
 absl::StatusOr<Event> EngineImpl::GetEvent(absl::string_view event_id) {
@@ -432,43 +477,36 @@ absl::StatusOr<EventPage> EngineImpl::ListEvents(absl::string_view user_id,
   }
   const std::string prefix = internal::UserEventPrefix(user_id);
   std::string start = prefix;
-  std::string after;
   if (!cursor.empty()) {
-    // A cursor is the hex of the last returned index key's suffix: 8 bytes of
-    // time and a 32-character event id.
-    bool hex = cursor.size() == 80;
-    for (char c : cursor) hex = hex && isxdigit(static_cast<unsigned char>(c));
-    if (!hex) return absl::InvalidArgumentError("cursor: not a valid cursor");
-    after = prefix + absl::HexStringToBytes(cursor);
-    start = after;
+    // A cursor is the id of the last event returned, which must be one of
+    // this user's.
+    if (!internal::EventKey(cursor, &start) ||
+        !absl::StartsWith(start, prefix)) {
+      return absl::InvalidArgumentError("cursor: not a valid cursor");
+    }
   }
-  const std::string limit_key = prefix + std::string(9, '\xff');
+  // The first key after every key with `prefix` (which starts with "v", so
+  // it is never all 0xff bytes).
+  std::string limit_key = prefix;
+  while (static_cast<uint8_t>(limit_key.back()) == 0xff) limit_key.pop_back();
+  limit_key.back() = static_cast<char>(static_cast<uint8_t>(limit_key.back()) + 1);
   std::unique_ptr<StoreIterator> it = store_->Scan(Table::kEvents, start, limit_key);
-  std::vector<std::string> ids;
-  std::string last_key;
-  bool more = false;
+  EventPage page;
   for (; it->Valid(); it->Next()) {
-    if (!after.empty() && it->key() == after) continue;
-    if (static_cast<int>(ids.size()) == limit) {
-      more = true;
+    if (!cursor.empty() && it->key() == start) continue;
+    StoredEvent e;
+    if (!e.Decode(it->value())) {
+      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+      return absl::DataLossError("store: event record is unreadable");
+    }
+    if (e.event.user_id != user_id) continue;  // another user, same hash
+    if (static_cast<int>(page.events.size()) == limit) {
+      page.next_cursor = page.events.back().event_id;
       break;
     }
-    const absl::string_view key = it->key();
-    if (key.size() < prefix.size() + 8) continue;
-    ids.emplace_back(key.substr(prefix.size() + 8));
-    last_key = std::string(key);
-  }
-  if (absl::Status s = it->status(); !s.ok()) return StoreError(&stats_, s);
-  EventPage page;
-  page.events.reserve(ids.size());
-  for (const std::string& id : ids) {
-    VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(id));
     page.events.push_back(std::move(e.event));
   }
-  if (more) {
-    page.next_cursor = absl::BytesToHexString(
-        absl::string_view(last_key).substr(prefix.size()));
-  }
+  if (absl::Status s = it->status(); !s.ok()) return StoreError(&stats_, s);
   return page;
 }
 
@@ -507,8 +545,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
     }
   }
   const Clock* clock = options.clock != nullptr ? options.clock : RealClock();
-  return std::unique_ptr<Engine>(
-      new EngineImpl(std::move(store), std::move(model), std::move(geo), clock));
+  return std::unique_ptr<Engine>(new EngineImpl(std::move(store), std::move(model),
+                                                std::move(geo), clock,
+                                                options.state_cache_entries));
 }
 
 }  // namespace vigil

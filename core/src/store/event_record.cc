@@ -2,7 +2,10 @@
 
 #include "store/event_record.h"
 
+#include "absl/strings/escaping.h"
 #include "common/encoding.h"
+#include "common/hash.h"
+#include "common/random.h"
 
 namespace vigil::internal {
 namespace {
@@ -175,25 +178,35 @@ bool StoredEvent::Decode(absl::string_view data) {
   return d.done();
 }
 
-std::string EventKey(absl::string_view event_id) {
-  std::string key = "e";
-  key.append(event_id.data(), event_id.size());
-  return key;
-}
+namespace {
+constexpr uint64_t kUserSeed = 0x65766e74;
+}  // namespace
 
 std::string UserEventPrefix(absl::string_view user_id) {
-  std::string key = "u";
-  Encoder(&key).PutString(user_id);
+  std::string key = "v";
+  PutBigEndian64(&key, StableHash(user_id, kUserSeed));
   return key;
 }
 
-std::string UserEventKey(absl::string_view user_id, int64_t time_nanos,
-                         absl::string_view event_id) {
-  std::string key = UserEventPrefix(user_id);
+absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
+                                       int64_t time_nanos) {
+  std::string raw;
+  PutBigEndian64(&raw, StableHash(user_id, kUserSeed));
   // Inverted so that a forward scan yields the newest first.
-  PutBigEndian64(&key, ~static_cast<uint64_t>(time_nanos ^ INT64_MIN));
-  key.append(event_id.data(), event_id.size());
-  return key;
+  PutBigEndian64(&raw, ~(static_cast<uint64_t>(time_nanos) ^ (1ull << 63)));
+  absl::StatusOr<std::string> random = RandomBytes(8);
+  if (!random.ok()) return random.status();
+  raw += *random;
+  return absl::BytesToHexString(raw);
+}
+
+bool EventKey(absl::string_view event_id, std::string* key) {
+  if (event_id.size() != kEventIdHexLength) return false;
+  for (char c : event_id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  *key = "v" + absl::HexStringToBytes(event_id);
+  return true;
 }
 
 }  // namespace vigil::internal

@@ -1,9 +1,10 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// Stored events. Each event is kept under its id (Table::kEvents, "e" + id)
-// with what the profile needs to learn from it later; a per-user index
-// ("u" + length-prefixed user id + inverted big-endian time + id) lists a
-// user's events newest first.
+// Stored events. One record per event, in Table::kEvents under
+// "v" + 8-byte hash of the user id + 8-byte inverted time + 8 random bytes.
+// The event id is the hex of those 24 bytes, so one key serves both a lookup
+// by id and a user's history, newest first, by a prefix scan (records of
+// another user whose id hashes alike are skipped by comparing user ids).
 
 #ifndef VIGIL_CORE_SRC_STORE_EVENT_RECORD_H_
 #define VIGIL_CORE_SRC_STORE_EVENT_RECORD_H_
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "store/profile_record.h"
 #include "vigil/event.h"
@@ -39,11 +41,14 @@ struct StoredEvent {
   bool Decode(absl::string_view data);
 };
 
-std::string EventKey(absl::string_view event_id);
-// The index key of a user's event at `time_nanos`.
-std::string UserEventKey(absl::string_view user_id, int64_t time_nanos,
-                         absl::string_view event_id);
-// The prefix of all index keys of `user_id`.
+inline constexpr size_t kEventIdHexLength = 48;
+
+// A new event id for `user_id` at `time_nanos`, with 8 random bytes.
+absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
+                                       int64_t time_nanos);
+// The key of an event id; false if `event_id` is not one (48 hex digits).
+bool EventKey(absl::string_view event_id, std::string* key);
+// The key prefix of all events of `user_id`.
 std::string UserEventPrefix(absl::string_view user_id);
 
 }  // namespace vigil::internal

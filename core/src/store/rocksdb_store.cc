@@ -92,7 +92,6 @@ class RocksDbStore final : public Store {
     db_options.create_if_missing = true;
     db_options.create_missing_column_families = true;
     db_options.max_background_jobs = 2;
-    db_options.enable_pipelined_write = true;
     db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     db_options.keep_log_file_num = 4;
 
@@ -111,11 +110,11 @@ class RocksDbStore final : public Store {
       rocksdb::ColumnFamilyOptions cf;
       cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
       cf.write_buffer_size = 32 << 20;
+
       if (static_cast<Table>(i) == Table::kCounters) {
+        // Operands are folded at flush, compaction and read. The engine keeps
+        // hot counters decoded in memory, so reads here are rare.
         cf.merge_operator = std::make_shared<CounterMergeOperator>();
-        // Fold operands into the value in the memtable so hot keys stay
-        // cheap to read.
-        cf.max_successive_merges = 8;
       }
       families.emplace_back(std::string(TableName(static_cast<Table>(i))), cf);
     }

@@ -56,7 +56,7 @@ TEST(EngineTest, RecordOutcomeSuccessTeachesOnceAndRefusesASecondOutcome) {
 TEST(EngineTest, RecordOutcomeErrors) {
   EngineFixture f;
   EXPECT_TRUE(absl::IsNotFound(
-      f.engine().RecordOutcome("00000000000000000000000000000000",
+      f.engine().RecordOutcome("000000000000000000000000000000000000000000000000",
                                Outcome::kSuccess)));
   EXPECT_TRUE(absl::IsNotFound(f.engine().RecordOutcome("", Outcome::kSuccess)));
   Decision d = f.Evaluate(Home(f, "u", Outcome::kUnknown));
@@ -183,7 +183,11 @@ TEST(EngineTest, HistoryIsNewestFirstAndCursorPaginated) {
   EXPECT_TRUE(absl::IsInvalidArgument(
       f.engine().ListEvents("pager", "not-a-cursor", 10).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(
-      f.engine().ListEvents("pager", std::string(80, 'z'), 10).status()));
+      f.engine().ListEvents("pager", std::string(48, 'z'), 10).status()));
+  // Another user's event id is not a cursor for this user.
+  const std::string foreign = f.Evaluate(Home(f, "x", Outcome::kUnknown)).event_id;
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      f.engine().ListEvents("pager", foreign, 10).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(f.engine().ListEvents("pager", "", 0).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(f.engine().ListEvents("pager", "", 1001).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(f.engine().ListEvents("", "", 10).status()));
@@ -210,7 +214,7 @@ TEST(EngineTest, FeedbackValidTeachesAndInvalidForgetsAndRequiresReset) {
   Decision next = f.Evaluate(Home(f, "fb", Outcome::kUnknown));
   EXPECT_TRUE(next.password_reset_required);
   EXPECT_TRUE(absl::IsNotFound(f.engine().RecordFeedback(
-      "ffffffffffffffffffffffffffffffff", FeedbackValue::kValid, "admin")));
+      "ffffffffffffffffffffffffffffffffffffffffffffffff", FeedbackValue::kValid, "admin")));
 }
 
 TEST(EngineTest, SetModelSwapsForLaterEvaluations) {
