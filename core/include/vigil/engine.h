@@ -55,6 +55,12 @@ struct EngineOptions {
 
   // Time. If null, RealClock(). Not owned; must outlive the engine.
   const Clock* clock = nullptr;
+
+  // Profiles and velocity counters kept decoded in memory (write-through),
+  // so that a hot evaluation reads nothing from the store. Roughly this many
+  // of each; 0 turns the cache off. The cache is why one store must be
+  // served by one Engine at a time.
+  size_t state_cache_entries = 1 << 20;
 };
 
 // Monotonic counters of what the engine did, for metrics.

@@ -120,7 +120,11 @@ class CidrSet {
  private:
   void Add(const Cidr& cidr);
   void Finish();
+  // Every distinct range, IPv4 first, then by network and prefix length.
   std::vector<Cidr> ranges_;
+  // The prefix lengths present per family, longest first (for Find).
+  std::vector<int> v4_prefix_lens_;
+  std::vector<int> v6_prefix_lens_;
   // Sorted, merged [first,last] intervals per family for binary search.
   std::vector<std::pair<uint32_t, uint32_t>> v4_;
   std::vector<std::pair<std::array<uint8_t, 16>, std::array<uint8_t, 16>>> v6_;

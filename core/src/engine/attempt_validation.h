@@ -1,0 +1,27 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// Validation of an Attempt before anything is looked up or recorded.
+
+#ifndef VIGIL_CORE_SRC_ENGINE_ATTEMPT_VALIDATION_H_
+#define VIGIL_CORE_SRC_ENGINE_ATTEMPT_VALIDATION_H_
+
+#include "absl/status/status.h"
+#include "vigil/attempt.h"
+#include "vigil/ip_address.h"
+
+namespace vigil::internal {
+
+inline constexpr size_t kMaxUserIdBytes = 256;
+inline constexpr size_t kMaxUserAgentBytes = 2048;
+inline constexpr size_t kMaxDeviceBytes = 256;
+
+// InvalidArgument "<field>: <reason>" for the first bad field; on success
+// `ip` holds the parsed address. Never echoes password_sha1.
+absl::Status ValidateAttempt(const Attempt& attempt, IpAddress* ip);
+
+// A user id: 1..256 bytes, no control characters.
+absl::Status ValidateUserId(absl::string_view user_id);
+
+}  // namespace vigil::internal
+
+#endif  // VIGIL_CORE_SRC_ENGINE_ATTEMPT_VALIDATION_H_

@@ -1,0 +1,553 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The Engine: enrich -> signals -> score -> policy -> event log, with one
+// store read round trip and one atomic write batch per evaluation.
+//
+// Concurrency: updates to one user's profile are serialised by a striped
+// lock keyed by the user id, held from reading the profile to writing the
+// batch, so concurrent requests for one user lose no update. Counters are
+// merge operands and need no lock.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/hash.h"
+#include "common/random.h"
+#include "common/status_macros.h"
+#include "context/user_agent.h"
+#include "engine/attempt_validation.h"
+#include "engine/features.h"
+#include "engine/learning.h"
+#include "engine/state_cache.h"
+#include "model/model_config.h"
+#include "model/scoring.h"
+#include "signals/signal.h"
+#include "store/counter_record.h"
+#include "store/event_record.h"
+#include "store/profile_record.h"
+#include "vigil/engine.h"
+
+namespace vigil {
+namespace {
+
+using internal::CounterKind;
+using internal::CounterRecord;
+using internal::StoredEvent;
+using internal::UserProfile;
+
+constexpr int kLockStripes = 1024;
+constexpr uint64_t kUserHashSeed = 0x7573;  // distinct users in counters
+constexpr double kMinReportedContribution = 0.005;
+
+class StripedLocks {
+ public:
+  std::mutex& For(absl::string_view user_id) {
+    return locks_[internal::StableHash(user_id) % kLockStripes];
+  }
+
+ private:
+  std::array<std::mutex, kLockStripes> locks_;
+};
+
+struct AtomicStats {
+  std::atomic<int64_t> evaluations{0};
+  std::atomic<int64_t> verdicts[3] = {};
+  std::atomic<int64_t> levels[kRiskLevelCount] = {};
+  std::atomic<int64_t> outcomes{0};
+  std::atomic<int64_t> invalid_attempts{0};
+  std::atomic<int64_t> store_errors{0};
+  std::atomic<int64_t> geo_failures{0};
+  std::atomic<int64_t> signal_failures{0};
+};
+
+absl::Status StoreError(AtomicStats* stats, const absl::Status& s) {
+  stats->store_errors.fetch_add(1, std::memory_order_relaxed);
+  if (absl::IsUnavailable(s) || absl::IsDataLoss(s)) return s;
+  return absl::UnavailableError(absl::StrCat("store: ", s.message()));
+}
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
+             std::shared_ptr<const GeoResolver> geo, const Clock* clock,
+             size_t cache_entries)
+      : store_(std::move(store)),
+        model_(std::move(model)),
+        geo_(std::move(geo)),
+        clock_(clock),
+        profiles_(cache_entries),
+        counters_(cache_entries) {}
+
+  absl::StatusOr<Decision> Evaluate(const Attempt& attempt) override;
+  absl::Status RecordOutcome(absl::string_view event_id,
+                             Outcome outcome) override;
+  absl::Status RecordFeedback(absl::string_view event_id, FeedbackValue value,
+                              absl::string_view source) override;
+  absl::StatusOr<Event> GetEvent(absl::string_view event_id) override;
+  absl::StatusOr<EventPage> ListEvents(absl::string_view user_id,
+                                       absl::string_view cursor,
+                                       int limit) override;
+
+  void SetModel(std::shared_ptr<const Model> model) override {
+    absl::MutexLock lock(&model_mu_);
+    model_ = std::move(model);
+  }
+  std::shared_ptr<const Model> model() const override {
+    absl::ReaderMutexLock lock(&model_mu_);
+    return model_;
+  }
+
+  EngineStats stats() const override {
+    EngineStats s;
+    s.evaluations = stats_.evaluations.load();
+    for (int i = 0; i < 3; ++i) s.verdicts[i] = stats_.verdicts[i].load();
+    for (int i = 0; i < kRiskLevelCount; ++i) s.levels[i] = stats_.levels[i].load();
+    s.outcomes = stats_.outcomes.load();
+    s.invalid_attempts = stats_.invalid_attempts.load();
+    s.store_errors = stats_.store_errors.load();
+    s.geo_failures = stats_.geo_failures.load();
+    s.signal_failures = stats_.signal_failures.load();
+    return s;
+  }
+
+ private:
+  // Loads an event; NotFound / DataLoss / Unavailable.
+  absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
+  // Loads a profile (cache, then store); an absent one is empty.
+  absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id);
+  // Writes `batch`; then caches `profile` (if given) as `user_id`'s. On
+  // failure, forgets the cached counters of `counter_keys`, which were
+  // updated ahead of the write.
+  absl::Status Commit(const WriteBatch& batch, absl::string_view user_id,
+                      const UserProfile* profile,
+                      const std::vector<std::string>& counter_keys);
+  // A counter record (cache, then store). False if it could not be read.
+  bool ReadCounters(const std::string& key, CounterRecord* out);
+  // Adds the event's observation to its IP and ASN counters: merge operands
+  // in `batch`, and the cached records. Returns the keys touched.
+  std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
+                                       WriteBatch* batch);
+
+  std::shared_ptr<Store> store_;
+  mutable absl::Mutex model_mu_;
+  std::shared_ptr<const Model> model_ ABSL_GUARDED_BY(model_mu_);
+  std::shared_ptr<const GeoResolver> geo_;
+  const Clock* clock_;
+  StripedLocks locks_;
+  internal::StateCache<UserProfile> profiles_;
+  internal::StateCache<CounterRecord> counters_;
+  AtomicStats stats_;
+};
+
+// The resolver used when no GeoIP file is configured: knows nothing.
+class EmptyGeoResolver final : public GeoResolver {
+ public:
+  absl::Status Lookup(const IpAddress&, GeoInfo* out) const override {
+    *out = GeoInfo();
+    return absl::OkStatus();
+  }
+};
+
+absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
+  IpAddress ip;
+  if (absl::Status s = internal::ValidateAttempt(attempt, &ip); !s.ok()) {
+    stats_.invalid_attempts.fetch_add(1, std::memory_order_relaxed);
+    return s;
+  }
+  const std::shared_ptr<const Model> model_ref = model();
+  const internal::ModelConfig& m = model_ref->config();
+  const absl::Time now = attempt.timestamp.value_or(clock_->Now());
+
+  // Enrichment.
+  GeoInfo geo;
+  bool geo_failed = false;
+  if (!geo_->Lookup(ip, &geo).ok()) {
+    geo_failed = true;
+    geo = GeoInfo();
+    stats_.geo_failures.fetch_add(1, std::memory_order_relaxed);
+  }
+  const UserAgentInfo ua = ParseUserAgent(attempt.user_agent);
+
+  StoredEvent stored;
+  VIGIL_ASSIGN_OR_RETURN(stored.event.event_id,
+                         internal::NewEventId(attempt.user_id,
+                                              absl::ToUnixNanos(now)));
+  stored.features = internal::ExtractFeatures(attempt, ip, geo, ua);
+  Event& event = stored.event;
+  event.user_id = attempt.user_id;
+  event.time = now;
+  event.event_type = attempt.event_type;
+  event.ip = ip.ToString();
+  event.user_agent = attempt.user_agent;
+  event.device_name = internal::DeviceName(ua);
+  event.time_zone = geo.time_zone;
+  event.outcome = attempt.outcome;
+  Decision& d = event.decision;
+  d.event_id = event.event_id;
+  d.mode = m.mode;
+  d.model = m.id;
+  d.context.country = geo.country;
+  d.context.city = geo.city;
+  d.context.asn = geo.asn;
+
+  std::lock_guard<std::mutex> user_lock(locks_.For(attempt.user_id));
+
+  // State: the profile and the IP and ASN counters, from the cache when hot,
+  // else from the store.
+  const std::string ip_key = internal::IpCounterKey(absl::string_view(
+      reinterpret_cast<const char*>(ip.bytes().data()), ip.bytes().size()));
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(attempt.user_id));
+  CounterRecord ip_counters, asn_counters;
+  bool counters_failed = !ReadCounters(ip_key, &ip_counters);
+  if (geo.asn != 0 &&
+      !ReadCounters(internal::AsnCounterKey(geo.asn), &asn_counters)) {
+    counters_failed = true;
+  }
+
+  const int64_t n = profile.successful_sign_ins;
+  d.baseline.successful_sign_ins = n;
+  d.baseline.mature = n >= m.mature_after;
+  const uint64_t device_hash =
+      stored.features.hashes[static_cast<int>(internal::Feature::kDevice)];
+  d.context.device =
+      device_hash != 0 && profile.Count(internal::Feature::kDevice, device_hash) > 0
+          ? "known"
+          : "new";
+  d.password_reset_required = profile.password_reset_required;
+
+  Cidr match;
+  if (m.ip_reputation.always_allow.Find(ip, &match)) {
+    // Decides alone: no signal is evaluated.
+    d.level = RiskLevel::kNone;
+    d.enforced_verdict = Verdict::kAllow;
+  } else if (m.ip_reputation.always_block.Find(ip, &match)) {
+    d.level = RiskLevel::kHigh;
+    d.score = 1;
+    d.enforced_verdict = Verdict::kBlock;
+    d.reasons.push_back({"ip_reputation", 1, 1,
+                         absl::StrCat("in always-block range ", match.ToString())});
+  } else {
+    internal::SignalInput in;
+    in.attempt = &attempt;
+    in.ip = &ip;
+    in.geo = &geo;
+    in.geo_failed = geo_failed;
+    in.user_agent = &ua;
+    in.profile = &profile;
+    in.features = &stored.features;
+    in.ip_counters = &ip_counters;
+    in.asn_counters = &asn_counters;
+    in.counters_failed = counters_failed;
+    in.now = now;
+    in.model = &m;
+    const double maturity =
+        std::min(1.0, static_cast<double>(n) / m.mature_after);
+    std::vector<double> contributions;
+    contributions.reserve(8);
+    for (const auto& signal : internal::BuiltinSignals()) {
+      internal::SignalResult r = signal->Evaluate(in);
+      if (r.failed) {
+        stats_.signal_failures.fetch_add(1, std::memory_order_relaxed);
+        d.signal_failures.emplace_back(signal->name());
+      }
+      double c = signal->weight(m) * r.score;
+      if (signal->scaled_by_maturity()) c *= maturity;
+      contributions.push_back(c);
+      if (c >= kMinReportedContribution) {
+        d.reasons.push_back(
+            {std::string(signal->name()), r.score, c, std::move(r.detail)});
+      }
+    }
+    std::sort(d.reasons.begin(), d.reasons.end(),
+              [](const Reason& a, const Reason& b) {
+                return a.contribution > b.contribution;
+              });
+    d.score = internal::CombineContributions(contributions);
+    d.level = internal::LevelForScore(m, d.score);
+    d.enforced_verdict = internal::PolicyVerdict(
+        m, attempt.event_type, d.level, profile.mfa_factors != 0);
+  }
+  d.verdict = m.mode == Mode::kAudit ? Verdict::kAllow : d.enforced_verdict;
+  d.notify = m.policy[static_cast<int>(attempt.event_type)]
+                     [static_cast<int>(d.level)].notify;
+
+  // Record: the event, its index entry, counters, and what the profile
+  // learns, in one atomic batch.
+  WriteBatch batch;
+  bool profile_changed = false;
+  CounterKind kind = CounterKind::kAttempt;
+  if (attempt.outcome == Outcome::kSuccess &&
+      d.enforced_verdict == Verdict::kAllow) {
+    internal::LearnTrustedSuccess(stored, &profile);
+    stored.learned = true;
+    profile_changed = true;
+    kind = CounterKind::kSuccess;
+  } else if (attempt.outcome == Outcome::kFailure) {
+    internal::RecordFailure(absl::ToUnixSeconds(now), &profile);
+    profile_changed = true;
+    kind = CounterKind::kFailure;
+  }
+  std::string event_key;
+  internal::EventKey(event.event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, stored.Encode());
+  const std::vector<std::string> touched = AddCounters(stored, kind, &batch);
+  if (profile_changed) {
+    batch.Put(Table::kUsers, attempt.user_id, profile.Encode());
+  }
+  VIGIL_RETURN_IF_ERROR(Commit(batch, attempt.user_id,
+                               profile_changed ? &profile : nullptr, touched));
+
+  stats_.evaluations.fetch_add(1, std::memory_order_relaxed);
+  stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(1, std::memory_order_relaxed);
+  stats_.levels[static_cast<int>(d.level)].fetch_add(1, std::memory_order_relaxed);
+  return std::move(d);
+}
+
+std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
+                                                 CounterKind kind,
+                                                 WriteBatch* batch) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
+  const std::string operand = internal::EncodeCounterOperand(t, kind, user);
+  std::vector<std::string> keys;
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(e.event.ip);
+  if (ip.ok()) {
+    keys.push_back(internal::IpCounterKey(absl::string_view(
+        reinterpret_cast<const char*>(ip->bytes().data()), 16)));
+  }
+  if (e.event.decision.context.asn != 0) {
+    keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
+  }
+  for (const std::string& key : keys) {
+    batch->Merge(Table::kCounters, key, operand);
+    // Only a cached record is updated; an absent one is read from the store
+    // (with this operand in it) when next needed.
+    counters_.Update(
+        key, [](CounterRecord*) { return false; },
+        [&](CounterRecord* r) { r->Add(t, kind, user); });
+  }
+  return keys;
+}
+
+bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
+  bool decoded = true;
+  const bool ok = counters_.Update(
+      key,
+      [&](CounterRecord* r) {
+        std::string value;
+        absl::Status s = store_->Get(Table::kCounters, key, &value);
+        if (absl::IsNotFound(s)) return true;
+        if (!s.ok()) {
+          stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+          return false;
+        }
+        decoded = r->Decode(value);
+        return decoded;
+      },
+      [&](CounterRecord* r) { *out = *r; });
+  return ok && decoded;
+}
+
+absl::Status EngineImpl::Commit(const WriteBatch& batch,
+                                absl::string_view user_id,
+                                const UserProfile* profile,
+                                const std::vector<std::string>& counter_keys) {
+  if (absl::Status s = store_->Write(batch); !s.ok()) {
+    for (const std::string& key : counter_keys) counters_.Erase(key);
+    return StoreError(&stats_, s);
+  }
+  if (profile != nullptr) profiles_.Put(user_id, *profile);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredEvent> EngineImpl::LoadEvent(absl::string_view event_id) {
+  std::string key, value;
+  if (!internal::EventKey(event_id, &key)) {
+    return absl::NotFoundError("event: no such event");
+  }
+  absl::Status s = store_->Get(Table::kEvents, key, &value);
+  if (absl::IsNotFound(s)) return absl::NotFoundError("event: no such event");
+  if (!s.ok()) return StoreError(&stats_, s);
+  StoredEvent e;
+  if (!e.Decode(value)) {
+    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+    return absl::DataLossError("store: event record is unreadable");
+  }
+  return e;
+}
+
+absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
+  std::string value;
+  UserProfile p;
+  if (profiles_.Get(user_id, &p)) return p;
+  absl::Status s = store_->Get(Table::kUsers, user_id, &value);
+  if (absl::IsNotFound(s)) return p;
+  if (!s.ok()) return StoreError(&stats_, s);
+  if (!p.Decode(value)) {
+    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+    return absl::DataLossError("store: profile of user is unreadable");
+  }
+  profiles_.Put(user_id, p);
+  return p;
+}
+
+absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
+                                       Outcome outcome) {
+  if (outcome == Outcome::kUnknown) {
+    return absl::InvalidArgumentError("outcome: must be success or failure");
+  }
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
+  std::lock_guard<std::mutex> lock(locks_.For(probe.event.user_id));
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));  // under lock
+  if (e.event.outcome != Outcome::kUnknown) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "outcome: event already has outcome ", OutcomeName(e.event.outcome)));
+  }
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
+  e.event.outcome = outcome;
+  WriteBatch batch;
+  std::vector<std::string> touched;
+  bool profile_changed = false;
+  if (outcome == Outcome::kSuccess) {
+    if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
+      internal::LearnTrustedSuccess(e, &profile);
+      e.learned = true;
+      touched = AddCounters(e, CounterKind::kSuccess, &batch);
+      profile_changed = true;
+    }
+  } else {
+    internal::RecordFailure(absl::ToUnixSeconds(e.event.time), &profile);
+    touched = AddCounters(e, CounterKind::kFailure, &batch);
+    profile_changed = true;
+  }
+  if (profile_changed) batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+  std::string event_key;
+  internal::EventKey(event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, e.Encode());
+  VIGIL_RETURN_IF_ERROR(Commit(batch, e.event.user_id,
+                               profile_changed ? &profile : nullptr, touched));
+  stats_.outcomes.fetch_add(1, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+absl::Status EngineImpl::RecordFeedback(absl::string_view event_id,
+                                        FeedbackValue value,
+                                        absl::string_view source) {
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
+  std::lock_guard<std::mutex> lock(locks_.For(probe.event.user_id));
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
+  e.event.feedback = Feedback{value, std::string(source), clock_->Now()};
+  if (value == FeedbackValue::kValid) {
+    if (!e.learned) {
+      internal::LearnTrustedSuccess(e, &profile);
+      e.learned = true;
+    }
+  } else {
+    internal::ForgetDistrusted(e, &profile);
+  }
+  WriteBatch batch;
+  std::string event_key;
+  internal::EventKey(event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, e.Encode());
+  batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+  return Commit(batch, e.event.user_id, &profile, {});
+}
+
+absl::StatusOr<Event> EngineImpl::GetEvent(absl::string_view event_id) {
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
+  return std::move(e.event);
+}
+
+absl::StatusOr<EventPage> EngineImpl::ListEvents(absl::string_view user_id,
+                                                 absl::string_view cursor,
+                                                 int limit) {
+  VIGIL_RETURN_IF_ERROR(internal::ValidateUserId(user_id));
+  if (limit < 1 || limit > 1000) {
+    return absl::InvalidArgumentError("limit: must be in [1, 1000]");
+  }
+  const std::string prefix = internal::UserEventPrefix(user_id);
+  std::string start = prefix;
+  if (!cursor.empty()) {
+    // A cursor is the id of the last event returned, which must be one of
+    // this user's.
+    if (!internal::EventKey(cursor, &start) ||
+        !absl::StartsWith(start, prefix)) {
+      return absl::InvalidArgumentError("cursor: not a valid cursor");
+    }
+  }
+  // The first key after every key with `prefix` (which starts with "v", so
+  // it is never all 0xff bytes).
+  std::string limit_key = prefix;
+  while (static_cast<uint8_t>(limit_key.back()) == 0xff) limit_key.pop_back();
+  limit_key.back() = static_cast<char>(static_cast<uint8_t>(limit_key.back()) + 1);
+  std::unique_ptr<StoreIterator> it = store_->Scan(Table::kEvents, start, limit_key);
+  EventPage page;
+  for (; it->Valid(); it->Next()) {
+    if (!cursor.empty() && it->key() == start) continue;
+    StoredEvent e;
+    if (!e.Decode(it->value())) {
+      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+      return absl::DataLossError("store: event record is unreadable");
+    }
+    if (e.event.user_id != user_id) continue;  // another user, same hash
+    if (static_cast<int>(page.events.size()) == limit) {
+      page.next_cursor = page.events.back().event_id;
+      break;
+    }
+    page.events.push_back(std::move(e.event));
+  }
+  if (absl::Status s = it->status(); !s.ok()) return StoreError(&stats_, s);
+  return page;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
+  std::shared_ptr<Store> store = std::move(options.store);
+  if (store == nullptr) {
+    if (options.data_dir.empty()) {
+      return absl::InvalidArgumentError(
+          "data_dir: required when no store is given");
+    }
+    RocksDbOptions ro;
+    ro.path = options.data_dir;
+    VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Store> opened, OpenRocksDbStore(ro));
+    store = std::move(opened);
+  }
+  std::shared_ptr<const Model> model = std::move(options.model);
+  if (model == nullptr) {
+    if (options.model_path.empty()) {
+      return absl::InvalidArgumentError(
+          "model_path: required when no model is given");
+    }
+    VIGIL_ASSIGN_OR_RETURN(model, Model::LoadFile(options.model_path));
+  }
+  std::shared_ptr<const GeoResolver> geo = std::move(options.geo_resolver);
+  if (geo == nullptr) {
+    const GeoOptions& g = options.geo;
+    if (g.city_dbs.empty() && g.asn_dbs.empty() && g.asn_csvs.empty() &&
+        g.anonymous_ip_dbs.empty()) {
+      geo = std::make_shared<EmptyGeoResolver>();
+    } else {
+      VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<GeoResolver> made,
+                             CreateGeoResolver(g));
+      geo = std::move(made);
+    }
+  }
+  const Clock* clock = options.clock != nullptr ? options.clock : RealClock();
+  return std::unique_ptr<Engine>(new EngineImpl(std::move(store), std::move(model),
+                                                std::move(geo), clock,
+                                                options.state_cache_entries));
+}
+
+}  // namespace vigil

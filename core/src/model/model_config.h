@@ -1,0 +1,127 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The validated contents of a model file (models/default.toml documents
+// every key). Built once by Model::LoadFile and shared read-only.
+
+#ifndef VIGIL_CORE_SRC_MODEL_MODEL_CONFIG_H_
+#define VIGIL_CORE_SRC_MODEL_MODEL_CONFIG_H_
+
+#include <array>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "vigil/attempt.h"
+#include "vigil/decision.h"
+#include "vigil/ip_address.h"
+
+namespace vigil::internal {
+
+// What a signal does when its data is missing or its dependency failed.
+enum class OnError { kOpen, kClosed };
+
+enum class PolicyAction { kAllow, kMfaIfConfigured, kMfaRequired, kBlock };
+
+struct NewDeviceConfig {
+  double weight = 0.30;
+};
+
+struct UnfamiliarConfig {
+  double weight = 1.0;
+  double network_weight = 0.55;     // IP -> network -> ASN -> country
+  double user_agent_weight = 0.20;  // UA -> browser -> OS -> device type
+  double alpha = 1.0;               // smoothing of the user's frequencies
+  double scale = 1.5;               // log LR -> sub-score
+  // Global probability of one value at each level (the prior), by Feature.
+  double prior_ip = 1e-6;
+  double prior_network = 1e-5;
+  double prior_asn = 1e-3;
+  double prior_country = 0.02;
+  double prior_user_agent = 0.01;
+  double prior_browser = 0.1;
+  double prior_os = 0.15;
+  double prior_device_type = 0.3;
+  // Learned global shares of particular countries (ISO code -> share).
+  absl::flat_hash_map<std::string, double> country_share;
+};
+
+struct GeoVelocityConfig {
+  double weight = 0.95;
+  double max_speed_kmh = 1000;
+  double min_distance_km = 100;
+  // Speed (as a multiple of max_speed_kmh) at which the sub-score is 1.
+  double full_score_speed_factor = 2.0;
+  // Trusted sign-ins older than this are not used.
+  double max_age_hours = 24 * 30;
+  OnError on_error = OnError::kOpen;
+};
+
+struct IpReputationConfig {
+  double weight = 0.6;
+  CidrSet always_allow;
+  CidrSet always_block;
+  CidrSet blocklist;  // all FireHOL files merged
+  double blocklist_score = 1.0;
+  double tor_score = 0.9;
+  double public_proxy_score = 0.7;
+  double anonymous_vpn_score = 0.5;
+  double hosting_score = 0.4;
+  double residential_proxy_score = 0.5;
+  double anonymous_score = 0.5;
+  OnError on_error = OnError::kOpen;
+};
+
+struct VelocityConfig {
+  double weight = 0.95;
+  int ip_window_minutes = 60;
+  // Distinct failing users from one IP tolerated before it scores...
+  double ip_failed_users = 5;
+  // ...plus this many per distinct user who signed in successfully from the
+  // IP over the trust window (a shared NAT or office earns tolerance).
+  double ip_trust_per_success_user = 0.5;
+  int ip_trust_days = 7;
+  // Further failing users over the tolerance until the sub-score is 1.
+  double ip_ramp_users = 10;
+  // Failed attempts from one IP tolerated (plus one per success) and ramp.
+  double ip_failures = 20;
+  double ip_ramp_failures = 30;
+  // Per ASN.
+  double asn_failed_users = 40;
+  double asn_ramp_users = 60;
+  // Consecutive failures of one user (brute force).
+  double user_failure_streak = 5;
+  double user_ramp_failures = 5;
+  OnError on_error = OnError::kOpen;
+};
+
+struct LevelPolicy {
+  PolicyAction action = PolicyAction::kAllow;
+  bool notify = false;
+};
+
+struct ModelConfig {
+  std::string name;
+  int version = 0;
+  std::string id;  // name@version
+
+  // Score thresholds for low / medium / high (strictly increasing in (0,1]).
+  double low = 0.30;
+  double medium = 0.55;
+  double high = 0.80;
+
+  // Successful sign-ins after which a baseline is mature.
+  int mature_after = 5;
+
+  Mode mode = Mode::kEnforced;
+  // [event type][level]
+  std::array<std::array<LevelPolicy, kRiskLevelCount>, kEventTypeCount> policy;
+
+  NewDeviceConfig new_device;
+  UnfamiliarConfig unfamiliar;
+  GeoVelocityConfig geo_velocity;
+  IpReputationConfig ip_reputation;
+  VelocityConfig velocity;
+};
+
+}  // namespace vigil::internal
+
+#endif  // VIGIL_CORE_SRC_MODEL_MODEL_CONFIG_H_

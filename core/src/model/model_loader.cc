@@ -1,0 +1,414 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// Model::LoadFile: parses a model TOML file into a ModelConfig, validating
+// every key. Unknown keys are errors (a typo must not silently fall back to a
+// default); every error names the file, the dotted key and the reason.
+
+#define TOML_EXCEPTIONS 0
+#define TOML_HEADER_ONLY 1
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "model/model_config.h"
+#include "vigil/model.h"
+
+namespace vigil {
+namespace {
+
+using internal::ModelConfig;
+using internal::OnError;
+using internal::PolicyAction;
+
+std::string_view Std(absl::string_view s) { return {s.data(), s.size()}; }
+
+// Reads typed keys of one TOML table and remembers which it read, so that
+// Finish() can refuse the ones it did not.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string path, std::string source)
+      : table_(table), path_(std::move(path)), source_(std::move(source)) {}
+
+  absl::Status Error(absl::string_view key, absl::string_view reason) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_, ": ", Key(key), ": ", reason));
+  }
+  std::string Key(absl::string_view key) const {
+    return path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key);
+  }
+
+  absl::Status Double(absl::string_view key, double min, double max,
+                      double* out) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) return absl::OkStatus();
+    std::optional<double> v = node->value<double>();  // ints convert too
+    if (!v || !(node->is_floating_point() || node->is_integer())) {
+      return Error(key, "must be a number");
+    }
+    if (!(*v >= min && *v <= max)) {
+      return Error(key, absl::StrCat("must be in [", min, ", ", max, "], is ", *v));
+    }
+    *out = *v;
+    return absl::OkStatus();
+  }
+
+  absl::Status Int(absl::string_view key, int64_t min, int64_t max, int* out) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_integer()) return Error(key, "must be an integer");
+    int64_t v = *node->value<int64_t>();
+    if (v < min || v > max) {
+      return Error(key, absl::StrCat("must be in [", min, ", ", max, "], is ", v));
+    }
+    *out = static_cast<int>(v);
+    return absl::OkStatus();
+  }
+
+  absl::Status String(absl::string_view key, bool required, std::string* out) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) {
+      return required ? Error(key, "is required") : absl::OkStatus();
+    }
+    if (!node->is_string()) return Error(key, "must be a string");
+    *out = *node->value<std::string>();
+    return absl::OkStatus();
+  }
+
+  absl::Status StringList(absl::string_view key, std::vector<std::string>* out) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) return absl::OkStatus();
+    const toml::array* arr = node->as_array();
+    if (arr == nullptr) return Error(key, "must be an array of strings");
+    out->clear();
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const toml::node& item = *arr->get(i);
+      if (!item.is_string()) {
+        return Error(absl::StrCat(key, "[", i, "]"), "must be a string");
+      }
+      out->push_back(*item.value<std::string>());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status OnErrorValue(absl::string_view key, OnError* out) {
+    std::string v;
+    VIGIL_RETURN_IF_ERROR(String(key, false, &v));
+    if (v.empty()) return absl::OkStatus();
+    if (v == "open") {
+      *out = OnError::kOpen;
+    } else if (v == "closed") {
+      *out = OnError::kClosed;
+    } else {
+      return Error(key, absl::StrCat("must be \"open\" or \"closed\", is \"", v, "\""));
+    }
+    return absl::OkStatus();
+  }
+
+  // A sub-table; nullptr-table reader if absent. Error if not a table.
+  absl::StatusOr<TableReader> Sub(absl::string_view key) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) return TableReader(nullptr, Key(key), source_);
+    if (!node->is_table()) return Error(key, "must be a table");
+    return TableReader(node->as_table(), Key(key), source_);
+  }
+
+  bool Has(absl::string_view key) const {
+    return table_ != nullptr && table_->contains(Std(key));
+  }
+
+  // All keys, for free-form tables.
+  std::vector<std::string> Keys() const {
+    std::vector<std::string> keys;
+    if (table_ == nullptr) return keys;
+    for (auto&& [k, v] : *table_) keys.emplace_back(k.str());
+    return keys;
+  }
+
+  // Refuses keys that were never read.
+  absl::Status Finish() const {
+    if (table_ == nullptr) return absl::OkStatus();
+    for (auto&& [k, v] : *table_) {
+      std::string name(k.str());
+      if (std::find(taken_.begin(), taken_.end(), name) == taken_.end()) {
+        return Error(name, "unknown key");
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const toml::node* Take(absl::string_view key) {
+    if (table_ == nullptr) return nullptr;
+    taken_.emplace_back(key);
+    return table_->get(Std(key));
+  }
+
+  const toml::table* table_;
+  std::string path_;
+  std::string source_;
+  std::vector<std::string> taken_;
+};
+
+absl::Status ParseAction(const TableReader& r, absl::string_view key,
+                         absl::string_view v, PolicyAction* out) {
+  if (v == "allow") {
+    *out = PolicyAction::kAllow;
+  } else if (v == "mfa_if_configured") {
+    *out = PolicyAction::kMfaIfConfigured;
+  } else if (v == "mfa_required") {
+    *out = PolicyAction::kMfaRequired;
+  } else if (v == "block") {
+    *out = PolicyAction::kBlock;
+  } else {
+    return r.Error(key, absl::StrCat("unknown action \"", v,
+                                     "\" (allow, mfa_if_configured, "
+                                     "mfa_required, block)"));
+  }
+  return absl::OkStatus();
+}
+
+void DefaultPolicy(ModelConfig* c) {
+  using internal::LevelPolicy;
+  for (int t = 0; t < kEventTypeCount; ++t) {
+    c->policy[t] = {LevelPolicy{PolicyAction::kAllow, false},
+                    LevelPolicy{PolicyAction::kAllow, false},
+                    LevelPolicy{PolicyAction::kMfaIfConfigured, true},
+                    LevelPolicy{PolicyAction::kMfaRequired, true}};
+  }
+}
+
+absl::Status ReadPolicy(TableReader& root, ModelConfig* c) {
+  VIGIL_ASSIGN_OR_RETURN(TableReader policy, root.Sub("policy"));
+  std::string mode;
+  VIGIL_RETURN_IF_ERROR(policy.String("mode", false, &mode));
+  if (mode == "audit") {
+    c->mode = Mode::kAudit;
+  } else if (mode.empty() || mode == "enforced") {
+    c->mode = Mode::kEnforced;
+  } else {
+    return policy.Error("mode", absl::StrCat("must be \"enforced\" or \"audit\", is \"", mode, "\""));
+  }
+  for (int t = 0; t < kEventTypeCount; ++t) {
+    const absl::string_view type_name = EventTypeName(static_cast<EventType>(t));
+    VIGIL_ASSIGN_OR_RETURN(TableReader type, policy.Sub(type_name));
+    for (int l = 0; l < kRiskLevelCount; ++l) {
+      const absl::string_view level = RiskLevelName(static_cast<RiskLevel>(l));
+      std::string action;
+      VIGIL_RETURN_IF_ERROR(type.String(level, false, &action));
+      if (!action.empty()) {
+        VIGIL_RETURN_IF_ERROR(
+            ParseAction(type, level, action, &c->policy[t][l].action));
+      }
+    }
+    std::vector<std::string> notify;
+    const bool has_notify = type.Has("notify");
+    VIGIL_RETURN_IF_ERROR(type.StringList("notify", &notify));
+    if (has_notify) {
+      for (auto& lp : c->policy[t]) lp.notify = false;
+      for (const std::string& n : notify) {
+        RiskLevel level;
+        if (!ParseRiskLevel(n, &level)) {
+          return type.Error("notify", absl::StrCat("unknown level \"", n, "\""));
+        }
+        c->policy[t][static_cast<int>(level)].notify = true;
+      }
+    }
+    VIGIL_RETURN_IF_ERROR(type.Finish());
+  }
+  return policy.Finish();
+}
+
+absl::StatusOr<CidrSet> ReadCidrList(TableReader& r, absl::string_view key) {
+  std::vector<std::string> list;
+  VIGIL_RETURN_IF_ERROR(r.StringList(key, &list));
+  absl::StatusOr<CidrSet> set = CidrSet::FromStrings(list);
+  if (!set.ok()) return r.Error(key, set.status().message());
+  return set;
+}
+
+absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
+                         ModelConfig* c) {
+  VIGIL_ASSIGN_OR_RETURN(TableReader signals, root.Sub("signals"));
+
+  VIGIL_ASSIGN_OR_RETURN(TableReader nd, signals.Sub("new_device"));
+  VIGIL_RETURN_IF_ERROR(nd.Double("weight", 0, 1, &c->new_device.weight));
+  VIGIL_RETURN_IF_ERROR(nd.Finish());
+
+  auto& u = c->unfamiliar;
+  VIGIL_ASSIGN_OR_RETURN(TableReader uf, signals.Sub("unfamiliar"));
+  VIGIL_RETURN_IF_ERROR(uf.Double("weight", 0, 1, &u.weight));
+  VIGIL_RETURN_IF_ERROR(uf.Double("network_weight", 0, 1, &u.network_weight));
+  VIGIL_RETURN_IF_ERROR(uf.Double("user_agent_weight", 0, 1, &u.user_agent_weight));
+  VIGIL_RETURN_IF_ERROR(uf.Double("alpha", 1e-6, 1e6, &u.alpha));
+  VIGIL_RETURN_IF_ERROR(uf.Double("scale", 1e-3, 1e3, &u.scale));
+  VIGIL_ASSIGN_OR_RETURN(TableReader prior, uf.Sub("prior"));
+  VIGIL_RETURN_IF_ERROR(prior.Double("ip", 1e-12, 1, &u.prior_ip));
+  VIGIL_RETURN_IF_ERROR(prior.Double("network", 1e-12, 1, &u.prior_network));
+  VIGIL_RETURN_IF_ERROR(prior.Double("asn", 1e-12, 1, &u.prior_asn));
+  VIGIL_RETURN_IF_ERROR(prior.Double("country", 1e-12, 1, &u.prior_country));
+  VIGIL_RETURN_IF_ERROR(prior.Double("user_agent", 1e-12, 1, &u.prior_user_agent));
+  VIGIL_RETURN_IF_ERROR(prior.Double("browser", 1e-12, 1, &u.prior_browser));
+  VIGIL_RETURN_IF_ERROR(prior.Double("os", 1e-12, 1, &u.prior_os));
+  VIGIL_RETURN_IF_ERROR(prior.Double("device_type", 1e-12, 1, &u.prior_device_type));
+  VIGIL_RETURN_IF_ERROR(prior.Finish());
+  VIGIL_ASSIGN_OR_RETURN(TableReader shares, uf.Sub("country_share"));
+  for (const std::string& code : shares.Keys()) {
+    if (code.size() != 2 || !isupper(code[0]) || !isupper(code[1])) {
+      return shares.Error(code, "must be an ISO 3166-1 alpha-2 code, e.g. US");
+    }
+    double share = 0;
+    VIGIL_RETURN_IF_ERROR(shares.Double(code, 1e-12, 1, &share));
+    u.country_share[code] = share;
+  }
+  VIGIL_RETURN_IF_ERROR(uf.Finish());
+
+  auto& g = c->geo_velocity;
+  VIGIL_ASSIGN_OR_RETURN(TableReader gv, signals.Sub("geo_velocity"));
+  VIGIL_RETURN_IF_ERROR(gv.Double("weight", 0, 1, &g.weight));
+  VIGIL_RETURN_IF_ERROR(gv.Double("max_speed_kmh", 1, 1e6, &g.max_speed_kmh));
+  VIGIL_RETURN_IF_ERROR(gv.Double("min_distance_km", 0, 20000, &g.min_distance_km));
+  VIGIL_RETURN_IF_ERROR(gv.Double("full_score_speed_factor", 1.0001, 1000,
+                                  &g.full_score_speed_factor));
+  VIGIL_RETURN_IF_ERROR(gv.Double("max_age_hours", 0, 1e6, &g.max_age_hours));
+  VIGIL_RETURN_IF_ERROR(gv.OnErrorValue("on_error", &g.on_error));
+  VIGIL_RETURN_IF_ERROR(gv.Finish());
+
+  auto& ir = c->ip_reputation;
+  VIGIL_ASSIGN_OR_RETURN(TableReader rep, signals.Sub("ip_reputation"));
+  VIGIL_RETURN_IF_ERROR(rep.Double("weight", 0, 1, &ir.weight));
+  VIGIL_ASSIGN_OR_RETURN(ir.always_allow, ReadCidrList(rep, "always_allow"));
+  VIGIL_ASSIGN_OR_RETURN(ir.always_block, ReadCidrList(rep, "always_block"));
+  std::vector<std::string> blocklists;
+  VIGIL_RETURN_IF_ERROR(rep.StringList("blocklists", &blocklists));
+  for (const std::string& file : blocklists) {
+    std::filesystem::path p(file);
+    if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+    absl::StatusOr<CidrSet> set = CidrSet::LoadFireHolFile(p.string());
+    if (!set.ok()) return rep.Error("blocklists", set.status().message());
+    ir.blocklist.Merge(*set);
+  }
+  VIGIL_RETURN_IF_ERROR(rep.Double("blocklist_score", 0, 1, &ir.blocklist_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("tor_score", 0, 1, &ir.tor_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("public_proxy_score", 0, 1, &ir.public_proxy_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("anonymous_vpn_score", 0, 1, &ir.anonymous_vpn_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("hosting_score", 0, 1, &ir.hosting_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("residential_proxy_score", 0, 1,
+                                   &ir.residential_proxy_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("anonymous_score", 0, 1, &ir.anonymous_score));
+  VIGIL_RETURN_IF_ERROR(rep.OnErrorValue("on_error", &ir.on_error));
+  VIGIL_RETURN_IF_ERROR(rep.Finish());
+
+  auto& v = c->velocity;
+  VIGIL_ASSIGN_OR_RETURN(TableReader vel, signals.Sub("velocity"));
+  VIGIL_RETURN_IF_ERROR(vel.Double("weight", 0, 1, &v.weight));
+  VIGIL_RETURN_IF_ERROR(vel.Int("ip_window_minutes", 5, 60, &v.ip_window_minutes));
+  VIGIL_RETURN_IF_ERROR(vel.Double("ip_failed_users", 0, 1e6, &v.ip_failed_users));
+  VIGIL_RETURN_IF_ERROR(vel.Double("ip_trust_per_success_user", 0, 1e3,
+                                   &v.ip_trust_per_success_user));
+  VIGIL_RETURN_IF_ERROR(vel.Int("ip_trust_days", 1, 7, &v.ip_trust_days));
+  VIGIL_RETURN_IF_ERROR(vel.Double("ip_ramp_users", 1, 1e6, &v.ip_ramp_users));
+  VIGIL_RETURN_IF_ERROR(vel.Double("ip_failures", 0, 1e6, &v.ip_failures));
+  VIGIL_RETURN_IF_ERROR(vel.Double("ip_ramp_failures", 1, 1e6, &v.ip_ramp_failures));
+  VIGIL_RETURN_IF_ERROR(vel.Double("asn_failed_users", 0, 1e6, &v.asn_failed_users));
+  VIGIL_RETURN_IF_ERROR(vel.Double("asn_ramp_users", 1, 1e6, &v.asn_ramp_users));
+  VIGIL_RETURN_IF_ERROR(vel.Double("user_failure_streak", 0, 1e6,
+                                   &v.user_failure_streak));
+  VIGIL_RETURN_IF_ERROR(vel.Double("user_ramp_failures", 1, 1e6,
+                                   &v.user_ramp_failures));
+  VIGIL_RETURN_IF_ERROR(vel.OnErrorValue("on_error", &v.on_error));
+  VIGIL_RETURN_IF_ERROR(vel.Finish());
+
+  return signals.Finish();
+}
+
+absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
+                                                   const std::string& source,
+                                                   const std::string& base_dir) {
+  toml::parse_result parsed = toml::parse(Std(text), source);
+  if (!parsed) {
+    const toml::parse_error& err = parsed.error();
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ":", err.source().begin.line, ":", err.source().begin.column,
+        ": ", std::string(err.description())));
+  }
+  auto c = std::make_unique<ModelConfig>();
+  DefaultPolicy(c.get());
+  TableReader root(&parsed.table(), "", source);
+
+  VIGIL_ASSIGN_OR_RETURN(TableReader model, root.Sub("model"));
+  VIGIL_RETURN_IF_ERROR(model.String("name", true, &c->name));
+  if (c->name.empty() || c->name.size() > 64 ||
+      c->name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos) {
+    return model.Error("name", "must be 1-64 characters of [A-Za-z0-9-_.]");
+  }
+  c->version = -1;
+  VIGIL_RETURN_IF_ERROR(model.Int("version", 0, 1 << 30, &c->version));
+  if (c->version < 0) return model.Error("version", "is required");
+  VIGIL_RETURN_IF_ERROR(model.Finish());
+  c->id = absl::StrCat(c->name, "@", c->version);
+
+  VIGIL_ASSIGN_OR_RETURN(TableReader levels, root.Sub("levels"));
+  VIGIL_RETURN_IF_ERROR(levels.Double("low", 0, 1, &c->low));
+  VIGIL_RETURN_IF_ERROR(levels.Double("medium", 0, 1, &c->medium));
+  VIGIL_RETURN_IF_ERROR(levels.Double("high", 0, 1, &c->high));
+  if (!(0 < c->low && c->low < c->medium && c->medium < c->high)) {
+    return levels.Error("low", "thresholds must satisfy 0 < low < medium < high <= 1");
+  }
+  VIGIL_RETURN_IF_ERROR(levels.Finish());
+
+  VIGIL_ASSIGN_OR_RETURN(TableReader baseline, root.Sub("baseline"));
+  VIGIL_RETURN_IF_ERROR(baseline.Int("mature_after", 1, 10000, &c->mature_after));
+  VIGIL_RETURN_IF_ERROR(baseline.Finish());
+
+  VIGIL_RETURN_IF_ERROR(ReadPolicy(root, c.get()));
+  VIGIL_RETURN_IF_ERROR(ReadSignals(root, base_dir, c.get()));
+  VIGIL_RETURN_IF_ERROR(root.Finish());
+  return c;
+}
+
+}  // namespace
+
+Model::Model(std::unique_ptr<internal::ModelConfig> config)
+    : config_(std::move(config)) {}
+Model::~Model() = default;
+
+const std::string& Model::name() const { return config_->name; }
+int Model::version() const { return config_->version; }
+const std::string& Model::id() const { return config_->id; }
+
+absl::StatusOr<std::shared_ptr<const Model>> Model::FromString(
+    absl::string_view toml, absl::string_view source_name) {
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<internal::ModelConfig> c,
+                         Parse(toml, std::string(source_name), "."));
+  return std::shared_ptr<const Model>(new Model(std::move(c)));
+}
+
+absl::StatusOr<std::shared_ptr<const Model>> Model::LoadFile(
+    const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": cannot read model file"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string base_dir =
+      std::filesystem::path(path).parent_path().string();
+  VIGIL_ASSIGN_OR_RETURN(
+      std::unique_ptr<internal::ModelConfig> c,
+      Parse(text.str(), path, base_dir.empty() ? "." : base_dir));
+  return std::shared_ptr<const Model>(new Model(std::move(c)));
+}
+
+}  // namespace vigil

@@ -1,0 +1,39 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "model/scoring.h"
+
+#include <algorithm>
+
+namespace vigil::internal {
+
+double CombineContributions(const std::vector<double>& contributions) {
+  double keep = 1;
+  for (double c : contributions) keep *= 1 - std::clamp(c, 0.0, 1.0);
+  return std::clamp(1 - keep, 0.0, 1.0);
+}
+
+RiskLevel LevelForScore(const ModelConfig& m, double score) {
+  if (score >= m.high) return RiskLevel::kHigh;
+  if (score >= m.medium) return RiskLevel::kMedium;
+  if (score >= m.low) return RiskLevel::kLow;
+  return RiskLevel::kNone;
+}
+
+Verdict PolicyVerdict(const ModelConfig& m, EventType type, RiskLevel level,
+                      bool has_mfa_factor) {
+  const LevelPolicy& p =
+      m.policy[static_cast<int>(type)][static_cast<int>(level)];
+  switch (p.action) {
+    case PolicyAction::kAllow:
+      return Verdict::kAllow;
+    case PolicyAction::kMfaIfConfigured:
+      return has_mfa_factor ? Verdict::kChallenge : Verdict::kAllow;
+    case PolicyAction::kMfaRequired:
+      return has_mfa_factor ? Verdict::kChallenge : Verdict::kBlock;
+    case PolicyAction::kBlock:
+      return Verdict::kBlock;
+  }
+  return Verdict::kBlock;
+}
+
+}  // namespace vigil::internal

@@ -1,0 +1,31 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// From signal sub-scores to a score, a level and a verdict.
+
+#ifndef VIGIL_CORE_SRC_MODEL_SCORING_H_
+#define VIGIL_CORE_SRC_MODEL_SCORING_H_
+
+#include <vector>
+
+#include "model/model_config.h"
+#include "vigil/attempt.h"
+#include "vigil/decision.h"
+
+namespace vigil::internal {
+
+// 1 - prod(1 - c): contributions combine like independent pieces of
+// evidence; one strong signal alone can reach a high score.
+double CombineContributions(const std::vector<double>& contributions);
+
+// The level whose threshold `score` reaches.
+RiskLevel LevelForScore(const ModelConfig& model, double score);
+
+// The policy's verdict for an event type and level. `has_mfa_factor` decides
+// mfa_if_configured (challenge or allow) and mfa_required (challenge or
+// block).
+Verdict PolicyVerdict(const ModelConfig& model, EventType type, RiskLevel level,
+                      bool has_mfa_factor);
+
+}  // namespace vigil::internal
+
+#endif  // VIGIL_CORE_SRC_MODEL_SCORING_H_

@@ -1,0 +1,212 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "store/event_record.h"
+
+#include "absl/strings/escaping.h"
+#include "common/encoding.h"
+#include "common/hash.h"
+#include "common/random.h"
+
+namespace vigil::internal {
+namespace {
+
+constexpr uint8_t kEventVersion = 1;
+
+void EncodeDecision(Encoder* e, const Decision& d) {
+  e->PutU8(static_cast<uint8_t>(d.verdict));
+  e->PutU8(static_cast<uint8_t>(d.enforced_verdict));
+  e->PutU8(static_cast<uint8_t>(d.mode));
+  e->PutU8(static_cast<uint8_t>(d.level));
+  e->PutDouble(d.score);
+  e->PutVarint(d.reasons.size());
+  for (const Reason& r : d.reasons) {
+    e->PutString(r.signal);
+    e->PutDouble(r.score);
+    e->PutDouble(r.contribution);
+    e->PutString(r.detail);
+  }
+  e->PutU8((d.compromised_credentials ? 1 : 0) |
+           (d.password_reset_required ? 2 : 0) | (d.notify ? 4 : 0) |
+           (d.baseline.mature ? 8 : 0));
+  e->PutVarint(d.baseline.successful_sign_ins);
+  e->PutString(d.model);
+  e->PutU8(d.challenge.has_value() ? 1 : 0);
+  if (d.challenge) {
+    e->PutString(d.challenge->id);
+    e->PutVarint(d.challenge->methods.size());
+    for (const std::string& m : d.challenge->methods) e->PutString(m);
+    e->PutSignedVarint(absl::ToUnixNanos(d.challenge->expires_at));
+  }
+  e->PutString(d.context.country);
+  e->PutString(d.context.city);
+  e->PutVarint(d.context.asn);
+  e->PutString(d.context.device);
+  e->PutVarint(d.signal_failures.size());
+  for (const std::string& s : d.signal_failures) e->PutString(s);
+}
+
+template <typename E>
+bool GetEnum(Decoder* d, E* out, uint8_t max) {
+  uint8_t v;
+  if (!d->GetU8(&v) || v > max) return false;
+  *out = static_cast<E>(v);
+  return true;
+}
+
+bool DecodeDecision(Decoder* d, Decision* out) {
+  uint64_t n;
+  if (!GetEnum(d, &out->verdict, 2) || !GetEnum(d, &out->enforced_verdict, 2) ||
+      !GetEnum(d, &out->mode, 1) || !GetEnum(d, &out->level, 3) ||
+      !d->GetDouble(&out->score) || !d->GetVarint(&n) || n > 64) {
+    return false;
+  }
+  out->reasons.resize(n);
+  for (Reason& r : out->reasons) {
+    if (!d->GetString(&r.signal) || !d->GetDouble(&r.score) ||
+        !d->GetDouble(&r.contribution) || !d->GetString(&r.detail)) {
+      return false;
+    }
+  }
+  uint8_t flags, has_challenge;
+  if (!d->GetU8(&flags) || !d->GetVarint(&n) || !d->GetString(&out->model) ||
+      !d->GetU8(&has_challenge)) {
+    return false;
+  }
+  out->compromised_credentials = flags & 1;
+  out->password_reset_required = flags & 2;
+  out->notify = flags & 4;
+  out->baseline.mature = flags & 8;
+  out->baseline.successful_sign_ins = static_cast<int64_t>(n);
+  if (has_challenge) {
+    ChallengeInfo c;
+    int64_t expires;
+    if (!d->GetString(&c.id) || !d->GetVarint(&n) || n > 8) return false;
+    c.methods.resize(n);
+    for (std::string& m : c.methods) {
+      if (!d->GetString(&m)) return false;
+    }
+    if (!d->GetSignedVarint(&expires)) return false;
+    c.expires_at = absl::FromUnixNanos(expires);
+    out->challenge = std::move(c);
+  }
+  if (!d->GetString(&out->context.country) || !d->GetString(&out->context.city) ||
+      !d->GetVarintAs(&out->context.asn) || !d->GetString(&out->context.device) ||
+      !d->GetVarint(&n) || n > 64) {
+    return false;
+  }
+  out->signal_failures.resize(n);
+  for (std::string& s : out->signal_failures) {
+    if (!d->GetString(&s)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string StoredEvent::Encode() const {
+  std::string out;
+  out.reserve(256);
+  Encoder e(&out);
+  e.PutU8(kEventVersion);
+  e.PutString(event.event_id);
+  e.PutString(event.user_id);
+  e.PutSignedVarint(absl::ToUnixNanos(event.time));
+  e.PutU8(static_cast<uint8_t>(event.event_type));
+  e.PutString(event.ip);
+  e.PutString(event.user_agent);
+  e.PutString(event.device_name);
+  e.PutString(event.time_zone);
+  EncodeDecision(&e, event.decision);
+  e.PutU8(static_cast<uint8_t>(event.outcome));
+  e.PutU8(event.feedback.has_value() ? 1 : 0);
+  if (event.feedback) {
+    e.PutU8(static_cast<uint8_t>(event.feedback->value));
+    e.PutString(event.feedback->source);
+    e.PutSignedVarint(absl::ToUnixNanos(event.feedback->time));
+  }
+  for (uint64_t h : features.hashes) e.PutFixed64(h);
+  e.PutU8(features.has_location ? 1 : 0);
+  if (features.has_location) {
+    e.PutDouble(features.latitude);
+    e.PutDouble(features.longitude);
+    e.PutVarint(features.accuracy_km);
+  }
+  e.PutU8(learned ? 1 : 0);
+  return out;
+}
+
+bool StoredEvent::Decode(absl::string_view data) {
+  *this = StoredEvent();
+  Decoder d(data);
+  uint8_t version, has_feedback, has_loc, learned_byte;
+  int64_t nanos;
+  if (!d.GetU8(&version) || version != kEventVersion ||
+      !d.GetString(&event.event_id) || !d.GetString(&event.user_id) ||
+      !d.GetSignedVarint(&nanos) || !GetEnum(&d, &event.event_type, 3) ||
+      !d.GetString(&event.ip) || !d.GetString(&event.user_agent) ||
+      !d.GetString(&event.device_name) || !d.GetString(&event.time_zone) ||
+      !DecodeDecision(&d, &event.decision) || !GetEnum(&d, &event.outcome, 2) ||
+      !d.GetU8(&has_feedback)) {
+    return false;
+  }
+  event.time = absl::FromUnixNanos(nanos);
+  if (has_feedback) {
+    Feedback f;
+    int64_t t;
+    if (!GetEnum(&d, &f.value, 1) || !d.GetString(&f.source) ||
+        !d.GetSignedVarint(&t)) {
+      return false;
+    }
+    f.time = absl::FromUnixNanos(t);
+    event.feedback = std::move(f);
+  }
+  for (uint64_t& h : features.hashes) {
+    if (!d.GetFixed64(&h)) return false;
+  }
+  if (!d.GetU8(&has_loc)) return false;
+  features.has_location = has_loc != 0;
+  if (features.has_location) {
+    uint64_t acc;
+    if (!d.GetDouble(&features.latitude) || !d.GetDouble(&features.longitude) ||
+        !d.GetVarint(&acc)) {
+      return false;
+    }
+    features.accuracy_km = static_cast<int32_t>(acc);
+  }
+  if (!d.GetU8(&learned_byte)) return false;
+  learned = learned_byte != 0;
+  return d.done();
+}
+
+namespace {
+constexpr uint64_t kUserSeed = 0x65766e74;
+}  // namespace
+
+std::string UserEventPrefix(absl::string_view user_id) {
+  std::string key = "v";
+  PutBigEndian64(&key, StableHash(user_id, kUserSeed));
+  return key;
+}
+
+absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
+                                       int64_t time_nanos) {
+  std::string raw;
+  PutBigEndian64(&raw, StableHash(user_id, kUserSeed));
+  // Inverted so that a forward scan yields the newest first.
+  PutBigEndian64(&raw, ~(static_cast<uint64_t>(time_nanos) ^ (1ull << 63)));
+  absl::StatusOr<std::string> random = RandomBytes(8);
+  if (!random.ok()) return random.status();
+  raw += *random;
+  return absl::BytesToHexString(raw);
+}
+
+bool EventKey(absl::string_view event_id, std::string* key) {
+  if (event_id.size() != kEventIdHexLength) return false;
+  for (char c : event_id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  *key = "v" + absl::HexStringToBytes(event_id);
+  return true;
+}
+
+}  // namespace vigil::internal

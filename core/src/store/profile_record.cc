@@ -1,0 +1,124 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+
+#include "store/profile_record.h"
+
+#include <algorithm>
+
+#include "common/encoding.h"
+
+namespace vigil::internal {
+namespace {
+constexpr uint8_t kProfileVersion = 1;
+}  // namespace
+
+uint32_t UserProfile::Count(Feature feature, uint64_t hash) const {
+  for (const FeatureEntry& e : features[static_cast<int>(feature)]) {
+    if (e.hash == hash) return e.count;
+  }
+  return 0;
+}
+
+void UserProfile::Observe(Feature feature, uint64_t hash, int64_t t) {
+  std::vector<FeatureEntry>& list = features[static_cast<int>(feature)];
+  for (FeatureEntry& e : list) {
+    if (e.hash == hash) {
+      ++e.count;
+      e.last_seen = std::max(e.last_seen, t);
+      return;
+    }
+  }
+  if (list.size() >= kMaxEntries) {
+    auto victim = std::min_element(
+        list.begin(), list.end(), [](const FeatureEntry& a, const FeatureEntry& b) {
+          if (a.count != b.count) return a.count < b.count;
+          return a.last_seen < b.last_seen;
+        });
+    *victim = FeatureEntry{hash, 1, t};
+    return;
+  }
+  list.push_back(FeatureEntry{hash, 1, t});
+}
+
+void UserProfile::Forget(Feature feature, uint64_t hash) {
+  std::vector<FeatureEntry>& list = features[static_cast<int>(feature)];
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [hash](const FeatureEntry& e) { return e.hash == hash; }),
+             list.end());
+}
+
+std::string UserProfile::Encode() const {
+  std::string out;
+  out.reserve(128);
+  Encoder e(&out);
+  e.PutU8(kProfileVersion);
+  e.PutVarint(successful_sign_ins);
+  e.PutSignedVarint(first_seen);
+  e.PutSignedVarint(last_success);
+  e.PutU8(has_trusted_location ? 1 : 0);
+  if (has_trusted_location) {
+    e.PutDouble(trusted_latitude);
+    e.PutDouble(trusted_longitude);
+    e.PutVarint(trusted_accuracy_km);
+    e.PutSignedVarint(trusted_time);
+    e.PutString(trusted_city);
+    e.PutString(trusted_country);
+  }
+  e.PutU8(kFeatureCount);
+  for (const auto& list : features) {
+    e.PutVarint(list.size());
+    for (const FeatureEntry& f : list) {
+      e.PutFixed64(f.hash);
+      e.PutVarint(f.count);
+      e.PutSignedVarint(f.last_seen);
+    }
+  }
+  e.PutVarint(failure_streak);
+  e.PutSignedVarint(last_failure);
+  e.PutVarint(mfa_factors);
+  e.PutU8(password_reset_required ? 1 : 0);
+  return out;
+}
+
+bool UserProfile::Decode(absl::string_view data) {
+  *this = UserProfile();
+  Decoder d(data);
+  uint8_t version, has_loc, nfeatures, reset;
+  if (!d.GetU8(&version) || version != kProfileVersion) return false;
+  uint64_t n;
+  if (!d.GetVarint(&n)) return false;
+  successful_sign_ins = static_cast<int64_t>(n);
+  if (!d.GetSignedVarint(&first_seen) || !d.GetSignedVarint(&last_success) ||
+      !d.GetU8(&has_loc)) {
+    return false;
+  }
+  has_trusted_location = has_loc != 0;
+  if (has_trusted_location) {
+    uint64_t acc;
+    if (!d.GetDouble(&trusted_latitude) || !d.GetDouble(&trusted_longitude) ||
+        !d.GetVarint(&acc) || !d.GetSignedVarint(&trusted_time) ||
+        !d.GetString(&trusted_city) || !d.GetString(&trusted_country)) {
+      return false;
+    }
+    trusted_accuracy_km = static_cast<int32_t>(acc);
+  }
+  if (!d.GetU8(&nfeatures) || nfeatures != kFeatureCount) return false;
+  for (auto& list : features) {
+    uint64_t size;
+    if (!d.GetVarint(&size) || size > kMaxEntries) return false;
+    list.resize(size);
+    for (FeatureEntry& f : list) {
+      if (!d.GetFixed64(&f.hash) || !d.GetVarintAs(&f.count) ||
+          !d.GetSignedVarint(&f.last_seen)) {
+        return false;
+      }
+    }
+  }
+  if (!d.GetVarintAs(&failure_streak) || !d.GetSignedVarint(&last_failure) ||
+      !d.GetVarintAs(&mfa_factors) || !d.GetU8(&reset)) {
+    return false;
+  }
+  password_reset_required = reset != 0;
+  return d.done();
+}
+
+}  // namespace vigil::internal

@@ -1,0 +1,89 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// A user's profile: what vigil has learned from the user's trusted sign-ins
+// (feature histories with counts, the last trusted place and time), their
+// failure streak, and their MFA settings. Stored in Table::kUsers under the
+// user id; versioned binary encoding.
+
+#ifndef VIGIL_CORE_SRC_STORE_PROFILE_RECORD_H_
+#define VIGIL_CORE_SRC_STORE_PROFILE_RECORD_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace vigil::internal {
+
+// The features a profile keeps a history of. Hierarchies for back-off:
+// network: kIp -> kNetwork -> kAsn -> kCountry; user agent: kUserAgent ->
+// kBrowser -> kOs -> kDeviceType.
+enum class Feature : uint8_t {
+  kIp = 0,
+  kNetwork,
+  kAsn,
+  kCountry,
+  kCity,
+  kUserAgent,   // browser family + major, OS family + version
+  kBrowser,     // browser family
+  kOs,          // OS family
+  kDeviceType,
+  kDevice,      // device key, else fingerprint, else browser + OS
+};
+inline constexpr int kFeatureCount = 10;
+
+struct FeatureEntry {
+  uint64_t hash = 0;
+  uint32_t count = 0;
+  int64_t last_seen = 0;  // unix seconds
+};
+
+struct UserProfile {
+  // Most entries kept per feature; the least used, then oldest, is evicted.
+  static constexpr size_t kMaxEntries = 24;
+
+  int64_t successful_sign_ins = 0;
+  int64_t first_seen = 0;    // unix seconds of the first trusted success
+  int64_t last_success = 0;  // unix seconds
+
+  // The last trusted sign-in's place.
+  bool has_trusted_location = false;
+  double trusted_latitude = 0;
+  double trusted_longitude = 0;
+  int32_t trusted_accuracy_km = 0;
+  int64_t trusted_time = 0;  // unix seconds
+  std::string trusted_city;
+  std::string trusted_country;
+
+  std::array<std::vector<FeatureEntry>, kFeatureCount> features;
+
+  // Consecutive failed sign-ins since the last success.
+  uint32_t failure_streak = 0;
+  int64_t last_failure = 0;
+
+  // MFA factors the user has enabled (bit per factor, see mfa/), preferred.
+  uint32_t mfa_factors = 0;
+  // Set by "not me" feedback: the user must reset their password.
+  bool password_reset_required = false;
+
+  // Count of `hash` in `feature`'s history; 0 if never seen.
+  uint32_t Count(Feature feature, uint64_t hash) const;
+  // Number of distinct values kept for `feature`.
+  size_t Distinct(Feature feature) const {
+    return features[static_cast<int>(feature)].size();
+  }
+  // Records one more trusted observation of `hash` at time `t`.
+  void Observe(Feature feature, uint64_t hash, int64_t t);
+  // Forgets `hash` from `feature`'s history.
+  void Forget(Feature feature, uint64_t hash);
+
+  std::string Encode() const;
+  // False if `data` is not a profile record of a known version.
+  bool Decode(absl::string_view data);
+};
+
+}  // namespace vigil::internal
+
+#endif  // VIGIL_CORE_SRC_STORE_PROFILE_RECORD_H_

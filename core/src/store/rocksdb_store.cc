@@ -1,0 +1,237 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The embedded Store: one RocksDB database, one column family per Table.
+// Counters combine through a merge operator that calls ApplyCounterMerge.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/merge_operator.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "vigil/store.h"
+
+namespace vigil {
+namespace {
+
+class CounterMergeOperator final : public rocksdb::MergeOperator {
+ public:
+  bool FullMergeV2(const MergeOperationInput& in,
+                   MergeOperationOutput* out) const override {
+    std::string existing;
+    const std::string* existing_ptr = nullptr;
+    if (in.existing_value != nullptr) {
+      existing = in.existing_value->ToString();
+      existing_ptr = &existing;
+    }
+    std::vector<absl::string_view> operands;
+    operands.reserve(in.operand_list.size());
+    for (const rocksdb::Slice& s : in.operand_list) {
+      operands.emplace_back(s.data(), s.size());
+    }
+    out->new_value = ApplyCounterMerge(existing_ptr, operands);
+    return true;
+  }
+  const char* Name() const override { return "vigil.CounterMerge.v1"; }
+};
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsNotFound()) return absl::NotFoundError(what);
+  if (s.IsCorruption()) {
+    return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
+  }
+  if (s.IsInvalidArgument()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": ", s.ToString()));
+  }
+  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+rocksdb::Slice ToSlice(absl::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+class RocksIterator final : public StoreIterator {
+ public:
+  RocksIterator(std::unique_ptr<rocksdb::Iterator> it, std::string limit)
+      : it_(std::move(it)), limit_(std::move(limit)) {}
+  bool Valid() const override {
+    return it_->Valid() &&
+           (limit_.empty() || it_->key().compare(ToSlice(limit_)) < 0);
+  }
+  void Next() override { it_->Next(); }
+  absl::string_view key() const override {
+    return absl::string_view(it_->key().data(), it_->key().size());
+  }
+  absl::string_view value() const override {
+    return absl::string_view(it_->value().data(), it_->value().size());
+  }
+  absl::Status status() const override {
+    return FromRocks(it_->status(), "scan");
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string limit_;
+};
+
+class RocksDbStore final : public Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const RocksDbOptions& o) {
+    if (o.path.empty()) {
+      return absl::InvalidArgumentError("data_dir: must not be empty");
+    }
+    rocksdb::DBOptions db_options;
+    db_options.create_if_missing = true;
+    db_options.create_missing_column_families = true;
+    db_options.max_background_jobs = 2;
+    db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+    db_options.keep_log_file_num = 4;
+
+    std::shared_ptr<rocksdb::Cache> cache =
+        rocksdb::NewLRUCache(o.block_cache_bytes);
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.cache_index_and_filter_blocks = true;
+    table.whole_key_filtering = true;
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    families.emplace_back(rocksdb::kDefaultColumnFamilyName,
+                          rocksdb::ColumnFamilyOptions());
+    for (int i = 0; i < kTableCount; ++i) {
+      rocksdb::ColumnFamilyOptions cf;
+      cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+      cf.write_buffer_size = 32 << 20;
+
+      if (static_cast<Table>(i) == Table::kCounters) {
+        // Operands are folded at flush, compaction and read. The engine keeps
+        // hot counters decoded in memory, so reads here are rare.
+        cf.merge_operator = std::make_shared<CounterMergeOperator>();
+      }
+      families.emplace_back(std::string(TableName(static_cast<Table>(i))), cf);
+    }
+
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    rocksdb::Status s =
+        rocksdb::DB::Open(db_options, o.path, families, &handles, &db);
+    if (!s.ok()) {
+      if (s.IsInvalidArgument() &&
+          s.ToString().find("column famil") != std::string::npos) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "data_dir ", o.path, ": not a vigil database: ", s.ToString()));
+      }
+      return absl::UnavailableError(
+          absl::StrCat("data_dir ", o.path, ": cannot open: ", s.ToString()));
+    }
+    auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
+    store->db_.reset(db);
+    store->handles_ = handles;
+    store->write_options_.sync = o.sync;
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  ~RocksDbStore() override {
+    if (db_ == nullptr) return;
+    db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db_->Close().PermitUncheckedError();
+  }
+
+  absl::Status Get(Table table, absl::string_view key,
+                   std::string* value) override {
+    rocksdb::PinnableSlice slice;
+    rocksdb::Status s =
+        db_->Get(read_options_, handle(table), ToSlice(key), &slice);
+    if (!s.ok()) return FromRocks(s, TableName(table));
+    value->assign(slice.data(), slice.size());
+    return absl::OkStatus();
+  }
+
+  absl::Status MultiGet(const std::vector<Key>& keys,
+                        std::vector<std::string>* values,
+                        std::vector<absl::Status>* statuses) override {
+    const size_t n = keys.size();
+    values->resize(n);
+    statuses->resize(n);
+    if (n == 0) return absl::OkStatus();
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs(n);
+    std::vector<rocksdb::Slice> slices(n);
+    std::vector<rocksdb::PinnableSlice> pinned(n);
+    std::vector<rocksdb::Status> st(n);
+    for (size_t i = 0; i < n; ++i) {
+      cfs[i] = handle(keys[i].table);
+      slices[i] = ToSlice(keys[i].key);
+    }
+    db_->MultiGet(read_options_, n, cfs.data(), slices.data(), pinned.data(),
+                  st.data());
+    for (size_t i = 0; i < n; ++i) {
+      (*statuses)[i] = FromRocks(st[i], TableName(keys[i].table));
+      if (st[i].ok()) (*values)[i].assign(pinned[i].data(), pinned[i].size());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch wb;
+    for (const WriteBatch::Op& op : batch.ops()) {
+      rocksdb::Status s;
+      switch (op.type) {
+        case WriteBatch::OpType::kPut:
+          s = wb.Put(handle(op.table), ToSlice(op.key), ToSlice(op.value));
+          break;
+        case WriteBatch::OpType::kDelete:
+          s = wb.Delete(handle(op.table), ToSlice(op.key));
+          break;
+        case WriteBatch::OpType::kMerge:
+          if (op.table != Table::kCounters) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("merge into ", TableName(op.table),
+                             ": only counters merge"));
+          }
+          s = wb.Merge(handle(op.table), ToSlice(op.key), ToSlice(op.value));
+          break;
+      }
+      if (!s.ok()) return FromRocks(s, "write batch");
+    }
+    return FromRocks(db_->Write(write_options_, &wb), "write");
+  }
+
+  std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
+                                      absl::string_view limit) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(read_options_, handle(table)));
+    it->Seek(ToSlice(start));
+    return std::make_unique<RocksIterator>(std::move(it), std::string(limit));
+  }
+
+ private:
+  RocksDbStore() = default;
+  rocksdb::ColumnFamilyHandle* handle(Table t) const {
+    return handles_[1 + static_cast<int>(t)];
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ReadOptions read_options_;
+  rocksdb::WriteOptions write_options_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
+    const RocksDbOptions& options) {
+  return RocksDbStore::Open(options);
+}
+
+}  // namespace vigil

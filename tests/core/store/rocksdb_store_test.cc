@@ -1,0 +1,540 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The embedded RocksDB store, opened in a temporary folder: reads, batched
+// atomic writes, scans, counters combined by the merge operator under
+// concurrency, persistence across reopen, and the errors of opening a folder
+// that cannot be a database.
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/hash.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "store/counter_record.h"
+#include "testing/test_util.h"
+#include "vigil/store.h"
+
+namespace vigil {
+namespace {
+
+using internal::CounterKind;
+using internal::CounterRecord;
+using internal::EncodeCounterOperand;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+// 2023-11-14 00:00:00 UTC: aligned to a day and to 5 minutes.
+constexpr int64_t kDay0 = 1699920000;
+
+constexpr Table kAllTables[] = {Table::kUsers,  Table::kDevices,
+                                Table::kEvents, Table::kCounters,
+                                Table::kChallenges, Table::kTotp,
+                                Table::kPwned,  Table::kOutbox,
+                                Table::kMeta};
+
+std::unique_ptr<Store> OpenOrDie(const std::string& path) {
+  RocksDbOptions options;
+  options.path = path;
+  options.block_cache_bytes = 8 << 20;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(options);
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Every (key, value) of `table` in [start, limit), in scan order.
+std::vector<std::pair<std::string, std::string>> ScanAll(
+    Store& store, Table table, absl::string_view start,
+    absl::string_view limit) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<StoreIterator> it = store.Scan(table, start, limit);
+  for (; it->Valid(); it->Next()) {
+    out.emplace_back(std::string(it->key()), std::string(it->value()));
+  }
+  EXPECT_OK(it->status());
+  return out;
+}
+
+class RocksDbStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenOrDie(dir_.path());
+    ASSERT_NE(store_, nullptr);
+  }
+
+  void Put(Table table, absl::string_view key, absl::string_view value) {
+    WriteBatch batch;
+    batch.Put(table, key, value);
+    ASSERT_OK(store_->Write(batch));
+  }
+
+  // The value of `key` in `table`, or "<NotFound>" / "<error ...>".
+  std::string GetOrStatus(Table table, absl::string_view key) {
+    std::string value;
+    absl::Status s = store_->Get(table, key, &value);
+    if (absl::IsNotFound(s)) return "<NotFound>";
+    if (!s.ok()) return absl::StrCat("<error ", s.ToString(), ">");
+    return value;
+  }
+
+  TempDir dir_;  // outlives store_
+  std::unique_ptr<Store> store_;
+};
+
+TEST(TableNameTest, NamesEveryTable) {
+  const char* const expected[] = {"users",      "devices", "events",
+                                  "counters",   "challenges", "totp",
+                                  "pwned",      "outbox",  "meta"};
+  ASSERT_EQ(std::size(kAllTables), static_cast<size_t>(kTableCount));
+  for (int i = 0; i < kTableCount; ++i) {
+    EXPECT_EQ(TableName(kAllTables[i]), expected[i]);
+  }
+}
+
+TEST_F(RocksDbStoreTest, PutGetAndNotFoundPerTable) {
+  // The same key in every table holds a different value: tables are separate.
+  for (Table t : kAllTables) {
+    Put(t, "same-key", absl::StrCat("value of ", TableName(t)));
+  }
+  for (Table t : kAllTables) {
+    SCOPED_TRACE(TableName(t));
+    EXPECT_EQ(GetOrStatus(t, "same-key"),
+              absl::StrCat("value of ", TableName(t)));
+    EXPECT_EQ(GetOrStatus(t, "other-key"), "<NotFound>");
+    // A key that is a prefix or an extension of a stored one is another key.
+    EXPECT_EQ(GetOrStatus(t, "same-ke"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(t, "same-key\0"), "<NotFound>");
+  }
+}
+
+TEST_F(RocksDbStoreTest, BinaryKeysAndValuesAndOverwrite) {
+  struct Case {
+    std::string key;
+    std::string value;
+  };
+  const std::vector<Case> cases = {
+      {std::string("\0", 1), "nul key"},
+      {std::string("a\0b", 3), std::string("v\0\xff\x01", 4)},
+      {"\xff\xfe", ""},  // empty value is a value, not absence
+      {std::string(1000, 'k'), std::string(100000, 'v')},
+  };
+  for (const Case& c : cases) Put(Table::kUsers, c.key, c.value);
+  for (const Case& c : cases) {
+    std::string value = "stale";
+    ASSERT_OK(store_->Get(Table::kUsers, c.key, &value));
+    EXPECT_EQ(value, c.value);
+  }
+  Put(Table::kUsers, "a", "1");
+  Put(Table::kUsers, "a", "2");
+  EXPECT_EQ(GetOrStatus(Table::kUsers, "a"), "2");
+}
+
+TEST_F(RocksDbStoreTest, GetNotFoundNamesTheTable) {
+  std::string value;
+  absl::Status s = store_->Get(Table::kDevices, "nope", &value);
+  EXPECT_TRUE(absl::IsNotFound(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("devices"));
+}
+
+TEST_F(RocksDbStoreTest, MultiGetAcrossTablesWithMixedFoundAndMissing) {
+  Put(Table::kUsers, "alice", "profile-a");
+  Put(Table::kCounters, "alice", "counter-a");
+  Put(Table::kEvents, "e1", "event-1");
+  struct Case {
+    Table table;
+    std::string key;
+    bool found;
+    std::string value;
+  };
+  const std::vector<Case> cases = {
+      {Table::kUsers, "alice", true, "profile-a"},
+      {Table::kUsers, "bob", false, ""},
+      {Table::kCounters, "alice", true, "counter-a"},
+      {Table::kDevices, "alice", false, ""},  // key exists, other table
+      {Table::kEvents, "e1", true, "event-1"},
+      {Table::kEvents, "e2", false, ""},
+      {Table::kUsers, "alice", true, "profile-a"},  // repeated key
+  };
+  std::vector<Store::Key> keys;
+  for (const Case& c : cases) keys.push_back({c.table, c.key});
+  // Pre-filled outputs must be resized and overwritten.
+  std::vector<std::string> values(2, "stale");
+  std::vector<absl::Status> statuses(20, absl::InternalError("stale"));
+  ASSERT_OK(store_->MultiGet(keys, &values, &statuses));
+  ASSERT_EQ(values.size(), cases.size());
+  ASSERT_EQ(statuses.size(), cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat(i, ": ", TableName(cases[i].table), "/",
+                              cases[i].key));
+    if (cases[i].found) {
+      EXPECT_OK(statuses[i]);
+      EXPECT_EQ(values[i], cases[i].value);
+    } else {
+      EXPECT_TRUE(absl::IsNotFound(statuses[i])) << statuses[i];
+    }
+  }
+}
+
+TEST_F(RocksDbStoreTest, MultiGetOfNoKeys) {
+  std::vector<std::string> values(3);
+  std::vector<absl::Status> statuses(3);
+  ASSERT_OK(store_->MultiGet({}, &values, &statuses));
+  EXPECT_TRUE(values.empty());
+  EXPECT_TRUE(statuses.empty());
+}
+
+TEST_F(RocksDbStoreTest, WriteBatchAppliesEveryOperationInOrder) {
+  Put(Table::kUsers, "to-delete", "x");
+  Put(Table::kEvents, "to-overwrite", "old");
+
+  WriteBatch batch;
+  batch.Put(Table::kUsers, "new", "n");
+  batch.Delete(Table::kUsers, "to-delete");
+  batch.Put(Table::kEvents, "to-overwrite", "new");
+  batch.Merge(Table::kCounters, "c",
+              EncodeCounterOperand(kDay0, CounterKind::kFailure, 7));
+  batch.Merge(Table::kCounters, "c",
+              EncodeCounterOperand(kDay0 + 1, CounterKind::kFailure, 8));
+  // Later operations on the same key win.
+  batch.Put(Table::kDevices, "put-then-delete", "gone");
+  batch.Delete(Table::kDevices, "put-then-delete");
+  batch.Delete(Table::kDevices, "delete-then-put");
+  batch.Put(Table::kDevices, "delete-then-put", "here");
+  batch.Delete(Table::kMeta, "never-existed");  // deleting nothing is fine
+  ASSERT_OK(store_->Write(batch));
+
+  EXPECT_EQ(GetOrStatus(Table::kUsers, "new"), "n");
+  EXPECT_EQ(GetOrStatus(Table::kUsers, "to-delete"), "<NotFound>");
+  EXPECT_EQ(GetOrStatus(Table::kEvents, "to-overwrite"), "new");
+  EXPECT_EQ(GetOrStatus(Table::kDevices, "put-then-delete"), "<NotFound>");
+  EXPECT_EQ(GetOrStatus(Table::kDevices, "delete-then-put"), "here");
+  CounterRecord record;
+  ASSERT_TRUE(record.Decode(GetOrStatus(Table::kCounters, "c")));
+  const CounterRecord::Totals totals =
+      record.ShortWindow(absl::FromUnixSeconds(kDay0 + 10), absl::Hours(1));
+  EXPECT_EQ(totals.failures, 2u);
+  EXPECT_EQ(totals.attempts, 0u);
+}
+
+TEST_F(RocksDbStoreTest, EmptyBatchIsFine) {
+  WriteBatch batch;
+  EXPECT_TRUE(batch.empty());
+  EXPECT_OK(store_->Write(batch));
+}
+
+TEST_F(RocksDbStoreTest, MergeIntoANonCounterTableRefusesTheWholeBatch) {
+  Put(Table::kUsers, "existing", "before");
+  for (Table t : kAllTables) {
+    if (t == Table::kCounters) continue;
+    SCOPED_TRACE(TableName(t));
+    WriteBatch batch;
+    batch.Put(Table::kUsers, "first", "1");
+    batch.Put(Table::kUsers, "existing", "after");
+    batch.Merge(Table::kCounters, "c",
+                EncodeCounterOperand(kDay0, CounterKind::kAttempt, 1));
+    batch.Merge(t, "m", EncodeCounterOperand(kDay0, CounterKind::kAttempt, 1));
+    batch.Put(Table::kEvents, "last", "3");
+    absl::Status s = store_->Write(batch);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(TableName(t)));
+    // Nothing of the batch is applied, neither before nor after the bad op.
+    EXPECT_EQ(GetOrStatus(Table::kUsers, "first"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(Table::kUsers, "existing"), "before");
+    EXPECT_EQ(GetOrStatus(Table::kCounters, "c"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(t, "m"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(Table::kEvents, "last"), "<NotFound>");
+  }
+}
+
+TEST_F(RocksDbStoreTest, ScanHonoursBoundsAndByteOrder) {
+  const std::vector<std::string> keys = {
+      "a", "b", std::string("b\0", 2), "b\x01", "ba", "bz", "c", "d",
+      "\x7f", "\x80", "\xff", "\xff\xff"};
+  for (const std::string& k : keys) Put(Table::kEvents, k, "v:" + k);
+  // Same keys in a neighbouring table must never show up in the scan.
+  Put(Table::kDevices, "b", "other table");
+  Put(Table::kChallenges, "bb", "other table");
+
+  struct Case {
+    const char* name;
+    std::string start;
+    std::string limit;
+    std::vector<std::string> want;
+  };
+  const std::vector<Case> cases = {
+      {"everything", "", "", keys},
+      {"half-open range", "b", "c",
+       {"b", std::string("b\0", 2), "b\x01", "ba", "bz"}},
+      {"start between keys", "bb", "", {"bz", "c", "d", "\x7f", "\x80", "\xff",
+                                         "\xff\xff"}},
+      {"limit excludes itself", "a", "ba", {"a", "b", std::string("b\0", 2),
+                                            "b\x01"}},
+      {"empty range", "c", "c", {}},
+      {"limit before start", "d", "c", {}},
+      {"unsigned byte order", "\x7f", "\xff", {"\x7f", "\x80"}},
+      {"past the end", "\xff\xff\xff", "", {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<std::string> got;
+    for (const auto& [k, v] : ScanAll(*store_, Table::kEvents, c.start,
+                                      c.limit)) {
+      EXPECT_EQ(v, "v:" + k);
+      got.push_back(k);
+    }
+    EXPECT_EQ(got, c.want);
+  }
+}
+
+TEST_F(RocksDbStoreTest, ScanOfAnEmptyTable) {
+  Put(Table::kUsers, "a", "1");
+  std::unique_ptr<StoreIterator> it = store_->Scan(Table::kOutbox, "", "");
+  EXPECT_FALSE(it->Valid());
+  EXPECT_OK(it->status());
+}
+
+TEST_F(RocksDbStoreTest, ScanSeesAConsistentViewOfDeletes) {
+  for (int i = 0; i < 10; ++i) Put(Table::kOutbox, absl::StrCat("k", i), "v");
+  WriteBatch batch;
+  for (int i = 0; i < 10; i += 2) batch.Delete(Table::kOutbox, absl::StrCat("k", i));
+  ASSERT_OK(store_->Write(batch));
+  std::vector<std::string> got;
+  for (const auto& kv : ScanAll(*store_, Table::kOutbox, "", "")) {
+    got.push_back(kv.first);
+  }
+  EXPECT_THAT(got, ElementsAre("k1", "k3", "k5", "k7", "k9"));
+}
+
+// Expected totals of the concurrent counter test.
+struct Expected {
+  uint32_t attempts = 0, failures = 0, successes = 0;
+};
+
+void ExpectCounter(Store& store, const std::string& key, const Expected& want,
+                   size_t distinct_failure_users) {
+  std::string value;
+  ASSERT_OK(store.Get(Table::kCounters, key, &value));
+  CounterRecord record;
+  ASSERT_TRUE(record.Decode(value));
+  // Every operand lies in [kDay0, kDay0 + 1 h).
+  const absl::Time now = absl::FromUnixSeconds(kDay0 + 3599);
+  const CounterRecord::Totals short_totals =
+      record.ShortWindow(now, absl::Hours(1));
+  EXPECT_EQ(short_totals.attempts, want.attempts);
+  EXPECT_EQ(short_totals.failures, want.failures);
+  EXPECT_EQ(short_totals.successes, want.successes);
+  const CounterRecord::Totals long_totals = record.LongWindow(now, absl::Hours(24));
+  EXPECT_EQ(long_totals.attempts, want.attempts);
+  EXPECT_EQ(long_totals.failures, want.failures);
+  EXPECT_EQ(long_totals.successes, want.successes);
+  EXPECT_EQ(record.short_ring.size(), 12u);
+  EXPECT_EQ(record.long_ring.size(), 1u);
+  // The sketch saturates long before this many users; it must be full.
+  EXPECT_GE(short_totals.failure_users.Estimate(),
+            std::min<double>(distinct_failure_users, 400));
+}
+
+TEST_F(RocksDbStoreTest, ConcurrentCounterMergesLoseNothing) {
+  constexpr int kThreads = 4;
+  constexpr int kWritesPerThread = 600;
+  const std::string key = internal::AsnCounterKey(3320);
+
+  Expected want;
+  for (int i = 0; i < kThreads; ++i) {
+    for (int j = 0; j < kWritesPerThread; ++j) {
+      const int ops = (j % 10 == 9) ? 3 : 1;  // some batches carry several
+      for (int k = 0; k < ops; ++k) {
+        switch ((i + j + k) % 3) {
+          case 0: ++want.attempts; break;
+          case 1: ++want.failures; break;
+          case 2: ++want.successes; break;
+        }
+      }
+    }
+  }
+
+  std::atomic<bool> writers_done{false};
+  std::atomic<int> bad_reads{0};
+  std::atomic<int> reads{0};
+  // A reader forces full merges while operands keep arriving; every value it
+  // sees must decode and totals must never go down.
+  std::thread reader([&] {
+    uint32_t last = 0;
+    while (!writers_done.load()) {
+      std::string value;
+      absl::Status s = store_->Get(Table::kCounters, key, &value);
+      if (absl::IsNotFound(s)) continue;
+      CounterRecord record;
+      if (!s.ok() || !record.Decode(value)) {
+        bad_reads.fetch_add(1);
+        continue;
+      }
+      const CounterRecord::Totals t = record.LongWindow(
+          absl::FromUnixSeconds(kDay0 + 3599), absl::Hours(24));
+      const uint32_t total = t.attempts + t.failures + t.successes;
+      if (total < last) bad_reads.fetch_add(1);
+      last = total;
+      reads.fetch_add(1);
+    }
+  });
+  std::vector<std::thread> writers;
+  std::atomic<int> write_errors{0};
+  for (int i = 0; i < kThreads; ++i) {
+    writers.emplace_back([&, i] {
+      for (int j = 0; j < kWritesPerThread; ++j) {
+        WriteBatch batch;
+        const int ops = (j % 10 == 9) ? 3 : 1;
+        for (int k = 0; k < ops; ++k) {
+          const auto kind = static_cast<CounterKind>((i + j + k) % 3);
+          // Spread over the twelve 5-minute buckets of the hour.
+          const int64_t t = kDay0 + (j % 12) * 300 + i * 10 + k;
+          const uint64_t user = internal::StableHash(
+              absl::StrCat("user-", i, "-", j, "-", k), 0x7573);
+          batch.Merge(Table::kCounters, key, EncodeCounterOperand(t, kind, user));
+        }
+        if (!store_->Write(batch).ok()) write_errors.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  writers_done.store(true);
+  reader.join();
+  EXPECT_EQ(write_errors.load(), 0);
+  EXPECT_EQ(bad_reads.load(), 0) << "of " << reads.load() << " reads";
+
+  ExpectCounter(*store_, key, want, want.failures);
+
+  // The merged value survives a reopen exactly.
+  store_.reset();
+  store_ = OpenOrDie(dir_.path());
+  ASSERT_NE(store_, nullptr);
+  ExpectCounter(*store_, key, want, want.failures);
+}
+
+TEST_F(RocksDbStoreTest, CounterMergeOntoAnUnreadableValueStartsOver) {
+  Put(Table::kCounters, "c", "not a counter record");
+  WriteBatch batch;
+  batch.Merge(Table::kCounters, "c",
+              EncodeCounterOperand(kDay0, CounterKind::kSuccess, 1));
+  batch.Merge(Table::kCounters, "c", "garbage operand");
+  ASSERT_OK(store_->Write(batch));
+  std::string value;
+  ASSERT_OK(store_->Get(Table::kCounters, "c", &value));
+  CounterRecord record;
+  ASSERT_TRUE(record.Decode(value));
+  const CounterRecord::Totals t =
+      record.ShortWindow(absl::FromUnixSeconds(kDay0), absl::Hours(1));
+  EXPECT_EQ(t.successes, 1u);
+  EXPECT_EQ(t.attempts + t.failures, 0u);
+}
+
+TEST_F(RocksDbStoreTest, ReopenAfterCloseKeepsEveryTable) {
+  for (Table t : kAllTables) {
+    if (t == Table::kCounters) continue;
+    Put(t, "k", absl::StrCat("persisted ", TableName(t)));
+  }
+  {
+    WriteBatch batch;
+    for (int i = 0; i < 20; ++i) {
+      batch.Merge(Table::kCounters, "c",
+                  EncodeCounterOperand(kDay0 + i, CounterKind::kFailure, i));
+    }
+    batch.Delete(Table::kUsers, "k");
+    batch.Put(Table::kUsers, "k2", "after delete");
+    ASSERT_OK(store_->Write(batch));
+  }
+  store_.reset();
+
+  // Reopen twice: the second open must see the first reopen's state too.
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    store_ = OpenOrDie(dir_.path());
+    ASSERT_NE(store_, nullptr);
+    for (Table t : kAllTables) {
+      if (t == Table::kCounters || t == Table::kUsers) continue;
+      EXPECT_EQ(GetOrStatus(t, "k"), absl::StrCat("persisted ", TableName(t)));
+    }
+    EXPECT_EQ(GetOrStatus(Table::kUsers, "k"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(Table::kUsers, "k2"), "after delete");
+    CounterRecord record;
+    ASSERT_TRUE(record.Decode(GetOrStatus(Table::kCounters, "c")));
+    EXPECT_EQ(record.ShortWindow(absl::FromUnixSeconds(kDay0 + 60), absl::Hours(1))
+                  .failures,
+              20u);
+    store_.reset();
+  }
+}
+
+TEST(RocksDbOpenTest, EmptyPathIsRefused) {
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore({});
+  EXPECT_TRUE(absl::IsInvalidArgument(store.status())) << store.status();
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr("data_dir"));
+}
+
+TEST(RocksDbOpenTest, CreatesAMissingFolder) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  ASSERT_FALSE(std::filesystem::exists(path));
+  RocksDbOptions options;
+  options.path = path;
+  options.sync = true;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store, OpenRocksDbStore(options));
+  EXPECT_TRUE(std::filesystem::is_directory(path));
+  WriteBatch batch;
+  batch.Put(Table::kMeta, "k", "v");
+  EXPECT_OK(store->Write(batch));
+}
+
+TEST(RocksDbOpenTest, AFolderThatIsARegularFileIsAClearError) {
+  TempDir dir;
+  const std::string path = dir.path() + "/not-a-folder";
+  testing::WriteFileOrDie(path, "I am a file\n");
+  RocksDbOptions options;
+  options.path = path;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr(path));
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr("data_dir"));
+  // The file is untouched.
+  EXPECT_EQ(testing::ReadFileOrDie(path), "I am a file\n");
+}
+
+TEST(RocksDbOpenTest, ASecondOpenOfAnOpenFolderIsAClearErrorUntilClosed) {
+  TempDir dir;
+  std::unique_ptr<Store> first = OpenOrDie(dir.path());
+  ASSERT_NE(first, nullptr);
+  WriteBatch batch;
+  batch.Put(Table::kUsers, "u", "1");
+  ASSERT_OK(first->Write(batch));
+
+  RocksDbOptions options;
+  options.path = dir.path();
+  absl::StatusOr<std::unique_ptr<Store>> second = OpenRocksDbStore(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(absl::IsUnavailable(second.status())) << second.status();
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr(dir.path()));
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("LOCK"));
+
+  // The failed open did not disturb the first.
+  std::string value;
+  ASSERT_OK(first->Get(Table::kUsers, "u", &value));
+  EXPECT_EQ(value, "1");
+
+  first.reset();
+  std::unique_ptr<Store> again = OpenOrDie(dir.path());
+  ASSERT_NE(again, nullptr);
+  ASSERT_OK(again->Get(Table::kUsers, "u", &value));
+  EXPECT_EQ(value, "1");
+}
+
+}  // namespace
+}  // namespace vigil
