@@ -2,6 +2,9 @@
 
 #include "service/config.h"
 
+// As in the core's model loader: no exceptions, header-only.
+#define TOML_EXCEPTIONS 0
+#define TOML_HEADER_ONLY 1
 #include <toml++/toml.h>
 
 #include <cstdint>
@@ -231,15 +234,17 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
                                                  absl::string_view source) {
   ServiceConfig c;
   c.source = std::string(source);
-  toml::table root;
-  try {
-    root = toml::parse(std::string_view(toml_text.data(), toml_text.size()),
-                       std::string_view(source.data(), source.size()));
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ":", e.source().begin.line, ":", e.source().begin.column, ": ",
-        std::string(e.description())));
+  toml::parse_result parsed =
+      toml::parse(std::string_view(toml_text.data(), toml_text.size()),
+                  std::string_view(source.data(), source.size()));
+  if (!parsed) {
+    const toml::parse_error& e = parsed.error();
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ":", e.source().begin.line, ":",
+                     e.source().begin.column, ": ",
+                     std::string(e.description())));
   }
+  toml::table root = std::move(parsed).table();
   TableReader top(&root, "", source);
   auto table = [&](absl::string_view name) -> absl::StatusOr<TableReader> {
     const toml::node* node =
