@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -110,40 +109,65 @@ absl::StatusOr<uint32_t> ParseAsn(absl::string_view text) {
   return asn;
 }
 
-// Sorts `ranges` (and their line numbers) by first address if they are not
-// sorted yet, then fails on the first overlap.
-template <typename Range>
-absl::Status SortAndCheck(std::vector<Range>* ranges,
-                          std::vector<uint32_t>* lines,
-                          absl::string_view source_name) {
-  auto by_first = [](const Range& a, const Range& b) {
-    return a.first < b.first;
+// Turns `ranges` into sorted, disjoint ranges. Real files have a few
+// overlaps; where ranges overlap, the one that starts later answers, and of
+// two that start together the shorter one, so a range nested in another
+// wins over it and the outer one resumes after it. Adjacent pieces of the
+// same ASN and organisation are joined again.
+template <typename Range, typename Key>
+void MakeDisjoint(std::vector<Range>* ranges, Key max_key) {
+  std::stable_sort(ranges->begin(), ranges->end(),
+                   [](const Range& a, const Range& b) {
+                     if (a.first != b.first) return a.first < b.first;
+                     return a.last > b.last;
+                   });
+  bool disjoint = true;
+  for (size_t i = 1; i < ranges->size() && disjoint; ++i) {
+    disjoint = (*ranges)[i].first > (*ranges)[i - 1].last;
+  }
+  if (disjoint) return;
+
+  std::vector<Range> out;
+  out.reserve(ranges->size() + 16);
+  std::vector<Range> open;  // ranges that cover the cursor; the last wins
+  Key cursor = 0;
+  bool done = false;  // the cursor went past max_key
+  auto emit = [&](const Range& r, Key from, Key to) {
+    if (!out.empty() && out.back().asn == r.asn && out.back().org == r.org &&
+        out.back().last + 1 == from) {
+      out.back().last = to;
+    } else {
+      Range piece = r;
+      piece.first = from;
+      piece.last = to;
+      out.push_back(piece);
+    }
   };
-  if (!std::is_sorted(ranges->begin(), ranges->end(), by_first)) {
-    std::vector<uint32_t> order(ranges->size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return (*ranges)[a].first < (*ranges)[b].first;
-    });
-    std::vector<Range> sorted_ranges;
-    std::vector<uint32_t> sorted_lines;
-    sorted_ranges.reserve(order.size());
-    sorted_lines.reserve(order.size());
-    for (uint32_t i : order) {
-      sorted_ranges.push_back((*ranges)[i]);
-      sorted_lines.push_back((*lines)[i]);
+  // Emits what the open ranges say about [cursor, limit].
+  auto flush = [&](Key limit) {
+    while (!open.empty() && !done && cursor <= limit) {
+      const Range top = open.back();
+      if (top.last < cursor) {
+        open.pop_back();
+        continue;
+      }
+      const Key end = std::min(top.last, limit);
+      emit(top, cursor, end);
+      if (end == top.last) open.pop_back();
+      if (end == max_key) {
+        done = true;
+      } else {
+        cursor = end + 1;
+      }
     }
-    *ranges = std::move(sorted_ranges);
-    *lines = std::move(sorted_lines);
+  };
+  for (const Range& r : *ranges) {
+    if (r.first > 0) flush(r.first - 1);
+    open.push_back(r);
+    cursor = r.first;
   }
-  for (size_t i = 1; i < ranges->size(); ++i) {
-    if ((*ranges)[i].first <= (*ranges)[i - 1].last) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source_name, ":", (*lines)[i],
-                       ": range overlaps the one on line ", (*lines)[i - 1]));
-    }
-  }
-  return absl::OkStatus();
+  flush(max_key);
+  *ranges = std::move(out);
 }
 
 }  // namespace
@@ -151,7 +175,6 @@ absl::Status SortAndCheck(std::vector<Range>* ranges,
 absl::StatusOr<AsnRanges> AsnRanges::ParseCsv(absl::string_view text,
                                               absl::string_view source_name) {
   AsnRanges table;
-  std::vector<uint32_t> v4_lines, v6_lines;
   absl::flat_hash_map<std::string, uint32_t> org_ids;
   table.org_offsets_.push_back(0);
 
@@ -199,16 +222,14 @@ absl::StatusOr<AsnRanges> AsnRanges::ParseCsv(absl::string_view text,
     if (first->is_v4()) {
       if (first->v4() > last->v4()) return fail("first address after last");
       table.v4_.push_back(V4Range{first->v4(), last->v4(), *asn, org_id});
-      v4_lines.push_back(line_number);
     } else {
       const absl::uint128 lo = ToUint128(*first), hi = ToUint128(*last);
       if (lo > hi) return fail("first address after last");
       table.v6_.push_back(V6Range{lo, hi, *asn, org_id});
-      v6_lines.push_back(line_number);
     }
   }
-  VIGIL_RETURN_IF_ERROR(SortAndCheck(&table.v4_, &v4_lines, source_name));
-  VIGIL_RETURN_IF_ERROR(SortAndCheck(&table.v6_, &v6_lines, source_name));
+  MakeDisjoint(&table.v4_, uint32_t{0xffffffff});
+  MakeDisjoint(&table.v6_, absl::Uint128Max());
   table.v4_.shrink_to_fit();
   table.v6_.shrink_to_fit();
   table.org_text_.shrink_to_fit();

@@ -29,12 +29,15 @@ class AsnRanges {
     absl::string_view org;
   };
 
-  // Parses CSV text. IPv4 and IPv6 ranges may be mixed; lines may end in
-  // "\r\n"; blank lines are skipped; there is no header line. Any bad line
-  // (wrong field count, bad quoting, bad address, mixed families, first
-  // after last, an ASN that is not a 32-bit decimal number, a range that
-  // overlaps another) fails the whole call with
-  // "<source_name>:<line>: <reason>".
+  // Parses CSV text. IPv4 and IPv6 ranges may be mixed and in any order;
+  // lines may end in "\r\n"; blank lines are skipped; there is no header
+  // line. Any bad line (wrong field count, bad quoting, bad address, mixed
+  // families, first after last, an ASN that is not a 32-bit decimal number)
+  // fails the whole call with "<source_name>:<line>: <reason>".
+  //
+  // Ranges may overlap (the real files have a few): where they do, the
+  // range that starts later answers, and of two that start at the same
+  // address the shorter one; so a range nested in another wins over it.
   static absl::StatusOr<AsnRanges> ParseCsv(absl::string_view text,
                                             absl::string_view source_name);
   // Reads and parses a CSV file; InvalidArgument naming the file if it
@@ -65,8 +68,9 @@ class AsnRanges {
 
   absl::string_view Org(uint32_t index) const;
 
-  std::vector<V4Range> v4_;  // sorted by first, disjoint
-  std::vector<V6Range> v6_;  // sorted by first, disjoint
+  // Sorted by first address and disjoint (overlaps resolved at load).
+  std::vector<V4Range> v4_;
+  std::vector<V6Range> v6_;
   // Distinct organisation names, concatenated; name i is
   // org_text_[org_offsets_[i], org_offsets_[i + 1]).
   std::string org_text_;

@@ -53,7 +53,9 @@ V6 LastV6(const Cidr& c) {
 }
 
 uint32_t LastV4(const Cidr& c) {
-  if (c.prefix_len == 0) return 0xffffffffu;
+  // Shifting a 32-bit value by 32 is undefined: handle /0 and /32 apart.
+  if (c.prefix_len <= 0) return 0xffffffffu;
+  if (c.prefix_len >= 32) return c.network.v4();
   return c.network.v4() | (0xffffffffu >> c.prefix_len);
 }
 

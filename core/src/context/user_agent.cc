@@ -325,7 +325,12 @@ UserAgentInfo ParseUserAgent(absl::string_view user_agent) {
   const absl::string_view bot_word = FindBotWord(ua);
   if (!bot_word.empty()) {
     info.browser = std::string(bot_word);
-    info.browser_major = 0;
+    // "AhrefsBot/7.0": the version follows the name.
+    const size_t end =
+        static_cast<size_t>(bot_word.data() - ua.data()) + bot_word.size();
+    if (end < ua.size() && ua[end] == '/') {
+      info.browser_major = MajorAfter(ua.substr(end), "/");
+    }
     info.device_type = DeviceType::kBot;
     return info;
   }

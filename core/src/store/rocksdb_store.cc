@@ -13,7 +13,9 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/merge_operator.h"
+#include "rocksdb/memtablerep.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "vigil/store.h"
@@ -58,6 +60,21 @@ rocksdb::Slice ToSlice(absl::string_view s) {
   return rocksdb::Slice(s.data(), s.size());
 }
 
+// Length of the event key prefix ("v" + 8-byte user hash).
+constexpr size_t kEventPrefixLength = 9;
+
+// Whether every key in [start, limit) shares start's event prefix.
+bool WithinOnePrefix(absl::string_view start, absl::string_view limit) {
+  if (start.size() < kEventPrefixLength || limit.empty()) return false;
+  std::string successor(start.substr(0, kEventPrefixLength));
+  while (!successor.empty() && static_cast<uint8_t>(successor.back()) == 0xff) {
+    successor.pop_back();
+  }
+  if (successor.empty()) return false;
+  successor.back() = static_cast<char>(static_cast<uint8_t>(successor.back()) + 1);
+  return limit <= absl::string_view(successor);
+}
+
 class RocksIterator final : public StoreIterator {
  public:
   RocksIterator(std::unique_ptr<rocksdb::Iterator> it, std::string limit)
@@ -92,6 +109,8 @@ class RocksDbStore final : public Store {
     db_options.create_if_missing = true;
     db_options.create_missing_column_families = true;
     db_options.max_background_jobs = 2;
+    // Required by the hashed memtables below; writers are still batched.
+    db_options.allow_concurrent_memtable_write = false;
     db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     db_options.keep_log_file_num = 4;
 
@@ -110,6 +129,24 @@ class RocksDbStore final : public Store {
       rocksdb::ColumnFamilyOptions cf;
       cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
       cf.write_buffer_size = 32 << 20;
+      const Table t = static_cast<Table>(i);
+      if (t == Table::kUsers || t == Table::kCounters) {
+        // Point reads only: a hashed memtable makes each insert O(1) instead
+        // of a skip-list search. The prefix is the whole key (capped), so
+        // every key has its own bucket; ordered scans still work, through a
+        // total-order iterator (Scan sets total_order_seek).
+        cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(64));
+        cf.memtable_factory.reset(
+            rocksdb::NewHashLinkListRepFactory(/*bucket_count=*/200000));
+      } else if (t == Table::kEvents) {
+        // Event keys start with "v" and the user's 8-byte hash: one small
+        // skip list per user in the memtable, and a user's history is one
+        // prefix scan.
+        cf.prefix_extractor.reset(
+            rocksdb::NewFixedPrefixTransform(kEventPrefixLength));
+        cf.memtable_factory.reset(
+            rocksdb::NewHashSkipListRepFactory(/*bucket_count=*/200000));
+      }
 
       if (static_cast<Table>(i) == Table::kCounters) {
         // Operands are folded at flush, compaction and read. The engine keeps
@@ -209,8 +246,14 @@ class RocksDbStore final : public Store {
 
   std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
                                       absl::string_view limit) override {
+    rocksdb::ReadOptions options = read_options_;
+    if (table == Table::kEvents && WithinOnePrefix(start, limit)) {
+      options.prefix_same_as_start = true;
+    } else {
+      options.total_order_seek = true;
+    }
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(read_options_, handle(table)));
+        db_->NewIterator(options, handle(table)));
     it->Seek(ToSlice(start));
     return std::make_unique<RocksIterator>(std::move(it), std::string(limit));
   }
