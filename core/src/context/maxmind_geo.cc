@@ -69,6 +69,17 @@ absl::Status ReadNested(const MmdbDecoder& dec, const MmdbItem& country,
   return absl::OkStatus();
 }
 
+// Calls visit(key, value) for each top-level entry of the record at
+// `offset`. A record that is not a map holds nothing these readers know.
+template <typename Visit>
+absl::Status VisitRecord(const MmdbDecoder& dec, uint32_t offset,
+                         Visit& visit) {
+  MmdbItem record;
+  VIGIL_RETURN_IF_ERROR(dec.Resolve(offset, &record));
+  if (record.type != MmdbType::kMap) return absl::OkStatus();
+  return dec.ForEachEntry(record, visit);
+}
+
 void Reset(GeoInfo* info) {
   // Clearing (rather than assigning a fresh GeoInfo) keeps the strings'
   // buffers, so a caller that reuses one GeoInfo does not allocate.
@@ -106,42 +117,33 @@ absl::Status ReadCityRecord(const MmdbFile& db, uint32_t offset,
   const MmdbDecoder& dec = db.decoder();
   // The nested and the flat layout use different top-level keys, except
   // "city" (a map in one, a string in the other), so one pass reads both.
-  MmdbItem record, country, city, location, subdivisions;
+  MmdbItem country, city, location, subdivisions;
   bool has_lat = false, has_lon = false;
   double lat = 0, lon = 0;
-  absl::Status s = dec.Resolve(offset, &record);
-  // A record that is not a map holds nothing this reader knows.
-  if (s.ok() && record.type != MmdbType::kMap) return absl::OkStatus();
-  if (s.ok()) {
-    s = dec.ForEachEntry(record,
-                         [&](absl::string_view key, const MmdbItem& value) {
-                           absl::string_view text;
-                           if (key == "city") {
-                             city = value;
-                             if (dec.String(value, &text))
-                               Assign(text, &out->city);
-                           } else if (key == "country") {
-                             country = value;
-                           } else if (key == "location") {
-                             location = value;
-                           } else if (key == "subdivisions") {
-                             subdivisions = value;
-                           } else if (key == "country_code") {
-                             if (dec.String(value, &text))
-                               Assign(text, &out->country);
-                           } else if (key == "state1") {
-                             if (dec.String(value, &text))
-                               Assign(text, &out->region);
-                           } else if (key == "latitude") {
-                             has_lat = dec.Number(value, &lat);
-                           } else if (key == "longitude") {
-                             has_lon = dec.Number(value, &lon);
-                           } else if (key == "timezone") {
-                             if (dec.String(value, &text))
-                               Assign(text, &out->time_zone);
-                           }
-                         });
-  }
+  auto visit = [&](absl::string_view key, const MmdbItem& value) {
+    absl::string_view text;
+    if (key == "city") {
+      city = value;
+      if (dec.String(value, &text)) Assign(text, &out->city);
+    } else if (key == "country") {
+      country = value;
+    } else if (key == "location") {
+      location = value;
+    } else if (key == "subdivisions") {
+      subdivisions = value;
+    } else if (key == "country_code") {
+      if (dec.String(value, &text)) Assign(text, &out->country);
+    } else if (key == "state1") {
+      if (dec.String(value, &text)) Assign(text, &out->region);
+    } else if (key == "latitude") {
+      has_lat = dec.Number(value, &lat);
+    } else if (key == "longitude") {
+      has_lon = dec.Number(value, &lon);
+    } else if (key == "timezone") {
+      if (dec.String(value, &text)) Assign(text, &out->time_zone);
+    }
+  };
+  absl::Status s = VisitRecord(dec, offset, visit);
   if (s.ok()) {
     if (has_lat && has_lon) {
       out->has_location = true;
@@ -156,31 +158,24 @@ absl::Status ReadCityRecord(const MmdbFile& db, uint32_t offset,
 absl::Status ReadAsnRecord(const MmdbFile& db, uint32_t offset,
                            const IpAddress& ip, GeoInfo* out, bool* has_asn) {
   const MmdbDecoder& dec = db.decoder();
-  *has_asn = false;
   uint32_t asn = 0;
+  bool asn_ok = false;
   absl::string_view org;
-  bool has_org = false;
-  MmdbItem record;
-  absl::Status s = dec.Resolve(offset, &record);
-  // A record that is not a map holds nothing this reader knows.
-  if (s.ok() && record.type != MmdbType::kMap) return absl::OkStatus();
-  if (s.ok()) {
-    s = dec.ForEachEntry(record,
-                         [&](absl::string_view key, const MmdbItem& value) {
-                           if (key == "autonomous_system_number") {
-                             *has_asn = dec.Uint32(value, &asn);
-                           } else if (key == "autonomous_system_organization") {
-                             has_org = dec.String(value, &org);
-                           }
-                         });
-  }
-  if (!s.ok()) {
-    *has_asn = false;
-    return db.CorruptRecord(ip, s);
-  }
-  if (*has_asn) {
+  bool org_ok = false;
+  auto visit = [&](absl::string_view key, const MmdbItem& value) {
+    if (key == "autonomous_system_number") {
+      asn_ok = dec.Uint32(value, &asn);
+    } else if (key == "autonomous_system_organization") {
+      org_ok = dec.String(value, &org);
+    }
+  };
+  *has_asn = false;
+  absl::Status s = VisitRecord(dec, offset, visit);
+  if (!s.ok()) return db.CorruptRecord(ip, s);
+  if (asn_ok) {
+    *has_asn = true;
     out->asn = asn;
-    if (has_org) Assign(org, &out->asn_org);
+    if (org_ok) Assign(org, &out->asn_org);
   }
   return absl::OkStatus();
 }
@@ -200,20 +195,13 @@ absl::Status ReadAnonymousIpRecord(const MmdbFile& db, uint32_t offset,
       {"is_tor_exit_node", &GeoInfo::is_tor_exit_node},
   };
   const MmdbDecoder& dec = db.decoder();
-  MmdbItem record;
-  absl::Status s = dec.Resolve(offset, &record);
-  // A record that is not a map holds nothing this reader knows.
-  if (s.ok() && record.type != MmdbType::kMap) return absl::OkStatus();
-  if (s.ok()) {
-    s = dec.ForEachEntry(record,
-                         [&](absl::string_view key, const MmdbItem& value) {
-                           for (const Flag& flag : kFlags) {
-                             bool b = false;
-                             if (key == flag.key && dec.Bool(value, &b))
-                               out->*flag.field = b;
-                           }
-                         });
-  }
+  auto visit = [&](absl::string_view key, const MmdbItem& value) {
+    for (const Flag& flag : kFlags) {
+      bool b = false;
+      if (key == flag.key && dec.Bool(value, &b)) out->*flag.field = b;
+    }
+  };
+  absl::Status s = VisitRecord(dec, offset, visit);
   return s.ok() ? s : db.CorruptRecord(ip, s);
 }
 

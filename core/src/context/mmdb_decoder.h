@@ -24,6 +24,7 @@ namespace vigil {
 
 // Data types of the MaxMind DB format.
 enum class MmdbType : uint8_t {
+  kNone = 0,  // no value (0 is the "extended" marker, never a decoded type)
   kPointer = 1,
   kString = 2,
   kDouble = 3,
@@ -43,7 +44,7 @@ enum class MmdbType : uint8_t {
 // and `offset` is where the first one starts; for a bool, `size` is the
 // value; otherwise `size` bytes of payload start at `offset`.
 struct MmdbItem {
-  MmdbType type = MmdbType::kBytes;
+  MmdbType type = MmdbType::kNone;
   uint32_t size = 0;
   uint32_t offset = 0;
 };

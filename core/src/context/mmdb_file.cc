@@ -48,11 +48,6 @@ MmdbFile::~MmdbFile() {
   if (open_) MMDB_close(&mmdb_);
 }
 
-absl::string_view MmdbFile::database_type() const {
-  const char* type = mmdb_.metadata.database_type;
-  return type == nullptr ? absl::string_view() : absl::string_view(type);
-}
-
 absl::Status MmdbFile::Lookup(const IpAddress& ip, uint32_t* offset,
                               bool* found) const {
   *found = false;

@@ -38,8 +38,6 @@ class MmdbFile {
   const std::string& path() const { return path_; }
   // True for a database whose tree only holds IPv4 addresses.
   bool ipv4_only() const { return mmdb_.metadata.ip_version == 4; }
-  // The metadata's database_type, e.g. "GeoIP2-City".
-  absl::string_view database_type() const;
 
   // Finds the record for `ip` and sets *offset to where it starts in the
   // data section (read it with decoder()). Sets *found to false (and
