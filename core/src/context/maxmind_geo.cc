@@ -1,9 +1,8 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// Record decoding reads each field with MMDB_aget_value. To keep a city
-// lookup well under a microsecond, the top-level maps (country, city,
-// location, subdivisions) are located once and their fields are read
-// relative to them, instead of walking every path from the record's root.
+// Each record is read in one pass over its top-level map with MmdbDecoder
+// (see mmdb_decoder.h for why not MMDB_aget_value); the GeoIP2 sub-maps
+// (country, city, location, subdivisions) are then read once each.
 
 #include "context/maxmind_geo.h"
 
@@ -16,98 +15,69 @@
 namespace vigil {
 namespace {
 
-// Paths for MMDB_aget_value: nullptr-terminated arrays of keys.
-constexpr const char* const kCountry[] = {"country", nullptr};
-constexpr const char* const kCity[] = {"city", nullptr};
-constexpr const char* const kLocation[] = {"location", nullptr};
-constexpr const char* const kSubdivisions[] = {"subdivisions", nullptr};
-constexpr const char* const kIsoCode[] = {"iso_code", nullptr};
-constexpr const char* const kNamesEn[] = {"names", "en", nullptr};
-constexpr const char* const kFirstNameEn[] = {"0", "names", "en", nullptr};
-constexpr const char* const kLatitude[] = {"latitude", nullptr};
-constexpr const char* const kLongitude[] = {"longitude", nullptr};
-constexpr const char* const kAccuracy[] = {"accuracy_radius", nullptr};
-constexpr const char* const kTimeZone[] = {"time_zone", nullptr};
-// DB-IP flat layout.
-constexpr const char* const kCountryCode[] = {"country_code", nullptr};
-constexpr const char* const kState1[] = {"state1", nullptr};
-constexpr const char* const kTimezoneFlat[] = {"timezone", nullptr};
-// GeoLite2-ASN layout.
-constexpr const char* const kAsn[] = {"autonomous_system_number", nullptr};
-constexpr const char* const kAsnOrg[] = {"autonomous_system_organization",
-                                         nullptr};
-
-bool IsMap(const MMDB_entry_data_s& d) {
-  return d.has_data && d.type == MMDB_DATA_TYPE_MAP;
+void Assign(absl::string_view value, std::string* out) {
+  out->assign(value.data(), value.size());
 }
 
-// Reads latitude/longitude under `entry` (the location map, or the record
-// itself in the flat layout).
-absl::Status ReadCoordinates(const MmdbFile& db, const MMDB_entry_s& entry,
-                             const IpAddress& ip, GeoInfo* out) {
-  MMDB_entry_data_s lat, lon;
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kLatitude, ip, &lat));
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kLongitude, ip, &lon));
-  double latitude = 0, longitude = 0;
-  if (MmdbNumber(lat, &latitude) && MmdbNumber(lon, &longitude)) {
-    out->has_location = true;
-    out->latitude = latitude;
-    out->longitude = longitude;
+// GeoIP2 nested fields below the top-level maps.
+absl::Status ReadNested(const MmdbDecoder& dec, const MmdbItem& country,
+                        const MmdbItem& city, const MmdbItem& location,
+                        const MmdbItem& subdivisions, GeoInfo* out) {
+  MmdbItem v;
+  absl::string_view text;
+  bool found = false;
+  if (country.type == MmdbType::kMap) {
+    VIGIL_RETURN_IF_ERROR(dec.Find(country, "iso_code", &v, &found));
+    if (found && dec.String(v, &text)) Assign(text, &out->country);
   }
-  return absl::OkStatus();
-}
-
-absl::Status ReadNestedCity(const MmdbFile& db, const MMDB_entry_s& entry,
-                            const IpAddress& ip,
-                            const MMDB_entry_data_s& country,
-                            const MMDB_entry_data_s& city, GeoInfo* out) {
-  MMDB_entry_data_s d;
-  if (IsMap(country)) {
-    VIGIL_RETURN_IF_ERROR(
-        db.Get(MmdbFile::SubEntry(entry, country), kIsoCode, ip, &d));
-    MmdbString(d, &out->country);
+  if (city.type == MmdbType::kMap) {
+    VIGIL_RETURN_IF_ERROR(dec.Find(city, "names", &v, &found));
+    if (found) VIGIL_RETURN_IF_ERROR(dec.Find(v, "en", &v, &found));
+    if (found && dec.String(v, &text)) Assign(text, &out->city);
   }
-  if (IsMap(city)) {
-    VIGIL_RETURN_IF_ERROR(
-        db.Get(MmdbFile::SubEntry(entry, city), kNamesEn, ip, &d));
-    MmdbString(d, &out->city);
+  if (subdivisions.type == MmdbType::kArray && subdivisions.size > 0) {
+    VIGIL_RETURN_IF_ERROR(dec.Resolve(subdivisions.offset, &v));
+    VIGIL_RETURN_IF_ERROR(dec.Find(v, "names", &v, &found));
+    if (found) VIGIL_RETURN_IF_ERROR(dec.Find(v, "en", &v, &found));
+    if (found && dec.String(v, &text)) Assign(text, &out->region);
   }
-  MMDB_entry_data_s location;
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kLocation, ip, &location));
-  if (IsMap(location)) {
-    const MMDB_entry_s loc = MmdbFile::SubEntry(entry, location);
-    VIGIL_RETURN_IF_ERROR(ReadCoordinates(db, loc, ip, out));
-    VIGIL_RETURN_IF_ERROR(db.Get(loc, kAccuracy, ip, &d));
-    uint32_t radius = 0;
-    if (MmdbUint32(d, &radius) && radius <= INT32_MAX) {
-      out->accuracy_radius_km = static_cast<int>(radius);
+  if (location.type == MmdbType::kMap) {
+    bool has_lat = false, has_lon = false;
+    double lat = 0, lon = 0;
+    VIGIL_RETURN_IF_ERROR(dec.ForEachEntry(
+        location, [&](absl::string_view key, const MmdbItem& value) {
+          absl::string_view s;
+          uint32_t radius;
+          if (key == "latitude") {
+            has_lat = dec.Number(value, &lat);
+          } else if (key == "longitude") {
+            has_lon = dec.Number(value, &lon);
+          } else if (key == "accuracy_radius") {
+            if (dec.Uint32(value, &radius) && radius <= INT32_MAX) {
+              out->accuracy_radius_km = static_cast<int>(radius);
+            }
+          } else if (key == "time_zone") {
+            if (dec.String(value, &s)) Assign(s, &out->time_zone);
+          }
+        }));
+    if (has_lat && has_lon) {
+      out->has_location = true;
+      out->latitude = lat;
+      out->longitude = lon;
     }
-    VIGIL_RETURN_IF_ERROR(db.Get(loc, kTimeZone, ip, &d));
-    MmdbString(d, &out->time_zone);
-  }
-  MMDB_entry_data_s subdivisions;
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kSubdivisions, ip, &subdivisions));
-  if (subdivisions.has_data && subdivisions.type == MMDB_DATA_TYPE_ARRAY) {
-    VIGIL_RETURN_IF_ERROR(
-        db.Get(MmdbFile::SubEntry(entry, subdivisions), kFirstNameEn, ip, &d));
-    MmdbString(d, &out->region);
   }
   return absl::OkStatus();
 }
 
-absl::Status ReadFlatCity(const MmdbFile& db, const MMDB_entry_s& entry,
-                          const IpAddress& ip, const MMDB_entry_data_s& city,
-                          GeoInfo* out) {
-  MMDB_entry_data_s d;
-  MmdbString(city, &out->city);
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kCountryCode, ip, &d));
-  MmdbString(d, &out->country);
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kState1, ip, &d));
-  MmdbString(d, &out->region);
-  VIGIL_RETURN_IF_ERROR(ReadCoordinates(db, entry, ip, out));
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kTimezoneFlat, ip, &d));
-  MmdbString(d, &out->time_zone);
-  return absl::OkStatus();
+// Calls visit(key, value) for each top-level entry of the record at
+// `offset`. A record that is not a map holds nothing these readers know.
+template <typename Visit>
+absl::Status VisitRecord(const MmdbDecoder& dec, uint32_t offset,
+                         Visit& visit) {
+  MmdbItem record;
+  VIGIL_RETURN_IF_ERROR(dec.Resolve(offset, &record));
+  if (record.type != MmdbType::kMap) return absl::OkStatus();
+  return dec.ForEachEntry(record, visit);
 }
 
 void Reset(GeoInfo* info) {
@@ -142,60 +112,97 @@ absl::Status OpenAll(const std::vector<std::string>& paths,
 
 }  // namespace
 
-absl::Status ReadCityRecord(const MmdbFile& db, const MMDB_entry_s& entry,
+absl::Status ReadCityRecord(const MmdbFile& db, uint32_t offset,
                             const IpAddress& ip, GeoInfo* out) {
-  MMDB_entry_data_s country, city;
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kCountry, ip, &country));
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kCity, ip, &city));
-  // A string "city" or the absence of "country" with a "country_code" marks
-  // the DB-IP flat layout; anything else is read as GeoIP2.
-  if (city.has_data && city.type == MMDB_DATA_TYPE_UTF8_STRING) {
-    return ReadFlatCity(db, entry, ip, city, out);
+  const MmdbDecoder& dec = db.decoder();
+  // The nested and the flat layout use different top-level keys, except
+  // "city" (a map in one, a string in the other), so one pass reads both.
+  MmdbItem country, city, location, subdivisions;
+  bool has_lat = false, has_lon = false;
+  double lat = 0, lon = 0;
+  auto visit = [&](absl::string_view key, const MmdbItem& value) {
+    absl::string_view text;
+    if (key == "city") {
+      city = value;
+      if (dec.String(value, &text)) Assign(text, &out->city);
+    } else if (key == "country") {
+      country = value;
+    } else if (key == "location") {
+      location = value;
+    } else if (key == "subdivisions") {
+      subdivisions = value;
+    } else if (key == "country_code") {
+      if (dec.String(value, &text)) Assign(text, &out->country);
+    } else if (key == "state1") {
+      if (dec.String(value, &text)) Assign(text, &out->region);
+    } else if (key == "latitude") {
+      has_lat = dec.Number(value, &lat);
+    } else if (key == "longitude") {
+      has_lon = dec.Number(value, &lon);
+    } else if (key == "timezone") {
+      if (dec.String(value, &text)) Assign(text, &out->time_zone);
+    }
+  };
+  absl::Status s = VisitRecord(dec, offset, visit);
+  if (s.ok()) {
+    if (has_lat && has_lon) {
+      out->has_location = true;
+      out->latitude = lat;
+      out->longitude = lon;
+    }
+    s = ReadNested(dec, country, city, location, subdivisions, out);
   }
-  if (!country.has_data && !city.has_data) {
-    MMDB_entry_data_s code;
-    VIGIL_RETURN_IF_ERROR(db.Get(entry, kCountryCode, ip, &code));
-    if (code.has_data) return ReadFlatCity(db, entry, ip, city, out);
-  }
-  return ReadNestedCity(db, entry, ip, country, city, out);
+  return s.ok() ? s : db.CorruptRecord(ip, s);
 }
 
-absl::Status ReadAsnRecord(const MmdbFile& db, const MMDB_entry_s& entry,
+absl::Status ReadAsnRecord(const MmdbFile& db, uint32_t offset,
                            const IpAddress& ip, GeoInfo* out, bool* has_asn) {
-  *has_asn = false;
-  MMDB_entry_data_s d;
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kAsn, ip, &d));
+  const MmdbDecoder& dec = db.decoder();
   uint32_t asn = 0;
-  if (!MmdbUint32(d, &asn)) return absl::OkStatus();
-  *has_asn = true;
-  out->asn = asn;
-  VIGIL_RETURN_IF_ERROR(db.Get(entry, kAsnOrg, ip, &d));
-  MmdbString(d, &out->asn_org);
+  bool asn_ok = false;
+  absl::string_view org;
+  bool org_ok = false;
+  auto visit = [&](absl::string_view key, const MmdbItem& value) {
+    if (key == "autonomous_system_number") {
+      asn_ok = dec.Uint32(value, &asn);
+    } else if (key == "autonomous_system_organization") {
+      org_ok = dec.String(value, &org);
+    }
+  };
+  *has_asn = false;
+  absl::Status s = VisitRecord(dec, offset, visit);
+  if (!s.ok()) return db.CorruptRecord(ip, s);
+  if (asn_ok) {
+    *has_asn = true;
+    out->asn = asn;
+    if (org_ok) Assign(org, &out->asn_org);
+  }
   return absl::OkStatus();
 }
 
-absl::Status ReadAnonymousIpRecord(const MmdbFile& db,
-                                   const MMDB_entry_s& entry,
+absl::Status ReadAnonymousIpRecord(const MmdbFile& db, uint32_t offset,
                                    const IpAddress& ip, GeoInfo* out) {
   struct Flag {
-    const char* const path[2];
+    absl::string_view key;
     bool GeoInfo::*field;
   };
   static constexpr Flag kFlags[] = {
-      {{"is_anonymous", nullptr}, &GeoInfo::is_anonymous},
-      {{"is_anonymous_vpn", nullptr}, &GeoInfo::is_anonymous_vpn},
-      {{"is_hosting_provider", nullptr}, &GeoInfo::is_hosting_provider},
-      {{"is_public_proxy", nullptr}, &GeoInfo::is_public_proxy},
-      {{"is_residential_proxy", nullptr}, &GeoInfo::is_residential_proxy},
-      {{"is_tor_exit_node", nullptr}, &GeoInfo::is_tor_exit_node},
+      {"is_anonymous", &GeoInfo::is_anonymous},
+      {"is_anonymous_vpn", &GeoInfo::is_anonymous_vpn},
+      {"is_hosting_provider", &GeoInfo::is_hosting_provider},
+      {"is_public_proxy", &GeoInfo::is_public_proxy},
+      {"is_residential_proxy", &GeoInfo::is_residential_proxy},
+      {"is_tor_exit_node", &GeoInfo::is_tor_exit_node},
   };
-  MMDB_entry_data_s d;
-  for (const Flag& flag : kFlags) {
-    VIGIL_RETURN_IF_ERROR(db.Get(entry, flag.path, ip, &d));
-    bool value = false;
-    if (MmdbBool(d, &value)) out->*flag.field = value;
-  }
-  return absl::OkStatus();
+  const MmdbDecoder& dec = db.decoder();
+  auto visit = [&](absl::string_view key, const MmdbItem& value) {
+    for (const Flag& flag : kFlags) {
+      bool b = false;
+      if (key == flag.key && dec.Bool(value, &b)) out->*flag.field = b;
+    }
+  };
+  absl::Status s = VisitRecord(dec, offset, visit);
+  return s.ok() ? s : db.CorruptRecord(ip, s);
 }
 
 absl::StatusOr<std::unique_ptr<MaxMindGeoResolver>> MaxMindGeoResolver::Create(
@@ -223,7 +230,7 @@ absl::Status MaxMindGeoResolver::Lookup(const IpAddress& ip,
 
 absl::Status MaxMindGeoResolver::LookupInto(const IpAddress& ip,
                                             GeoInfo* out) const {
-  MMDB_entry_s entry;
+  uint32_t entry = 0;
   bool found = false;
   for (const auto& db : city_dbs_) {
     VIGIL_RETURN_IF_ERROR(db->Lookup(ip, &entry, &found));

@@ -19,26 +19,27 @@
 
 namespace vigil {
 
+// Record readers. `offset` is where MmdbFile::Lookup found the record.
+//
 // Reads the location fields of a city record into `out`, detecting the
-// layout from the record: GeoIP2 nested (country.iso_code, city.names.en,
-// subdivisions.0.names.en, location.{latitude,longitude,accuracy_radius,
-// time_zone}) or DB-IP flat (country_code, city, state1, latitude,
-// longitude, timezone; coordinates stored as FLOAT). Fields the record does
-// not have are left alone. DataLoss naming the file if the record is
-// corrupt.
-absl::Status ReadCityRecord(const MmdbFile& db, const MMDB_entry_s& entry,
+// layout from the record (one pass over its top-level keys): GeoIP2 nested
+// (country.iso_code, city.names.en, subdivisions.0.names.en,
+// location.{latitude,longitude,accuracy_radius, time_zone}) or DB-IP flat
+// (country_code, city, state1, latitude, longitude, timezone; coordinates
+// stored as FLOAT). Fields the record does not have, or has with an unexpected
+// type, are left alone. DataLoss naming the file if the record is corrupt.
+absl::Status ReadCityRecord(const MmdbFile& db, uint32_t offset,
                             const IpAddress& ip, GeoInfo* out);
 
 // Reads autonomous_system_number and autonomous_system_organization
 // (GeoLite2-ASN layout) into out->asn and out->asn_org. Sets *has_asn when
 // the record holds an ASN.
-absl::Status ReadAsnRecord(const MmdbFile& db, const MMDB_entry_s& entry,
+absl::Status ReadAsnRecord(const MmdbFile& db, uint32_t offset,
                            const IpAddress& ip, GeoInfo* out, bool* has_asn);
 
 // Reads the is_* flags of a GeoIP2 Anonymous IP record; absent flags are
 // false.
-absl::Status ReadAnonymousIpRecord(const MmdbFile& db,
-                                   const MMDB_entry_s& entry,
+absl::Status ReadAnonymousIpRecord(const MmdbFile& db, uint32_t offset,
                                    const IpAddress& ip, GeoInfo* out);
 
 class MaxMindGeoResolver final : public GeoResolver {

@@ -27,7 +27,7 @@ bool Mentions(const absl::Status& status, const std::string& text) {
 
 // Addresses across the trees of the test databases: every network of the
 // City test JSON, every address of 1.1.1.0/24 and some of 1.1.2.0/23 (the
-// MaxMind-DB-test-*-24 trees), and a few outside everything.
+// MaxMind-DB-test-*-24 trees), 255.255.255.0/24, and a few more.
 std::vector<IpAddress> ProbeAddresses() {
   std::vector<IpAddress> out;
   for (const auto& n :
@@ -41,6 +41,11 @@ std::vector<IpAddress> ProbeAddresses() {
   }
   for (uint32_t i = 0; i < 512; i += 3) {
     out.push_back(IpAddress::FromV4(0x01010200u + i));
+  }
+  // The broken search tree of MaxMind-DB-test-broken-search-tree-24 points
+  // past the data section under 255.255.255.0/24.
+  for (uint32_t i = 0; i < 256; ++i) {
+    out.push_back(IpAddress::FromV4(0xffffff00u + i));
   }
   for (const char* text : {"0.0.0.0", "255.255.255.255", "::", "::1",
                            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}) {
