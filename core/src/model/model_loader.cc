@@ -176,6 +176,7 @@ absl::Status ParseAction(const TableReader& r, absl::string_view key,
   return absl::OkStatus();
 }
 
+// The policy of models/default.toml, for event types a file leaves out.
 void DefaultPolicy(ModelConfig* c) {
   using internal::LevelPolicy;
   for (int t = 0; t < kEventTypeCount; ++t) {
@@ -184,6 +185,12 @@ void DefaultPolicy(ModelConfig* c) {
                     LevelPolicy{PolicyAction::kMfaIfConfigured, true},
                     LevelPolicy{PolicyAction::kMfaRequired, true}};
   }
+  // A new account at high risk is refused, and nobody is there to notify.
+  c->policy[static_cast<int>(EventType::kSignUp)] = {
+      LevelPolicy{PolicyAction::kAllow, false},
+      LevelPolicy{PolicyAction::kAllow, false},
+      LevelPolicy{PolicyAction::kMfaIfConfigured, false},
+      LevelPolicy{PolicyAction::kBlock, false}};
 }
 
 absl::Status ReadPolicy(TableReader& root, ModelConfig* c) {

@@ -99,6 +99,7 @@ bool DecodeRing(Decoder* d, std::vector<CounterBucket>* ring, int max) {
 double UserSketch::Estimate() const {
   const int ones = __builtin_popcountll(bits[0]) + __builtin_popcountll(bits[1]);
   const int zeros = 128 - ones;
+  if (ones == 0) return 0;
   if (zeros == 0) return 128.0 * std::log(128.0);
   return -128.0 * std::log(zeros / 128.0);
 }

@@ -3,6 +3,7 @@
 // The embedded Store: one RocksDB database, one column family per Table.
 // Counters combine through a merge operator that calls ApplyCounterMerge.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -142,8 +143,9 @@ class RocksDbStore final : public Store {
         // Event keys start with "v" and the user's 8-byte hash: one small
         // skip list per user in the memtable, and a user's history is one
         // prefix scan.
+        // Capped, not fixed: the store takes keys of any length.
         cf.prefix_extractor.reset(
-            rocksdb::NewFixedPrefixTransform(kEventPrefixLength));
+            rocksdb::NewCappedPrefixTransform(kEventPrefixLength));
         cf.memtable_factory.reset(
             rocksdb::NewHashSkipListRepFactory(/*bucket_count=*/200000));
       }
@@ -154,6 +156,21 @@ class RocksDbStore final : public Store {
         cf.merge_operator = std::make_shared<CounterMergeOperator>();
       }
       families.emplace_back(std::string(TableName(static_cast<Table>(i))), cf);
+    }
+
+    // An existing database must be a vigil one: it has our column families.
+    // (A folder with no database yet is created.)
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_options, o.path, &existing).ok()) {
+      for (int i = 0; i < kTableCount; ++i) {
+        const std::string name(TableName(static_cast<Table>(i)));
+        if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("data_dir ", o.path,
+                           ": not a vigil database (no column family \"", name,
+                           "\")"));
+        }
+      }
     }
 
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
