@@ -124,16 +124,20 @@ class EngineImpl final : public Engine {
   absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
   // Loads a profile (cache, then store); an absent one is empty.
   absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id);
-  // Writes `batch`; then caches `profile` (if given) as `user_id`'s. On
+  // Writes `batch`; then moves `profile` (if given) into the cache as
+  // `user_id`'s. On
   // failure, forgets the cached counters of `counter_keys`, which were
   // updated ahead of the write.
   absl::Status Commit(const WriteBatch& batch, absl::string_view user_id,
-                      const UserProfile* profile,
+                      UserProfile* profile,
                       const std::vector<std::string>& counter_keys);
   // A counter record (cache, then store). False if it could not be read.
   bool ReadCounters(const std::string& key, CounterRecord* out);
   // Adds the event's observation to its IP and ASN counters: merge operands
   // in `batch`, and the cached records. Returns the keys touched.
+  std::vector<std::string> AddCounters(const StoredEvent& e, const IpAddress& ip,
+                                       CounterKind kind, WriteBatch* batch);
+  // The same, parsing the event's IP (for events read back from the store).
   std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
                                        WriteBatch* batch);
 
@@ -299,7 +303,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   std::string event_key;
   internal::EventKey(event.event_id, &event_key);
   batch.Put(Table::kEvents, event_key, stored.Encode());
-  const std::vector<std::string> touched = AddCounters(stored, kind, &batch);
+  const std::vector<std::string> touched = AddCounters(stored, ip, kind, &batch);
   if (profile_changed) {
     batch.Put(Table::kUsers, attempt.user_id, profile.Encode());
   }
@@ -315,15 +319,21 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
 std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
                                                  CounterKind kind,
                                                  WriteBatch* batch) {
+  absl::StatusOr<IpAddress> ip = IpAddress::Parse(e.event.ip);
+  if (!ip.ok()) return {};  // stored events hold valid addresses
+  return AddCounters(e, *ip, kind, batch);
+}
+
+std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
+                                                 const IpAddress& ip,
+                                                 CounterKind kind,
+                                                 WriteBatch* batch) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
   const std::string operand = internal::EncodeCounterOperand(t, kind, user);
   std::vector<std::string> keys;
-  absl::StatusOr<IpAddress> ip = IpAddress::Parse(e.event.ip);
-  if (ip.ok()) {
-    keys.push_back(internal::IpCounterKey(absl::string_view(
-        reinterpret_cast<const char*>(ip->bytes().data()), 16)));
-  }
+  keys.push_back(internal::IpCounterKey(absl::string_view(
+      reinterpret_cast<const char*>(ip.bytes().data()), 16)));
   if (e.event.decision.context.asn != 0) {
     keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
   }
@@ -359,13 +369,13 @@ bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
 
 absl::Status EngineImpl::Commit(const WriteBatch& batch,
                                 absl::string_view user_id,
-                                const UserProfile* profile,
+                                UserProfile* profile,
                                 const std::vector<std::string>& counter_keys) {
   if (absl::Status s = store_->Write(batch); !s.ok()) {
     for (const std::string& key : counter_keys) counters_.Erase(key);
     return StoreError(&stats_, s);
   }
-  if (profile != nullptr) profiles_.Put(user_id, *profile);
+  if (profile != nullptr) profiles_.Put(user_id, std::move(*profile));
   return absl::OkStatus();
 }
 
