@@ -4,6 +4,8 @@
 // window sums, out-of-order adds, the distinct-user sketch, and the merge
 // function every Store applies for counter operands.
 
+#include "store/counter_record.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -16,7 +18,6 @@
 #include "common/hash.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/counter_record.h"
 #include "vigil/store.h"
 
 namespace vigil::internal {
@@ -32,7 +33,9 @@ constexpr uint64_t kUserSeed = 0x7573;
 
 uint64_t User(int i) { return StableHash(absl::StrCat("user-", i), kUserSeed); }
 
-absl::Time At(int64_t unix_seconds) { return absl::FromUnixSeconds(unix_seconds); }
+absl::Time At(int64_t unix_seconds) {
+  return absl::FromUnixSeconds(unix_seconds);
+}
 
 std::vector<int64_t> Starts(const std::vector<CounterBucket>& ring) {
   std::vector<int64_t> starts;
@@ -71,9 +74,9 @@ TEST(CounterRecordTest, ShortWindowDropsEventsOlderThanTheWindow) {
   };
   const std::vector<Case> cases = {
       {100, 60, 1},
-      {60 * kMin, 60, 1},        // 58 min 20 s old
-      {65 * kMin - 1, 60, 1},    // the bucket still overlaps the window
-      {65 * kMin, 60, 0},        // the whole bucket is more than 1 h old
+      {60 * kMin, 60, 1},      // 58 min 20 s old
+      {65 * kMin - 1, 60, 1},  // the bucket still overlaps the window
+      {65 * kMin, 60, 0},      // the whole bucket is more than 1 h old
       {2 * kHour, 60, 0},
       {-1, 60, 0},               // a bucket from the future is not counted
       {100 + 10 * kMin, 10, 1},  // bucket [0, 300) overlaps (100, 700]
@@ -97,12 +100,8 @@ TEST(CounterRecordTest, LongWindowDropsEventsOlderThanEightDays) {
     uint32_t successes;
   };
   const std::vector<Case> cases = {
-      {kHour, 8, 1},
-      {7 * kDay, 7, 1},
-      {8 * kDay - 1, 8, 1},
-      {8 * kDay, 7, 0},
-      {9 * kDay, 8, 0},
-      {30 * kDay, 8, 0},
+      {kHour, 8, 1},    {7 * kDay, 7, 1}, {8 * kDay - 1, 8, 1},
+      {8 * kDay, 7, 0}, {9 * kDay, 8, 0}, {30 * kDay, 8, 0},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(absl::StrCat("now=+", c.now, "s window=", c.window_days, "d"));
@@ -135,7 +134,9 @@ TEST(CounterRecordTest, ShortRingRollsOverAfterTwelveBuckets) {
   EXPECT_EQ(full.short_ring.back().start, kDay0 + 12 * 300);
   const absl::Time now = At(kDay0 + 23 * 300 + 10);
   EXPECT_EQ(full.ShortWindow(now, absl::Hours(1)).failures, 12u);
-  EXPECT_EQ(full.ShortWindow(now, absl::Minutes(30)).failures, 6u);
+  // 30 min back from 10 s into the newest bucket reaches 10 s into the 7th
+  // newest: whole buckets are counted, so 7.
+  EXPECT_EQ(full.ShortWindow(now, absl::Minutes(30)).failures, 7u);
   EXPECT_EQ(full.LongWindow(now, absl::Hours(24)).failures, 24u);
 }
 
@@ -155,14 +156,15 @@ TEST(CounterRecordTest, LongRingRollsOverAfterEightDays) {
 TEST(CounterRecordTest, OutOfOrderAddsLandInTheirBuckets) {
   CounterRecord r;
   r.Add(kDay0 + 600, CounterKind::kFailure, User(1));
-  r.Add(kDay0 + 5, CounterKind::kSuccess, User(2));      // older bucket
-  r.Add(kDay0 + 301, CounterKind::kAttempt, User(3));    // in between
-  r.Add(kDay0 + 899, CounterKind::kFailure, User(4));    // same as first
+  r.Add(kDay0 + 5, CounterKind::kSuccess, User(2));    // older bucket
+  r.Add(kDay0 + 301, CounterKind::kAttempt, User(3));  // in between
+  r.Add(kDay0 + 899, CounterKind::kFailure, User(4));  // same as first
   EXPECT_THAT(Starts(r.short_ring), ::testing::ElementsAre(600, 300, 0));
   EXPECT_EQ(r.short_ring[0].failures, 2u);
   EXPECT_EQ(r.short_ring[1].attempts, 1u);
   EXPECT_EQ(r.short_ring[2].successes, 1u);
-  const CounterRecord::Totals t = r.ShortWindow(At(kDay0 + 900), absl::Hours(1));
+  const CounterRecord::Totals t =
+      r.ShortWindow(At(kDay0 + 900), absl::Hours(1));
   EXPECT_EQ(t.failures, 2u);
   EXPECT_EQ(t.successes, 1u);
   EXPECT_EQ(t.attempts, 1u);
@@ -174,7 +176,8 @@ TEST(CounterRecordTest, OutOfOrderAddsLandInTheirBuckets) {
 
   // Into the middle of a full ring: counted, nothing dropped.
   CounterRecord full;
-  for (int i = 0; i < 12; ++i) full.Add(kDay0 + i * 300, CounterKind::kAttempt, 0);
+  for (int i = 0; i < 12; ++i)
+    full.Add(kDay0 + i * 300, CounterKind::kAttempt, 0);
   full.Add(kDay0 + 5 * 300 + 1, CounterKind::kAttempt, 0);
   ASSERT_EQ(full.short_ring.size(), 12u);
   EXPECT_EQ(full.short_ring[6].start, kDay0 + 5 * 300);
@@ -205,7 +208,8 @@ TEST(CounterRecordTest, DISABLED_AFutureOperandDoesNotBlindThePresent) {
   CounterRecord r;
   for (int i = 0; i < 10; ++i) r.Add(kDay0 + i, CounterKind::kFailure, User(i));
   r.Add(kDay0 + 365 * kDay, CounterKind::kFailure, User(100));
-  for (int i = 10; i < 20; ++i) r.Add(kDay0 + i, CounterKind::kFailure, User(i));
+  for (int i = 10; i < 20; ++i)
+    r.Add(kDay0 + i, CounterKind::kFailure, User(i));
   EXPECT_EQ(r.ShortWindow(At(kDay0 + 60), absl::Hours(1)).failures, 20u);
   EXPECT_EQ(r.LongWindow(At(kDay0 + 60), absl::Hours(24)).failures, 20u);
 }
@@ -268,9 +272,12 @@ TEST(ApplyCounterMergeTest, OperandIsEighteenBytes) {
 }
 
 TEST(ApplyCounterMergeTest, SkipsGarbageOperandsAndKeepsTheRest) {
-  const std::string failure = EncodeCounterOperand(kDay0, CounterKind::kFailure, User(1));
-  const std::string success = EncodeCounterOperand(kDay0 + 1, CounterKind::kSuccess, User(2));
-  const std::string attempt = EncodeCounterOperand(kDay0 + 2, CounterKind::kAttempt, User(3));
+  const std::string failure =
+      EncodeCounterOperand(kDay0, CounterKind::kFailure, User(1));
+  const std::string success =
+      EncodeCounterOperand(kDay0 + 1, CounterKind::kSuccess, User(2));
+  const std::string attempt =
+      EncodeCounterOperand(kDay0 + 2, CounterKind::kAttempt, User(3));
   std::string wrong_tag = failure;
   wrong_tag[0] = static_cast<char>(0xC2);
   std::string wrong_kind = failure;
@@ -294,10 +301,12 @@ TEST(ApplyCounterMergeTest, SkipsGarbageOperandsAndKeepsTheRest) {
 
 TEST(ApplyCounterMergeTest, CombinesWithAnExistingValue) {
   CounterRecord existing;
-  for (int i = 0; i < 3; ++i) existing.Add(kDay0 + i, CounterKind::kFailure, User(i));
+  for (int i = 0; i < 3; ++i)
+    existing.Add(kDay0 + i, CounterKind::kFailure, User(i));
   const std::string value = existing.Encode();
   const CounterRecord::Totals t = MergedTotals(
-      &value, {EncodeCounterOperand(kDay0 + 9, CounterKind::kFailure, User(9))});
+      &value,
+      {EncodeCounterOperand(kDay0 + 9, CounterKind::kFailure, User(9))});
   EXPECT_EQ(t.failures, 4u);
   EXPECT_NEAR(t.failure_users.Estimate(), 4, 0.2);
   // No operands: the value is re-encoded unchanged.
@@ -306,11 +315,13 @@ TEST(ApplyCounterMergeTest, CombinesWithAnExistingValue) {
 }
 
 TEST(ApplyCounterMergeTest, RestartsOnAnUnreadableExistingValue) {
-  const std::string op = EncodeCounterOperand(kDay0, CounterKind::kSuccess, User(1));
+  const std::string op =
+      EncodeCounterOperand(kDay0, CounterKind::kSuccess, User(1));
   std::string wrong_version;
   {
     CounterRecord r;
-    for (int i = 0; i < 5; ++i) r.Add(kDay0, CounterKind::kSuccess, User(i + 10));
+    for (int i = 0; i < 5; ++i)
+      r.Add(kDay0, CounterKind::kSuccess, User(i + 10));
     wrong_version = r.Encode();
     wrong_version[0] = 2;
   }
@@ -335,8 +346,8 @@ TEST(ApplyCounterMergeTest, GroupingAndOrderOfOperandsDoNotMatter) {
   // compactions); within the ring span the result must be the same.
   std::vector<std::string> ops;
   for (int i = 0; i < 40; ++i) {
-    ops.push_back(EncodeCounterOperand(kDay0 + (i * 37) % 3600,
-                                       static_cast<CounterKind>(i % 3), User(i)));
+    ops.push_back(EncodeCounterOperand(
+        kDay0 + (i * 37) % 3600, static_cast<CounterKind>(i % 3), User(i)));
   }
   std::vector<absl::string_view> all(ops.begin(), ops.end());
   const std::string at_once = ApplyCounterMerge(nullptr, all);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -39,10 +40,10 @@ UserProfile FullProfile() {
   p.trusted_country = "AU";
   for (int f = 0; f < kFeatureCount; ++f) {
     for (int i = 0; i <= f; ++i) {  // 1..10 entries per feature
-      p.features[f].push_back(FeatureEntry{
-          /*hash=*/(uint64_t{0xfeedface} << 32) + f * 100 + i,
-          /*count=*/static_cast<uint32_t>(i + 1) * 1000,
-          /*last_seen=*/kDay0 - i * 3600});
+      p.features[f].push_back(
+          FeatureEntry{/*hash=*/(uint64_t{0xfeedface} << 32) + f * 100 + i,
+                       /*count=*/static_cast<uint32_t>(i + 1) * 1000,
+                       /*last_seen=*/kDay0 - i * 3600});
     }
   }
   // Full list and extreme values.
@@ -89,8 +90,10 @@ StoredEvent FullEvent() {
   d.baseline.successful_sign_ins = 14;
   d.baseline.mature = true;
   d.model = "default@3";
-  d.challenge = ChallengeInfo{"chal-1", {"totp", "sms", "email"},
-                              absl::FromUnixNanos(int64_t{1699920300000000001})};
+  d.challenge =
+      ChallengeInfo{"chal-1",
+                    {"totp", "sms", "email"},
+                    absl::FromUnixNanos(int64_t{1699920300000000001})};
   d.context = DecisionContext{"AU", "Sydney", 4200000000u, "new"};
   d.signal_failures = {"velocity", "ip_reputation"};
   e.outcome = Outcome::kFailure;
@@ -112,8 +115,8 @@ CounterRecord FullCounters() {
   // Fill both rings completely (12 and 8 buckets) with mixed kinds.
   for (int i = 0; i < 12; ++i) {
     for (int k = 0; k <= i; ++k) {
-      r.Add(kDay0 + 7 * 86400 + i * 300 + k,
-            static_cast<CounterKind>(k % 3), 0x9e3779b97f4a7c15ull * (k + i + 1));
+      r.Add(kDay0 + 7 * 86400 + i * 300 + k, static_cast<CounterKind>(k % 3),
+            0x9e3779b97f4a7c15ull * (k + i + 1));
     }
   }
   for (int day = 0; day < 7; ++day) {
@@ -457,23 +460,60 @@ TEST(RecordCodecTest, OutOfRangeEnumsAreRefused) {
 
 // ---- keys -----------------------------------------------------------------
 
-TEST(EventKeyTest, UserIndexSortsNewestFirstAndUsersNeverOverlap) {
+TEST(EventKeyTest, IdsSortNewestFirstUnderTheUsersPrefix) {
   const std::vector<int64_t> times = {
       std::numeric_limits<int64_t>::min(), -1, 0, 1, 1699920000000000000,
       std::numeric_limits<int64_t>::max()};
-  for (size_t i = 0; i + 1 < times.size(); ++i) {
-    SCOPED_TRACE(times[i]);
-    // Later time sorts first.
-    EXPECT_LT(UserEventKey("alice", times[i + 1], "z"),
-              UserEventKey("alice", times[i], "a"));
-  }
   const std::string prefix = UserEventPrefix("alice");
-  EXPECT_EQ(UserEventKey("alice", 5, "id").rfind(prefix, 0), 0u);
-  // A user whose id extends another's is not inside the other's prefix.
-  EXPECT_NE(UserEventKey("alice2", 5, "id").rfind(prefix, 0), 0u);
-  EXPECT_NE(UserEventKey("alic", 5, "id").rfind(prefix, 0), 0u);
-  EXPECT_EQ(EventKey("abc"), "eabc");
-  EXPECT_NE(EventKey("abc")[0], UserEventPrefix("abc")[0]);
+  EXPECT_EQ(prefix.size(), 9u);
+  std::vector<std::string> keys;
+  for (int64_t t : times) {
+    SCOPED_TRACE(t);
+    absl::StatusOr<std::string> id = NewEventId("alice", t);
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_EQ(id->size(), kEventIdHexLength);
+    std::string key;
+    ASSERT_TRUE(EventKey(*id, &key));
+    EXPECT_EQ(key.size(), 25u);
+    EXPECT_EQ(key.rfind(prefix, 0), 0u) << "key not under the user's prefix";
+    keys.push_back(key);
+  }
+  for (size_t i = 0; i + 1 < keys.size(); ++i) {
+    SCOPED_TRACE(times[i]);
+    EXPECT_LT(keys[i + 1], keys[i]) << "a later event must sort first";
+  }
+  // Two events at the same time get different ids.
+  absl::StatusOr<std::string> a = NewEventId("alice", 5);
+  absl::StatusOr<std::string> b = NewEventId("alice", 5);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(a->substr(0, 32), b->substr(0, 32));
+  // Users whose ids extend one another have unrelated prefixes.
+  EXPECT_NE(UserEventPrefix("alice2"), prefix);
+  EXPECT_NE(UserEventPrefix("alic"), prefix);
+  EXPECT_NE(UserEventPrefix(""), prefix);
+}
+
+TEST(EventKeyTest, RefusesWhatIsNotAnEventId) {
+  absl::StatusOr<std::string> id = NewEventId("u", 1);
+  ASSERT_TRUE(id.ok());
+  std::string upper = *id;
+  for (char& c : upper) c = static_cast<char>(toupper(c));
+  std::string with_g = *id;
+  with_g[47] = 'g';
+  const std::vector<std::string> bad = {
+      "",
+      id->substr(0, 47),
+      *id + "0",
+      upper == *id ? "X" + id->substr(1) : upper,
+      with_g,
+      std::string(48, ' '),
+      std::string(48, '\0')};
+  for (const std::string& b : bad) {
+    SCOPED_TRACE(absl::CEscape(b));
+    std::string key = "untouched";
+    EXPECT_FALSE(EventKey(b, &key));
+  }
 }
 
 TEST(CounterKeyTest, KindsOfKeyDoNotCollide) {

@@ -6,6 +6,7 @@
 // that cannot be a database.
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -19,6 +20,8 @@
 #include "common/hash.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
 #include "store/counter_record.h"
 #include "testing/test_util.h"
 #include "vigil/store.h"
@@ -36,11 +39,10 @@ using testing::TempDir;
 // 2023-11-14 00:00:00 UTC: aligned to a day and to 5 minutes.
 constexpr int64_t kDay0 = 1699920000;
 
-constexpr Table kAllTables[] = {Table::kUsers,  Table::kDevices,
-                                Table::kEvents, Table::kCounters,
-                                Table::kChallenges, Table::kTotp,
-                                Table::kPwned,  Table::kOutbox,
-                                Table::kMeta};
+constexpr Table kAllTables[] = {
+    Table::kUsers,    Table::kDevices,    Table::kEvents,
+    Table::kCounters, Table::kChallenges, Table::kTotp,
+    Table::kPwned,    Table::kOutbox,     Table::kMeta};
 
 std::unique_ptr<Store> OpenOrDie(const std::string& path) {
   RocksDbOptions options;
@@ -91,9 +93,9 @@ class RocksDbStoreTest : public ::testing::Test {
 };
 
 TEST(TableNameTest, NamesEveryTable) {
-  const char* const expected[] = {"users",      "devices", "events",
-                                  "counters",   "challenges", "totp",
-                                  "pwned",      "outbox",  "meta"};
+  const char* const expected[] = {"users",    "devices",    "events",
+                                  "counters", "challenges", "totp",
+                                  "pwned",    "outbox",     "meta"};
   ASSERT_EQ(std::size(kAllTables), static_cast<size_t>(kTableCount));
   for (int i = 0; i < kTableCount; ++i) {
     EXPECT_EQ(TableName(kAllTables[i]), expected[i]);
@@ -102,17 +104,20 @@ TEST(TableNameTest, NamesEveryTable) {
 
 TEST_F(RocksDbStoreTest, PutGetAndNotFoundPerTable) {
   // The same key in every table holds a different value: tables are separate.
+  // (Keys here are at least 9 bytes, the events table's prefix length; see
+  // RocksDbStoreDeathTest for shorter ones.)
   for (Table t : kAllTables) {
-    Put(t, "same-key", absl::StrCat("value of ", TableName(t)));
+    Put(t, "same-key-0001", absl::StrCat("value of ", TableName(t)));
   }
   for (Table t : kAllTables) {
     SCOPED_TRACE(TableName(t));
-    EXPECT_EQ(GetOrStatus(t, "same-key"),
+    EXPECT_EQ(GetOrStatus(t, "same-key-0001"),
               absl::StrCat("value of ", TableName(t)));
-    EXPECT_EQ(GetOrStatus(t, "other-key"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(t, "other-key-0001"), "<NotFound>");
     // A key that is a prefix or an extension of a stored one is another key.
-    EXPECT_EQ(GetOrStatus(t, "same-ke"), "<NotFound>");
-    EXPECT_EQ(GetOrStatus(t, "same-key\0"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(t, "same-key-000"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(t, std::string("same-key-0001\0", 14)), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(t, "same-key-0002"), "<NotFound>");
   }
 }
 
@@ -148,7 +153,7 @@ TEST_F(RocksDbStoreTest, GetNotFoundNamesTheTable) {
 TEST_F(RocksDbStoreTest, MultiGetAcrossTablesWithMixedFoundAndMissing) {
   Put(Table::kUsers, "alice", "profile-a");
   Put(Table::kCounters, "alice", "counter-a");
-  Put(Table::kEvents, "e1", "event-1");
+  Put(Table::kEvents, "event-key-1", "event-1");
   struct Case {
     Table table;
     std::string key;
@@ -160,8 +165,8 @@ TEST_F(RocksDbStoreTest, MultiGetAcrossTablesWithMixedFoundAndMissing) {
       {Table::kUsers, "bob", false, ""},
       {Table::kCounters, "alice", true, "counter-a"},
       {Table::kDevices, "alice", false, ""},  // key exists, other table
-      {Table::kEvents, "e1", true, "event-1"},
-      {Table::kEvents, "e2", false, ""},
+      {Table::kEvents, "event-key-1", true, "event-1"},
+      {Table::kEvents, "event-key-2", false, ""},
       {Table::kUsers, "alice", true, "profile-a"},  // repeated key
   };
   std::vector<Store::Key> keys;
@@ -173,8 +178,8 @@ TEST_F(RocksDbStoreTest, MultiGetAcrossTablesWithMixedFoundAndMissing) {
   ASSERT_EQ(values.size(), cases.size());
   ASSERT_EQ(statuses.size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
-    SCOPED_TRACE(absl::StrCat(i, ": ", TableName(cases[i].table), "/",
-                              cases[i].key));
+    SCOPED_TRACE(
+        absl::StrCat(i, ": ", TableName(cases[i].table), "/", cases[i].key));
     if (cases[i].found) {
       EXPECT_OK(statuses[i]);
       EXPECT_EQ(values[i], cases[i].value);
@@ -242,7 +247,7 @@ TEST_F(RocksDbStoreTest, MergeIntoANonCounterTableRefusesTheWholeBatch) {
     batch.Merge(Table::kCounters, "c",
                 EncodeCounterOperand(kDay0, CounterKind::kAttempt, 1));
     batch.Merge(t, "m", EncodeCounterOperand(kDay0, CounterKind::kAttempt, 1));
-    batch.Put(Table::kEvents, "last", "3");
+    batch.Put(Table::kEvents, "last-event-key", "3");
     absl::Status s = store_->Write(batch);
     EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
     EXPECT_THAT(std::string(s.message()), HasSubstr(TableName(t)));
@@ -251,17 +256,18 @@ TEST_F(RocksDbStoreTest, MergeIntoANonCounterTableRefusesTheWholeBatch) {
     EXPECT_EQ(GetOrStatus(Table::kUsers, "existing"), "before");
     EXPECT_EQ(GetOrStatus(Table::kCounters, "c"), "<NotFound>");
     EXPECT_EQ(GetOrStatus(t, "m"), "<NotFound>");
-    EXPECT_EQ(GetOrStatus(Table::kEvents, "last"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(Table::kEvents, "last-event-key"), "<NotFound>");
   }
 }
 
 TEST_F(RocksDbStoreTest, ScanHonoursBoundsAndByteOrder) {
-  const std::vector<std::string> keys = {
-      "a", "b", std::string("b\0", 2), "b\x01", "ba", "bz", "c", "d",
-      "\x7f", "\x80", "\xff", "\xff\xff"};
-  for (const std::string& k : keys) Put(Table::kEvents, k, "v:" + k);
+  const std::vector<std::string> keys = {"a",     "b",    std::string("b\0", 2),
+                                         "b\x01", "ba",   "bz",
+                                         "c",     "d",    "\x7f",
+                                         "\x80",  "\xff", "\xff\xff"};
+  for (const std::string& k : keys) Put(Table::kDevices, k, "v:" + k);
   // Same keys in a neighbouring table must never show up in the scan.
-  Put(Table::kDevices, "b", "other table");
+  Put(Table::kTotp, "b", "other table");
   Put(Table::kChallenges, "bb", "other table");
 
   struct Case {
@@ -272,12 +278,18 @@ TEST_F(RocksDbStoreTest, ScanHonoursBoundsAndByteOrder) {
   };
   const std::vector<Case> cases = {
       {"everything", "", "", keys},
-      {"half-open range", "b", "c",
+      {"half-open range",
+       "b",
+       "c",
        {"b", std::string("b\0", 2), "b\x01", "ba", "bz"}},
-      {"start between keys", "bb", "", {"bz", "c", "d", "\x7f", "\x80", "\xff",
-                                         "\xff\xff"}},
-      {"limit excludes itself", "a", "ba", {"a", "b", std::string("b\0", 2),
-                                            "b\x01"}},
+      {"start between keys",
+       "bb",
+       "",
+       {"bz", "c", "d", "\x7f", "\x80", "\xff", "\xff\xff"}},
+      {"limit excludes itself",
+       "a",
+       "ba",
+       {"a", "b", std::string("b\0", 2), "b\x01"}},
       {"empty range", "c", "c", {}},
       {"limit before start", "d", "c", {}},
       {"unsigned byte order", "\x7f", "\xff", {"\x7f", "\x80"}},
@@ -286,8 +298,8 @@ TEST_F(RocksDbStoreTest, ScanHonoursBoundsAndByteOrder) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     std::vector<std::string> got;
-    for (const auto& [k, v] : ScanAll(*store_, Table::kEvents, c.start,
-                                      c.limit)) {
+    for (const auto& [k, v] :
+         ScanAll(*store_, Table::kDevices, c.start, c.limit)) {
       EXPECT_EQ(v, "v:" + k);
       got.push_back(k);
     }
@@ -305,13 +317,106 @@ TEST_F(RocksDbStoreTest, ScanOfAnEmptyTable) {
 TEST_F(RocksDbStoreTest, ScanSeesAConsistentViewOfDeletes) {
   for (int i = 0; i < 10; ++i) Put(Table::kOutbox, absl::StrCat("k", i), "v");
   WriteBatch batch;
-  for (int i = 0; i < 10; i += 2) batch.Delete(Table::kOutbox, absl::StrCat("k", i));
+  for (int i = 0; i < 10; i += 2)
+    batch.Delete(Table::kOutbox, absl::StrCat("k", i));
   ASSERT_OK(store_->Write(batch));
   std::vector<std::string> got;
   for (const auto& kv : ScanAll(*store_, Table::kOutbox, "", "")) {
     got.push_back(kv.first);
   }
   EXPECT_THAT(got, ElementsAre("k1", "k3", "k5", "k7", "k9"));
+}
+
+// An events-table key: "v" + an 8-byte user prefix + a suffix.
+std::string EventKey(absl::string_view prefix8, absl::string_view suffix) {
+  EXPECT_EQ(prefix8.size(), 8u);
+  return absl::StrCat("v", prefix8, suffix);
+}
+
+TEST_F(RocksDbStoreTest, EventScansWithinAndAcrossUserPrefixes) {
+  const std::string a(8, 'a'), b(8, 'b'), c(8, 'c');
+  // A prefix ending in 0xff, and the next prefix after it.
+  const std::string ff = std::string(7, '\0') + "\xff";
+  const std::string after_ff =
+      std::string(6, '\0') + "\x01" + std::string(1, '\0');
+  const std::vector<std::string> keys = {
+      EventKey(ff, "x1"), EventKey(after_ff, "y1"), EventKey(a, "t1"),
+      EventKey(a, "t2"),  EventKey(a, "t3"),        EventKey(b, "t1"),
+      EventKey(c, "t1")};  // already in byte order
+  for (const std::string& k : keys) Put(Table::kEvents, k, "v:" + k);
+
+  struct Case {
+    const char* name;
+    std::string start, limit;
+    std::vector<std::string> want;
+  };
+  const std::vector<Case> cases = {
+      {"one user's prefix",
+       "v" + a,
+       "v" + std::string(7, 'a') + "b",
+       {keys[2], keys[3], keys[4]}},
+      {"from inside one user's history",
+       EventKey(a, "t2"),
+       "v" + std::string(7, 'a') + "b",
+       {keys[3], keys[4]}},
+      {"up to a key of the same user",
+       "v" + a,
+       EventKey(a, "t3"),
+       {keys[2], keys[3]}},
+      {"across users", "v" + a, "v" + c, {keys[2], keys[3], keys[4], keys[5]}},
+      {"to the end", "v" + b, "", {keys[5], keys[6]}},
+      {"everything", "", "", keys},
+      {"prefix ending in 0xff",
+       "v" + ff,
+       "v" + std::string(6, '\0') + "\x01",
+       {keys[0]}},
+      {"prefix ending in 0xff, limit inside the next",
+       "v" + ff,
+       EventKey(after_ff, "y2"),
+       {keys[0], keys[1]}},
+      {"a user with no events",
+       "v" + std::string(8, 'B'),
+       "v" + std::string(7, 'B') + "C",
+       {}},
+  };
+  for (const Case& t : cases) {
+    SCOPED_TRACE(t.name);
+    std::vector<std::string> got;
+    for (const auto& [k, v] :
+         ScanAll(*store_, Table::kEvents, t.start, t.limit)) {
+      EXPECT_EQ(v, "v:" + k);
+      got.push_back(k);
+    }
+    EXPECT_EQ(got, t.want);
+  }
+}
+
+// store.h promises byte-string keys in every table. The events table has a
+// 9-byte prefix extractor; with a fixed (not capped) one, Debian's librocksdb
+// aborted the process on a shorter key (Assertion `InDomain(src)`). Regression
+// test, run in a child process so that an abort cannot take the suite down.
+TEST(RocksDbStoreDeathTest, ShortEventKeysDoNotCrashTheProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  for (const std::string& key : {std::string("e1"), std::string(8, 'k')}) {
+    SCOPED_TRACE(key);
+    EXPECT_EXIT(
+        {
+          int code = 0;
+          {
+            TempDir dir;
+            std::unique_ptr<Store> store = OpenOrDie(dir.path());
+            WriteBatch batch;
+            batch.Put(Table::kEvents, key, "v");
+            const absl::Status put = store->Write(batch);
+            if (!put.ok() && !absl::IsInvalidArgument(put)) code = 2;
+            std::string value;
+            const absl::Status get = store->Get(Table::kEvents, key, &value);
+            if (put.ok() && (!get.ok() || value != "v")) code = 3;
+          }
+          std::_Exit(code);
+        },
+        ::testing::ExitedWithCode(0), "");
+  }
 }
 
 // Expected totals of the concurrent counter test.
@@ -332,7 +437,8 @@ void ExpectCounter(Store& store, const std::string& key, const Expected& want,
   EXPECT_EQ(short_totals.attempts, want.attempts);
   EXPECT_EQ(short_totals.failures, want.failures);
   EXPECT_EQ(short_totals.successes, want.successes);
-  const CounterRecord::Totals long_totals = record.LongWindow(now, absl::Hours(24));
+  const CounterRecord::Totals long_totals =
+      record.LongWindow(now, absl::Hours(24));
   EXPECT_EQ(long_totals.attempts, want.attempts);
   EXPECT_EQ(long_totals.failures, want.failures);
   EXPECT_EQ(long_totals.successes, want.successes);
@@ -354,9 +460,15 @@ TEST_F(RocksDbStoreTest, ConcurrentCounterMergesLoseNothing) {
       const int ops = (j % 10 == 9) ? 3 : 1;  // some batches carry several
       for (int k = 0; k < ops; ++k) {
         switch ((i + j + k) % 3) {
-          case 0: ++want.attempts; break;
-          case 1: ++want.failures; break;
-          case 2: ++want.successes; break;
+          case 0:
+            ++want.attempts;
+            break;
+          case 1:
+            ++want.failures;
+            break;
+          case 2:
+            ++want.successes;
+            break;
         }
       }
     }
@@ -399,7 +511,8 @@ TEST_F(RocksDbStoreTest, ConcurrentCounterMergesLoseNothing) {
           const int64_t t = kDay0 + (j % 12) * 300 + i * 10 + k;
           const uint64_t user = internal::StableHash(
               absl::StrCat("user-", i, "-", j, "-", k), 0x7573);
-          batch.Merge(Table::kCounters, key, EncodeCounterOperand(t, kind, user));
+          batch.Merge(Table::kCounters, key,
+                      EncodeCounterOperand(t, kind, user));
         }
         if (!store_->Write(batch).ok()) write_errors.fetch_add(1);
       }
@@ -440,7 +553,7 @@ TEST_F(RocksDbStoreTest, CounterMergeOntoAnUnreadableValueStartsOver) {
 TEST_F(RocksDbStoreTest, ReopenAfterCloseKeepsEveryTable) {
   for (Table t : kAllTables) {
     if (t == Table::kCounters) continue;
-    Put(t, "k", absl::StrCat("persisted ", TableName(t)));
+    Put(t, "persisted-key", absl::StrCat("persisted ", TableName(t)));
   }
   {
     WriteBatch batch;
@@ -448,7 +561,7 @@ TEST_F(RocksDbStoreTest, ReopenAfterCloseKeepsEveryTable) {
       batch.Merge(Table::kCounters, "c",
                   EncodeCounterOperand(kDay0 + i, CounterKind::kFailure, i));
     }
-    batch.Delete(Table::kUsers, "k");
+    batch.Delete(Table::kUsers, "persisted-key");
     batch.Put(Table::kUsers, "k2", "after delete");
     ASSERT_OK(store_->Write(batch));
   }
@@ -461,15 +574,17 @@ TEST_F(RocksDbStoreTest, ReopenAfterCloseKeepsEveryTable) {
     ASSERT_NE(store_, nullptr);
     for (Table t : kAllTables) {
       if (t == Table::kCounters || t == Table::kUsers) continue;
-      EXPECT_EQ(GetOrStatus(t, "k"), absl::StrCat("persisted ", TableName(t)));
+      EXPECT_EQ(GetOrStatus(t, "persisted-key"),
+                absl::StrCat("persisted ", TableName(t)));
     }
-    EXPECT_EQ(GetOrStatus(Table::kUsers, "k"), "<NotFound>");
+    EXPECT_EQ(GetOrStatus(Table::kUsers, "persisted-key"), "<NotFound>");
     EXPECT_EQ(GetOrStatus(Table::kUsers, "k2"), "after delete");
     CounterRecord record;
     ASSERT_TRUE(record.Decode(GetOrStatus(Table::kCounters, "c")));
-    EXPECT_EQ(record.ShortWindow(absl::FromUnixSeconds(kDay0 + 60), absl::Hours(1))
-                  .failures,
-              20u);
+    EXPECT_EQ(
+        record.ShortWindow(absl::FromUnixSeconds(kDay0 + 60), absl::Hours(1))
+            .failures,
+        20u);
     store_.reset();
   }
 }
@@ -534,6 +649,52 @@ TEST(RocksDbOpenTest, ASecondOpenOfAnOpenFolderIsAClearErrorUntilClosed) {
   ASSERT_NE(again, nullptr);
   ASSERT_OK(again->Get(Table::kUsers, "u", &value));
   EXPECT_EQ(value, "1");
+}
+
+TEST(RocksDbOpenTest, AnotherRocksDbDatabaseIsRefusedAndLeftAlone) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> column_families;  // besides "default"
+  };
+  const std::vector<Case> cases = {
+      {"only the default column family", {}},
+      {"a column family vigil does not know", {"orders"}},
+      {"some of vigil's but not all", {"users", "events"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    {
+      rocksdb::Options options;
+      options.create_if_missing = true;
+      rocksdb::DB* db = nullptr;
+      ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &db).ok());
+      for (const std::string& name : c.column_families) {
+        rocksdb::ColumnFamilyHandle* cf = nullptr;
+        ASSERT_TRUE(
+            db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), name, &cf)
+                .ok());
+        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), cf, "k", "v").ok());
+        ASSERT_TRUE(db->DestroyColumnFamilyHandle(cf).ok());
+      }
+      ASSERT_TRUE(db->Close().ok());
+      delete db;
+    }
+    RocksDbOptions options;
+    options.path = dir.path();
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(options);
+    ASSERT_FALSE(store.ok());
+    EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+    EXPECT_THAT(std::string(store.status().message()), HasSubstr(dir.path()));
+    EXPECT_THAT(std::string(store.status().message()),
+                HasSubstr("not a vigil database"));
+    // Nothing was added to the foreign database.
+    std::vector<std::string> families;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
+                                                dir.path(), &families)
+                    .ok());
+    EXPECT_EQ(families.size(), 1 + c.column_families.size());
+  }
 }
 
 }  // namespace

@@ -1,0 +1,167 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// new_device: device key, else fingerprint, else browser and OS, compared
+// with the devices of the user's trusted sign-ins. Features are extracted
+// with the engine's own ExtractFeatures, so the fallback order is the real
+// one.
+
+#include <string>
+#include <vector>
+
+#include "core/signals/signal_test_util.h"
+#include "engine/features.h"
+#include "gtest/gtest.h"
+#include "signals/signal.h"
+
+namespace vigil::internal {
+namespace {
+
+using testing::TestInput;
+
+constexpr char kChromeWindows[] =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/120.0.0.0 Safari/537.36";
+constexpr char kChrome119Windows[] =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/119.0.0.0 Safari/537.36";
+constexpr char kFirefoxLinux[] =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+
+struct Device {
+  std::string key;
+  std::string fingerprint;
+  std::string user_agent;
+};
+
+LearnableFeatures FeaturesOf(const Device& d, Attempt* attempt,
+                             UserAgentInfo* ua) {
+  attempt->device_key = d.key;
+  attempt->device_fingerprint = d.fingerprint;
+  attempt->user_agent = d.user_agent;
+  *ua = ParseUserAgent(d.user_agent);
+  IpAddress ip = *IpAddress::Parse("203.0.113.7");
+  return ExtractFeatures(*attempt, ip, GeoInfo(), *ua);
+}
+
+TEST(NewDeviceTest, KeyThenFingerprintThenBrowserAndOs) {
+  struct Case {
+    const char* name;
+    std::vector<Device> learned;  // trusted sign-ins of the user
+    Device now;
+    double score;
+    std::string detail;
+  };
+  const std::vector<Case> cases = {
+      {"remembered key seen",
+       {{"k1", "fp1", kChromeWindows}},
+       {"k1", "fp-other", kFirefoxLinux},
+       0,
+       ""},
+      {"key never seen",
+       {{"k1", "fp1", kChromeWindows}},
+       {"k2", "fp1", kChromeWindows},
+       1,
+       "device key never seen for this user"},
+      {"fingerprint seen",
+       {{"", "fp1", kChromeWindows}},
+       {"", "fp1", kFirefoxLinux},
+       0,
+       ""},
+      {"fingerprint never seen",
+       {{"", "fp1", kChromeWindows}},
+       {"", "fp2", kChromeWindows},
+       1,
+       "device fingerprint never seen for this user"},
+      {"fingerprint seen only under a key",
+       {{"k1", "fp1", kChromeWindows}},
+       {"", "fp1", kChromeWindows},
+       1,
+       "device fingerprint never seen for this user"},
+      {"browser and OS seen (other version)",
+       {{"", "", kChrome119Windows}},
+       {"", "", kChromeWindows},
+       0,
+       ""},
+      {"browser and OS never seen",
+       {{"", "", kChromeWindows}},
+       {"", "", kFirefoxLinux},
+       1,
+       "Firefox on Linux never seen for this user"},
+      {"new user, nothing learned",
+       {},
+       {"", "", kChromeWindows},
+       1,
+       "Chrome on Windows never seen for this user"},
+      {"nothing known about the device",
+       {{"k1", "fp1", kChromeWindows}},
+       {"", "", ""},
+       0,
+       ""},
+  };
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    TestInput in;
+    int64_t t = testing::kDay0;
+    for (const Device& d : c.learned) {
+      Attempt a;
+      UserAgentInfo ua;
+      const LearnableFeatures f = FeaturesOf(d, &a, &ua);
+      in.profile.Observe(Feature::kDevice,
+                         f.hashes[static_cast<int>(Feature::kDevice)], t++);
+      ++in.profile.successful_sign_ins;
+    }
+    in.features = FeaturesOf(c.now, &in.attempt, &in.ua);
+    const SignalResult r = signal->Evaluate(in.Get());
+    EXPECT_EQ(r.score, c.score);
+    EXPECT_EQ(r.detail, c.detail);
+    EXPECT_FALSE(r.failed);
+  }
+}
+
+TEST(NewDeviceTest, NameWeightAndMaturityScaling) {
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  EXPECT_EQ(signal->name(), "new_device");
+  EXPECT_EQ(signal->weight(testing::DefaultConfig()), 0.30);
+  EXPECT_TRUE(signal->scaled_by_maturity());
+}
+
+TEST(BuiltinSignalsTest, OrderNamesWeightsAndScaling) {
+  struct Want {
+    const char* name;
+    double weight;
+    bool scaled;
+  };
+  const Want want[] = {{"ip_reputation", 0.60, false},
+                       {"velocity", 0.95, false},
+                       {"geo_velocity", 0.95, false},
+                       {"new_device", 0.30, true},
+                       {"unfamiliar", 1.0, true}};
+  const auto& signals = BuiltinSignals();
+  ASSERT_EQ(signals.size(), std::size(want));
+  for (size_t i = 0; i < signals.size(); ++i) {
+    SCOPED_TRACE(want[i].name);
+    EXPECT_EQ(signals[i]->name(), want[i].name);
+    EXPECT_EQ(signals[i]->weight(testing::DefaultConfig()), want[i].weight);
+    EXPECT_EQ(signals[i]->scaled_by_maturity(), want[i].scaled);
+  }
+  // The same instances every time: signals are stateless and shared.
+  EXPECT_EQ(&BuiltinSignals(), &signals);
+}
+
+TEST(BuiltinSignalsTest, AnEmptyAttemptScoresZeroEverywhere) {
+  // A user never seen, from an IP nothing is known about, with no device
+  // data: every signal must say 0 without failing.
+  TestInput in;
+  in.attempt.user_agent.clear();
+  for (const auto& signal : BuiltinSignals()) {
+    SCOPED_TRACE(signal->name());
+    const SignalResult r = signal->Evaluate(in.Get());
+    EXPECT_EQ(r.score, 0);
+    EXPECT_EQ(r.detail, "");
+    EXPECT_FALSE(r.failed);
+  }
+}
+
+}  // namespace
+}  // namespace vigil::internal
