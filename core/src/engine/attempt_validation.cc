@@ -30,7 +30,7 @@ absl::Status ValidateUserId(absl::string_view user_id) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateAttempt(const Attempt& a, IpAddress* ip) {
+absl::Status ValidateAttempt(const Attempt& a, absl::Time now, IpAddress* ip) {
   absl::Status s = ValidateUserId(a.user_id);
   if (!s.ok()) return s;
   if (a.ip.empty()) return Bad("ip", "is required");
@@ -58,6 +58,9 @@ absl::Status ValidateAttempt(const Attempt& a, IpAddress* ip) {
     if (t < absl::FromUnixSeconds(0) ||
         t > absl::FromUnixSeconds(int64_t{253402300799})) {  // 9999-12-31
       return Bad("timestamp", "out of range");
+    }
+    if (t > now + kMaxFutureSkew) {
+      return Bad("timestamp", "more than 5 minutes in the future");
     }
   }
   return absl::OkStatus();

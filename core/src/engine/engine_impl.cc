@@ -163,13 +163,15 @@ class EmptyGeoResolver final : public GeoResolver {
 
 absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   IpAddress ip;
-  if (absl::Status s = internal::ValidateAttempt(attempt, &ip); !s.ok()) {
+  const absl::Time clock_now = clock_->Now();
+  if (absl::Status s = internal::ValidateAttempt(attempt, clock_now, &ip);
+      !s.ok()) {
     stats_.invalid_attempts.fetch_add(1, std::memory_order_relaxed);
     return s;
   }
   const std::shared_ptr<const Model> model_ref = model();
   const internal::ModelConfig& m = model_ref->config();
-  const absl::Time now = attempt.timestamp.value_or(clock_->Now());
+  const absl::Time now = attempt.timestamp.value_or(clock_now);
 
   // Enrichment.
   GeoInfo geo;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "signals/signal.h"
 
@@ -25,10 +26,25 @@ class Velocity final : public Signal {
   SignalResult Evaluate(const SignalInput& in) const override {
     const VelocityConfig& c = in.model->velocity;
     SignalResult r;
+    // Per user: consecutive failures within the last day (from the profile,
+    // so it holds even when the counters cannot be read).
+    const UserProfile& p = *in.profile;
+    double s_user = 0;
+    if (p.failure_streak > 0 &&
+        absl::ToUnixSeconds(in.now) - p.last_failure < 86400) {
+      s_user = Clamp01((p.failure_streak - c.user_failure_streak + 1) /
+                       c.user_ramp_failures);
+    }
+    auto streak_detail = [&] {
+      return absl::StrFormat("%u consecutive failed sign-ins for this user",
+                             p.failure_streak);
+    };
     if (in.counters_failed) {
       r.failed = true;
-      r.score = c.on_error == OnError::kClosed ? 1 : 0;
-      r.detail = "velocity counters unavailable";
+      r.score = std::max(s_user, c.on_error == OnError::kClosed ? 1.0 : 0.0);
+      r.detail = s_user > 0 ? absl::StrCat(streak_detail(),
+                                           "; velocity counters unavailable")
+                            : "velocity counters unavailable";
       return r;
     }
     const absl::Duration window = absl::Minutes(c.ip_window_minutes);
@@ -61,15 +77,6 @@ class Velocity final : public Signal {
                       c.asn_ramp_users);
     }
 
-    // Per user: consecutive failures within the last day.
-    const UserProfile& p = *in.profile;
-    double s_user = 0;
-    if (p.failure_streak > 0 &&
-        absl::ToUnixSeconds(in.now) - p.last_failure < 86400) {
-      s_user = Clamp01((p.failure_streak - c.user_failure_streak + 1) /
-                       c.user_ramp_failures);
-    }
-
     r.score = std::max({s_ip, s_asn, s_user});
     if (r.score <= 0) return r;
     if (r.score == s_ip) {
@@ -82,8 +89,7 @@ class Velocity final : public Signal {
       r.detail = absl::StrFormat("AS%u: failed sign-ins for ~%.0f users in %d min",
                                  in.geo->asn, asn_users, c.ip_window_minutes);
     } else {
-      r.detail = absl::StrFormat("%u consecutive failed sign-ins for this user",
-                                 p.failure_streak);
+      r.detail = streak_detail();
     }
     return r;
   }

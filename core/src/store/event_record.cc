@@ -150,6 +150,7 @@ bool StoredEvent::Decode(absl::string_view data) {
     return false;
   }
   event.time = absl::FromUnixNanos(nanos);
+  event.decision.event_id = event.event_id;
   if (has_feedback) {
     Feedback f;
     int64_t t;

@@ -126,6 +126,9 @@ TEST(EngineTest, BadAttemptsAreRefusedNamingTheFieldAndRecordNothing) {
        "device_fingerprint"},
       {"timestamp before 1970",
        [](Attempt* a) { a->timestamp = absl::FromUnixSeconds(-5); }, "timestamp"},
+      {"timestamp a year ahead",
+       [&f](Attempt* a) { a->timestamp = f.clock().Now() + absl::Hours(24 * 365); },
+       "timestamp"},
   };
   for (const BadAttemptCase& c : cases) {
     Attempt a = Home(f, "target", Outcome::kSuccess);
