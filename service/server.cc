@@ -2,6 +2,8 @@
 
 #include "service/server.h"
 
+#include "service/access_log.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -123,6 +125,7 @@ absl::Status RunServer(const ServiceConfig& config,
   });
   if (!io.WaitIdle(config.shutdown_timeout)) ioc.stop();
   io.Join();
+  FlushAccessLog();
   context.set_engine(nullptr);
   if (engine.ok()) engine->reset();  // flushes and closes the store
   return result;
