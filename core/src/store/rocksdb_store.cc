@@ -237,6 +237,24 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
+    return WriteWith(batch, write_options_);
+  }
+
+  absl::Status WriteBulk(const WriteBatch& batch) override {
+    rocksdb::WriteOptions options = write_options_;
+    options.disableWAL = true;
+    options.sync = false;
+    return WriteWith(batch, options);
+  }
+
+  absl::Status Flush(Table table) override {
+    rocksdb::FlushOptions options;
+    options.wait = true;
+    return FromRocks(db_->Flush(options, handle(table)), "flush");
+  }
+
+  absl::Status WriteWith(const WriteBatch& batch,
+                         const rocksdb::WriteOptions& write_options) {
     rocksdb::WriteBatch wb;
     for (const WriteBatch::Op& op : batch.ops()) {
       rocksdb::Status s;
@@ -255,10 +273,14 @@ class RocksDbStore final : public Store {
           }
           s = wb.Merge(handle(op.table), ToSlice(op.key), ToSlice(op.value));
           break;
+        case WriteBatch::OpType::kDeleteRange:
+          s = wb.DeleteRange(handle(op.table), ToSlice(op.key),
+                             ToSlice(op.value));
+          break;
       }
       if (!s.ok()) return FromRocks(s, "write batch");
     }
-    return FromRocks(db_->Write(write_options_, &wb), "write");
+    return FromRocks(db_->Write(write_options, &wb), "write");
   }
 
   std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
