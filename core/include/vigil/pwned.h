@@ -90,6 +90,9 @@ struct ImportOptions {
   // Where unsorted input is spilled in sorted runs; empty: the system's
   // temporary folder.
   std::string temp_dir;
+  // Records held in memory when the input is unsorted (32 bytes each); the
+  // import's memory is bounded by this, not by the input.
+  size_t sort_buffer_records = size_t{1} << 20;
   // Recorded with the corpus (e.g. "cli", "seed"), see CorpusInfo.
   std::string source;
   // Recorded with the corpus: what it was built from, e.g. a file checksum.

@@ -21,7 +21,6 @@ namespace vigil::internal {
 namespace {
 
 constexpr size_t kBatchBytes = 4 << 20;
-constexpr size_t kSortChunkRecords = 1 << 20;  // 32 MiB of records
 constexpr size_t kReadBuffer = 1 << 20;
 constexpr size_t kRunReadRecords = 4096;
 
@@ -167,8 +166,9 @@ class StoreRun final : public Run {
 
 class ExternalSorter {
  public:
-  explicit ExternalSorter(std::string temp_dir) : dir_(std::move(temp_dir)) {
-    buffer_.reserve(kSortChunkRecords);
+  ExternalSorter(std::string temp_dir, size_t chunk)
+      : dir_(std::move(temp_dir)), chunk_(std::max<size_t>(chunk, 16)) {
+    buffer_.reserve(chunk_);
   }
   ~ExternalSorter() {
     for (FILE* f : files_) {
@@ -178,7 +178,7 @@ class ExternalSorter {
 
   absl::Status Add(const HashRecord& r) {
     buffer_.push_back(r);
-    if (buffer_.size() == kSortChunkRecords) return Spill();
+    if (buffer_.size() >= chunk_) return Spill();
     return absl::OkStatus();
   }
 
@@ -246,6 +246,7 @@ class ExternalSorter {
   }
 
   std::string dir_;
+  size_t chunk_;
   std::vector<HashRecord> buffer_;
   std::vector<FILE*> files_;
 };
@@ -504,7 +505,8 @@ absl::StatusOr<ImportStats> RunImport(Store* store,
       const HashRecord& r = parsed.record;
       if (sorter == nullptr) {
         if (have_last && HashLess(r, last)) {
-          sorter = std::make_unique<ExternalSorter>(options.temp_dir);
+          sorter = std::make_unique<ExternalSorter>(options.temp_dir,
+                                                    options.sort_buffer_records);
           stats.was_sorted = false;
           VIGIL_RETURN_IF_ERROR(sorter->Add(r));
         } else {
