@@ -22,12 +22,16 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "pwned/range_fetcher.h"
+#include "testing/recording_server.h"
 #include "testing/test_util.h"
 #include "vigil/clock.h"
 #include "vigil/pwned.h"
 
 namespace vigil {
 namespace {
+
+using testing::HttpOk;
+using testing::RecordingServer;
 
 constexpr char kPassword[] = "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8";
 constexpr char kPasswordSuffix[] = "1E4C9B93F3F0682250B6CF8331B7EE68FD8";
@@ -172,79 +176,6 @@ TEST(RemoteCheckerTest, CreateValidatesTheUrl) {
   EXPECT_EQ(url.host, "::1");
   EXPECT_EQ(url.port, "81");
   EXPECT_EQ(url.path, "/a/b");
-}
-
-// A one-connection-at-a-time HTTP server on 127.0.0.1:0 that records every
-// request's raw bytes and answers with a fixed response (or, with `stall`,
-// never answers).
-class RecordingServer {
- public:
-  RecordingServer(std::string response, bool stall = false)
-      : response_(std::move(response)), stall_(stall) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    listen(fd_, 8);
-    socklen_t len = sizeof(addr);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~RecordingServer() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_); }
-  std::vector<std::string> requests() {
-    absl::MutexLock lock(&mu_);
-    return requests_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string req;
-      char buf[4096];
-      while (req.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = read(c, buf, sizeof(buf));
-        if (n <= 0) break;
-        req.append(buf, n);
-      }
-      {
-        absl::MutexLock lock(&mu_);
-        requests_.push_back(req);
-      }
-      if (stall_) {
-        while (!stop_ && read(c, buf, sizeof(buf)) > 0) {
-        }
-      } else {
-        (void)!write(c, response_.data(), response_.size());
-      }
-      close(c);
-    }
-  }
-
-  std::string response_;
-  bool stall_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  absl::Mutex mu_;
-  std::vector<std::string> requests_;
-};
-
-std::string HttpOk(const std::string& body) {
-  return absl::StrCat("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-                      "Content-Length: ", body.size(),
-                      "\r\nConnection: close\r\n\r\n", body);
 }
 
 TEST(HttpRangeClientTest, SendsFiveHexDigitsAndAsksForPadding) {
