@@ -309,6 +309,67 @@ TEST_F(PwnedE2eTest, RemoteIsSentOnlyFiveHexDigits) {
   }
 }
 
+// The seed list is imported at startup, re-imported when it changes, and
+// never replaces a corpus imported with `vigil pwned import`.
+TEST_F(PwnedE2eTest, SeedFileIsImportedAtStartup) {
+  const std::string seed = dir_.path() + "/seed.txt";
+  WriteFileOrDie(seed, "123456\npassword\n");
+  const std::string data = dir_.path() + "/data";
+  const std::string config = TestConfigToml(data, SourcePath("models/default.toml")) +
+                             absl::StrCat("\n[pwned]\nseed_file = \"", seed, "\"\n");
+  {
+    auto v = VigildProcess::Start(dir_.path(), config);
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_EQ(SignUp(**v, "ivan", kPassword).at("decision").as_string(), "block");
+    EXPECT_EQ(Send(**v, "GET", "/range/5BAA6").body, absl::StrCat(kPasswordSuffix, ":1"));
+    EXPECT_TRUE(absl::StrContains((*v)->Stderr(), "imported 2 passwords"));
+  }
+  // A changed seed replaces the seeded corpus.
+  WriteFileOrDie(seed, "123456\n");
+  {
+    auto v = VigildProcess::Start(dir_.path(), config);
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_EQ(SignUp(**v, "judy", kPassword).at("decision").as_string(), "allow");
+    EXPECT_EQ(Send(**v, "GET", "/range/7C4A8").body,
+              "D09CA3762AF61E59520943DC26494F8941B:1");
+  }
+  // An imported corpus stays, whatever the seed.
+  Import(dir_.path(), data, "dump.txt", kFixtureDump);
+  WriteFileOrDie(seed, "something else\n");
+  {
+    auto v = VigildProcess::Start(dir_.path(), config);
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_EQ(Send(**v, "GET", "/range/7C4A8").body,
+              "D09CA3762AF61E59520943DC26494F8941B:37359195");
+  }
+  // A missing seed file is a warning, not an error.
+  auto v = VigildProcess::Start(
+      dir_.path(), TestConfigToml(dir_.path() + "/data2", SourcePath("models/default.toml")) +
+                       "\n[pwned]\nseed_file = \"/nonexistent/seed.txt\"\n");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(absl::StrContains((*v)->Stderr(), "not found"));
+}
+
+// With the default corpus built by data/fetch-passwords.sh (when present),
+// vigild refuses the most common passwords.
+TEST_F(PwnedE2eTest, DefaultCorpusRefusesCommonPasswords) {
+  const std::string seed = SourcePath("data/pwned/zxcvbn-common.txt");
+  if (!std::filesystem::exists(seed)) {
+    GTEST_SKIP() << seed << " not present; run data/fetch.sh";
+  }
+  auto v = VigildProcess::Start(
+      dir_.path(), TestConfigToml(dir_.path() + "/data", SourcePath("models/default.toml")) +
+                       absl::StrCat("\n[pwned]\nseed_file = \"", seed, "\"\n"));
+  ASSERT_TRUE(v.ok()) << v.status();
+  // SHA-1 of "123456" and "password".
+  for (const char* hash : {"7C4A8D09CA3762AF61E59520943DC26494F8941B", kPassword}) {
+    json::value d = SignUp(**v, "kim", hash);
+    EXPECT_EQ(d.at("decision").as_string(), "block") << d;
+    EXPECT_TRUE(d.at("risk").at("compromised_credentials").as_bool());
+  }
+  EXPECT_EQ(SignUp(**v, "kim", kUnbreached).at("decision").as_string(), "allow");
+}
+
 // `vigil pwned import` killed mid-way leaves the previous corpus, whole.
 TEST_F(PwnedE2eTest, ImportKilledMidWayLeavesThePreviousCorpus) {
   const std::string data = dir_.path() + "/data";
