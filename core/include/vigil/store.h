@@ -116,6 +116,9 @@ class Store {
   // Makes every change to `table` written so far durable. The default does
   // nothing (for stores whose every write is durable).
   virtual absl::Status Flush(Table table) { return absl::OkStatus(); }
+  // Reorganizes `table` for fast reads after a bulk load (e.g. compacts it
+  // and drops deleted ranges). Optional; the default does nothing.
+  virtual absl::Status Compact(Table table) { return absl::OkStatus(); }
 
   // Keys of `table` in [start, limit) in ascending byte order (limit empty:
   // to the end of the table).

@@ -57,6 +57,16 @@ bool GetString(absl::string_view* in, std::string* s) {
 }  // namespace
 
 bool DecodeHexNibbles(absl::string_view hex, int first_nibble, uint8_t* out) {
+  if (first_nibble == 0 && hex.size() % 2 == 0) {
+    // Whole bytes: the common case (whole hashes).
+    for (size_t i = 0; i < hex.size(); i += 2) {
+      const int hi = HexValue(hex[i]);
+      const int lo = HexValue(hex[i + 1]);
+      if ((hi | lo) < 0) return false;
+      out[i / 2] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+    return true;
+  }
   int nib = first_nibble;
   for (char c : hex) {
     int v = HexValue(c);

@@ -51,12 +51,18 @@ inline uint32_t PrefixOf(const uint8_t* hash) {
 }
 
 // -1 for a non-hex character.
-inline int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+inline constexpr struct HexTable {
+  int8_t v[256];
+  constexpr HexTable() : v() {
+    for (int i = 0; i < 256; ++i) v[i] = -1;
+    for (int i = 0; i < 10; ++i) v['0' + i] = static_cast<int8_t>(i);
+    for (int i = 0; i < 6; ++i) {
+      v['a' + i] = static_cast<int8_t>(10 + i);
+      v['A' + i] = static_cast<int8_t>(10 + i);
+    }
+  }
+} kHexTable;
+inline int HexValue(char c) { return kHexTable.v[static_cast<uint8_t>(c)]; }
 // Decodes `hex` (even or odd length) into nibbles starting at nibble
 // `first_nibble` of `out`. False if a character is not hex.
 bool DecodeHexNibbles(absl::string_view hex, int first_nibble, uint8_t* out);

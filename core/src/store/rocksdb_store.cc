@@ -150,6 +150,18 @@ class RocksDbStore final : public Store {
             rocksdb::NewHashSkipListRepFactory(/*bucket_count=*/200000));
       }
 
+      if (t == Table::kPwned) {
+        // Point lookups only, on random bytes: no compression (it only
+        // costs), index and filter held by the table readers rather than
+        // looked up in the block cache, and a hash index inside data blocks.
+        cf.compression = rocksdb::kNoCompression;
+        rocksdb::BlockBasedTableOptions pwned = table;
+        pwned.cache_index_and_filter_blocks = false;
+        pwned.data_block_index_type =
+            rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+        pwned.block_restart_interval = 1;  // the hash index lands on the key
+        cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(pwned));
+      }
       if (static_cast<Table>(i) == Table::kCounters) {
         // Operands are folded at flush, compaction and read. The engine keeps
         // hot counters decoded in memory, so reads here are rare.
@@ -251,6 +263,14 @@ class RocksDbStore final : public Store {
     rocksdb::FlushOptions options;
     options.wait = true;
     return FromRocks(db_->Flush(options, handle(table)), "flush");
+  }
+
+  absl::Status Compact(Table table) override {
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForceOptimized;
+    return FromRocks(
+        db_->CompactRange(options, handle(table), nullptr, nullptr), "compact");
   }
 
   absl::Status WriteWith(const WriteBatch& batch,
