@@ -277,21 +277,38 @@ class LineReader {
       if (nl != nullptr) {
         size_t len = nl - start;
         pos_ += len + 1;
+        if (skip_rest_) {  // the end of a line already reported too long
+          skip_rest_ = false;
+          continue;
+        }
+        too_long_ = false;
         *line = Trim(absl::string_view(start, len));
         return true;
       }
       if (eof_) {
-        if (pos_ == end_) return false;
+        if (pos_ == end_ || skip_rest_) return false;
+        too_long_ = false;
         *line = Trim(absl::string_view(start, end_ - pos_));
         pos_ = end_;
         return true;
       }
       // Move the partial line to the front and read more.
       size_t rest = end_ - pos_;
-      std::memmove(buf_.data(), start, rest);
-      pos_ = 0;
-      end_ = rest;
-      if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a huge line
+      if (rest == buf_.size()) {
+        // A line longer than the buffer: reported once (empty, marked too
+        // long) and the rest of it skipped, so memory stays bounded.
+        pos_ = end_ = 0;
+        if (!skip_rest_) {
+          *line = absl::string_view(buf_.data(), 0);
+          too_long_ = true;
+          skip_rest_ = true;
+          return true;
+        }
+      } else {
+        std::memmove(buf_.data(), start, rest);
+        pos_ = 0;
+        end_ = rest;
+      }
       size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, f_);
       end_ += n;
       if (n == 0) {
@@ -301,6 +318,8 @@ class LineReader {
     }
   }
   bool error() const { return error_; }
+  // The last line returned was longer than the buffer (and is empty).
+  bool too_long() const { return too_long_; }
 
  private:
   static absl::string_view Trim(absl::string_view s) {
@@ -313,6 +332,8 @@ class LineReader {
   size_t end_ = 0;
   bool eof_ = false;
   bool error_ = false;
+  bool too_long_ = false;
+  bool skip_rest_ = false;
 };
 
 bool ParseCount(absl::string_view s, uint64_t* out) {
@@ -476,6 +497,14 @@ absl::StatusOr<ImportStats> RunImport(Store* store,
     while (reader.Next(&line)) {
       ++line_no;
       ++stats.lines;
+      if (reader.too_long()) {
+        if (options.skip_bad_lines) {
+          ++stats.skipped_lines;
+          continue;
+        }
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ":", line_no, ": line longer than 1 MiB"));
+      }
       if (!detected) {
         if (line.empty()) continue;
         VIGIL_ASSIGN_OR_RETURN(format, DetectFormat(kind, path, line));

@@ -302,6 +302,30 @@ TEST_F(CorpusTest, SkipBadLinesSkipsAndCounts) {
   EXPECT_EQ(MustCheck(k123456).count, 4);
 }
 
+TEST_F(CorpusTest, OverlongLineIsACorruptLineAndMemoryStaysBounded) {
+  std::string text = absl::StrCat(kPassword, ":1\n", std::string(3 << 20, 'A'), "\n",
+                                  k123456, ":2\n");
+  std::string path = File("long.txt", text);
+  auto r = Import({path});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string(r.status().message()).find("long.txt:2: line longer"),
+            std::string::npos)
+      << r.status();
+  ImportOptions skip;
+  skip.skip_bad_lines = true;
+  ASSERT_OK_AND_ASSIGN(ImportStats stats, Import({path}, skip));
+  EXPECT_EQ(stats.lines, 3);
+  EXPECT_EQ(stats.skipped_lines, 1);
+  EXPECT_EQ(MustCheck(k123456).count, 2);
+  // Also as the last line, without a newline.
+  ASSERT_OK_AND_ASSIGN(
+      stats, Import({File("tail.txt", absl::StrCat(kPassword, ":1\n",
+                                                   std::string(3 << 20, 'B')))},
+                    skip));
+  EXPECT_EQ(stats.skipped_lines, 1);
+  EXPECT_EQ(stats.hashes, 1);
+}
+
 TEST_F(CorpusTest, ReimportIsIdempotent) {
   std::string dump = File("dump.txt", kFixtureDump);
   ASSERT_OK_AND_ASSIGN(ImportStats a, Import({dump}));
