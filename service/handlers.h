@@ -48,6 +48,8 @@ Reply HandleRange(const Request& req, const std::string& prefix,
                   ServiceContext& ctx);
 // POST /v1/passwords/check.
 Reply HandlePasswordCheck(const Request& req, ServiceContext& ctx);
+// The breach corpus's lines of /metrics (Prometheus text).
+std::string PwnedMetrics(ServiceContext& ctx);
 
 }  // namespace vigil::service
 

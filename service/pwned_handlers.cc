@@ -175,4 +175,30 @@ Reply HandlePasswordCheck(const Request& req, ServiceContext& ctx) {
   return r;
 }
 
+std::string PwnedMetrics(ServiceContext& ctx) {
+  std::string out;
+  if (BreachCorpus* corpus = ctx.corpus()) {
+    absl::StrAppend(&out,
+                    "# HELP vigil_pwned_corpus_hashes Hashes in the local breach "
+                    "corpus, by kind.\n"
+                    "# TYPE vigil_pwned_corpus_hashes gauge\n");
+    for (HashKind kind : {HashKind::kSha1, HashKind::kNtlm}) {
+      absl::StatusOr<CorpusInfo> info = corpus->Info(kind);
+      absl::StrAppend(&out, "vigil_pwned_corpus_hashes{kind=\"", HashKindName(kind),
+                      "\"} ", info.ok() ? info->hashes : 0, "\n");
+    }
+  }
+  if (const auto* remote = dynamic_cast<const RemoteChecker*>(ctx.checker())) {
+    const RemoteCheckerStats s = remote->stats();
+    absl::StrAppend(
+        &out,
+        "# HELP vigil_pwned_remote_total Remote range lookups, by result.\n"
+        "# TYPE vigil_pwned_remote_total counter\n",
+        "vigil_pwned_remote_total{result=\"fetched\"} ", s.requests - s.failures,
+        "\nvigil_pwned_remote_total{result=\"cached\"} ", s.cache_hits,
+        "\nvigil_pwned_remote_total{result=\"failed\"} ", s.failures, "\n");
+  }
+  return out;
+}
+
 }  // namespace vigil::service

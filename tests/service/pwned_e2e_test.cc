@@ -264,6 +264,11 @@ TEST_F(PwnedE2eTest, RemoteModeAgainstASecondVigild) {
     d = SignUp(*b, "erin", kUnbreached);
     EXPECT_EQ(d.at("decision").as_string(), "allow") << d;
   }
+  // Metrics: A's corpus size, B's remote lookups.
+  EXPECT_TRUE(absl::StrContains(Send(*a, "GET", "/metrics").body,
+                                "vigil_pwned_corpus_hashes{kind=\"sha1\"} 4\n"));
+  EXPECT_TRUE(absl::StrContains(Send(*open, "GET", "/metrics").body,
+                                "vigil_pwned_remote_total{result=\"fetched\"} 2\n"));
   // B's local corpus is off: it has no range endpoint of its own.
   EXPECT_EQ(Send(*open, "GET", "/range/5BAA6").status, 404);
   // A served the ranges, under their route template.
