@@ -56,7 +56,8 @@ class StoreBreachCorpus final : public BreachCorpus {
     PasswordCheck result;
     const uint32_t gen = generation_[Index(kind)].load(std::memory_order_acquire);
     if (gen == 0) return result;
-    std::string value;
+    // Reused per thread: a check allocates nothing for the value.
+    thread_local std::string value;
     absl::Status s = store_->Get(
         Table::kPwned, internal::PrefixKey(kind, gen, internal::PrefixOf(hash)),
         &value);
