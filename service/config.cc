@@ -177,11 +177,12 @@ absl::Status ReadApiKeys(const toml::node& node, absl::string_view source,
   return absl::OkStatus();
 }
 
-// The shape CreateRemoteChecker accepts: http://HOST[:PORT][/PATH].
+// The shape CreateRemoteChecker accepts: http[s]://HOST[:PORT][/PATH].
 absl::Status ValidateRemoteUrl(absl::string_view url) {
-  if (!absl::StartsWithIgnoreCase(url, "http://") || url.size() <= 7) {
-    return absl::InvalidArgumentError(
-        "must be http://HOST[:PORT][/PATH] (https is not supported yet)");
+  const bool http = absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7;
+  const bool https = absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8;
+  if (!http && !https) {
+    return absl::InvalidArgumentError("must be http[s]://HOST[:PORT][/PATH]");
   }
   return absl::OkStatus();
 }
@@ -201,6 +202,10 @@ absl::Status Validate(ServiceConfig& c) {
     if (absl::Status s = ValidateRemoteUrl(c.pwned_remote_url); !s.ok()) {
       return error("pwned.remote_url", s.message());
     }
+  }
+  if (!c.pwned_ca_file.empty() &&
+      !absl::StartsWithIgnoreCase(c.pwned_remote_url, "https://")) {
+    return error("pwned.ca_file", "only for an https remote_url");
   }
   absl::StatusOr<std::unique_ptr<Authenticator>> auth =
       Authenticator::Create(c.api_keys);
@@ -309,6 +314,7 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(pwned->Bool("local", &c.pwned_local));
   VIGIL_CONFIG_CHECK(pwned->String("seed_file", &c.pwned_seed_file));
   VIGIL_CONFIG_CHECK(pwned->String("remote_url", &c.pwned_remote_url));
+  VIGIL_CONFIG_CHECK(pwned->String("ca_file", &c.pwned_ca_file));
   VIGIL_CONFIG_CHECK(pwned->Millis("timeout_ms", &c.pwned_timeout));
   {
     int64_t ttl_s = absl::ToInt64Seconds(c.pwned_cache_ttl);

@@ -68,6 +68,7 @@ struct ServiceConfig {
   bool pwned_local = true;
   std::string pwned_seed_file = "data/pwned/zxcvbn-common.txt";
   std::string pwned_remote_url;  // empty: check against the local corpus
+  std::string pwned_ca_file;     // https remote: CAs to trust; empty: system's
   absl::Duration pwned_timeout = absl::Seconds(2);
   absl::Duration pwned_cache_ttl = absl::Minutes(10);
   bool pwned_fail_open = true;

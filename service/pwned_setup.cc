@@ -46,8 +46,12 @@ absl::Status Seed(const ServiceConfig& c, BreachCorpus& corpus) {
   options.fingerprint = *fingerprint;
   absl::StatusOr<ImportStats> stats = corpus.Import({path}, options);
   if (!stats.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("pwned.seed_file: ", stats.status().message()));
+    // The check is one defence among several: serve on, loudly.
+    std::fprintf(stderr,
+                 "vigild: pwned.seed_file: %s; the local corpus stays as it "
+                 "is\n",
+                 std::string(stats.status().message()).c_str());
+    return absl::OkStatus();
   }
   std::fprintf(stderr, "vigild: imported %lld passwords from %s\n",
                static_cast<long long>(stats->hashes), path.c_str());
@@ -89,6 +93,7 @@ absl::StatusOr<PwnedSetup> SetUpPwned(const ServiceConfig& c,
   if (!c.pwned_remote_url.empty()) {
     RemoteCheckerOptions options;
     options.base_url = c.pwned_remote_url;
+    options.ca_file = c.pwned_ca_file;
     options.timeout = c.pwned_timeout;
     options.cache_ttl = c.pwned_cache_ttl;
     options.fail_open = c.pwned_fail_open;

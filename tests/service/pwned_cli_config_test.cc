@@ -122,8 +122,10 @@ TEST(PwnedConfigTest, DefaultsAndValidation) {
   EXPECT_EQ(c->pwned_range_max_age_s, 60);
 
   for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
-           {"[pwned]\nremote_url = \"https://api.pwnedpasswords.com\"\n",
+           {"[pwned]\nremote_url = \"ftp://api.pwnedpasswords.com\"\n",
             "pwned.remote_url"},
+           {"[pwned]\nremote_url = \"http://x\"\nca_file = \"ca.pem\"\n",
+            "pwned.ca_file"},
            {"[pwned]\nremote_url = \"api.example\"\n", "pwned.remote_url"},
            {"[pwned]\ntimeout_ms = 0\n", "pwned.timeout_ms"},
            {"[pwned]\ncache_ttl_s = -1\n", "pwned.cache_ttl_s"},

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -283,6 +284,45 @@ TEST_F(PwnedE2eTest, RemoteModeAgainstASecondVigild) {
   d = SignUp(*closed, "grace", kUnbreached);
   EXPECT_EQ(d.at("decision").as_string(), "block") << d;
   EXPECT_TRUE(d.at("risk").at("compromised_credentials").as_bool());
+}
+
+// The same over HTTPS: the remote vigild's certificate is verified against
+// the configured CA file, and an untrusted one is a failure.
+TEST_F(PwnedE2eTest, RemoteOverHttpsVerifiesTheCertificate) {
+  const std::string cert = dir_.path() + "/cert.pem";
+  const std::string key = dir_.path() + "/key.pem";
+  const std::string cmd = absl::StrCat(
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ", key, " -out ", cert,
+      " -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+      ">/dev/null 2>&1");
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "no openssl command";
+  auto a = StartVigild("a", absl::StrCat("\n[tls]\ncert_file = \"", cert,
+                                         "\"\nkey_file = \"", key, "\"\n"),
+                       true);
+  ASSERT_NE(a, nullptr);
+  const std::string url = absl::StrCat("https://", a->address());
+  auto trusted = StartVigild(
+      "trusted",
+      absl::StrCat("local = false\nremote_url = \"", url, "\"\nca_file = \"", cert,
+                   "\"\ncache_ttl_s = 0\n"),
+      false);
+  auto untrusted = StartVigild(
+      "untrusted",
+      absl::StrCat("local = false\nremote_url = \"", url,
+                   "\"\nfail_open = true\ncache_ttl_s = 0\n"),
+      false);
+  ASSERT_NE(trusted, nullptr);
+  ASSERT_NE(untrusted, nullptr);
+  const std::string body = absl::StrCat(R"({"sha1":")", kPassword, R"("})");
+  json::value r = json::parse(PostJson(*trusted, "/v1/passwords/check", body).body);
+  EXPECT_TRUE(r.at("compromised").as_bool()) << r;
+  EXPECT_EQ(r.at("count").as_int64(), 10434004);
+  EXPECT_FALSE(r.at("degraded").as_bool());
+  EXPECT_EQ(SignUp(*trusted, "mallory", kPassword).at("decision").as_string(), "block");
+  // The system's CAs do not know the self-signed certificate.
+  r = json::parse(PostJson(*untrusted, "/v1/passwords/check", body).body);
+  EXPECT_TRUE(r.at("degraded").as_bool()) << r;
+  EXPECT_FALSE(r.at("compromised").as_bool()) << r;
 }
 
 // What a vigild in remote mode sends: recorded by a plain server.

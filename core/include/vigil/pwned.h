@@ -134,7 +134,8 @@ class BreachCorpus : public PasswordChecker {
   // memory bounded independently of their size. Atomic: until it returns OK
   // the previous corpus stays in place and complete, also if the process is
   // killed; a failed import leaves nothing of itself visible. A corrupt line
-  // is InvalidArgument "FILE:LINE: reason" (unless skip_bad_lines).
+  // is InvalidArgument "FILE:LINE: reason" (unless skip_bad_lines); input
+  // without a single hash is InvalidArgument too (it would empty the corpus).
   // Importing the same files again gives the same corpus. One import at a
   // time per corpus.
   virtual absl::StatusOr<ImportStats> Import(const std::vector<std::string>& files,
@@ -149,9 +150,13 @@ absl::StatusOr<std::unique_ptr<BreachCorpus>> OpenBreachCorpus(
     std::shared_ptr<Store> store);
 
 struct RemoteCheckerOptions {
-  // The server: "http://HOST:PORT" optionally followed by a path prefix;
-  // queries go to BASE/range/{prefix} (with ?mode=ntlm for NTLM).
+  // The server: "http://HOST[:PORT]" or "https://HOST[:PORT]" optionally
+  // followed by a path prefix; queries go to BASE/range/{prefix} (with
+  // ?mode=ntlm for NTLM), e.g. "https://api.pwnedpasswords.com".
   std::string base_url;
+  // https only: a PEM file of the CAs to trust; empty: the system's. The
+  // server's certificate must match its host name or IP address.
+  std::string ca_file;
   // Connecting, sending and reading one response together.
   absl::Duration timeout = absl::Seconds(2);
   // How long a fetched prefix is reused; 0: never cached.
@@ -180,8 +185,8 @@ class RemoteChecker : public PasswordChecker {
   virtual RemoteCheckerStats stats() const = 0;
 };
 
-// InvalidArgument for a base URL that is not http://HOST:PORT[/path] or an
-// out-of-range duration.
+// InvalidArgument for a base URL that is not http[s]://HOST[:PORT][/path],
+// an unreadable CA file or an out-of-range duration.
 absl::StatusOr<std::unique_ptr<RemoteChecker>> CreateRemoteChecker(
     const RemoteCheckerOptions& options);
 

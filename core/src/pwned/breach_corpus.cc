@@ -134,6 +134,11 @@ class StoreBreachCorpus final : public BreachCorpus {
     uint32_t generation = 0;
     absl::StatusOr<ImportStats> stats = internal::RunImport(
         store_.get(), files, options, current.generation, &generation);
+    if (stats.ok() && stats->hashes == 0) {
+      // Most likely the wrong file; never wipe a corpus by accident.
+      stats = absl::InvalidArgumentError(
+          "import: the input holds no hashes; the corpus is unchanged");
+    }
     if (!stats.ok()) {
       // Leave nothing of the failed import (best effort: the next import
       // cleans up too, and nothing reads it anyway).

@@ -1,12 +1,18 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// A minimal HTTP/1.1 GET on Boost.Beast: one connection per fetch, every step
-// asynchronous on a private io_context that runs for at most the timeout, so
-// a server that stalls anywhere costs at most `timeout`.
+// A minimal HTTP/1.1 (or HTTPS) GET on Boost.Beast: one connection per
+// fetch, every step asynchronous on a private io_context that runs for at
+// most the timeout, so a server that stalls anywhere costs at most `timeout`.
+// HTTPS verifies the server's certificate chain (the system's CAs, or a given
+// CA file) and its host name or IP address.
+
+#include <openssl/ssl.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -14,6 +20,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <optional>
 
@@ -27,60 +34,51 @@ namespace vigil::internal {
 namespace {
 
 namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 constexpr size_t kMaxBody = 4 << 20;
 
+bool IsIpAddress(const std::string& host) {
+  boost::system::error_code ec;
+  net::ip::make_address(host, ec);
+  return !ec;
+}
+
 class HttpRangeFetcher final : public RangeFetcher {
  public:
-  HttpRangeFetcher(HttpUrl url, absl::Duration timeout)
-      : url_(std::move(url)), timeout_(timeout) {}
+  HttpRangeFetcher(HttpUrl url, absl::Duration timeout,
+                   std::unique_ptr<ssl::context> tls)
+      : url_(std::move(url)), timeout_(timeout), tls_(std::move(tls)) {}
 
   absl::StatusOr<std::string> FetchRange(HashKind kind,
                                          absl::string_view prefix5) override {
     std::string target = absl::StrCat(url_.path, "/range/", prefix5);
     if (kind == HashKind::kNtlm) target += "?mode=ntlm";
-
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    beast::tcp_stream stream(ioc);
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, url_.host);
     req.set(http::field::user_agent, "vigil");
     req.set("Add-Padding", "true");
-    beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxBody);
-    std::optional<absl::Status> result;
-    auto fail = [&](absl::string_view what, const beast::error_code& ec) {
-      result = absl::UnavailableError(
-          absl::StrCat("range server: ", what, ": ", ec.message()));
-    };
 
-    resolver.async_resolve(
-        url_.host, url_.port,
-        [&](const beast::error_code& ec, tcp::resolver::results_type results) {
-          if (ec) return fail("resolve", ec);
-          stream.async_connect(results, [&](const beast::error_code& ec,
-                                            const tcp::endpoint&) {
-            if (ec) return fail("connect", ec);
-            http::async_write(stream, req, [&](const beast::error_code& ec,
-                                               size_t) {
-              if (ec) return fail("send", ec);
-              http::async_read(stream, buffer, parser,
-                               [&](const beast::error_code& ec, size_t) {
-                                 if (ec) return fail("read", ec);
-                                 result = absl::OkStatus();
-                               });
-            });
-          });
-        });
-    ioc.run_for(std::chrono::microseconds(absl::ToInt64Microseconds(timeout_)));
+    net::io_context ioc;
+    std::optional<absl::Status> result;
+    if (tls_ != nullptr) {
+      beast::ssl_stream<beast::tcp_stream> stream(ioc, *tls_);
+      if (!IsIpAddress(url_.host)) {
+        SSL_set_tlsext_host_name(stream.native_handle(), url_.host.c_str());
+      }
+      stream.set_verify_mode(ssl::verify_peer);
+      stream.set_verify_callback(ssl::host_name_verification(url_.host));
+      result = Exchange</*kTls=*/true>(ioc, stream, req, parser);
+    } else {
+      beast::tcp_stream stream(ioc);
+      result = Exchange</*kTls=*/false>(ioc, stream, req, parser);
+    }
     if (!result.has_value()) {
-      beast::error_code ignored;
-      stream.socket().close(ignored);
       return absl::UnavailableError(absl::StrCat(
           "range server: no answer within ", absl::FormatDuration(timeout_)));
     }
@@ -94,8 +92,59 @@ class HttpRangeFetcher final : public RangeFetcher {
   }
 
  private:
+  // Resolve, connect, (handshake,) send, read; nullopt on timeout.
+  template <bool kTls, class Stream>
+  std::optional<absl::Status> Exchange(
+      net::io_context& ioc, Stream& stream,
+      http::request<http::empty_body>& req,
+      http::response_parser<http::string_body>& parser) {
+    tcp::resolver resolver(ioc);
+    beast::flat_buffer buffer;
+    std::optional<absl::Status> result;
+    auto fail = [&](absl::string_view what, const beast::error_code& ec) {
+      result = absl::UnavailableError(
+          absl::StrCat("range server: ", what, ": ", ec.message()));
+    };
+    auto send = [&] {
+      http::async_write(stream, req, [&](const beast::error_code& ec, size_t) {
+        if (ec) return fail("send", ec);
+        http::async_read(stream, buffer, parser,
+                         [&](const beast::error_code& ec, size_t) {
+                           if (ec) return fail("read", ec);
+                           result = absl::OkStatus();
+                         });
+      });
+    };
+    resolver.async_resolve(
+        url_.host, url_.port,
+        [&](const beast::error_code& ec, tcp::resolver::results_type results) {
+          if (ec) return fail("resolve", ec);
+          beast::get_lowest_layer(stream).async_connect(
+              results, [&](const beast::error_code& ec, const tcp::endpoint&) {
+                if (ec) return fail("connect", ec);
+                if constexpr (kTls) {
+                  stream.async_handshake(
+                      ssl::stream_base::client,
+                      [&](const beast::error_code& ec) {
+                        if (ec) return fail("TLS handshake", ec);
+                        send();
+                      });
+                } else {
+                  send();
+                }
+              });
+        });
+    ioc.run_for(std::chrono::microseconds(absl::ToInt64Microseconds(timeout_)));
+    if (!result.has_value()) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(stream).socket().close(ignored);
+    }
+    return result;
+  }
+
   HttpUrl url_;
   absl::Duration timeout_;
+  std::unique_ptr<ssl::context> tls_;  // null for http
 };
 
 }  // namespace
@@ -105,21 +154,25 @@ absl::StatusOr<HttpUrl> ParseHttpUrl(absl::string_view url) {
     return absl::InvalidArgumentError(
         absl::StrCat("base_url: \"", url, "\" ", why));
   };
-  constexpr absl::string_view kScheme = "http://";
-  if (!absl::StartsWithIgnoreCase(url, kScheme)) {
-    return bad("must start with http:// (https is not supported yet)");
+  HttpUrl out;
+  absl::string_view rest;
+  if (absl::StartsWithIgnoreCase(url, "http://")) {
+    rest = url.substr(7);
+  } else if (absl::StartsWithIgnoreCase(url, "https://")) {
+    rest = url.substr(8);
+    out.tls = true;
+  } else {
+    return bad("must start with http:// or https://");
   }
-  absl::string_view rest = url.substr(kScheme.size());
   size_t slash = rest.find('/');
   absl::string_view authority = rest.substr(0, slash);
-  HttpUrl out;
   if (slash != absl::string_view::npos) {
     out.path = std::string(rest.substr(slash));
     while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
   }
   if (authority.empty()) return bad("has no host");
   size_t colon = authority.rfind(':');
-  if (!authority.empty() && authority[0] == '[') {
+  if (authority[0] == '[') {
     size_t close = authority.find(']');
     if (close == absl::string_view::npos) return bad("has a bad IPv6 host");
     out.host = std::string(authority.substr(1, close - 1));
@@ -129,7 +182,7 @@ absl::StatusOr<HttpUrl> ParseHttpUrl(absl::string_view url) {
   } else {
     out.host = std::string(authority.substr(0, colon));
   }
-  out.port = "80";
+  out.port = out.tls ? "443" : "80";
   if (colon != absl::string_view::npos) {
     int port;
     if (!absl::SimpleAtoi(authority.substr(colon + 1), &port) || port < 1 ||
@@ -143,11 +196,32 @@ absl::StatusOr<HttpUrl> ParseHttpUrl(absl::string_view url) {
 }
 
 absl::StatusOr<std::unique_ptr<RangeFetcher>> CreateHttpRangeFetcher(
-    absl::string_view base_url, absl::Duration timeout) {
+    absl::string_view base_url, absl::Duration timeout,
+    const std::string& ca_file) {
   absl::StatusOr<HttpUrl> url = ParseHttpUrl(base_url);
   if (!url.ok()) return url.status();
+  std::unique_ptr<ssl::context> tls;
+  if (url->tls) {
+    tls = std::make_unique<ssl::context>(ssl::context::tls_client);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                     ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    if (ca_file.empty()) {
+      tls->set_default_verify_paths(ec);
+    } else {
+      tls->load_verify_file(ca_file, ec);
+    }
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ca_file: cannot load ", ca_file.empty() ? "the system's CAs" : ca_file,
+          ": ", ec.message()));
+    }
+  } else if (!ca_file.empty()) {
+    return absl::InvalidArgumentError("ca_file: only for an https base_url");
+  }
   return std::unique_ptr<RangeFetcher>(
-      new HttpRangeFetcher(*std::move(url), timeout));
+      new HttpRangeFetcher(*std::move(url), timeout, std::move(tls)));
 }
 
 }  // namespace vigil::internal

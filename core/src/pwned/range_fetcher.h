@@ -29,15 +29,19 @@ class RangeFetcher {
 };
 
 struct HttpUrl {
+  bool tls = false;  // https
   std::string host;
   std::string port;
   std::string path;  // without a trailing '/', may be empty
 };
-// "http://HOST[:PORT][/PATH]". InvalidArgument otherwise.
+// "http[s]://HOST[:PORT][/PATH]". InvalidArgument otherwise.
 absl::StatusOr<HttpUrl> ParseHttpUrl(absl::string_view url);
 
+// `ca_file`: for https, a PEM file of the CAs to trust instead of the
+// system's.
 absl::StatusOr<std::unique_ptr<RangeFetcher>> CreateHttpRangeFetcher(
-    absl::string_view base_url, absl::Duration timeout);
+    absl::string_view base_url, absl::Duration timeout,
+    const std::string& ca_file);
 
 // The remote checker over any fetcher (for tests).
 std::unique_ptr<RemoteChecker> NewRemoteChecker(

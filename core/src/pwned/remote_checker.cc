@@ -168,7 +168,8 @@ absl::StatusOr<std::unique_ptr<RemoteChecker>> CreateRemoteChecker(
     return absl::InvalidArgumentError("cache_ttl: must not be negative");
   }
   absl::StatusOr<std::unique_ptr<internal::RangeFetcher>> fetcher =
-      internal::CreateHttpRangeFetcher(options.base_url, options.timeout);
+      internal::CreateHttpRangeFetcher(options.base_url, options.timeout,
+                                       options.ca_file);
   if (!fetcher.ok()) return fetcher.status();
   return internal::NewRemoteChecker(options, *std::move(fetcher));
 }

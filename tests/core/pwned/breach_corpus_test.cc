@@ -326,6 +326,18 @@ TEST_F(CorpusTest, OverlongLineIsACorruptLineAndMemoryStaysBounded) {
   EXPECT_EQ(stats.hashes, 1);
 }
 
+TEST_F(CorpusTest, InputWithoutHashesIsRefused) {
+  ASSERT_OK(Import({File("dump.txt", kFixtureDump)}).status());
+  auto r = Import({File("empty.txt", "")});
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  ImportOptions skip;
+  skip.skip_bad_lines = true;
+  skip.format = ImportFormat::kDump;
+  r = Import({File("junk.txt", "5BAA6:x\n")}, skip);
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  EXPECT_EQ(MustCheck(kPassword).count, 10434004);
+}
+
 TEST_F(CorpusTest, ReimportIsIdempotent) {
   std::string dump = File("dump.txt", kFixtureDump);
   ASSERT_OK_AND_ASSIGN(ImportStats a, Import({dump}));

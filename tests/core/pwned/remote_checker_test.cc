@@ -162,8 +162,8 @@ TEST(RemoteCheckerTest, RefusesMalformedHashesWithoutAsking) {
 }
 
 TEST(RemoteCheckerTest, CreateValidatesTheUrl) {
-  for (const char* bad : {"", "ftp://x", "https://api.pwnedpasswords.com",
-                          "http://", "http://host:99999", "http://host:x"}) {
+  for (const char* bad : {"", "ftp://x", "http://", "https://",
+                          "http://host:99999", "http://host:x"}) {
     RemoteCheckerOptions options;
     options.base_url = bad;
     EXPECT_FALSE(CreateRemoteChecker(options).ok()) << bad;
@@ -171,6 +171,12 @@ TEST(RemoteCheckerTest, CreateValidatesTheUrl) {
   RemoteCheckerOptions options;
   options.base_url = "http://127.0.0.1:8080/pwned/";
   EXPECT_TRUE(CreateRemoteChecker(options).ok());
+  options.base_url = "https://api.pwnedpasswords.com";
+  EXPECT_TRUE(CreateRemoteChecker(options).ok());
+  options.ca_file = "/nonexistent/ca.pem";
+  EXPECT_TRUE(absl::IsInvalidArgument(CreateRemoteChecker(options).status()));
+  options.base_url = "http://127.0.0.1:8080";
+  EXPECT_TRUE(absl::IsInvalidArgument(CreateRemoteChecker(options).status()));
   ASSERT_OK_AND_ASSIGN(internal::HttpUrl url,
                        internal::ParseHttpUrl("http://[::1]:81/a/b/"));
   EXPECT_EQ(url.host, "::1");
