@@ -147,6 +147,14 @@ TEST_F(EnginePasswordTest, MinCountAndEventTypes) {
   EXPECT_FALSE(Evaluate(EventType::kSignIn, kPassword).compromised_credentials);
 }
 
+TEST_F(EnginePasswordTest, AlwaysAllowRangeDecidesAloneButTheFlagStays) {
+  Start(EditedDefaultModel({{"always_allow = []", "always_allow = [\"81.2.69.0/24\"]"}}));
+  Decision d = Evaluate(EventType::kSignUp, kPassword);
+  EXPECT_EQ(d.verdict, Verdict::kAllow);
+  EXPECT_TRUE(d.compromised_credentials);
+  EXPECT_FALSE(d.password_reset_required);
+}
+
 TEST_F(EnginePasswordTest, AuditModeAllowsButRecords) {
   Start(EditedDefaultModel({{"mode = \"enforced\"", "mode = \"audit\""}}));
   Decision d = Evaluate(EventType::kSignUp, kPassword);
