@@ -40,8 +40,21 @@ struct HashRecord {
   uint8_t hash[kMaxHashBytes];
   uint64_t count;
 };
+// Byte order of hashes, as big-endian words (cheaper than memcmp in sorts).
+inline uint64_t HashWord(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
 inline bool HashLess(const HashRecord& a, const HashRecord& b) {
-  return std::memcmp(a.hash, b.hash, kMaxHashBytes) < 0;
+  const uint64_t a0 = HashWord(a.hash), b0 = HashWord(b.hash);
+  if (a0 != b0) return a0 < b0;
+  const uint64_t a1 = HashWord(a.hash + 8), b1 = HashWord(b.hash + 8);
+  if (a1 != b1) return a1 < b1;
+  uint32_t a2, b2;
+  std::memcpy(&a2, a.hash + 16, 4);
+  std::memcpy(&b2, b.hash + 16, 4);
+  return __builtin_bswap32(a2) < __builtin_bswap32(b2);
 }
 inline bool HashEqual(const HashRecord& a, const HashRecord& b) {
   return std::memcmp(a.hash, b.hash, kMaxHashBytes) == 0;
