@@ -29,9 +29,11 @@ enum class RouteId : uint8_t {
   kHealthz,        // GET  /healthz
   kReadyz,         // GET  /readyz
   kMetrics,        // GET  /metrics
+  kRange,          // GET  /range/{prefix}
+  kPasswordCheck,  // POST /v1/passwords/check
   kUnknown,        // anything else
 };
-inline constexpr int kRouteCount = 9;
+inline constexpr int kRouteCount = 11;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);
@@ -40,7 +42,7 @@ boost::beast::http::verb RouteMethod(RouteId route);
 
 struct RouteMatch {
   RouteId route = RouteId::kUnknown;
-  // The percent-decoded {id} or {user}, if the route has one.
+  // The percent-decoded {id}, {user} or {prefix}, if the route has one.
   std::string param;
   // The path had a route's shape but a bad %-escape in the parameter.
   bool bad_escape = false;

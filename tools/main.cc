@@ -7,13 +7,18 @@
 #include <vector>
 
 #include "tools/apikey.h"
+#include "tools/pwned_import.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: vigil <command> ...\n"
     "  apikey create --scopes evaluate,mfa,admin [--name NAME]\n"
-    "      print a new API key once, then the lines for vigild.toml\n";
+    "      print a new API key once, then the lines for vigild.toml\n"
+    "  pwned import [--data-dir DIR] [--ntlm] [--format auto|dump|range|plain]\n"
+    "               [--skip-bad-lines] [--temp-dir DIR] FILE...\n"
+    "      replace the breach corpus with HASH:COUNT dumps, SUFFIX:COUNT\n"
+    "      range files or plain password lists (vigild stopped)\n";
 
 }  // namespace
 
@@ -21,6 +26,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() >= 2 && args[0] == "apikey" && args[1] == "create") {
     return vigil::tools::RunApikeyCreate(
+        std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
+        std::cerr);
+  }
+  if (args.size() >= 2 && args[0] == "pwned" && args[1] == "import") {
+    return vigil::tools::RunPwnedImport(
         std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
         std::cerr);
   }
