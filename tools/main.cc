@@ -7,13 +7,26 @@
 #include <vector>
 
 #include "tools/apikey.h"
+#include "tools/replay/replay_command.h"
+#include "tools/replay/train_command.h"
+#include "tools/simulate/simulate_command.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: vigil <command> ...\n"
     "  apikey create --scopes evaluate,mfa,admin [--name NAME]\n"
-    "      print a new API key once, then the lines for vigild.toml\n";
+    "      print a new API key once, then the lines for vigild.toml\n"
+    "  replay --events FILE --model MODEL [--geoip DB ...] [--out FILE]\n"
+    "         [--report FILE.html] [--skip-bad-rows] [--min-prior-sign-ins N]\n"
+    "      replay history (JSON Lines or RBA CSV) against a model\n"
+    "  compare --events FILE --model A --model B [--geoip DB ...]\n"
+    "      which events and users change decision, and how the rates move\n"
+    "  train --events FILE --out MODEL [--base MODEL] [--geoip DB ...]\n"
+    "        [--target-challenge-rate R] [--train-fraction F]\n"
+    "      fit a model to history\n"
+    "  simulate --users N --days D --out FILE [--seed S] [--geoip-dir DIR]\n"
+    "      write a labelled, realistic sign-in history\n";
 
 }  // namespace
 
@@ -23,6 +36,15 @@ int main(int argc, char** argv) {
     return vigil::tools::RunApikeyCreate(
         std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
         std::cerr);
+  }
+  if (!args.empty()) {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "replay") return vigil::tools::RunReplay(rest, std::cout, std::cerr);
+    if (args[0] == "compare") return vigil::tools::RunCompare(rest, std::cout, std::cerr);
+    if (args[0] == "train") return vigil::tools::RunTrain(rest, std::cout, std::cerr);
+    if (args[0] == "simulate") {
+      return vigil::tools::RunSimulate(rest, std::cout, std::cerr);
+    }
   }
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "help")) {
     std::cout << kUsage;

@@ -123,6 +123,10 @@ struct RocksDbOptions {
   // fsync the write-ahead log on every write (survives power loss, slower).
   // Without it every acknowledged write still survives a process crash.
   bool sync = false;
+  // No write-ahead log at all: writes reach only the memtable until a flush,
+  // so a process crash loses recent writes. For throwaway stores such as a
+  // replay's temporary database; never for a live engine. Excludes `sync`.
+  bool disable_wal = false;
   size_t block_cache_bytes = 256 << 20;
 };
 

@@ -79,13 +79,14 @@ class EngineImpl final : public Engine {
  public:
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
              std::shared_ptr<const GeoResolver> geo, const Clock* clock,
-             size_t cache_entries)
+             size_t cache_entries, bool assume_mfa_factor)
       : store_(std::move(store)),
         model_(std::move(model)),
         geo_(std::move(geo)),
         clock_(clock),
         profiles_(cache_entries),
-        counters_(cache_entries) {}
+        counters_(cache_entries),
+        assume_mfa_factor_(assume_mfa_factor) {}
 
   absl::StatusOr<Decision> Evaluate(const Attempt& attempt) override;
   absl::Status RecordOutcome(absl::string_view event_id,
@@ -149,6 +150,7 @@ class EngineImpl final : public Engine {
   StripedLocks locks_;
   internal::StateCache<UserProfile> profiles_;
   internal::StateCache<CounterRecord> counters_;
+  const bool assume_mfa_factor_;
   AtomicStats stats_;
 };
 
@@ -280,7 +282,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     d.score = internal::CombineContributions(contributions);
     d.level = internal::LevelForScore(m, d.score);
     d.enforced_verdict = internal::PolicyVerdict(
-        m, attempt.event_type, d.level, profile.mfa_factors != 0);
+        m, attempt.event_type, d.level,
+        assume_mfa_factor_ || profile.mfa_factors != 0);
   }
   d.verdict = m.mode == Mode::kAudit ? Verdict::kAllow : d.enforced_verdict;
   d.notify = m.policy[static_cast<int>(attempt.event_type)]
@@ -559,7 +562,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
   const Clock* clock = options.clock != nullptr ? options.clock : RealClock();
   return std::unique_ptr<Engine>(new EngineImpl(std::move(store), std::move(model),
                                                 std::move(geo), clock,
-                                                options.state_cache_entries));
+                                                options.state_cache_entries,
+                                                options.assume_mfa_factor));
 }
 
 }  // namespace vigil

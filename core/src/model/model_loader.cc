@@ -286,6 +286,8 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(gv.Double("full_score_speed_factor", 1.0001, 1000,
                                   &g.full_score_speed_factor));
   VIGIL_RETURN_IF_ERROR(gv.Double("max_age_hours", 0, 1e6, &g.max_age_hours));
+  VIGIL_RETURN_IF_ERROR(
+      gv.Double("known_asn_factor", 0, 1, &g.known_asn_factor));
   VIGIL_RETURN_IF_ERROR(gv.OnErrorValue("on_error", &g.on_error));
   VIGIL_RETURN_IF_ERROR(gv.Finish());
 

@@ -189,7 +189,8 @@ class RocksDbStore final : public Store {
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
     store->db_.reset(db);
     store->handles_ = handles;
-    store->write_options_.sync = o.sync;
+    store->write_options_.sync = o.sync && !o.disable_wal;
+    store->write_options_.disableWAL = o.disable_wal;
     return std::unique_ptr<Store>(std::move(store));
   }
 
