@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "testing/test_util.h"
@@ -42,7 +43,7 @@ std::string NormalizeEventIds(const std::string& text) {
   return std::regex_replace(text, kId, "\"event_id\":\"*\"");
 }
 
-int Run(const std::vector<std::string>& args, std::string* out, std::string* err) {
+int ReplayCli(const std::vector<std::string>& args, std::string* out, std::string* err) {
   std::ostringstream o, e;
   const int rc = RunReplay(args, o, e);
   *out = o.str();
@@ -58,7 +59,7 @@ TEST(ReplayGoldenTest, SmallJsonlToExactDecisions) {
                                    out_path};
   for (const std::string& a : GeoArgs()) args.push_back(a);
   std::string out, err;
-  ASSERT_EQ(Run(args, &out, &err), 0) << err;
+  ASSERT_EQ(ReplayCli(args, &out, &err), 0) << err;
   const std::string got = NormalizeEventIds(ReadFileOrDie(out_path));
   const std::string want = ReadFileOrDie(Golden("golden.decisions.jsonl"));
   EXPECT_EQ(got, want) << "regenerate with: vigil replay --events "
@@ -99,7 +100,7 @@ TEST(ReplayRbaTest, FixtureReplays) {
   std::string out, err;
   TempDir dir;
   const std::string out_path = dir.path() + "/rba.jsonl";
-  ASSERT_EQ(Run({"--events", TestDataPath("rba/rba-dataset-head19.csv"), "--model",
+  ASSERT_EQ(ReplayCli({"--events", TestDataPath("rba/rba-dataset-head19.csv"), "--model",
                  SourcePath("models/default.toml"), "--out", out_path},
                 &out, &err),
             0)
@@ -107,11 +108,11 @@ TEST(ReplayRbaTest, FixtureReplays) {
   const std::string got = ReadFileOrDie(out_path);
   std::vector<std::string> lines =
       absl::StrSplit(got, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 18u);
+  ASSERT_EQ(lines.size(), 19u);
   for (size_t i = 0; i < lines.size(); ++i) {
     EXPECT_EQ(lines[i].rfind("{\"i\":" + std::to_string(i) + ",", 0), 0u) << lines[i];
   }
-  EXPECT_NE(out.find("18 rows replayed"), std::string::npos) << out;
+  EXPECT_NE(out.find("19 rows replayed"), std::string::npos) << out;
   EXPECT_NE(out.find("confusion"), std::string::npos);
 }
 
@@ -142,7 +143,7 @@ TEST(ReplayRbaTest, CountryAndAsnColumnsStandInForGeoIp) {
 
 TEST(ReplayBadRowsTest, FatalByDefaultNamingTheLine) {
   std::string out, err;
-  EXPECT_EQ(Run({"--events", Golden("bad_rows.jsonl"), "--model",
+  EXPECT_EQ(ReplayCli({"--events", Golden("bad_rows.jsonl"), "--model",
                  SourcePath("models/default.toml")},
                 &out, &err),
             1);
@@ -153,7 +154,7 @@ TEST(ReplayBadRowsTest, SkippedByFlagEachWithItsLine) {
   TempDir dir;
   const std::string out_path = dir.path() + "/d.jsonl";
   std::string out, err;
-  ASSERT_EQ(Run({"--events", Golden("bad_rows.jsonl"), "--model",
+  ASSERT_EQ(ReplayCli({"--events", Golden("bad_rows.jsonl"), "--model",
                  SourcePath("models/default.toml"), "--skip-bad-rows", "--out",
                  out_path},
                 &out, &err),
@@ -185,7 +186,7 @@ TEST(ReplayBadRowsTest, RbaRowWithBadFields) {
   const std::string path = dir.path() + "/rba.csv";
   WriteFileOrDie(path, absl::StrJoin(lines, "\n"));
   std::string out, err;
-  ASSERT_EQ(Run({"--events", path, "--model", SourcePath("models/default.toml"),
+  ASSERT_EQ(ReplayCli({"--events", path, "--model", SourcePath("models/default.toml"),
                  "--skip-bad-rows"},
                 &out, &err),
             0);
@@ -197,7 +198,7 @@ TEST(ReplayInputTest, UnknownFormatIsRefused) {
   TempDir dir;
   WriteFileOrDie(dir.path() + "/x.csv", "a,b,c\n1,2,3\n");
   std::string out, err;
-  EXPECT_EQ(Run({"--events", dir.path() + "/x.csv", "--model",
+  EXPECT_EQ(ReplayCli({"--events", dir.path() + "/x.csv", "--model",
                  SourcePath("models/default.toml")},
                 &out, &err),
             1);
@@ -206,9 +207,9 @@ TEST(ReplayInputTest, UnknownFormatIsRefused) {
 
 TEST(ReplayArgsTest, BadArguments) {
   std::string out, err;
-  EXPECT_EQ(Run({"--events"}, &out, &err), 2);
-  EXPECT_EQ(Run({"--model", "m"}, &out, &err), 2);
-  EXPECT_EQ(Run({"--events", "e", "--model", "m", "--bogus", "1"}, &out, &err), 2);
+  EXPECT_EQ(ReplayCli({"--events"}, &out, &err), 2);
+  EXPECT_EQ(ReplayCli({"--model", "m"}, &out, &err), 2);
+  EXPECT_EQ(ReplayCli({"--events", "e", "--model", "m", "--bogus", "1"}, &out, &err), 2);
 }
 
 TEST(CsvTest, QuotedFields) {

@@ -3,6 +3,7 @@
 #include "tools/replay/train.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -36,15 +37,16 @@ struct Table {
     ++counts[v];
     ++total;
   }
-  // The expected share of the value a sign-in carries.
-  double Collision() const {
+  // The typical share of the value a sign-in carries, in log space (where
+  // the signal compares it): exp(-entropy), the inverse perplexity.
+  double TypicalShare() const {
     if (total == 0) return 0;
-    double s = 0;
+    double h = 0;
     for (const auto& [v, c] : counts) {
       const double p = static_cast<double>(c) / total;
-      s += p * p;
+      h -= p * std::log(p);
     }
-    return s;
+    return std::exp(-h);
   }
 };
 
@@ -67,26 +69,50 @@ struct Fit {
   double threshold = 0.5;
 };
 
-Fit Evaluate(const std::vector<Sample>& legit, int64_t legit_zero,
-             const std::vector<Sample>& ato, const std::array<double, kSignalCount>& w,
-             double rate) {
-  std::vector<float> scores;
-  scores.reserve(legit.size() + 1);
-  for (const Sample& x : legit) scores.push_back(static_cast<float>(Score(x, w)));
-  // The zero-score rows only count in the denominator.
-  const int64_t n = static_cast<int64_t>(legit.size()) + legit_zero;
-  std::sort(scores.begin(), scores.end(), std::greater<float>());
+// Detection and challenge rate at the threshold that challenges at most
+// `rate` of the mature legitimate rows.
+Fit FitAt(const std::vector<float>& legit_desc, int64_t n, const std::vector<float>& ato,
+          double rate) {
   const size_t k = static_cast<size_t>(rate * static_cast<double>(n));
   Fit f;
-  f.threshold = k < scores.size() ? std::min(1.0, scores[k] + 1e-6) : 1e-6;
+  f.threshold = k < legit_desc.size() ? legit_desc[k] + 1e-6 : 1e-6;
   f.threshold = std::max(f.threshold, 0.02);
-  int64_t hit = 0;
-  for (float s : scores) hit += s >= f.threshold;
+  if (f.threshold > 1) {  // ties at the top: no threshold meets the rate
+    f.threshold = 1;
+    f.detection = -1;
+    return f;
+  }
+  const int64_t hit = std::upper_bound(legit_desc.begin(), legit_desc.end(),
+                                       static_cast<float>(f.threshold),
+                                       std::greater<float>()) -
+                      legit_desc.begin();
+  // upper_bound with greater<>: the first score below the threshold.
   f.challenge = n > 0 ? static_cast<double>(hit) / n : 0;
   int64_t caught = 0;
-  for (const Sample& x : ato) caught += Score(x, w) >= f.threshold;
+  for (float s : ato) caught += s >= f.threshold;
   f.detection = ato.empty() ? 0 : static_cast<double>(caught) / ato.size();
   return f;
+}
+
+// The fit at `rate`, and the objective: the mean detection at half, once and
+// twice the rate (smoother than one point, so less prone to overfitting).
+Fit Evaluate(const std::vector<Sample>& legit, int64_t legit_zero,
+             const std::vector<Sample>& ato_samples,
+             const std::array<double, kSignalCount>& w, double rate,
+             double* objective) {
+  std::vector<float> scores;
+  scores.reserve(legit.size());
+  for (const Sample& x : legit) scores.push_back(static_cast<float>(Score(x, w)));
+  std::sort(scores.begin(), scores.end(), std::greater<float>());
+  std::vector<float> ato;
+  ato.reserve(ato_samples.size());
+  for (const Sample& x : ato_samples) ato.push_back(static_cast<float>(Score(x, w)));
+  // The zero-score rows only count in the denominator.
+  const int64_t n = static_cast<int64_t>(legit.size()) + legit_zero;
+  const Fit at = FitAt(scores, n, ato, rate);
+  *objective = (FitAt(scores, n, ato, rate / 2).detection + at.detection +
+                FitAt(scores, n, ato, rate * 2).detection) / 3;
+  return at;
 }
 
 }  // namespace
@@ -239,7 +265,7 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   toml = SetTomlSection(toml, "signals.unfamiliar.country_share", shares);
   for (int i = 0; i < 8; ++i) {
     // Never 0 (the loader wants a positive prior), never above 1.
-    tr.priors[i] = std::clamp(tables[i].Collision(), 1e-9, 1.0);
+    tr.priors[i] = std::clamp(tables[i].TypicalShare(), 1e-9, 1.0);
     if (tables[i].total == 0) continue;
     toml = SetTomlValue(toml, "signals.unfamiliar.prior", kPriorKeys[i], Num(tr.priors[i]));
   }
@@ -257,6 +283,10 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   ro.skip_bad_rows = true;
   ro.temp_parent = o.temp_parent;
   ro.limit = tr.training_rows;
+  // Profiles start empty: the first third of the training part is a warm-up
+  // that is learned from but not fitted on (it over-represents first sign-ins
+  // and first devices).
+  ro.score_from = tr.training_rows / 3;
   std::ostringstream replay_log;
   absl::StatusOr<ReplayResult> replayed = Replay(ro, replay_log);
   if (!replayed.ok()) return replayed.status();
@@ -290,17 +320,20 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
     }
   }
   const double rate = o.target_challenge_rate;
-  Fit best = Evaluate(legit, legit_zero, ato, w, rate);
+  double best_objective = 0;
+  Fit best = Evaluate(legit, legit_zero, ato, w, rate, &best_objective);
   if (labelled && !ato.empty()) {
     for (int round = 0; round < 3; ++round) {
       bool improved = false;
       for (int k = 0; k < kSignalCount; ++k) {
-        for (int step = 1; step <= 20; ++step) {
+        for (int step = 1; step <= 19; ++step) {  // 0.05 .. 0.95
           std::array<double, kSignalCount> c = w;
           c[k] = step * 0.05;
-          const Fit f = Evaluate(legit, legit_zero, ato, c, rate);
-          if (f.detection > best.detection + 1e-12) {
+          double objective = 0;
+          const Fit f = Evaluate(legit, legit_zero, ato, c, rate, &objective);
+          if (objective > best_objective + 1e-9) {
             best = f;
+            best_objective = objective;
             w = c;
             improved = true;
           }

@@ -6,10 +6,12 @@
 //   1. Global frequency tables from the legitimate successful sign-ins (all
 //      successful sign-ins when the file has no labels): each country's
 //      share (the [signals.unfamiliar.country_share] table), and per level
-//      of the unfamiliar hierarchies the prior, fitted as the expected share
-//      of the value a sign-in carries (sum of squared shares).
+//      of the unfamiliar hierarchies the prior, fitted as the typical share
+//      of the value a sign-in carries in log space (exp(-entropy)), since the
+//      signal compares log likelihood ratios.
 //   2. A replay of the training part under the model with those tables,
-//      keeping each signal's sub-score per row.
+//      keeping each signal's sub-score per row; the first third of the part
+//      is a warm-up (profiles start empty), learned from but not fitted on.
 //   3. Signal weights by coordinate search, maximising the detection rate of
 //      labelled account takeovers at the target challenge rate of mature
 //      legitimate sign-ins (without labels the weights are kept).

@@ -302,8 +302,17 @@ class Gen {
                                                           : PickOf(w_.hosting);
         Takeover(id, t, Host(net), AttackerDevice(kDesktopUas), kind);
       } else if (kind == kSameCity) {
+        // Another network of the victim's city: not the victim's home or
+        // workplace (else one of the country's, for a city sampled thinly).
+        auto victims_own = [&](int n) {
+          return w_.networks[n].base == w_.networks[u.home_net].base ||
+                 (u.work_net >= 0 && w_.networks[n].base == w_.networks[u.work_net].base);
+        };
         int net = PickOf(home.networks);
-        if (net == u.home_net && home.networks.size() > 1) net = PickOf(home.networks);
+        for (int tries = 0; tries < 20 && victims_own(net); ++tries) {
+          net = PickOf(home.networks);
+        }
+        if (victims_own(net)) net = PickOf(w_.by_country.at(home.country));
         // The victim's browser: the same user agent, not the same device.
         const Device* victim = Active(u.computers, t);
         if (victim == nullptr) victim = Active(u.phones, t);

@@ -23,6 +23,9 @@ enum class PolicyAction { kAllow, kMfaIfConfigured, kMfaRequired, kBlock };
 
 struct NewDeviceConfig {
   double weight = 0.60;
+  // Sub-score of a new device on a network (IP or /24) the user has
+  // trusted before: a new phone at home.
+  double known_network_score = 0.5;
 };
 
 struct UnfamiliarConfig {

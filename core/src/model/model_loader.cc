@@ -248,6 +248,8 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
 
   VIGIL_ASSIGN_OR_RETURN(TableReader nd, signals.Sub("new_device"));
   VIGIL_RETURN_IF_ERROR(nd.Double("weight", 0, 1, &c->new_device.weight));
+  VIGIL_RETURN_IF_ERROR(nd.Double("known_network_score", 0, 1,
+                                  &c->new_device.known_network_score));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;
