@@ -57,7 +57,7 @@ TEST(TrainTest, BeatsTheDefaultOnHeldOutSimulatedHistory) {
   TempDir dir;
   const std::string events = dir.path() + "/sim.jsonl";
   std::ostringstream so, se;
-  ASSERT_EQ(RunSimulate({"--users", "800", "--days", "30", "--seed", "3", "--out",
+  ASSERT_EQ(RunSimulate({"--users", "1500", "--days", "40", "--seed", "3", "--out",
                          events, "--geoip-dir", SourcePath("data"),
                          "--takeover-share", "0.06"},
                         so, se),
@@ -91,7 +91,9 @@ TEST(TrainTest, BeatsTheDefaultOnHeldOutSimulatedHistory) {
     ASSERT_OK(rr);
     detection[i] = AtChallengeRate(*rr, 0.01, 5).detection_rate;
   }
-  EXPECT_GE(detection[1], detection[0]) << "trained " << detection[1] << " default "
+  // Trained on the first half, replayed on the second: more takeovers caught
+  // at the same challenge rate of mature legitimate sign-ins.
+  EXPECT_GT(detection[1], detection[0]) << "trained " << detection[1] << " default "
                                         << detection[0];
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "vigil/clock.h"
 #include "vigil/engine.h"
+#include "vigil/ip_address.h"
 #include "vigil/store.h"
 
 namespace vigil::tools {
@@ -43,6 +44,33 @@ class RowGeoResolver final : public GeoResolver {
 
  private:
   const GeoInfo* geo_ = nullptr;
+};
+
+// Remembers the answers of a resolver per address: a history repeats its
+// users' addresses, and a lookup in the mmdb files costs far more.
+// Single-threaded, like the replay.
+class CachingGeoResolver final : public GeoResolver {
+ public:
+  explicit CachingGeoResolver(std::unique_ptr<GeoResolver> base)
+      : base_(std::move(base)) {}
+  absl::Status Lookup(const IpAddress& ip, GeoInfo* out) const override {
+    const std::string key = ip.ToString();
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      *out = it->second;
+      return absl::OkStatus();
+    }
+    absl::Status s = base_->Lookup(ip, out);
+    if (!s.ok()) return s;  // failures are not remembered
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_.emplace(key, *out);
+    return absl::OkStatus();
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 1 << 18;
+  std::unique_ptr<GeoResolver> base_;
+  mutable absl::flat_hash_map<std::string, GeoInfo> cache_;
 };
 
 void AppendJsonString(absl::string_view s, std::string* out) {
@@ -138,6 +166,7 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   RocksDbOptions ro;
   ro.path = dir->path() + "/db";
   ro.disable_wal = true;
+  ro.write_buffer_bytes = 256 << 20;  // few flushes: the store is thrown away
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(ro);
   if (!store.ok()) return store.status();
 
@@ -151,8 +180,11 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   if ((*reader)->format() == InputFormat::kRbaCsv) {
     row_geo = std::make_shared<RowGeoResolver>();
     eo.geo_resolver = row_geo;
-  } else {
-    eo.geo = options.geo;
+  } else if (!(options.geo.city_dbs.empty() && options.geo.asn_dbs.empty() &&
+               options.geo.asn_csvs.empty() && options.geo.anonymous_ip_dbs.empty())) {
+    absl::StatusOr<std::unique_ptr<GeoResolver>> made = CreateGeoResolver(options.geo);
+    if (!made.ok()) return made.status();
+    eo.geo_resolver = std::make_shared<CachingGeoResolver>(*std::move(made));
   }
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(eo);
   if (!engine.ok()) return engine.status();

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -154,6 +155,22 @@ class EngineImpl final : public Engine {
   AtomicStats stats_;
 };
 
+// ParseUserAgent, remembering the last few thousand user agents of this
+// thread: a pool's clients send few distinct strings, and parsing one costs
+// far more than a lookup.
+UserAgentInfo CachedParseUserAgent(const std::string& text) {
+  constexpr size_t kMaxEntries = 4096;
+  thread_local absl::flat_hash_map<std::string, UserAgentInfo> cache;
+  auto it = cache.find(text);
+  if (it != cache.end()) return it->second;
+  UserAgentInfo ua = ParseUserAgent(text);
+  if (text.size() <= 512) {
+    if (cache.size() >= kMaxEntries) cache.clear();
+    cache.emplace(text, ua);
+  }
+  return ua;
+}
+
 // The resolver used when no GeoIP file is configured: knows nothing.
 class EmptyGeoResolver final : public GeoResolver {
  public:
@@ -183,7 +200,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     geo = GeoInfo();
     stats_.geo_failures.fetch_add(1, std::memory_order_relaxed);
   }
-  const UserAgentInfo ua = ParseUserAgent(attempt.user_agent);
+  const UserAgentInfo ua = CachedParseUserAgent(attempt.user_agent);
 
   StoredEvent stored;
   VIGIL_ASSIGN_OR_RETURN(stored.event.event_id,
