@@ -10,31 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "tools/simulate/sim_event.h"
 #include "tools/simulate/user_agents.h"
 
 namespace vigil::tools {
 namespace {
 
-constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
-
-enum Kind : uint8_t {
-  kLegit = 0, kStuffing, kSpraying, kRandomCountry, kVpnSameCountry, kSameCity,
-  kOtherContinent, kKindCount
-};
-const char* const kKindNames[kKindCount] = {
-    "", "credential_stuffing", "password_spraying", "ato_random_country",
-    "ato_vpn_same_country", "ato_same_city", "ato_other_continent"};
-
-struct Ev {
-  int64_t ms;
-  int32_t user;  // >= 0: a user; < 0: a name that is no account
-  uint32_t ip;
-  uint16_t ua;        // user agent template
-  int16_t ua_lag;     // browser update lag in days
-  uint64_t fp;        // device fingerprint
-  bool success;
-  Kind kind;
-};
 
 struct Device {
   uint16_t ua;
@@ -219,9 +200,9 @@ class Gen {
       }
     }
     const double typo = U();
-    if (typo < 0.05) Emit(id, t - 20'000 - Pick(40'000), ip, *d, false, kLegit);
-    if (typo < 0.006) Emit(id, t - 70'000 - Pick(40'000), ip, *d, false, kLegit);
-    Emit(id, t, ip, *d, true, kLegit);
+    if (typo < 0.05) Emit(id, t - 20'000 - Pick(40'000), ip, *d, false, kLegitimate);
+    if (typo < 0.006) Emit(id, t - 70'000 - Pick(40'000), ip, *d, false, kLegitimate);
+    Emit(id, t, ip, *d, true, kLegitimate);
   }
 
   int64_t SignInTime(int64_t day_start, bool worker) {
@@ -279,8 +260,8 @@ class Gen {
     const int victims = static_cast<int>(o_.users * o_.takeover_share + 0.5);
     // The victims' own sign-ins, for "minutes after the victim".
     std::vector<std::vector<int64_t>> own(o_.users);
-    for (const Ev& e : events_) {
-      if (e.kind == kLegit && e.success && e.ms >= earliest) own[e.user].push_back(e.ms);
+    for (const SimEvent& e : events_) {
+      if (e.kind == kLegitimate && e.success && e.ms >= earliest) own[e.user].push_back(e.ms);
     }
     for (int i = 0; i < victims; ++i) {
       const int32_t id = Pick(o_.users);
@@ -375,7 +356,7 @@ class Gen {
   std::mt19937_64 rng_;
   const int64_t t0_;
   std::vector<User> users_;
-  std::vector<Ev> events_;
+  std::vector<SimEvent> events_;
 };
 
 }  // namespace
@@ -388,45 +369,8 @@ absl::Status Simulate(const World& world, const SimulateOptions& options,
   Gen g(world, options);
   g.Run();
   std::stable_sort(g.events_.begin(), g.events_.end(),
-                   [](const Ev& a, const Ev& b) { return a.ms < b.ms; });
-  SimulateStats s;
-  std::string buf;
-  for (const Ev& e : g.events_) {
-    const int64_t day = (e.ms - g.t0_) / kDay;
-    const std::string user = e.user >= 0 ? absl::StrFormat("u%06d", e.user)
-                                         : absl::StrFormat("x%07d", -1 - e.user);
-    absl::StrAppend(
-        &buf, "{\"timestamp\":\"",
-        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(e.ms),
-                         absl::UTCTimeZone()),
-        "\",\"user_id\":\"", user, "\",\"ip\":\"", Ipv4ToString(e.ip),
-        "\",\"user_agent\":\"", RenderUserAgent(e.ua, day + e.ua_lag),
-        "\",\"device_fingerprint\":\"", absl::StrFormat("%016x", e.fp),
-        "\",\"outcome\":\"", e.success ? "success" : "failure", "\",\"label\":{");
-    const bool attack = e.kind != kLegit;
-    const bool takeover = attack && e.success;
-    absl::StrAppend(&buf, "\"attack\":", attack ? "true" : "false",
-                    ",\"account_takeover\":", takeover ? "true" : "false");
-    if (attack) absl::StrAppend(&buf, ",\"kind\":\"", kKindNames[e.kind], "\"");
-    buf += "}}\n";
-    ++s.events;
-    if (attack) {
-      ++s.attacks;
-      ++s.by_kind[kKindNames[e.kind]];
-      if (takeover) ++s.takeovers;
-    } else {
-      ++s.legitimate;
-    }
-    if (buf.size() > (1 << 20)) {
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-      buf.clear();
-    }
-  }
-  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-  out.flush();
-  if (!out) return absl::UnavailableError("simulate: write failed");
-  if (stats != nullptr) *stats = std::move(s);
-  return absl::OkStatus();
+                   [](const SimEvent& a, const SimEvent& b) { return a.ms < b.ms; });
+  return WriteSimEvents(g.events_, g.t0_, out, stats);
 }
 
 }  // namespace vigil::tools
