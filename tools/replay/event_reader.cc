@@ -2,6 +2,7 @@
 
 #include "tools/replay/event_reader.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <utility>
 #include <vector>
 
@@ -159,8 +160,12 @@ EventReader::Result EventReader::Next(ReplayRow* row, std::string* error) {
 }
 
 absl::Status EventReader::ParseJson(const std::string& text, ReplayRow* row) {
-  absl::StatusOr<boost::json::value> json =
-      service::ParseJsonBody(text, kMaxJsonDepth);
+  // The DOM lives in a per-row arena on the stack (spilling to the heap for
+  // an unusually long row).
+  unsigned char arena[4096];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
+  absl::StatusOr<boost::json::value> json = service::ParseJsonBody(
+      text, kMaxJsonDepth, boost::json::storage_ptr(&resource));
   if (!json.ok()) return json.status();
   absl::StatusOr<Attempt> attempt = service::AttemptFromJson(*json);
   if (!attempt.ok()) return attempt.status();
