@@ -297,6 +297,12 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
                                         mc.velocity.weight};
   std::vector<Sample> legit, ato;
   int64_t legit_zero = 0;
+  // The latest third of the training part, for the thresholds: scores drift
+  // up as baselines grow (a novelty weighs more against a longer history),
+  // so the most recent rows calibrate best for what follows.
+  std::vector<Sample> recent_legit, recent_ato;
+  int64_t recent_zero = 0;
+  const int64_t recent_from = tr.training_rows * 2 / 3;
   bool labelled = false;
   for (const RowResult& r : replayed->rows) {
     labelled = labelled || r.labelled;
@@ -309,13 +315,17 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
       any = any || x.s[k] > 0;
     }
     const RowClass c = ClassOf(r);
+    const bool recent = r.index >= recent_from;
     if (c == kTakeover && r.success) {
       ato.push_back(x);
+      if (recent) recent_ato.push_back(x);
     } else if (c == kLegit && r.prior_sign_ins >= o.min_prior_sign_ins) {
       if (any) {
         legit.push_back(x);
+        if (recent) recent_legit.push_back(x);
       } else {
         ++legit_zero;
+        recent_zero += recent;
       }
     }
   }
@@ -343,6 +353,10 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
     }
   }
   tr.weights = w;
+  if (!recent_legit.empty()) {
+    double unused = 0;
+    best = Evaluate(recent_legit, recent_zero, recent_ato, w, rate, &unused);
+  }
   tr.train_detection = best.detection;
   tr.train_challenge = best.challenge;
   tr.medium = std::clamp(best.threshold, 0.02, 0.98);

@@ -15,8 +15,10 @@
 //   3. Signal weights by coordinate search, maximising the detection rate of
 //      labelled account takeovers at the target challenge rate of mature
 //      legitimate sign-ins (without labels the weights are kept).
-//   4. Thresholds: `medium` so that at most the target rate of mature
-//      legitimate training sign-ins reach it; `low` and `high` around it.
+//   4. Thresholds: `medium` so that at most the target rate of the mature
+//      legitimate sign-ins of the latest third of the training part reach
+//      it (scores drift up as baselines grow, so the most recent rows
+//      calibrate best); `low` and `high` around it.
 // The result is the base model file with those keys replaced, validated by
 // loading it before it is written.
 
@@ -53,7 +55,7 @@ struct TrainResult {
   std::array<double, 8> priors{};  // ip, network, asn, country, ua, browser, os, device type
   std::array<double, kSignalCount> weights{};
   double low = 0, medium = 0, high = 0;
-  // On the training part, at the target rate.
+  // On the latest third of the training part, at the target rate.
   double train_detection = 0;
   double train_challenge = 0;
 };

@@ -66,7 +66,7 @@ int RunTrain(const std::vector<std::string>& args, std::ostream& out,
   }
   out << absl::StrFormat("\n  %d country shares\n", r->country_share.size());
   out << absl::StrFormat(
-      "  training part: detection %.2f%% at challenge rate %.2f%%\n",
+      "  latest third of the training part: detection %.2f%% at challenge rate %.2f%%\n",
       100 * r->train_detection, 100 * r->train_challenge);
   if (!flags->Has("evaluate") || o.train_fraction >= 1) return 0;
 
