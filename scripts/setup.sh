@@ -11,6 +11,7 @@ PACKAGES=(
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates openssl python3 python3-aiosmtpd
   librsvg2-bin zbar-tools wrk
+  chromium
 )
 
 missing=()

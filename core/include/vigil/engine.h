@@ -66,6 +66,11 @@ struct EngineOptions {
   // of each; 0 turns the cache off. The cache is why one store must be
   // served by one Engine at a time.
   size_t state_cache_entries = 1 << 20;
+
+  // Policy as if every user had an MFA factor: "mfa_if_configured" and
+  // "mfa_required" then always challenge. For replays of exported history,
+  // which does not say who has a factor; a live engine leaves it false.
+  bool assume_mfa_factor = false;
 };
 
 // Monotonic counters of what the engine did, for metrics.

@@ -138,6 +138,15 @@ struct RocksDbOptions {
   // fsync the write-ahead log on every write (survives power loss, slower).
   // Without it every acknowledged write still survives a process crash.
   bool sync = false;
+  // No write-ahead log at all, and no flush at close: writes reach only the
+  // memtable until a flush, so a crash or closing the store loses recent
+  // writes. For throwaway stores such as a replay's temporary database; never
+  // for a live engine. Excludes `sync`.
+  bool disable_wal = false;
+  // Memtable size of each table before it is flushed to disk. Larger means
+  // fewer flushes (and compactions) at the cost of memory: a replay that
+  // writes a million events runs faster with 256 MiB.
+  size_t write_buffer_bytes = 32 << 20;
   size_t block_cache_bytes = 256 << 20;
 };
 

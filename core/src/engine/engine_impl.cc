@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -80,14 +81,15 @@ class EngineImpl final : public Engine {
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
              std::shared_ptr<const GeoResolver> geo,
              std::shared_ptr<const PasswordChecker> passwords,
-             const Clock* clock, size_t cache_entries)
+             const Clock* clock, size_t cache_entries, bool assume_mfa_factor)
       : store_(std::move(store)),
         model_(std::move(model)),
         geo_(std::move(geo)),
         passwords_(std::move(passwords)),
         clock_(clock),
         profiles_(cache_entries),
-        counters_(cache_entries) {}
+        counters_(cache_entries),
+        assume_mfa_factor_(assume_mfa_factor) {}
 
   absl::StatusOr<Decision> Evaluate(const Attempt& attempt) override;
   absl::Status RecordOutcome(absl::string_view event_id,
@@ -152,8 +154,25 @@ class EngineImpl final : public Engine {
   StripedLocks locks_;
   internal::StateCache<UserProfile> profiles_;
   internal::StateCache<CounterRecord> counters_;
+  const bool assume_mfa_factor_;
   AtomicStats stats_;
 };
+
+// ParseUserAgent, remembering the last few thousand user agents of this
+// thread: a pool's clients send few distinct strings, and parsing one costs
+// far more than a lookup.
+UserAgentInfo CachedParseUserAgent(const std::string& text) {
+  constexpr size_t kMaxEntries = 4096;
+  thread_local absl::flat_hash_map<std::string, UserAgentInfo> cache;
+  auto it = cache.find(text);
+  if (it != cache.end()) return it->second;
+  UserAgentInfo ua = ParseUserAgent(text);
+  if (text.size() <= 512) {
+    if (cache.size() >= kMaxEntries) cache.clear();
+    cache.emplace(text, ua);
+  }
+  return ua;
+}
 
 // The resolver used when no GeoIP file is configured: knows nothing.
 class EmptyGeoResolver final : public GeoResolver {
@@ -184,7 +203,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     geo = GeoInfo();
     stats_.geo_failures.fetch_add(1, std::memory_order_relaxed);
   }
-  const UserAgentInfo ua = ParseUserAgent(attempt.user_agent);
+  const UserAgentInfo ua = CachedParseUserAgent(attempt.user_agent);
 
   StoredEvent stored;
   VIGIL_ASSIGN_OR_RETURN(stored.event.event_id,
@@ -310,7 +329,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     d.score = internal::CombineContributions(contributions);
     d.level = internal::LevelForScore(m, d.score);
     d.enforced_verdict = internal::PolicyVerdict(
-        m, attempt.event_type, d.level, profile.mfa_factors != 0);
+        m, attempt.event_type, d.level,
+        assume_mfa_factor_ || profile.mfa_factors != 0);
   }
   if (password_compromised) {
     d.compromised_credentials = true;
@@ -606,7 +626,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
   return std::unique_ptr<Engine>(new EngineImpl(std::move(store), std::move(model),
                                                 std::move(geo),
                                                 std::move(passwords), clock,
-                                                options.state_cache_entries));
+                                                options.state_cache_entries,
+                                                options.assume_mfa_factor));
 }
 
 }  // namespace vigil

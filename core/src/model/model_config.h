@@ -22,7 +22,10 @@ enum class OnError { kOpen, kClosed };
 enum class PolicyAction { kAllow, kMfaIfConfigured, kMfaRequired, kBlock };
 
 struct NewDeviceConfig {
-  double weight = 0.30;
+  double weight = 0.60;
+  // Sub-score of a new device on a network (IP or /24) the user has
+  // trusted before: a new phone at home.
+  double known_network_score = 0.5;
 };
 
 struct UnfamiliarConfig {
@@ -52,6 +55,10 @@ struct GeoVelocityConfig {
   double full_score_speed_factor = 2.0;
   // Trusted sign-ins older than this are not used.
   double max_age_hours = 24 * 30;
+  // The sub-score is multiplied by this when the attempt comes from an ASN
+  // the user has signed in from before: mobile carriers' (and roaming)
+  // addresses geolocate far from the person. 1 scores such travel in full.
+  double known_asn_factor = 0.0;
   OnError on_error = OnError::kOpen;
 };
 

@@ -281,6 +281,8 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
 
   VIGIL_ASSIGN_OR_RETURN(TableReader nd, signals.Sub("new_device"));
   VIGIL_RETURN_IF_ERROR(nd.Double("weight", 0, 1, &c->new_device.weight));
+  VIGIL_RETURN_IF_ERROR(nd.Double("known_network_score", 0, 1,
+                                  &c->new_device.known_network_score));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;
@@ -319,6 +321,8 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(gv.Double("full_score_speed_factor", 1.0001, 1000,
                                   &g.full_score_speed_factor));
   VIGIL_RETURN_IF_ERROR(gv.Double("max_age_hours", 0, 1e6, &g.max_age_hours));
+  VIGIL_RETURN_IF_ERROR(
+      gv.Double("known_asn_factor", 0, 1, &g.known_asn_factor));
   VIGIL_RETURN_IF_ERROR(gv.OnErrorValue("on_error", &g.on_error));
   VIGIL_RETURN_IF_ERROR(gv.Finish());
 

@@ -69,6 +69,10 @@ class GeoVelocity final : public Signal {
     if (speed <= c.max_speed_kmh) return r;
     r.score = Clamp01((speed - c.max_speed_kmh) /
                       (c.max_speed_kmh * (c.full_score_speed_factor - 1)));
+    const uint64_t asn = in.features->hashes[static_cast<int>(Feature::kAsn)];
+    const bool known_asn = asn != 0 && p.Count(Feature::kAsn, asn) > 0;
+    if (known_asn) r.score *= c.known_asn_factor;
+    if (r.score <= 0) return SignalResult();
     r.detail = absl::StrCat(
         PlaceName(p.trusted_city, p.trusted_country, p.trusted_latitude,
                   p.trusted_longitude),
@@ -77,7 +81,8 @@ class GeoVelocity final : public Signal {
                   in.geo->longitude),
         ", ", Thousands(km), " km in ", Elapsed(hours),
         std::isinf(speed) ? std::string(" (no time between)")
-                          : absl::StrCat(" (", Thousands(speed), " km/h)"));
+                          : absl::StrCat(" (", Thousands(speed), " km/h)"),
+        known_asn ? ", from a network (ASN) seen before" : "");
     return r;
   }
 };

@@ -23,7 +23,11 @@ class NewDevice final : public Signal {
     if (device == 0 || in.profile->Count(Feature::kDevice, device) > 0) {
       return r;
     }
-    r.score = 1;
+    // A new device on a network the user has trusted (a new phone at home)
+    // is less telling than one on a network never seen.
+    const uint64_t net = in.features->hashes[static_cast<int>(Feature::kNetwork)];
+    const bool known_network = net != 0 && in.profile->Count(Feature::kNetwork, net) > 0;
+    r.score = known_network ? in.model->new_device.known_network_score : 1;
     if (!in.attempt->device_key.empty()) {
       r.detail = "device key never seen for this user";
     } else if (!in.attempt->device_fingerprint.empty()) {
@@ -32,6 +36,7 @@ class NewDevice final : public Signal {
       r.detail = absl::StrCat(in.user_agent->browser, " on ", in.user_agent->os,
                               " never seen for this user");
     }
+    if (known_network) r.detail += ", on a known network";
     return r;
   }
 };

@@ -2,6 +2,8 @@
 
 #include "store/event_record.h"
 
+#include <cstring>
+
 #include "absl/strings/escaping.h"
 #include "common/encoding.h"
 #include "common/hash.h"

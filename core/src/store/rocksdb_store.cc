@@ -114,6 +114,8 @@ class RocksDbStore final : public Store {
     db_options.allow_concurrent_memtable_write = false;
     db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     db_options.keep_log_file_num = 4;
+    // A store without a log is a throwaway one: nothing to save at close.
+    db_options.avoid_flush_during_shutdown = o.disable_wal;
 
     std::shared_ptr<rocksdb::Cache> cache =
         rocksdb::NewLRUCache(o.block_cache_bytes);
@@ -129,7 +131,7 @@ class RocksDbStore final : public Store {
     for (int i = 0; i < kTableCount; ++i) {
       rocksdb::ColumnFamilyOptions cf;
       cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-      cf.write_buffer_size = 32 << 20;
+      cf.write_buffer_size = o.write_buffer_bytes;
       const Table t = static_cast<Table>(i);
       if (t == Table::kUsers || t == Table::kCounters) {
         // Point reads only: a hashed memtable makes each insert O(1) instead
@@ -201,7 +203,8 @@ class RocksDbStore final : public Store {
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
     store->db_.reset(db);
     store->handles_ = handles;
-    store->write_options_.sync = o.sync;
+    store->write_options_.sync = o.sync && !o.disable_wal;
+    store->write_options_.disableWAL = o.disable_wal;
     return std::unique_ptr<Store>(std::move(store));
   }
 

@@ -60,7 +60,9 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_EQ(c.mature_after, 5);
   EXPECT_EQ(c.mode, Mode::kEnforced);
 
-  EXPECT_DOUBLE_EQ(c.new_device.weight, 0.30);
+  EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
+  EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.5);
+  EXPECT_DOUBLE_EQ(c.geo_velocity.known_asn_factor, 0.0);
 
   EXPECT_DOUBLE_EQ(c.unfamiliar.weight, 1.0);
   EXPECT_DOUBLE_EQ(c.unfamiliar.network_weight, 0.55);

@@ -119,10 +119,32 @@ TEST(NewDeviceTest, KeyThenFingerprintThenBrowserAndOs) {
   }
 }
 
+TEST(NewDeviceTest, NewDeviceOnAKnownNetworkScoresLess) {
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  TestInput in;
+  Attempt a;
+  UserAgentInfo ua;
+  // The user's PC, learned from 203.0.113.7 (the attempt's /24).
+  const LearnableFeatures pc = FeaturesOf({"", "fp1", kChromeWindows}, &a, &ua);
+  in.profile.Observe(Feature::kDevice, pc.hashes[static_cast<int>(Feature::kDevice)],
+                     testing::kDay0);
+  in.profile.Observe(Feature::kNetwork, pc.hashes[static_cast<int>(Feature::kNetwork)],
+                     testing::kDay0);
+  ++in.profile.successful_sign_ins;
+  in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
+  SignalResult r = signal->Evaluate(in.Get());
+  EXPECT_EQ(r.score, 0.5);
+  EXPECT_EQ(r.detail, "device fingerprint never seen for this user, on a known network");
+  // The model sets how much less.
+  in.config.new_device.known_network_score = 0.25;
+  r = signal->Evaluate(in.Get());
+  EXPECT_EQ(r.score, 0.25);
+}
+
 TEST(NewDeviceTest, NameWeightAndMaturityScaling) {
   const std::unique_ptr<Signal> signal = NewDeviceSignal();
   EXPECT_EQ(signal->name(), "new_device");
-  EXPECT_EQ(signal->weight(testing::DefaultConfig()), 0.30);
+  EXPECT_EQ(signal->weight(testing::DefaultConfig()), 0.60);
   EXPECT_TRUE(signal->scaled_by_maturity());
 }
 
@@ -135,7 +157,7 @@ TEST(BuiltinSignalsTest, OrderNamesWeightsAndScaling) {
   const Want want[] = {{"ip_reputation", 0.60, false},
                        {"velocity", 0.95, false},
                        {"geo_velocity", 0.95, false},
-                       {"new_device", 0.30, true},
+                       {"new_device", 0.60, true},
                        {"unfamiliar", 1.0, true}};
   const auto& signals = BuiltinSignals();
   ASSERT_EQ(signals.size(), std::size(want));

@@ -1,0 +1,269 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigil replay: the golden file to exact decisions, the RBA fixture, bad rows
+// with their line numbers, the summary's metrics.
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "testing/test_util.h"
+#include "tools/replay/event_reader.h"
+#include "tools/replay/metrics.h"
+#include "tools/replay/replay_command.h"
+#include "tools/replay/replayer.h"
+#include "vigil/model.h"
+
+namespace vigil::tools {
+namespace {
+
+using ::vigil::testing::ReadFileOrDie;
+using ::vigil::testing::SourcePath;
+using ::vigil::testing::TempDir;
+using ::vigil::testing::TestDataPath;
+using ::vigil::testing::WriteFileOrDie;
+
+std::string Golden(const std::string& name) {
+  return SourcePath("tests/tools/testdata/" + name);
+}
+
+std::vector<std::string> GeoArgs() {
+  return {"--geoip", TestDataPath("maxmind/GeoLite2-City-Test.mmdb"), "--geoip",
+          TestDataPath("maxmind/GeoLite2-ASN-Test.mmdb")};
+}
+
+// Event ids are random: replace them by "*" after checking their shape.
+std::string NormalizeEventIds(const std::string& text) {
+  static const std::regex kId("\"event_id\":\"[0-9a-f]{48}\"");
+  return std::regex_replace(text, kId, "\"event_id\":\"*\"");
+}
+
+int ReplayCli(const std::vector<std::string>& args, std::string* out, std::string* err) {
+  std::ostringstream o, e;
+  const int rc = RunReplay(args, o, e);
+  *out = o.str();
+  *err = e.str();
+  return rc;
+}
+
+TEST(ReplayGoldenTest, SmallJsonlToExactDecisions) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/decisions.jsonl";
+  std::vector<std::string> args = {"--events", Golden("golden.jsonl"), "--model",
+                                   SourcePath("models/default.toml"), "--out",
+                                   out_path};
+  for (const std::string& a : GeoArgs()) args.push_back(a);
+  std::string out, err;
+  ASSERT_EQ(ReplayCli(args, &out, &err), 0) << err;
+  const std::string got = NormalizeEventIds(ReadFileOrDie(out_path));
+  const std::string want = ReadFileOrDie(Golden("golden.decisions.jsonl"));
+  EXPECT_EQ(got, want) << "regenerate with: vigil replay --events "
+                          "tests/tools/testdata/golden.jsonl ... and review";
+  // One line per input line, same order.
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 27);
+  EXPECT_NE(out.find("detection rate of account takeovers"), std::string::npos);
+}
+
+TEST(ReplayGoldenTest, LearningFollowsTheDocumentedAssumptions) {
+  absl::StatusOr<std::shared_ptr<const Model>> model =
+      Model::LoadFile(SourcePath("models/default.toml"));
+  ASSERT_OK(model);
+  ReplayOptions o;
+  o.events_path = Golden("golden.jsonl");
+  o.model = *model;
+  o.geo.city_dbs = {TestDataPath("maxmind/GeoLite2-City-Test.mmdb")};
+  o.geo.asn_dbs = {TestDataPath("maxmind/GeoLite2-ASN-Test.mmdb")};
+  std::ostringstream err;
+  absl::StatusOr<ReplayResult> r = Replay(o, err);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->rows.size(), 27u);
+  // Row 8: alice's new phone is challenged (a mature baseline), and being
+  // legitimate the challenge counts as passed: row 9 knows the phone.
+  EXPECT_EQ(r->rows[8].verdict, Verdict::kChallenge);
+  EXPECT_EQ(r->rows[9].verdict, Verdict::kAllow);
+  EXPECT_EQ(r->rows[9].prior_sign_ins, r->rows[8].prior_sign_ins + 1);
+  // Row 10: the takeover from Changchun is challenged and, labelled as an
+  // attack, never learned: alice's count does not move.
+  EXPECT_EQ(r->rows[10].verdict, Verdict::kChallenge);
+  EXPECT_TRUE(r->rows[10].takeover);
+  EXPECT_EQ(r->rows[26].prior_sign_ins, r->rows[10].prior_sign_ins);
+  // The failure (row 6) is not learned either.
+  EXPECT_EQ(r->rows[7].prior_sign_ins, r->rows[6].prior_sign_ins);
+}
+
+TEST(ReplayRbaTest, FixtureReplays) {
+  std::string out, err;
+  TempDir dir;
+  const std::string out_path = dir.path() + "/rba.jsonl";
+  ASSERT_EQ(ReplayCli({"--events", TestDataPath("rba/rba-dataset-head19.csv"), "--model",
+                 SourcePath("models/default.toml"), "--out", out_path},
+                &out, &err),
+            0)
+      << err;
+  const std::string got = ReadFileOrDie(out_path);
+  std::vector<std::string> lines =
+      absl::StrSplit(got, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 19u);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].rfind("{\"i\":" + std::to_string(i) + ",", 0), 0u) << lines[i];
+  }
+  EXPECT_NE(out.find("19 rows replayed"), std::string::npos) << out;
+  EXPECT_NE(out.find("confusion"), std::string::npos);
+}
+
+TEST(ReplayRbaTest, CountryAndAsnColumnsStandInForGeoIp) {
+  absl::StatusOr<std::unique_ptr<EventReader>> reader =
+      EventReader::Open(TestDataPath("rba/rba-dataset-head19.csv"));
+  ASSERT_OK(reader);
+  EXPECT_EQ((*reader)->format(), InputFormat::kRbaCsv);
+  ReplayRow row;
+  std::string error;
+  ASSERT_EQ((*reader)->Next(&row, &error), EventReader::Result::kRow) << error;
+  EXPECT_EQ(row.index, 0);
+  EXPECT_EQ(row.line, 2);
+  EXPECT_EQ(row.attempt.user_id, "-4324475583306591935");
+  EXPECT_EQ(row.attempt.ip, "10.0.65.171");
+  EXPECT_EQ(row.attempt.outcome, Outcome::kFailure);
+  ASSERT_TRUE(row.geo.has_value());
+  EXPECT_EQ(row.geo->country, "NO");
+  EXPECT_EQ(row.geo->asn, 29695u);
+  EXPECT_EQ(row.geo->city, "");
+  ASSERT_TRUE(row.attempt.label.has_value());
+  EXPECT_FALSE(row.attempt.label->attack);
+  EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M:%E3S", *row.attempt.timestamp,
+                             absl::UTCTimeZone()),
+            "2020-02-03 12:43:30.772");
+  EXPECT_EQ(row.attempt.device_fingerprint, "Firefox 20.0.0.1618|iOS 13.4|mobile");
+}
+
+TEST(ReplayBadRowsTest, FatalByDefaultNamingTheLine) {
+  std::string out, err;
+  EXPECT_EQ(ReplayCli({"--events", Golden("bad_rows.jsonl"), "--model",
+                 SourcePath("models/default.toml")},
+                &out, &err),
+            1);
+  EXPECT_NE(err.find("line 2: timestamp"), std::string::npos) << err;
+}
+
+TEST(ReplayBadRowsTest, SkippedByFlagEachWithItsLine) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/d.jsonl";
+  std::string out, err;
+  ASSERT_EQ(ReplayCli({"--events", Golden("bad_rows.jsonl"), "--model",
+                 SourcePath("models/default.toml"), "--skip-bad-rows", "--out",
+                 out_path},
+                &out, &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("line 2: timestamp"), std::string::npos) << err;
+  EXPECT_NE(err.find("line 3: ip: not an IPv4 or IPv6 address"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("line 4: user_id"), std::string::npos) << err;
+  EXPECT_NE(err.find("line 6: timestamp: out of time order"), std::string::npos) << err;
+  EXPECT_NE(err.find("line 7: body"), std::string::npos) << err;
+  EXPECT_NE(out.find("5 bad rows skipped"), std::string::npos) << out;
+  // The output keeps one line per input line, errors in place.
+  const std::string got = ReadFileOrDie(out_path);
+  std::vector<std::string> lines = absl::StrSplit(got, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 8u);
+  EXPECT_EQ(lines[1].rfind("{\"i\":1,\"error\":\"line 2: timestamp", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[4].rfind("{\"i\":4,\"event_id\"", 0), 0u) << lines[4];
+}
+
+TEST(ReplayBadRowsTest, RbaRowWithBadFields) {
+  TempDir dir;
+  std::string csv = ReadFileOrDie(TestDataPath("rba/rba-dataset-head19.csv"));
+  std::vector<std::string> lines = absl::StrSplit(csv, '\n');
+  // Line 3: a bad timestamp; line 4: a bad IP.
+  lines[2] = std::regex_replace(lines[2], std::regex("2020-02-03 12:43:43.549"),
+                                "yesterday");
+  lines[3] = std::regex_replace(lines[3], std::regex("81\\.167\\.144\\.58"), "81.167.144");
+  const std::string path = dir.path() + "/rba.csv";
+  WriteFileOrDie(path, absl::StrJoin(lines, "\n"));
+  std::string out, err;
+  ASSERT_EQ(ReplayCli({"--events", path, "--model", SourcePath("models/default.toml"),
+                 "--skip-bad-rows"},
+                &out, &err),
+            0);
+  EXPECT_NE(err.find("line 3: timestamp"), std::string::npos) << err;
+  EXPECT_NE(err.find("line 4: ip"), std::string::npos) << err;
+}
+
+TEST(ReplayInputTest, UnknownFormatIsRefused) {
+  TempDir dir;
+  WriteFileOrDie(dir.path() + "/x.csv", "a,b,c\n1,2,3\n");
+  std::string out, err;
+  EXPECT_EQ(ReplayCli({"--events", dir.path() + "/x.csv", "--model",
+                 SourcePath("models/default.toml")},
+                &out, &err),
+            1);
+  EXPECT_NE(err.find("neither JSON Lines"), std::string::npos) << err;
+}
+
+TEST(ReplayArgsTest, BadArguments) {
+  std::string out, err;
+  EXPECT_EQ(ReplayCli({"--events"}, &out, &err), 2);
+  EXPECT_EQ(ReplayCli({"--model", "m"}, &out, &err), 2);
+  EXPECT_EQ(ReplayCli({"--events", "e", "--model", "m", "--bogus", "1"}, &out, &err), 2);
+}
+
+TEST(CsvTest, QuotedFields) {
+  std::vector<std::string> f;
+  ASSERT_TRUE(SplitCsvLine("a,\"b, c\",\"d \"\"e\"\"\",", &f));
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[1], "b, c");
+  EXPECT_EQ(f[2], "d \"e\"");
+  EXPECT_EQ(f[3], "");
+  EXPECT_FALSE(SplitCsvLine("a,\"b", &f));
+}
+
+TEST(MetricsTest, AucAndThreshold) {
+  EXPECT_DOUBLE_EQ(RocAuc({0.9f, 0.8f}, {0.1f, 0.2f}), 1.0);
+  EXPECT_DOUBLE_EQ(RocAuc({0.1f}, {0.9f}), 0.0);
+  EXPECT_DOUBLE_EQ(RocAuc({0.5f}, {0.5f}), 0.5);
+  // 1 in 4 may be challenged: the threshold lies just above the 2nd highest.
+  const double t = ThresholdForRate({0.1f, 0.2f, 0.3f, 0.4f}, 0.25);
+  EXPECT_GT(t, 0.3);
+  EXPECT_LE(t, 0.4);
+}
+
+TEST(MetricsTest, SummaryCountsAndRates) {
+  ReplayResult r;
+  r.kinds = {"ato_same_city"};
+  auto row = [](float score, Verdict v, bool attack, bool takeover, int prior) {
+    RowResult x;
+    x.score = score;
+    x.verdict = v;
+    x.labelled = true;
+    x.attack = attack;
+    x.takeover = takeover;
+    x.success = true;
+    x.prior_sign_ins = prior;
+    x.kind = takeover ? 0 : -1;
+    return x;
+  };
+  r.rows = {row(0.9f, Verdict::kChallenge, true, true, 9),
+            row(0.1f, Verdict::kAllow, true, true, 9),
+            row(0.6f, Verdict::kChallenge, false, false, 9),
+            row(0.0f, Verdict::kAllow, false, false, 9),
+            row(0.7f, Verdict::kChallenge, false, false, 1)};
+  const Summary s = Summarize(r, 5);
+  EXPECT_EQ(s.detection.hits, 1);
+  EXPECT_EQ(s.detection.total, 2);
+  EXPECT_EQ(s.challenge_mature.hits, 1);
+  EXPECT_EQ(s.challenge_mature.total, 2);
+  EXPECT_EQ(s.challenge_all.total, 3);
+  EXPECT_EQ(s.confusion[static_cast<int>(Verdict::kChallenge)][kTakeover], 1);
+  ASSERT_EQ(s.kinds.size(), 1u);
+  EXPECT_EQ(s.kinds[0].caught.hits, 1);
+  // 0.9 ranks above both legitimate scores, 0.1 above one of them.
+  EXPECT_DOUBLE_EQ(s.auc, 0.75);
+}
+
+}  // namespace
+}  // namespace vigil::tools
