@@ -34,6 +34,7 @@
 #include "vigil/decision.h"
 #include "vigil/event.h"
 #include "vigil/geo.h"
+#include "vigil/mfa.h"
 #include "vigil/model.h"
 #include "vigil/store.h"
 
@@ -61,6 +62,9 @@ struct EngineOptions {
   // of each; 0 turns the cache off. The cache is why one store must be
   // served by one Engine at a time.
   size_t state_cache_entries = 1 << 20;
+
+  // Challenges, TOTP and code delivery (see vigil/mfa.h).
+  MfaOptions mfa;
 };
 
 // Monotonic counters of what the engine did, for metrics.
@@ -119,6 +123,10 @@ class Engine {
   virtual std::shared_ptr<const Model> model() const = 0;
 
   virtual EngineStats stats() const = 0;
+
+  // Challenges, second factors and remembered devices of this engine's
+  // users; null if the implementation has none. Owned by the engine.
+  virtual MfaService* mfa() { return nullptr; }
 };
 
 }  // namespace vigil

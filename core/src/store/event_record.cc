@@ -132,6 +132,15 @@ std::string StoredEvent::Encode() const {
     e.PutVarint(features.accuracy_km);
   }
   e.PutU8(learned ? 1 : 0);
+  // Optional trailer (absent in records written before challenges existed).
+  if (!event.challenge_responses.empty()) {
+    e.PutVarint(event.challenge_responses.size());
+    for (const ChallengeResponse& r : event.challenge_responses) {
+      e.PutSignedVarint(absl::ToUnixNanos(r.time));
+      e.PutString(r.method);
+      e.PutString(r.result);
+    }
+  }
   return out;
 }
 
@@ -176,6 +185,19 @@ bool StoredEvent::Decode(absl::string_view data) {
   }
   if (!d.GetU8(&learned_byte)) return false;
   learned = learned_byte != 0;
+  if (!d.done()) {
+    uint64_t n;
+    if (!d.GetVarint(&n) || n > 1024) return false;
+    event.challenge_responses.resize(n);
+    for (ChallengeResponse& r : event.challenge_responses) {
+      int64_t t;
+      if (!d.GetSignedVarint(&t) || !d.GetString(&r.method) ||
+          !d.GetString(&r.result)) {
+        return false;
+      }
+      r.time = absl::FromUnixNanos(t);
+    }
+  }
   return d.done();
 }
 
