@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "tools/apikey.h"
+#include "tools/keys.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: vigil <command> ...\n"
     "  apikey create --scopes evaluate,mfa,admin [--name NAME]\n"
-    "      print a new API key once, then the lines for vigild.toml\n";
+    "      print a new API key once, then the lines for vigild.toml\n"
+    "  keys rotate --key-file FILE --data-dir DIR [--key-id ID]\n"
+    "      re-encrypt the TOTP secrets under a new key (vigild stopped)\n";
 
 }  // namespace
 
@@ -21,6 +24,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() >= 2 && args[0] == "apikey" && args[1] == "create") {
     return vigil::tools::RunApikeyCreate(
+        std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
+        std::cerr);
+  }
+  if (args.size() >= 2 && args[0] == "keys" && args[1] == "rotate") {
+    return vigil::tools::RunKeysRotate(
         std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
         std::cerr);
   }

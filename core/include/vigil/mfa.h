@@ -164,6 +164,18 @@ class MfaService {
                                     absl::string_view device_id) = 0;
 };
 
+class Store;
+
+// Key rotation (offline: run it while no engine has the store open).
+// Adds a fresh key named `new_key_id` to `key_file` (created if missing),
+// re-encrypts every stored TOTP secret under it, then leaves only the new key
+// in the file. The file is replaced atomically (mode 0600) at each step, so
+// a crash never loses a key that a stored secret still needs. Returns how
+// many user records were re-encrypted. One-time codes already sent become
+// invalid (they are short-lived; the user asks for a new one).
+absl::StatusOr<int> RotateTotpKeys(Store* store, const std::string& key_file,
+                                   absl::string_view new_key_id);
+
 }  // namespace vigil
 
 #endif  // VIGIL_MFA_H_
