@@ -6,6 +6,8 @@
 # OUT_DIR as a numbered file, until it is killed.
 #
 #   mfa_peers.py smtp OUT_DIR           a real SMTP server (Debian's aiosmtpd)
+#   mfa_peers.py smtp-tls OUT_DIR CERT KEY USER PASSWORD
+#                                       the same, requiring STARTTLS and AUTH
 #   mfa_peers.py http OUT_DIR KEY_FILE  an SMS gateway that checks the
 #                                       X-Vigil-Signature HMAC-SHA256 itself
 import hashlib
@@ -25,19 +27,41 @@ def write(out_dir, suffix, data):
     os.rename(path + '.tmp', path)
 
 
-def smtp(out_dir):
+def smtp(out_dir, tls=None):
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
-            write(out_dir, 'eml', envelope.original_content or envelope.content)
+            login = session.auth_data or b''
+            if isinstance(login, str):
+                login = login.encode()
+            write(out_dir, 'eml', b'X-Test-Auth: ' + login + b'\r\n' +
+                  b'X-Test-TLS: ' + (b'yes' if session.ssl else b'no') +
+                  b'\r\n' + (envelope.original_content or envelope.content))
             return '250 Message accepted for delivery'
+
+    kwargs = {}
+    if tls is not None:
+        import ssl
+        cert, key, user, password = tls
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (auth_data.login == user.encode() and
+                  auth_data.password == password.encode())
+            return AuthResult(success=ok, handled=False, auth_data=auth_data.login)
+
+        kwargs = dict(tls_context=context, require_starttls=True,
+                      auth_required=True, auth_require_tls=True,
+                      authenticator=authenticator)
 
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
     port = s.getsockname()[1]
     s.close()
-    controller = Controller(Handler(), hostname='127.0.0.1', port=port)
+    controller = Controller(Handler(), hostname='127.0.0.1', port=port, **kwargs)
     controller.start()
     print(port, flush=True)
     while True:
@@ -78,5 +102,7 @@ def http(out_dir, key_file):
 if __name__ == '__main__':
     if sys.argv[1] == 'smtp':
         smtp(sys.argv[2])
+    elif sys.argv[1] == 'smtp-tls':
+        smtp(sys.argv[2], tls=sys.argv[3:7])
     else:
         http(sys.argv[2], sys.argv[3])

@@ -23,6 +23,8 @@ class SecretBytes {
   explicit SecretBytes(absl::string_view bytes)
       : bytes_(bytes.data(), bytes.size()) {}
   explicit SecretBytes(std::string&& bytes) : bytes_(std::move(bytes)) {}
+  explicit SecretBytes(const char* bytes)
+      : SecretBytes(absl::string_view(bytes)) {}
   ~SecretBytes() { Wipe(); }
 
   SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) {

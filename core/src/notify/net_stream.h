@@ -1,7 +1,10 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // A blocking TCP connection that can switch to TLS (for SMTP STARTTLS and
-// https), with a deadline on every read and write. Used by the senders.
+// https), with a deadline on every step (connect, handshake, each read and
+// write): the operations run asynchronously on a private io_context that
+// runs for at most the timeout, then the socket is closed. Used by the
+// senders.
 
 #ifndef VIGIL_CORE_SRC_NOTIFY_NET_STREAM_H_
 #define VIGIL_CORE_SRC_NOTIFY_NET_STREAM_H_
@@ -34,6 +37,12 @@ class NetStream {
   void Close();
 
  private:
+  // Starts `op` (which takes a completion handler), runs the io_context for
+  // at most the timeout; on expiry closes the socket and fails.
+  template <typename Op>
+  absl::Status Run(absl::string_view what, Op op);
+
+  absl::Duration timeout_ = absl::Seconds(30);
   boost::asio::io_context io_;
   boost::asio::ssl::context ssl_ctx_;
   boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
