@@ -97,6 +97,13 @@ bool ValidEmail(absl::string_view e) {
   return true;
 }
 
+// What the profile keeps for Evaluate: the enabled methods' bits, and the
+// preferred method + 1 in bits 8..11 (so that a challenge offers it first).
+uint32_t ProfileFactors(const MfaUserRecord& u) {
+  if (u.enabled == 0) return 0;
+  return u.enabled | (u.preferred >= 0 ? (static_cast<uint32_t>(u.preferred) + 1) << 8 : 0);
+}
+
 absl::Status CheckUserId(absl::string_view user_id) {
   if (user_id.empty() || user_id.size() > 256) {
     return absl::InvalidArgumentError("user_id: must be 1-256 bytes");
@@ -271,12 +278,13 @@ absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
   }
   u.enabled = enabled;
   u.preferred = settings.preferred ? static_cast<int>(*settings.preferred) : -1;
+  const uint32_t factors = ProfileFactors(u);
   u.phone = settings.phone;
   u.email = settings.email;
   WriteBatch batch;
   batch.Put(Table::kTotp, user_id, u.Encode());
   return host_->UpdateProfile(
-      user_id, [&](UserProfile* p) { p->mfa_factors = enabled; },
+      user_id, [&](UserProfile* p) { p->mfa_factors = factors; },
       std::move(batch));
 }
 
@@ -340,10 +348,10 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
   u.totp_last_step = step;
   u.enabled |= MethodBit(static_cast<int>(MfaMethod::kTotp));
   if (u.preferred < 0) u.preferred = static_cast<int>(MfaMethod::kTotp);
-  const uint32_t enabled = u.enabled;
+  const uint32_t factors = ProfileFactors(u);
   batch.Put(Table::kTotp, user_id, u.Encode());
   VIGIL_RETURN_IF_ERROR(host_->UpdateProfile(
-      user_id, [&](UserProfile* pr) { pr->mfa_factors = enabled; },
+      user_id, [&](UserProfile* pr) { pr->mfa_factors = factors; },
       std::move(batch)));
   return ChallengeResult::kPassed;
 }
@@ -355,7 +363,8 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
   }
   VIGIL_ASSIGN_OR_RETURN(ChallengeRecord probe, LoadChallenge(challenge_id));
   const MfaPolicyConfig p = Policy();
-  std::lock_guard<std::mutex> lock(LockFor(probe.user_id));
+  // Held while the send is reserved and recorded, not during delivery.
+  std::unique_lock<std::mutex> lock(LockFor(probe.user_id));
   VIGIL_ASSIGN_OR_RETURN(ChallengeRecord c, LoadChallenge(challenge_id));
   const int64_t now = NowSeconds();
   if (c.state == ChallengeState::kPassed) {
@@ -413,12 +422,8 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
     msg.subject = fill(options_.templates.email_subject);
     msg.text = fill(options_.templates.email_text);
   }
-  absl::Status sent = sender->Send(msg);
-  OPENSSL_cleanse(msg.text.data(), msg.text.size());
-  if (!sent.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "send: ", MfaMethodName(method), " delivery failed: ", sent.message()));
-  }
+  // Record the code and the send first, so that concurrent sends see the
+  // limit; deliver without the lock; give the send back if delivery failed.
   c.has_code = true;
   c.code_method = static_cast<int>(method);
   c.code_key_id = CurrentCodeKeyId();
@@ -429,6 +434,24 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
   batch.Put(Table::kChallenges, challenge_id, c.Encode());
   batch.Put(Table::kTotp, c.user_id, u.Encode());
   VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+  lock.unlock();
+  absl::Status sent = sender->Send(msg);
+  OPENSSL_cleanse(msg.text.data(), msg.text.size());
+  if (!sent.ok()) {
+    lock.lock();
+    absl::StatusOr<MfaUserRecord> again = LoadUser(c.user_id);
+    if (again.ok()) {
+      auto it = std::find(again->sends.begin(), again->sends.end(), now);
+      if (it != again->sends.end()) {
+        again->sends.erase(it);
+        WriteBatch undo;
+        undo.Put(Table::kTotp, c.user_id, again->Encode());
+        (void)store_->Write(undo);  // at worst the failed send counts
+      }
+    }
+    return absl::UnavailableError(absl::StrCat(
+        "send: ", MfaMethodName(method), " delivery failed: ", sent.message()));
+  }
   SendReceipt receipt;
   receipt.method = method;
   receipt.code_expires_at = absl::FromUnixSeconds(c.code_expires);
@@ -676,13 +699,18 @@ absl::StatusOr<ChallengeInfo> NewChallenge(const MfaPolicyConfig& policy,
   c.event_id = event.event_id;
   c.created = absl::ToUnixSeconds(now);
   c.expires = c.created + policy.challenge_ttl_seconds;
-  c.methods = factors;
+  c.methods = factors & 0xff;
   c.device_name = event.device_name;
   c.ip = event.ip;
   c.city = event.decision.context.city;
   c.country = event.decision.context.country;
+  const int preferred = static_cast<int>((factors >> 8) & 0xf) - 1;
+  if (preferred >= 0 && preferred < kMfaMethodCount &&
+      (c.methods & MethodBit(preferred))) {
+    info.methods.emplace_back(MfaMethodName(static_cast<MfaMethod>(preferred)));
+  }
   for (int m = 0; m < kMfaMethodCount; ++m) {
-    if (factors & MethodBit(m)) {
+    if ((c.methods & MethodBit(m)) && m != preferred) {
       info.methods.emplace_back(MfaMethodName(static_cast<MfaMethod>(m)));
     }
   }

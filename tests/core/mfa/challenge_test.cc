@@ -183,7 +183,7 @@ TEST_F(ChallengeTest, EmailCodePassesOnceAndCompletesTheEvent) {
   EnableEmailAndSms("alice");
   Decision d = SignIn("alice");
   ASSERT_TRUE(d.challenge);
-  EXPECT_THAT(d.challenge->methods, ElementsAre("sms", "email"));
+  EXPECT_THAT(d.challenge->methods, ElementsAre("email", "sms"));  // preferred first
   absl::StatusOr<SendReceipt> r = mfa().SendCode(d.challenge->id, MfaMethod::kEmail);
   ASSERT_OK(r);
   EXPECT_EQ(r->code_expires_at, f_->clock().Now() + absl::Minutes(5));
