@@ -285,6 +285,15 @@ TEST_F(MfaE2eTest, EmailCodeThroughARealSmtpServer) {
   Call("DELETE", absl::StrCat("/v1/users/bob/devices/", dev_id), "", 404);
   EXPECT_TRUE(Call("GET", "/v1/users/bob/devices", "", 200)
                   .at("devices").as_array().empty());
+
+  // Every outcome is counted.
+  absl::StatusOr<HttpResponse> metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_TRUE(absl::StrContains(metrics->body,
+                                "vigil_mfa_codes_sent_total{method=\"email\"} 1\n"));
+  EXPECT_TRUE(absl::StrContains(metrics->body,
+                                "vigil_mfa_verifications_total{result=\"passed\"} 1\n"));
+  EXPECT_TRUE(absl::StrContains(metrics->body, "vigil_mfa_devices_remembered_total 1\n"));
 }
 
 TEST_F(MfaE2eTest, SmsCodeToASignedHttpReceiver) {

@@ -77,6 +77,7 @@ struct EngineStats {
   int64_t store_errors = 0;
   int64_t geo_failures = 0;              // lookups that failed (not "unknown")
   int64_t signal_failures = 0;
+  MfaStats mfa;
 };
 
 // Thread-safe. No method throws.

@@ -124,6 +124,17 @@ struct DeviceUpdate {
   std::optional<bool> remembered;  // false: forget; true: remember again
 };
 
+// Monotonic counters of what the MFA service did, for metrics.
+struct MfaStats {
+  int64_t codes_sent[kMfaMethodCount] = {};  // by MfaMethod (totp stays 0)
+  int64_t send_failures = 0;                 // the sender failed
+  int64_t sends_rate_limited = 0;
+  int64_t verifications[4] = {};  // by ChallengeResult
+  int64_t totp_enrolments = 0;
+  int64_t totp_confirmations[4] = {};  // by ChallengeResult
+  int64_t devices_remembered = 0;
+};
+
 // Thread-safe. Errors: InvalidArgument "<field>: <reason>", NotFound (unknown
 // challenge / device), FailedPrecondition (e.g. the method is not enabled),
 // ResourceExhausted (a resend limit; the message says when to retry),
@@ -162,6 +173,8 @@ class MfaService {
                                     const DeviceUpdate& update) = 0;
   virtual absl::Status DeleteDevice(absl::string_view user_id,
                                     absl::string_view device_id) = 0;
+
+  virtual MfaStats stats() const { return MfaStats(); }
 };
 
 class Store;

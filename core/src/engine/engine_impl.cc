@@ -129,6 +129,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
     s.store_errors = stats_.store_errors.load();
     s.geo_failures = stats_.geo_failures.load();
     s.signal_failures = stats_.signal_failures.load();
+    if (mfa_ != nullptr) s.mfa = mfa_->stats();
     return s;
   }
 

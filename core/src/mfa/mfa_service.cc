@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -173,6 +174,33 @@ class MfaServiceImpl final : public MfaService {
   Store* store_;
   const Clock* clock_;
   std::array<std::mutex, 256> locks_;
+
+  struct AtomicStats {
+    std::atomic<int64_t> codes_sent[kMfaMethodCount] = {};
+    std::atomic<int64_t> send_failures{0};
+    std::atomic<int64_t> sends_rate_limited{0};
+    std::atomic<int64_t> verifications[4] = {};
+    std::atomic<int64_t> totp_enrolments{0};
+    std::atomic<int64_t> totp_confirmations[4] = {};
+    std::atomic<int64_t> devices_remembered{0};
+  };
+  mutable AtomicStats stats_;
+  static void Inc(std::atomic<int64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
+
+ public:
+  MfaStats stats() const override {
+    MfaStats s;
+    for (int i = 0; i < kMfaMethodCount; ++i) s.codes_sent[i] = stats_.codes_sent[i].load();
+    s.send_failures = stats_.send_failures.load();
+    s.sends_rate_limited = stats_.sends_rate_limited.load();
+    for (int i = 0; i < 4; ++i) {
+      s.verifications[i] = stats_.verifications[i].load();
+      s.totp_confirmations[i] = stats_.totp_confirmations[i].load();
+    }
+    s.totp_enrolments = stats_.totp_enrolments.load();
+    s.devices_remembered = stats_.devices_remembered.load();
+    return s;
+  }
 };
 
 absl::StatusOr<MfaUserRecord> MfaServiceImpl::LoadUser(absl::string_view user_id) {
@@ -307,6 +335,7 @@ absl::StatusOr<TotpEnrollment> MfaServiceImpl::StartTotpEnrollment(
     b.Put(Table::kTotp, user_id, u.Encode());
     return b;
   }()));
+  Inc(stats_.totp_enrolments);
   TotpEnrollment e;
   e.secret_base32 = SecretBytes(Base32Encode(secret.reveal()));
   e.uri = SecretBytes(OtpauthUri(options_.issuer,
@@ -331,7 +360,10 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
   }
   const int64_t now = NowSeconds();
   WriteBatch batch;
-  if (UserLocked(&u, now, p)) return ChallengeResult::kLocked;
+  if (UserLocked(&u, now, p)) {
+    Inc(stats_.totp_confirmations[static_cast<int>(ChallengeResult::kLocked)]);
+    return ChallengeResult::kLocked;
+  }
   VIGIL_ASSIGN_OR_RETURN(SecretBytes secret,
                          ring_->Open(*u.totp_pending, TotpAad(user_id)));
   int64_t step = 0;
@@ -340,8 +372,10 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
     u.failures.push_back(now);
     batch.Put(Table::kTotp, user_id, u.Encode());
     VIGIL_RETURN_IF_ERROR(store_->Write(batch));
-    return UserLocked(&u, now, p) ? ChallengeResult::kLocked
-                                  : ChallengeResult::kFailed;
+    const ChallengeResult r =
+        UserLocked(&u, now, p) ? ChallengeResult::kLocked : ChallengeResult::kFailed;
+    Inc(stats_.totp_confirmations[static_cast<int>(r)]);
+    return r;
   }
   u.totp = std::move(u.totp_pending);
   u.totp_pending.reset();
@@ -353,6 +387,7 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
   VIGIL_RETURN_IF_ERROR(host_->UpdateProfile(
       user_id, [&](UserProfile* pr) { pr->mfa_factors = factors; },
       std::move(batch)));
+  Inc(stats_.totp_confirmations[static_cast<int>(ChallengeResult::kPassed)]);
   return ChallengeResult::kPassed;
 }
 
@@ -381,11 +416,13 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
   VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id));
   TrimTimes(&u.sends, now - kSendWindow);
   if (!u.sends.empty() && now - u.sends.back() < p.resend_interval_seconds) {
+    Inc(stats_.sends_rate_limited);
     return absl::ResourceExhaustedError(absl::StrCat(
         "send: too soon; retry in ",
         p.resend_interval_seconds - (now - u.sends.back()), " s"));
   }
   if (static_cast<int>(u.sends.size()) >= p.max_sends_per_hour) {
+    Inc(stats_.sends_rate_limited);
     return absl::ResourceExhaustedError(absl::StrCat(
         "send: at most ", p.max_sends_per_hour, " codes per hour; retry in ",
         u.sends.front() + kSendWindow - now, " s"));
@@ -438,6 +475,7 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
   absl::Status sent = sender->Send(msg);
   OPENSSL_cleanse(msg.text.data(), msg.text.size());
   if (!sent.ok()) {
+    Inc(stats_.send_failures);
     lock.lock();
     absl::StatusOr<MfaUserRecord> again = LoadUser(c.user_id);
     if (again.ok()) {
@@ -452,6 +490,7 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
     return absl::UnavailableError(absl::StrCat(
         "send: ", MfaMethodName(method), " delivery failed: ", sent.message()));
   }
+  Inc(stats_.codes_sent[static_cast<int>(method)]);
   SendReceipt receipt;
   receipt.method = method;
   receipt.code_expires_at = absl::FromUnixSeconds(c.code_expires);
@@ -557,6 +596,8 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
   absl::Status s = host_->RecordChallengeResponse(c.event_id, response, passed,
                                                   std::move(batch));
   if (!s.ok()) return s;
+  Inc(stats_.verifications[static_cast<int>(out.result)]);
+  if (!out.device_key.empty()) Inc(stats_.devices_remembered);
   return out;
 }
 

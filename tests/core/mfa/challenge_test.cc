@@ -268,6 +268,10 @@ TEST_F(ChallengeTest, SenderFailureIsUnavailableAndNotCounted) {
   EXPECT_TRUE(absl::IsUnavailable(mfa().SendCode(id, MfaMethod::kEmail).status()));
   email_->FailWith(absl::OkStatus());
   EXPECT_OK(mfa().SendCode(id, MfaMethod::kEmail));
+  const MfaStats st = f_->engine().stats().mfa;
+  EXPECT_EQ(st.send_failures, 1);
+  EXPECT_EQ(st.codes_sent[static_cast<int>(MfaMethod::kEmail)], 1);
+  EXPECT_EQ(st.sends_rate_limited, 0);
 }
 
 TEST_F(ChallengeTest, SettingsAreValidated) {
