@@ -10,7 +10,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates python3 python3-aiosmtpd
-  librsvg2-bin zbar-tools wrk
+  librsvg2-bin zbar-tools wrk openssl
 )
 
 missing=()
