@@ -5,7 +5,10 @@
 // resend limits, single use, and what a passed challenge teaches.
 
 #include <memory>
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
@@ -291,6 +294,35 @@ TEST_F(ChallengeTest, SettingsAreValidated) {
   EXPECT_EQ(SignIn("alice").verdict, Verdict::kChallenge);
   EXPECT_OK(mfa().SetSettings("alice", MfaSettings()));
   EXPECT_EQ(SignIn("alice").verdict, Verdict::kAllow);
+}
+
+TEST_F(ChallengeTest, ConcurrentAnswersPassAtMostOnce) {
+  EnableEmailAndSms("alice");
+  const std::string id = Challenge("alice");
+  ASSERT_OK(mfa().SendCode(id, MfaMethod::kEmail));
+  const std::string code = email_->LastCode();
+  std::atomic<int> passed{0}, already{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      absl::StatusOr<VerifyOutcome> r = mfa().VerifyChallenge(id, code, {});
+      if (r.ok() && r->result == ChallengeResult::kPassed) {
+        ++passed;
+      } else if (absl::IsFailedPrecondition(r.status())) {
+        ++already;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(passed.load(), 1);
+  EXPECT_EQ(already.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(f_->engine().GetEvent(
+                f_->engine().ListEvents("alice", "", 1)->events[0].event_id)
+                ->challenge_responses.size(),
+            1u);
 }
 
 TEST_F(ChallengeTest, UnknownChallengeIsNotFound) {
