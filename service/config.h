@@ -88,6 +88,17 @@ struct ServiceConfig {
   std::string sms_signature_header = "X-Vigil-Signature";
   absl::Duration sms_timeout = absl::Seconds(10);
 
+  // [pwned]: the breach corpus and the password check.
+  bool pwned_local = true;
+  std::string pwned_seed_file = "data/pwned/zxcvbn-common.txt";
+  std::string pwned_remote_url;  // empty: check against the local corpus
+  std::string pwned_ca_file;     // https remote: CAs to trust; empty: system's
+  absl::Duration pwned_timeout = absl::Seconds(2);
+  absl::Duration pwned_cache_ttl = absl::Minutes(10);
+  bool pwned_fail_open = true;
+  bool pwned_range_requires_key = false;
+  int64_t pwned_range_max_age_s = 86400;
+
   // [[api_keys]]
   std::vector<ApiKeyEntry> api_keys;
 

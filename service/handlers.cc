@@ -183,6 +183,7 @@ Reply HandleMetrics(ServiceContext& ctx) {
   Reply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   reply.body = ctx.metrics().Render(ctx.engine(), ctx.ready());
+  reply.body += PwnedMetrics(ctx);
   return reply;
 }
 

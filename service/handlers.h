@@ -8,6 +8,8 @@
 #define VIGIL_SERVICE_HANDLERS_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "service/router.h"
@@ -21,6 +23,9 @@ struct Reply {
   std::string content_type = "application/json";
   // Errors only: the machine-readable code, e.g. "invalid_argument".
   std::string error_code;
+  std::string cache_control = "no-store";
+  // Further response headers.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 Reply ErrorReply(int status, absl::string_view code, absl::string_view message);
@@ -38,6 +43,13 @@ Reply HandleUserEvents(const Request& req, const std::string& user_id,
                        ServiceContext& ctx);
 Reply HandleReload(ServiceContext& ctx);
 Reply HandleMetrics(ServiceContext& ctx);
+// GET /range/{prefix} (service/pwned_handlers.cc).
+Reply HandleRange(const Request& req, const std::string& prefix,
+                  ServiceContext& ctx);
+// POST /v1/passwords/check.
+Reply HandlePasswordCheck(const Request& req, ServiceContext& ctx);
+// The breach corpus's lines of /metrics (Prometheus text).
+std::string PwnedMetrics(ServiceContext& ctx);
 
 // MFA routes (mfa_handlers.cc).
 Reply HandleChallengeSend(const Request& req, const std::string& challenge_id,

@@ -40,6 +40,8 @@ void WriteDecision(const Decision& d, JsonWriter& w) {
   w.EndArray();
   w.Key("compromised_credentials");
   w.Bool(d.compromised_credentials);
+  w.Key("password_reset_required");
+  w.Bool(d.password_reset_required);
   w.Key("baseline");
   w.BeginObject();
   w.Key("successful_sign_ins");

@@ -42,6 +42,10 @@ absl::string_view RouteTemplate(RouteId route) {
     case RouteId::kDeviceUpdate:
     case RouteId::kDeviceDelete:
       return "/v1/users/{user}/devices/{id}";
+    case RouteId::kRange:
+      return "/range/{prefix}";
+    case RouteId::kPasswordCheck:
+      return "/v1/passwords/check";
     case RouteId::kUnknown:
       break;
   }
@@ -58,6 +62,7 @@ http::verb RouteMethod(RouteId route) {
     case RouteId::kChallengeVerify:
     case RouteId::kTotpEnroll:
     case RouteId::kTotpVerify:
+    case RouteId::kPasswordCheck:
       return http::verb::post;
     case RouteId::kMfaSettings:
       return http::verb::put;
@@ -110,6 +115,12 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kMetrics;
   } else if (path == "/v1/admin/reload") {
     m.route = RouteId::kAdminReload;
+  } else if (path == "/v1/passwords/check") {
+    m.route = RouteId::kPasswordCheck;
+  } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
+             path.find('/', 7) == absl::string_view::npos) {
+    m.route = RouteId::kRange;
+    m.bad_escape = !PercentDecode(path.substr(7), false, &m.param);
   } else {
     // /v1/events/{id}/outcome|feedback, /v1/users/{user}/events
     std::vector<absl::string_view> parts = absl::StrSplit(path, '/');

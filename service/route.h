@@ -38,9 +38,11 @@ enum class RouteId : uint8_t {
   kDevices,          // GET  /v1/users/{user}/devices
   kDeviceUpdate,     // PATCH /v1/users/{user}/devices/{id}
   kDeviceDelete,     // DELETE /v1/users/{user}/devices/{id}
+  kRange,          // GET  /range/{prefix}
+  kPasswordCheck,  // POST /v1/passwords/check
   kUnknown,        // anything else
 };
-inline constexpr int kRouteCount = 18;
+inline constexpr int kRouteCount = 20;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);
@@ -49,7 +51,7 @@ boost::beast::http::verb RouteMethod(RouteId route);
 
 struct RouteMatch {
   RouteId route = RouteId::kUnknown;
-  // The percent-decoded {id} or {user}, if the route has one.
+  // The percent-decoded {id}, {user} or {prefix}, if the route has one.
   std::string param;
   // The second parameter ({id} of a device), if the route has one.
   std::string param2;

@@ -36,7 +36,13 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
   switch (route) {
     case RouteId::kEvaluate:
     case RouteId::kEventOutcome:
+    case RouteId::kPasswordCheck:
       return scopes({Scope::kEvaluate});
+    case RouteId::kRange:
+      if (config.pwned_range_requires_key) {
+        return scopes({Scope::kEvaluate, Scope::kMfa, Scope::kAdmin});
+      }
+      return Access{true, 0};
     case RouteId::kUserEvents:
       return scopes({Scope::kEvaluate, Scope::kAdmin});
     case RouteId::kEventFeedback:
@@ -184,6 +190,10 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleDeviceUpdate(req, match.param, match.param2, ctx);
     case RouteId::kDeviceDelete:
       return HandleDeviceDelete(match.param, match.param2, ctx);
+    case RouteId::kRange:
+      return HandleRange(req, match.param, ctx);
+    case RouteId::kPasswordCheck:
+      return HandlePasswordCheck(req, ctx);
     default:
       return ErrorReply(500, "internal", "internal error");
   }
@@ -193,7 +203,8 @@ Response MakeResponse(unsigned version, bool keep_alive, Reply reply) {
   Response res{static_cast<http::status>(reply.status), version};
   res.set(http::field::server, "vigild");
   res.set(http::field::content_type, reply.content_type);
-  res.set(http::field::cache_control, "no-store");
+  res.set(http::field::cache_control, reply.cache_control);
+  for (const auto& [name, value] : reply.headers) res.set(name, value);
   res.keep_alive(keep_alive);
   res.body() = std::move(reply.body);
   res.prepare_payload();

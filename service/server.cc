@@ -2,6 +2,8 @@
 
 #include "service/server.h"
 
+#include "service/access_log.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -16,6 +18,7 @@
 #include "absl/synchronization/notification.h"
 #include "service/connections.h"
 #include "service/listener.h"
+#include "service/pwned_setup.h"
 #include "service/service_context.h"
 #include "service/tls.h"
 #include "vigil/engine.h"
@@ -83,7 +86,8 @@ absl::Status MfaOptionsFromConfig(const ServiceConfig& c, MfaOptions* o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c) {
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
+                                                   PwnedSetup* pwned) {
   RocksDbOptions db;
   db.path = c.data_dir;
   db.sync = c.sync_writes;
@@ -91,6 +95,10 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c) {
   if (!store.ok()) return store.status();
   EngineOptions options;
   options.store = std::shared_ptr<Store>(std::move(*store));
+  absl::StatusOr<PwnedSetup> set_up = SetUpPwned(c, options.store);
+  if (!set_up.ok()) return set_up.status();
+  *pwned = *std::move(set_up);
+  options.password_checker = pwned->checker;
   options.data_dir = c.data_dir;
   options.model_path = c.model_path;
   options.geo = c.geo;
@@ -165,9 +173,11 @@ absl::Status RunServer(const ServiceConfig& config,
   IoThreads io(ioc, threads);
 
   // Serve /healthz (and 503s) while the database and GeoIP data open.
-  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(config);
+  PwnedSetup pwned;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(config, &pwned);
   absl::Status result = engine.status();
   if (engine.ok()) {
+    context.set_pwned(pwned.corpus.get(), pwned.checker.get());
     context.set_engine(engine->get());
     ready((*listener)->address());
     stop.WaitForNotification();
@@ -184,8 +194,11 @@ absl::Status RunServer(const ServiceConfig& config,
   });
   if (!io.WaitIdle(config.shutdown_timeout)) ioc.stop();
   io.Join();
+  FlushAccessLog();
   context.set_engine(nullptr);
-  if (engine.ok()) engine->reset();  // flushes and closes the store
+  context.set_pwned(nullptr, nullptr);
+  if (engine.ok()) engine->reset();
+  pwned = PwnedSetup();  // the last owner of the store: flushes and closes it
   return result;
 }
 

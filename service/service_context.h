@@ -13,6 +13,7 @@
 #include "service/config.h"
 #include "service/metrics.h"
 #include "vigil/engine.h"
+#include "vigil/pwned.h"
 
 namespace vigil::service {
 
@@ -33,6 +34,18 @@ class ServiceContext {
     engine_.store(engine, std::memory_order_release);
   }
 
+  // The local breach corpus (null if [pwned] local = false or while the
+  // engine is being opened) and the password checker the engine uses. Not
+  // owned; set before set_engine() and kept alive as long as the engine.
+  BreachCorpus* corpus() const { return corpus_.load(std::memory_order_acquire); }
+  const PasswordChecker* checker() const {
+    return checker_.load(std::memory_order_acquire);
+  }
+  void set_pwned(BreachCorpus* corpus, const PasswordChecker* checker) {
+    corpus_.store(corpus, std::memory_order_release);
+    checker_.store(checker, std::memory_order_release);
+  }
+
   // Ready: the engine is open and shutdown has not begun.
   bool ready() const { return engine() != nullptr && !draining(); }
   bool draining() const { return draining_.load(std::memory_order_acquire); }
@@ -46,6 +59,8 @@ class ServiceContext {
   const Authenticator& auth_;
   Metrics metrics_;
   std::atomic<Engine*> engine_{nullptr};
+  std::atomic<BreachCorpus*> corpus_{nullptr};
+  std::atomic<const PasswordChecker*> checker_{nullptr};
   std::atomic<bool> draining_{false};
   absl::Mutex reload_mu_;
 };

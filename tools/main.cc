@@ -8,6 +8,7 @@
 
 #include "tools/apikey.h"
 #include "tools/keys.h"
+#include "tools/pwned_import.h"
 
 namespace {
 
@@ -16,7 +17,11 @@ constexpr char kUsage[] =
     "  apikey create --scopes evaluate,mfa,admin [--name NAME]\n"
     "      print a new API key once, then the lines for vigild.toml\n"
     "  keys rotate --key-file FILE --data-dir DIR [--key-id ID]\n"
-    "      re-encrypt the TOTP secrets under a new key (vigild stopped)\n";
+    "      re-encrypt the TOTP secrets under a new key (vigild stopped)\n"
+    "  pwned import [--data-dir DIR] [--ntlm] [--format auto|dump|range|plain]\n"
+    "               [--skip-bad-lines] [--temp-dir DIR] FILE...\n"
+    "      replace the breach corpus with HASH:COUNT dumps, SUFFIX:COUNT\n"
+    "      range files or plain password lists (vigild stopped)\n";
 
 }  // namespace
 
@@ -29,6 +34,11 @@ int main(int argc, char** argv) {
   }
   if (args.size() >= 2 && args[0] == "keys" && args[1] == "rotate") {
     return vigil::tools::RunKeysRotate(
+        std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
+        std::cerr);
+  }
+  if (args.size() >= 2 && args[0] == "pwned" && args[1] == "import") {
+    return vigil::tools::RunPwnedImport(
         std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
         std::cerr);
   }

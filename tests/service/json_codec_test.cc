@@ -194,6 +194,7 @@ TEST(JsonCodecTest, DecisionShape) {
             R"("risk":{"level":"high","score":0.93,"reasons":[{"signal":)"
             R"("geo_velocity","score":0.93,"detail":"Berlin DE -> Sydney AU, )"
             R"(16,090 km in 40 min"}],"compromised_credentials":false,)"
+            R"("password_reset_required":false,)"
             R"("baseline":{"successful_sign_ins":14,"mature":true},)"
             R"("model":"default@3"},"challenge":{"id":"ch1","methods":)"
             R"(["totp","sms"],"expires_at":"1970-01-01T00:00:00Z"},)"

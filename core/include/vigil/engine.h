@@ -36,6 +36,7 @@
 #include "vigil/geo.h"
 #include "vigil/mfa.h"
 #include "vigil/model.h"
+#include "vigil/pwned.h"
 #include "vigil/store.h"
 
 namespace vigil {
@@ -53,6 +54,10 @@ struct EngineOptions {
   // files at all: then nothing is known about any IP's place or network).
   std::shared_ptr<const GeoResolver> geo_resolver;
   GeoOptions geo;
+
+  // The compromised-password check. If null, the local breach corpus in the
+  // store (empty until `vigil pwned import`).
+  std::shared_ptr<const PasswordChecker> password_checker;
 
   // Time. If null, RealClock(). Not owned; must outlive the engine.
   const Clock* clock = nullptr;

@@ -41,7 +41,7 @@ absl::string_view TableName(Table table);
 // An ordered list of changes applied atomically by Store::Write.
 class WriteBatch {
  public:
-  enum class OpType : uint8_t { kPut, kDelete, kMerge };
+  enum class OpType : uint8_t { kPut, kDelete, kMerge, kDeleteRange };
   struct Op {
     OpType type;
     Table table;
@@ -59,6 +59,10 @@ class WriteBatch {
   // ApplyCounterMerge.
   void Merge(Table table, absl::string_view key, absl::string_view operand) {
     ops_.push_back({OpType::kMerge, table, std::string(key), std::string(operand)});
+  }
+  // Deletes every key of `table` in [begin, end) (`value` holds `end`).
+  void DeleteRange(Table table, absl::string_view begin, absl::string_view end) {
+    ops_.push_back({OpType::kDeleteRange, table, std::string(begin), std::string(end)});
   }
   const std::vector<Op>& ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }
@@ -104,6 +108,17 @@ class Store {
   // none are visible. When Write returns OK the changes survive the process
   // being killed (and, if the store was opened with sync, a power loss).
   virtual absl::Status Write(const WriteBatch& batch) = 0;
+
+  // For bulk loads: like Write, atomic, but it may skip the write-ahead log,
+  // so the changes are sure to survive a crash only once Flush(table) has
+  // returned OK for every table written. The default is Write.
+  virtual absl::Status WriteBulk(const WriteBatch& batch) { return Write(batch); }
+  // Makes every change to `table` written so far durable. The default does
+  // nothing (for stores whose every write is durable).
+  virtual absl::Status Flush(Table table) { return absl::OkStatus(); }
+  // Reorganizes `table` for fast reads after a bulk load (e.g. compacts it
+  // and drops deleted ranges). Optional; the default does nothing.
+  virtual absl::Status Compact(Table table) { return absl::OkStatus(); }
 
   // Keys of `table` in [start, limit) in ascending byte order (limit empty:
   // to the end of the table).

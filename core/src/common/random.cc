@@ -4,6 +4,8 @@
 
 #include <openssl/rand.h>
 
+#include <cstring>
+
 #include "absl/status/status.h"
 
 namespace vigil::internal {
@@ -30,6 +32,26 @@ absl::StatusOr<std::string> RandomHex(size_t n) {
     out[2 * i + 1] = kHex[buf[i] & 15];
   }
   return out;
+}
+
+absl::Status AppendPooledRandomBytes(size_t n, std::string* out) {
+  struct Pool {
+    unsigned char bytes[4096];
+    size_t used = sizeof(bytes);
+  };
+  thread_local Pool pool;
+  if (n > 64) return absl::InvalidArgumentError("pooled random: too long");
+  if (pool.used + n > sizeof(pool.bytes)) {
+    if (RAND_bytes(pool.bytes, sizeof(pool.bytes)) != 1) {
+      return absl::InternalError("RAND_bytes failed");
+    }
+    pool.used = 0;
+  }
+  out->append(reinterpret_cast<const char*>(pool.bytes + pool.used), n);
+  // Used bytes are not kept.
+  std::memset(pool.bytes + pool.used, 0, n);
+  pool.used += n;
+  return absl::OkStatus();
 }
 
 }  // namespace vigil::internal

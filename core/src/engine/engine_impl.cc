@@ -79,11 +79,13 @@ absl::Status StoreError(AtomicStats* stats, const absl::Status& s) {
 class EngineImpl final : public Engine, public internal::MfaHost {
  public:
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
-             std::shared_ptr<const GeoResolver> geo, const Clock* clock,
-             size_t cache_entries)
+             std::shared_ptr<const GeoResolver> geo,
+             std::shared_ptr<const PasswordChecker> passwords,
+             const Clock* clock, size_t cache_entries)
       : store_(std::move(store)),
         model_(std::move(model)),
         geo_(std::move(geo)),
+        passwords_(std::move(passwords)),
         clock_(clock),
         profiles_(cache_entries),
         counters_(cache_entries) {}
@@ -169,6 +171,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   mutable absl::Mutex model_mu_;
   std::shared_ptr<const Model> model_ ABSL_GUARDED_BY(model_mu_);
   std::shared_ptr<const GeoResolver> geo_;
+  std::shared_ptr<const PasswordChecker> passwords_;
   const Clock* clock_;
   StripedLocks locks_;
   internal::StateCache<UserProfile> profiles_;
@@ -230,6 +233,32 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   d.context.city = geo.city;
   d.context.asn = geo.asn;
 
+  // The compromised-password check, before the user lock (it may wait on a
+  // remote range server). The hash goes nowhere else.
+  const internal::CompromisedCredentialsConfig& cc = m.compromised_credentials;
+  bool password_compromised = false;
+  std::string password_detail;
+  if (!attempt.password_sha1.empty() &&
+      cc.event_types[static_cast<int>(attempt.event_type)]) {
+    absl::StatusOr<PasswordCheck> check =
+        passwords_->Check(HashKind::kSha1, attempt.password_sha1);
+    if (!check.ok() || check->degraded) {
+      stats_.signal_failures.fetch_add(1, std::memory_order_relaxed);
+      d.signal_failures.emplace_back("compromised_password");
+    }
+    if (check.ok() && check->compromised &&
+        (check->count >= cc.min_count ||
+         (check->degraded && check->count == 0))) {
+      // count 0 with compromised: the check failed closed.
+      password_compromised = true;
+      password_detail =
+          check->count > 0
+              ? absl::StrCat("password seen ", check->count,
+                             " times in breach corpora")
+              : std::string("breach corpus unavailable; failing closed");
+    }
+  }
+
   std::lock_guard<std::mutex> user_lock(locks_.For(attempt.user_id));
 
   // State: the profile and the IP and ASN counters, from the cache when hot,
@@ -266,7 +295,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   }
 
   Cidr match;
-  if (m.ip_reputation.always_allow.Find(ip, &match)) {
+  const bool always_allowed = m.ip_reputation.always_allow.Find(ip, &match);
+  if (always_allowed) {
     // Decides alone: no signal is evaluated.
     d.level = RiskLevel::kNone;
     d.enforced_verdict = Verdict::kAllow;
@@ -320,6 +350,15 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     if (device.active && d.enforced_verdict == Verdict::kChallenge &&
         m.mfa.remembered_suppresses[static_cast<int>(d.level)]) {
       d.enforced_verdict = Verdict::kAllow;
+    }
+  }
+  if (password_compromised) {
+    d.compromised_credentials = true;
+    d.reasons.push_back({"compromised_password", 1, 0, password_detail});
+    // An always-allow range decides alone, as for the signals.
+    if (cc.block && !always_allowed) {
+      d.enforced_verdict = Verdict::kBlock;
+      d.password_reset_required = true;
     }
   }
   d.verdict = m.mode == Mode::kAudit ? Verdict::kAllow : d.enforced_verdict;
@@ -670,11 +709,18 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       geo = std::move(made);
     }
   }
+  std::shared_ptr<const PasswordChecker> passwords =
+      std::move(options.password_checker);
+  if (passwords == nullptr) {
+    VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<BreachCorpus> corpus,
+                           OpenBreachCorpus(store));
+    passwords = std::move(corpus);
+  }
   const Clock* clock = options.clock != nullptr ? options.clock : RealClock();
   Store* raw_store = store.get();
-  auto engine = std::make_unique<EngineImpl>(std::move(store), std::move(model),
-                                             std::move(geo), clock,
-                                             options.state_cache_entries);
+  auto engine = std::make_unique<EngineImpl>(
+      std::move(store), std::move(model), std::move(geo), std::move(passwords),
+      clock, options.state_cache_entries);
   VIGIL_ASSIGN_OR_RETURN(
       std::unique_ptr<MfaService> mfa,
       internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));

@@ -116,6 +116,18 @@ struct MfaPolicyConfig {
   int max_user_failures_15min = 10;
 };
 
+// [policy.compromised_credentials]: what a password found in a breach corpus
+// does.
+struct CompromisedCredentialsConfig {
+  // By EventType: whether attempts of that type are checked.
+  std::array<bool, kEventTypeCount> event_types = {true, true, true, false};
+  // Breach count from which a password counts as compromised.
+  int64_t min_count = 1;
+  // true: block (and the decision says a password reset is required);
+  // false: allow, with the reason.
+  bool block = true;
+};
+
 struct ModelConfig {
   std::string name;
   int version = 0;
@@ -132,6 +144,7 @@ struct ModelConfig {
   Mode mode = Mode::kEnforced;
   // [event type][level]
   std::array<std::array<LevelPolicy, kRiskLevelCount>, kEventTypeCount> policy;
+  CompromisedCredentialsConfig compromised_credentials;
 
   NewDeviceConfig new_device;
   UnfamiliarConfig unfamiliar;

@@ -196,6 +196,38 @@ void DefaultPolicy(ModelConfig* c) {
       LevelPolicy{PolicyAction::kBlock, false}};
 }
 
+absl::Status ReadCompromisedCredentials(TableReader& policy, ModelConfig* c) {
+  VIGIL_ASSIGN_OR_RETURN(TableReader cc, policy.Sub("compromised_credentials"));
+  internal::CompromisedCredentialsConfig& out = c->compromised_credentials;
+  if (cc.Has("event_types")) {
+    std::vector<std::string> types;
+    VIGIL_RETURN_IF_ERROR(cc.StringList("event_types", &types));
+    out.event_types.fill(false);
+    for (const std::string& name : types) {
+      EventType type;
+      if (!ParseEventType(name, &type)) {
+        return cc.Error("event_types",
+                        absl::StrCat("unknown event type \"", name, "\""));
+      }
+      out.event_types[static_cast<int>(type)] = true;
+    }
+  }
+  int min_count = static_cast<int>(out.min_count);
+  VIGIL_RETURN_IF_ERROR(cc.Int("min_count", 1, 2000000000, &min_count));
+  out.min_count = min_count;
+  std::string action;
+  VIGIL_RETURN_IF_ERROR(cc.String("action", false, &action));
+  if (action == "block") {
+    out.block = true;
+  } else if (action == "allow") {
+    out.block = false;
+  } else if (!action.empty()) {
+    return cc.Error("action", absl::StrCat("must be \"block\" or \"allow\", is \"",
+                                           action, "\""));
+  }
+  return cc.Finish();
+}
+
 absl::Status ReadPolicy(TableReader& root, ModelConfig* c) {
   VIGIL_ASSIGN_OR_RETURN(TableReader policy, root.Sub("policy"));
   std::string mode;
@@ -234,6 +266,7 @@ absl::Status ReadPolicy(TableReader& root, ModelConfig* c) {
     }
     VIGIL_RETURN_IF_ERROR(type.Finish());
   }
+  VIGIL_RETURN_IF_ERROR(ReadCompromisedCredentials(policy, c));
   return policy.Finish();
 }
 

@@ -224,9 +224,8 @@ absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
   PutBigEndian64(&raw, StableHash(user_id, kUserSeed));
   // Inverted so that a forward scan yields the newest first.
   PutBigEndian64(&raw, ~(static_cast<uint64_t>(time_nanos) ^ (1ull << 63)));
-  absl::StatusOr<std::string> random = RandomBytes(8);
-  if (!random.ok()) return random.status();
-  raw += *random;
+  absl::Status random = AppendPooledRandomBytes(8, &raw);
+  if (!random.ok()) return random;
   return absl::BytesToHexString(raw);
 }
 

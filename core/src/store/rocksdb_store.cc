@@ -150,6 +150,18 @@ class RocksDbStore final : public Store {
             rocksdb::NewHashSkipListRepFactory(/*bucket_count=*/200000));
       }
 
+      if (t == Table::kPwned) {
+        // Point lookups only, on random bytes: no compression (it only
+        // costs), index and filter held by the table readers rather than
+        // looked up in the block cache, and a hash index inside data blocks.
+        cf.compression = rocksdb::kNoCompression;
+        rocksdb::BlockBasedTableOptions pwned = table;
+        pwned.cache_index_and_filter_blocks = false;
+        pwned.data_block_index_type =
+            rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+        pwned.block_restart_interval = 1;  // the hash index lands on the key
+        cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(pwned));
+      }
       if (static_cast<Table>(i) == Table::kCounters) {
         // Operands are folded at flush, compaction and read. The engine keeps
         // hot counters decoded in memory, so reads here are rare.
@@ -237,6 +249,32 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
+    return WriteWith(batch, write_options_);
+  }
+
+  absl::Status WriteBulk(const WriteBatch& batch) override {
+    rocksdb::WriteOptions options = write_options_;
+    options.disableWAL = true;
+    options.sync = false;
+    return WriteWith(batch, options);
+  }
+
+  absl::Status Flush(Table table) override {
+    rocksdb::FlushOptions options;
+    options.wait = true;
+    return FromRocks(db_->Flush(options, handle(table)), "flush");
+  }
+
+  absl::Status Compact(Table table) override {
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForceOptimized;
+    return FromRocks(
+        db_->CompactRange(options, handle(table), nullptr, nullptr), "compact");
+  }
+
+  absl::Status WriteWith(const WriteBatch& batch,
+                         const rocksdb::WriteOptions& write_options) {
     rocksdb::WriteBatch wb;
     for (const WriteBatch::Op& op : batch.ops()) {
       rocksdb::Status s;
@@ -255,10 +293,14 @@ class RocksDbStore final : public Store {
           }
           s = wb.Merge(handle(op.table), ToSlice(op.key), ToSlice(op.value));
           break;
+        case WriteBatch::OpType::kDeleteRange:
+          s = wb.DeleteRange(handle(op.table), ToSlice(op.key),
+                             ToSlice(op.value));
+          break;
       }
       if (!s.ok()) return FromRocks(s, "write batch");
     }
-    return FromRocks(db_->Write(write_options_, &wb), "write");
+    return FromRocks(db_->Write(write_options, &wb), "write");
   }
 
   std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
