@@ -309,6 +309,54 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(metrics->Bool("require_key", &c.metrics_require_key));
   VIGIL_CONFIG_CHECK(metrics->NoOthers());
 
+  absl::StatusOr<TableReader> mfa = table("mfa");
+  if (!mfa.ok()) return mfa.status();
+  VIGIL_CONFIG_CHECK(mfa->String("key_file", &c.mfa_key_file));
+  VIGIL_CONFIG_CHECK(mfa->String("issuer", &c.mfa_issuer));
+  VIGIL_CONFIG_CHECK(mfa->String("sms_template", &c.mfa_sms_template));
+  VIGIL_CONFIG_CHECK(mfa->String("email_subject", &c.mfa_email_subject));
+  VIGIL_CONFIG_CHECK(mfa->String("email_text", &c.mfa_email_text));
+  VIGIL_CONFIG_CHECK(mfa->NoOthers());
+  if (c.mfa_issuer.empty() || c.mfa_issuer.find(':') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": mfa.issuer: must be non-empty without ':'"));
+  }
+
+  absl::StatusOr<TableReader> smtp = table("smtp");
+  if (!smtp.ok()) return smtp.status();
+  VIGIL_CONFIG_CHECK(smtp->String("host", &c.smtp_host));
+  VIGIL_CONFIG_CHECK(smtp->IntAs("port", 1, 65535, &c.smtp_port));
+  VIGIL_CONFIG_CHECK(smtp->String("tls", &c.smtp_tls));
+  VIGIL_CONFIG_CHECK(smtp->Bool("verify_certificate", &c.smtp_verify_certificate));
+  VIGIL_CONFIG_CHECK(smtp->String("ca_file", &c.smtp_ca_file));
+  VIGIL_CONFIG_CHECK(smtp->String("username", &c.smtp_username));
+  VIGIL_CONFIG_CHECK(smtp->String("password_file", &c.smtp_password_file));
+  VIGIL_CONFIG_CHECK(smtp->Bool("allow_plain_auth", &c.smtp_allow_plain_auth));
+  VIGIL_CONFIG_CHECK(smtp->String("from", &c.smtp_from));
+  VIGIL_CONFIG_CHECK(smtp->String("helo_name", &c.smtp_helo_name));
+  VIGIL_CONFIG_CHECK(smtp->Millis("timeout_ms", &c.smtp_timeout));
+  VIGIL_CONFIG_CHECK(smtp->NoOthers());
+  if (c.smtp_tls != "none" && c.smtp_tls != "starttls") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": smtp.tls: must be \"none\" or \"starttls\""));
+  }
+  if (!c.smtp_host.empty() && c.smtp_from.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": smtp.from: required with smtp.host"));
+  }
+
+  absl::StatusOr<TableReader> sms = table("sms");
+  if (!sms.ok()) return sms.status();
+  VIGIL_CONFIG_CHECK(sms->String("url", &c.sms_url));
+  VIGIL_CONFIG_CHECK(sms->String("key_file", &c.sms_key_file));
+  VIGIL_CONFIG_CHECK(sms->String("signature_header", &c.sms_signature_header));
+  VIGIL_CONFIG_CHECK(sms->Millis("timeout_ms", &c.sms_timeout));
+  VIGIL_CONFIG_CHECK(sms->NoOthers());
+  if (!c.sms_url.empty() && c.sms_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": sms.key_file: required with sms.url"));
+  }
+
   absl::StatusOr<TableReader> pwned = table("pwned");
   if (!pwned.ok()) return pwned.status();
   VIGIL_CONFIG_CHECK(pwned->Bool("local", &c.pwned_local));
@@ -328,8 +376,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
                                 &c.pwned_range_max_age_s));
   VIGIL_CONFIG_CHECK(pwned->NoOthers());
 
-  for (absl::string_view name :
-       {"server", "tls", "storage", "model", "geo", "metrics", "pwned"}) {
+  for (absl::string_view name : {"server", "tls", "storage", "model", "geo",
+                                 "metrics", "pwned", "mfa", "smtp", "sms"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "service/auth.h"
 #include "vigil/geo.h"
+#include "vigil/mfa.h"
 
 namespace vigil::service {
 
@@ -63,6 +64,29 @@ struct ServiceConfig {
 
   // [metrics]
   bool metrics_require_key = false;
+  // [mfa]
+  std::string mfa_key_file;  // empty: TOTP enrolment refused
+  std::string mfa_issuer = "vigil";
+  std::string mfa_sms_template = MfaTemplates().sms;
+  std::string mfa_email_subject = MfaTemplates().email_subject;
+  std::string mfa_email_text = MfaTemplates().email_text;
+  // [smtp]: e-mail codes; no host: e-mail is not offered.
+  std::string smtp_host;
+  int smtp_port = 25;
+  std::string smtp_tls = "none";  // "none" or "starttls"
+  bool smtp_verify_certificate = true;
+  std::string smtp_ca_file;
+  std::string smtp_username;
+  std::string smtp_password_file;  // the password, alone in a file
+  bool smtp_allow_plain_auth = false;
+  std::string smtp_from;
+  std::string smtp_helo_name = "vigil.localhost";
+  absl::Duration smtp_timeout = absl::Seconds(30);
+  // [sms]: codes POSTed as signed JSON; no url: SMS is not offered.
+  std::string sms_url;
+  std::string sms_key_file;  // the HMAC-SHA256 key, alone in a file
+  std::string sms_signature_header = "X-Vigil-Signature";
+  absl::Duration sms_timeout = absl::Seconds(10);
 
   // [pwned]: the breach corpus and the password check.
   bool pwned_local = true;

@@ -51,6 +51,24 @@ Reply HandlePasswordCheck(const Request& req, ServiceContext& ctx);
 // The breach corpus's lines of /metrics (Prometheus text).
 std::string PwnedMetrics(ServiceContext& ctx);
 
+// MFA routes (mfa_handlers.cc).
+Reply HandleChallengeSend(const Request& req, const std::string& challenge_id,
+                          ServiceContext& ctx);
+Reply HandleChallengeVerify(const Request& req, const std::string& challenge_id,
+                            ServiceContext& ctx);
+Reply HandleMfaSettingsPut(const Request& req, const std::string& user_id,
+                           ServiceContext& ctx);
+Reply HandleMfaSettingsGet(const std::string& user_id, ServiceContext& ctx);
+Reply HandleTotpEnroll(const Request& req, const std::string& user_id,
+                       ServiceContext& ctx);
+Reply HandleTotpVerify(const Request& req, const std::string& user_id,
+                       ServiceContext& ctx);
+Reply HandleDevices(const std::string& user_id, ServiceContext& ctx);
+Reply HandleDeviceUpdate(const Request& req, const std::string& user_id,
+                         const std::string& device_id, ServiceContext& ctx);
+Reply HandleDeviceDelete(const std::string& user_id,
+                         const std::string& device_id, ServiceContext& ctx);
+
 }  // namespace vigil::service
 
 #endif  // VIGIL_SERVICE_HANDLERS_H_

@@ -120,6 +120,19 @@ void WriteEvent(const Event& e, JsonWriter& w) {
   } else {
     w.Null();
   }
+  w.Key("challenge_responses");
+  w.BeginArray();
+  for (const ChallengeResponse& r : e.challenge_responses) {
+    w.BeginObject();
+    w.Key("time");
+    w.String(FormatTimestamp(r.time));
+    w.Key("method");
+    w.StringOrNull(r.method);
+    w.Key("result");
+    w.String(r.result);
+    w.EndObject();
+  }
+  w.EndArray();
   // In audit mode `decision.decision` is always allow; analysts need what
   // enforcement would have answered, and which signals could not run.
   w.Key("enforced_decision");

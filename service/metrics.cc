@@ -150,6 +150,40 @@ std::string Metrics::Render(const Engine* engine, bool ready) const {
          "Signals whose data was missing or whose dependency failed.");
   absl::StrAppend(&out, "vigil_signal_failures_total ", st.signal_failures,
                   "\n");
+  Header(out, "vigil_mfa_codes_sent_total", "counter",
+         "One-time codes delivered, by method.");
+  for (MfaMethod m : {MfaMethod::kSms, MfaMethod::kEmail}) {
+    absl::StrAppend(&out, "vigil_mfa_codes_sent_total{method=\"", MfaMethodName(m),
+                    "\"} ", st.mfa.codes_sent[static_cast<int>(m)], "\n");
+  }
+  Header(out, "vigil_mfa_send_failures_total", "counter",
+         "Code deliveries that the sender could not complete.");
+  absl::StrAppend(&out, "vigil_mfa_send_failures_total ", st.mfa.send_failures, "\n");
+  Header(out, "vigil_mfa_sends_rate_limited_total", "counter",
+         "Code sends refused by the resend limits.");
+  absl::StrAppend(&out, "vigil_mfa_sends_rate_limited_total ",
+                  st.mfa.sends_rate_limited, "\n");
+  Header(out, "vigil_mfa_verifications_total", "counter",
+         "Challenge answers by result.");
+  for (int r = 0; r < 4; ++r) {
+    absl::StrAppend(&out, "vigil_mfa_verifications_total{result=\"",
+                    ChallengeResultName(static_cast<ChallengeResult>(r)), "\"} ",
+                    st.mfa.verifications[r], "\n");
+  }
+  Header(out, "vigil_mfa_totp_enrolments_total", "counter", "TOTP enrolments started.");
+  absl::StrAppend(&out, "vigil_mfa_totp_enrolments_total ", st.mfa.totp_enrolments,
+                  "\n");
+  Header(out, "vigil_mfa_totp_confirmations_total", "counter",
+         "First TOTP codes of an enrolment, by result.");
+  for (int r = 0; r < 4; ++r) {
+    absl::StrAppend(&out, "vigil_mfa_totp_confirmations_total{result=\"",
+                    ChallengeResultName(static_cast<ChallengeResult>(r)), "\"} ",
+                    st.mfa.totp_confirmations[r], "\n");
+  }
+  Header(out, "vigil_mfa_devices_remembered_total", "counter",
+         "Device keys issued on passed challenges.");
+  absl::StrAppend(&out, "vigil_mfa_devices_remembered_total ",
+                  st.mfa.devices_remembered, "\n");
   std::shared_ptr<const Model> model = engine->model();
   if (model != nullptr) {
     Header(out, "vigil_model_info", "gauge", "The model deciding now.");

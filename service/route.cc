@@ -26,6 +26,22 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/readyz";
     case RouteId::kMetrics:
       return "/metrics";
+    case RouteId::kChallengeSend:
+      return "/v1/challenges/{id}/send";
+    case RouteId::kChallengeVerify:
+      return "/v1/challenges/{id}/verify";
+    case RouteId::kMfaSettings:
+    case RouteId::kMfaSettingsGet:
+      return "/v1/users/{user}/mfa";
+    case RouteId::kTotpEnroll:
+      return "/v1/users/{user}/mfa/totp";
+    case RouteId::kTotpVerify:
+      return "/v1/users/{user}/mfa/totp/verify";
+    case RouteId::kDevices:
+      return "/v1/users/{user}/devices";
+    case RouteId::kDeviceUpdate:
+    case RouteId::kDeviceDelete:
+      return "/v1/users/{user}/devices/{id}";
     case RouteId::kRange:
       return "/range/{prefix}";
     case RouteId::kPasswordCheck:
@@ -42,8 +58,18 @@ http::verb RouteMethod(RouteId route) {
     case RouteId::kEventOutcome:
     case RouteId::kEventFeedback:
     case RouteId::kAdminReload:
+    case RouteId::kChallengeSend:
+    case RouteId::kChallengeVerify:
+    case RouteId::kTotpEnroll:
+    case RouteId::kTotpVerify:
     case RouteId::kPasswordCheck:
       return http::verb::post;
+    case RouteId::kMfaSettings:
+      return http::verb::put;
+    case RouteId::kDeviceUpdate:
+      return http::verb::patch;
+    case RouteId::kDeviceDelete:
+      return http::verb::delete_;
     default:
       return http::verb::get;
   }
@@ -98,6 +124,23 @@ RouteMatch MatchRoute(absl::string_view target) {
   } else {
     // /v1/events/{id}/outcome|feedback, /v1/users/{user}/events
     std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+    if (parts.size() >= 6 && parts.size() <= 7 && parts[0].empty() &&
+        parts[1] == "v1" && parts[2] == "users" && !parts[3].empty()) {
+      // /v1/users/{user}/mfa/totp[/verify], /v1/users/{user}/devices/{id}
+      if (parts.size() == 6 && parts[4] == "mfa" && parts[5] == "totp") {
+        m.route = RouteId::kTotpEnroll;
+      } else if (parts.size() == 7 && parts[4] == "mfa" && parts[5] == "totp" &&
+                 parts[6] == "verify") {
+        m.route = RouteId::kTotpVerify;
+      } else if (parts.size() == 6 && parts[4] == "devices" && !parts[5].empty()) {
+        m.route = RouteId::kDeviceUpdate;
+        m.bad_escape = !PercentDecode(parts[5], false, &m.param2);
+      } else {
+        return m;
+      }
+      m.bad_escape = !PercentDecode(parts[3], false, &m.param) || m.bad_escape;
+      return m;
+    }
     if (parts.size() != 5 || !parts[0].empty() || parts[1] != "v1" ||
         parts[3].empty()) {
       return m;
@@ -108,12 +151,30 @@ RouteMatch MatchRoute(absl::string_view target) {
       m.route = RouteId::kEventFeedback;
     } else if (parts[2] == "users" && parts[4] == "events") {
       m.route = RouteId::kUserEvents;
+    } else if (parts[2] == "challenges" && parts[4] == "send") {
+      m.route = RouteId::kChallengeSend;
+    } else if (parts[2] == "challenges" && parts[4] == "verify") {
+      m.route = RouteId::kChallengeVerify;
+    } else if (parts[2] == "users" && parts[4] == "mfa") {
+      m.route = RouteId::kMfaSettings;
+    } else if (parts[2] == "users" && parts[4] == "devices") {
+      m.route = RouteId::kDevices;
     } else {
       return m;
     }
     m.bad_escape = !PercentDecode(parts[3], false, &m.param);
   }
   return m;
+}
+
+RouteId RouteForMethod(RouteId route, http::verb method) {
+  if (route == RouteId::kMfaSettings && method == http::verb::get) {
+    return RouteId::kMfaSettingsGet;
+  }
+  if (route == RouteId::kDeviceUpdate && method == http::verb::delete_) {
+    return RouteId::kDeviceDelete;
+  }
+  return route;
 }
 
 bool ParseQuery(absl::string_view target,

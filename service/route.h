@@ -29,11 +29,20 @@ enum class RouteId : uint8_t {
   kHealthz,        // GET  /healthz
   kReadyz,         // GET  /readyz
   kMetrics,        // GET  /metrics
+  kChallengeSend,    // POST /v1/challenges/{id}/send
+  kChallengeVerify,  // POST /v1/challenges/{id}/verify
+  kMfaSettings,      // PUT  /v1/users/{user}/mfa
+  kMfaSettingsGet,   // GET  /v1/users/{user}/mfa
+  kTotpEnroll,       // POST /v1/users/{user}/mfa/totp
+  kTotpVerify,       // POST /v1/users/{user}/mfa/totp/verify
+  kDevices,          // GET  /v1/users/{user}/devices
+  kDeviceUpdate,     // PATCH /v1/users/{user}/devices/{id}
+  kDeviceDelete,     // DELETE /v1/users/{user}/devices/{id}
   kRange,          // GET  /range/{prefix}
   kPasswordCheck,  // POST /v1/passwords/check
   kUnknown,        // anything else
 };
-inline constexpr int kRouteCount = 11;
+inline constexpr int kRouteCount = 20;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);
@@ -44,12 +53,17 @@ struct RouteMatch {
   RouteId route = RouteId::kUnknown;
   // The percent-decoded {id}, {user} or {prefix}, if the route has one.
   std::string param;
+  // The second parameter ({id} of a device), if the route has one.
+  std::string param2;
   // The path had a route's shape but a bad %-escape in the parameter.
   bool bad_escape = false;
 };
 
 // Matches the path of `target` (the query is ignored).
 RouteMatch MatchRoute(absl::string_view target);
+// Routes that share a path differ by method: the route of `route`'s path for
+// `method` (`route` itself if none).
+RouteId RouteForMethod(RouteId route, boost::beast::http::verb method);
 
 // The query of `target` as decoded name/value pairs, in order. False if an
 // escape is malformed.

@@ -48,6 +48,16 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
     case RouteId::kEventFeedback:
     case RouteId::kAdminReload:
       return scopes({Scope::kAdmin});
+    case RouteId::kChallengeSend:
+    case RouteId::kChallengeVerify:
+    case RouteId::kMfaSettings:
+    case RouteId::kMfaSettingsGet:
+    case RouteId::kTotpEnroll:
+    case RouteId::kTotpVerify:
+    case RouteId::kDevices:
+    case RouteId::kDeviceUpdate:
+    case RouteId::kDeviceDelete:
+      return scopes({Scope::kMfa});
     case RouteId::kMetrics:
       if (config.metrics_require_key) {
         return scopes({Scope::kEvaluate, Scope::kMfa, Scope::kAdmin});
@@ -143,8 +153,11 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
   if (ctx.engine() == nullptr) {
     return ErrorReply(503, "unavailable", "engine: not open yet");
   }
-  if (RouteMethod(route) == http::verb::post &&
-      route != RouteId::kAdminReload && !IsJson(req)) {
+  const http::verb method = RouteMethod(route);
+  const bool has_body = method == http::verb::post || method == http::verb::put ||
+                        method == http::verb::patch;
+  if (has_body && route != RouteId::kAdminReload &&
+      route != RouteId::kTotpEnroll && !IsJson(req)) {
     return ErrorReply(415, "unsupported_media_type",
                       "content-type: must be application/json");
   }
@@ -159,6 +172,24 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleUserEvents(req, match.param, ctx);
     case RouteId::kAdminReload:
       return HandleReload(ctx);
+    case RouteId::kChallengeSend:
+      return HandleChallengeSend(req, match.param, ctx);
+    case RouteId::kChallengeVerify:
+      return HandleChallengeVerify(req, match.param, ctx);
+    case RouteId::kMfaSettings:
+      return HandleMfaSettingsPut(req, match.param, ctx);
+    case RouteId::kMfaSettingsGet:
+      return HandleMfaSettingsGet(match.param, ctx);
+    case RouteId::kTotpEnroll:
+      return HandleTotpEnroll(req, match.param, ctx);
+    case RouteId::kTotpVerify:
+      return HandleTotpVerify(req, match.param, ctx);
+    case RouteId::kDevices:
+      return HandleDevices(match.param, ctx);
+    case RouteId::kDeviceUpdate:
+      return HandleDeviceUpdate(req, match.param, match.param2, ctx);
+    case RouteId::kDeviceDelete:
+      return HandleDeviceDelete(match.param, match.param2, ctx);
     case RouteId::kRange:
       return HandleRange(req, match.param, ctx);
     case RouteId::kPasswordCheck:
@@ -189,6 +220,7 @@ Response ErrorResponse(unsigned version, bool keep_alive, int status,
 
 Response Handle(const Request& req, ServiceContext& ctx, RequestNotes* notes) {
   RouteMatch match = MatchRoute(View(req.target()));
+  match.route = RouteForMethod(match.route, req.method());
   notes->route = match.route;
   Reply reply = Dispatch(req, match, ctx, notes);
   int status = reply.status;

@@ -7,6 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -20,12 +22,69 @@
 #include "service/service_context.h"
 #include "service/tls.h"
 #include "vigil/engine.h"
+#include "vigil/sender.h"
 #include "vigil/store.h"
 
 namespace vigil::service {
 namespace {
 
 namespace net = boost::asio;
+
+// The whole of a small secret file, without a trailing newline.
+absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path,
+                                           absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(what, ": cannot read ", path));
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  if (s.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " is empty"));
+  return SecretBytes(std::move(s));
+}
+
+absl::Status MfaOptionsFromConfig(const ServiceConfig& c, MfaOptions* o) {
+  o->key_file = c.mfa_key_file;
+  o->issuer = c.mfa_issuer;
+  o->templates.sms = c.mfa_sms_template;
+  o->templates.email_subject = c.mfa_email_subject;
+  o->templates.email_text = c.mfa_email_text;
+  if (!c.smtp_host.empty()) {
+    SmtpOptions s;
+    s.host = c.smtp_host;
+    s.port = c.smtp_port;
+    s.tls = c.smtp_tls == "starttls" ? SmtpTls::kStartTls : SmtpTls::kNone;
+    s.verify_certificate = c.smtp_verify_certificate;
+    s.ca_file = c.smtp_ca_file;
+    s.username = c.smtp_username;
+    if (!c.smtp_password_file.empty()) {
+      absl::StatusOr<SecretBytes> p =
+          ReadSecretFile(c.smtp_password_file, "smtp.password_file");
+      if (!p.ok()) return p.status();
+      s.password = std::move(*p);
+    }
+    s.allow_plain_auth = c.smtp_allow_plain_auth;
+    s.from = c.smtp_from;
+    s.helo_name = c.smtp_helo_name;
+    s.timeout = c.smtp_timeout;
+    absl::StatusOr<std::unique_ptr<Sender>> sender = CreateSmtpSender(std::move(s));
+    if (!sender.ok()) return sender.status();
+    o->email_sender = std::move(*sender);
+  }
+  if (!c.sms_url.empty()) {
+    SignedPostOptions s;
+    s.url = c.sms_url;
+    absl::StatusOr<SecretBytes> key = ReadSecretFile(c.sms_key_file, "sms.key_file");
+    if (!key.ok()) return key.status();
+    s.key = std::move(*key);
+    s.signature_header = c.sms_signature_header;
+    s.timeout = c.sms_timeout;
+    absl::StatusOr<std::unique_ptr<Sender>> sender =
+        CreateSignedPostSender(std::move(s));
+    if (!sender.ok()) return absl::InvalidArgumentError(
+        absl::StrCat("sms: ", sender.status().message()));
+    o->sms_sender = std::move(*sender);
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
                                                    PwnedSetup* pwned) {
@@ -43,6 +102,8 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   options.data_dir = c.data_dir;
   options.model_path = c.model_path;
   options.geo = c.geo;
+  absl::Status mfa = MfaOptionsFromConfig(c, &options.mfa);
+  if (!mfa.ok()) return mfa;
   return Engine::Create(std::move(options));
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tools/apikey.h"
+#include "tools/keys.h"
 #include "tools/pwned_import.h"
 #include "tools/replay/replay_command.h"
 #include "tools/replay/train_command.h"
@@ -18,6 +19,8 @@ constexpr char kUsage[] =
     "usage: vigil <command> ...\n"
     "  apikey create --scopes evaluate,mfa,admin [--name NAME]\n"
     "      print a new API key once, then the lines for vigild.toml\n"
+    "  keys rotate --key-file FILE --data-dir DIR [--key-id ID]\n"
+    "      re-encrypt the TOTP secrets under a new key (vigild stopped)\n"
     "  pwned import [--data-dir DIR] [--ntlm] [--format auto|dump|range|plain]\n"
     "               [--skip-bad-lines] [--temp-dir DIR] FILE...\n"
     "      replace the breach corpus with HASH:COUNT dumps, SUFFIX:COUNT\n"
@@ -39,6 +42,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() >= 2 && args[0] == "apikey" && args[1] == "create") {
     return vigil::tools::RunApikeyCreate(
+        std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
+        std::cerr);
+  }
+  if (args.size() >= 2 && args[0] == "keys" && args[1] == "rotate") {
+    return vigil::tools::RunKeysRotate(
         std::vector<std::string>(args.begin() + 2, args.end()), std::cout,
         std::cerr);
   }

@@ -21,8 +21,9 @@ std::string EditedDefaultModel(
 }
 
 EngineFixture::EngineFixture(const std::string& model_toml,
-                             bool anonymizer_db) {
+                             bool anonymizer_db, MfaOptions mfa) {
   EngineOptions options;
+  options.mfa = std::move(mfa);
   options.data_dir = dir_.path() + "/db";
   if (model_toml.empty()) {
     options.model_path = SourcePath("models/default.toml");

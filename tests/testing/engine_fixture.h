@@ -47,8 +47,9 @@ class EngineFixture {
   // `model_toml` empty: the shipped default. `anonymizer_db`: also load the
   // GeoIP2 Anonymous IP test database (which flags all of 81.2.69.0/24, so
   // it is off by default).
+  // `mfa`: the engine's MFA options (key file, senders).
   explicit EngineFixture(const std::string& model_toml = "",
-                         bool anonymizer_db = false);
+                         bool anonymizer_db = false, MfaOptions mfa = {});
   ~EngineFixture();
 
   Engine& engine() { return *engine_; }

@@ -34,6 +34,7 @@
 #include "vigil/decision.h"
 #include "vigil/event.h"
 #include "vigil/geo.h"
+#include "vigil/mfa.h"
 #include "vigil/model.h"
 #include "vigil/pwned.h"
 #include "vigil/store.h"
@@ -71,6 +72,9 @@ struct EngineOptions {
   // "mfa_required" then always challenge. For replays of exported history,
   // which does not say who has a factor; a live engine leaves it false.
   bool assume_mfa_factor = false;
+
+  // Challenges, TOTP and code delivery (see vigil/mfa.h).
+  MfaOptions mfa;
 };
 
 // Monotonic counters of what the engine did, for metrics.
@@ -83,6 +87,7 @@ struct EngineStats {
   int64_t store_errors = 0;
   int64_t geo_failures = 0;              // lookups that failed (not "unknown")
   int64_t signal_failures = 0;
+  MfaStats mfa;
 };
 
 // Thread-safe. No method throws.
@@ -129,6 +134,10 @@ class Engine {
   virtual std::shared_ptr<const Model> model() const = 0;
 
   virtual EngineStats stats() const = 0;
+
+  // Challenges, second factors and remembered devices of this engine's
+  // users; null if the implementation has none. Owned by the engine.
+  virtual MfaService* mfa() { return nullptr; }
 };
 
 }  // namespace vigil

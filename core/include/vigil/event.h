@@ -28,6 +28,13 @@ struct Feedback {
   absl::Time time;
 };
 
+// One answer to the event's MFA challenge.
+struct ChallengeResponse {
+  absl::Time time;
+  std::string method;  // "totp", "sms", "email", or "" if none matched
+  std::string result;  // "passed", "failed", "expired", "locked"
+};
+
 struct Event {
   std::string event_id;
   std::string user_id;
@@ -44,6 +51,8 @@ struct Event {
   // in progress.
   Outcome outcome = Outcome::kUnknown;
   std::optional<Feedback> feedback;
+  // Answers to the event's challenge, oldest first.
+  std::vector<ChallengeResponse> challenge_responses;
 };
 
 // One page of a user's history, newest first.

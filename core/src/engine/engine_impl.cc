@@ -29,6 +29,7 @@
 #include "engine/features.h"
 #include "engine/learning.h"
 #include "engine/state_cache.h"
+#include "mfa/mfa_service.h"
 #include "model/model_config.h"
 #include "model/scoring.h"
 #include "signals/signal.h"
@@ -76,7 +77,7 @@ absl::Status StoreError(AtomicStats* stats, const absl::Status& s) {
   return absl::UnavailableError(absl::StrCat("store: ", s.message()));
 }
 
-class EngineImpl final : public Engine {
+class EngineImpl final : public Engine, public internal::MfaHost {
  public:
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
              std::shared_ptr<const GeoResolver> geo,
@@ -110,6 +111,18 @@ class EngineImpl final : public Engine {
     return model_;
   }
 
+  MfaService* mfa() override { return mfa_.get(); }
+  void set_mfa(std::unique_ptr<MfaService> mfa) { mfa_ = std::move(mfa); }
+
+  // MfaHost.
+  std::shared_ptr<const Model> CurrentModel() const override { return model(); }
+  absl::Status UpdateProfile(absl::string_view user_id,
+                             const std::function<void(UserProfile*)>& edit,
+                             WriteBatch batch) override;
+  absl::Status RecordChallengeResponse(absl::string_view event_id,
+                                       const ChallengeResponse& response,
+                                       bool passed, WriteBatch batch) override;
+
   EngineStats stats() const override {
     EngineStats s;
     s.evaluations = stats_.evaluations.load();
@@ -120,10 +133,21 @@ class EngineImpl final : public Engine {
     s.store_errors = stats_.store_errors.load();
     s.geo_failures = stats_.geo_failures.load();
     s.signal_failures = stats_.signal_failures.load();
+    if (mfa_ != nullptr) s.mfa = mfa_->stats();
     return s;
   }
 
  private:
+  // Adds the changes that forget the user's remembered devices, if the
+  // policy says a password change does.
+  absl::Status ForgetDevicesOnPasswordChange(const internal::ModelConfig& m,
+                                             absl::string_view user_id,
+                                             WriteBatch* batch) {
+    if (!m.mfa.forget_devices_on_password_change) return absl::OkStatus();
+    absl::StatusOr<int> n = internal::ForgetAllDevices(store_.get(), user_id, batch);
+    if (!n.ok()) return StoreError(&stats_, n.status());
+    return absl::OkStatus();
+  }
   // Loads an event; NotFound / DataLoss / Unavailable.
   absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
   // Loads a profile (cache, then store); an absent one is empty.
@@ -156,6 +180,7 @@ class EngineImpl final : public Engine {
   internal::StateCache<CounterRecord> counters_;
   const bool assume_mfa_factor_;
   AtomicStats stats_;
+  std::unique_ptr<MfaService> mfa_;
 };
 
 // ParseUserAgent, remembering the last few thousand user agents of this
@@ -277,6 +302,16 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
           ? "known"
           : "new";
   d.password_reset_required = profile.password_reset_required;
+  internal::DeviceMatch device;
+  if (!attempt.device_key.empty()) {
+    if (absl::Status s = internal::FindDevice(store_.get(), attempt.user_id,
+                                              attempt.device_key,
+                                              absl::ToUnixSeconds(now), &device);
+        !s.ok()) {
+      return StoreError(&stats_, s);
+    }
+    if (device.active) d.context.device = "remembered";
+  }
 
   Cidr match;
   const bool always_allowed = m.ip_reputation.always_allow.Find(ip, &match);
@@ -331,6 +366,11 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     d.enforced_verdict = internal::PolicyVerdict(
         m, attempt.event_type, d.level,
         assume_mfa_factor_ || profile.mfa_factors != 0);
+    // A remembered device answers the challenge at the levels the policy says.
+    if (device.active && d.enforced_verdict == Verdict::kChallenge &&
+        m.mfa.remembered_suppresses[static_cast<int>(d.level)]) {
+      d.enforced_verdict = Verdict::kAllow;
+    }
   }
   if (password_compromised) {
     d.compromised_credentials = true;
@@ -360,6 +400,25 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     internal::RecordFailure(absl::ToUnixSeconds(now), &profile);
     profile_changed = true;
     kind = CounterKind::kFailure;
+  }
+  if (d.verdict == Verdict::kChallenge) {
+    VIGIL_ASSIGN_OR_RETURN(d.challenge,
+                           internal::NewChallenge(m.mfa, event, profile.mfa_factors,
+                                                  clock_now, &batch));
+  }
+  if (device.found) {
+    device.record.last_seen = absl::ToUnixSeconds(now);
+    device.record.last_ip = event.ip;
+    device.record.last_city = geo.city;
+    device.record.last_country = geo.country;
+    batch.Put(Table::kDevices,
+              internal::DeviceStoreKey(attempt.user_id, device.record.key_hash),
+              device.record.Encode());
+  }
+  if (attempt.event_type == EventType::kPasswordChange &&
+      attempt.outcome == Outcome::kSuccess &&
+      d.enforced_verdict == Verdict::kAllow) {
+    VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(m, attempt.user_id, &batch));
   }
   std::string event_key;
   internal::EventKey(event.event_id, &event_key);
@@ -489,6 +548,11 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
   std::vector<std::string> touched;
   bool profile_changed = false;
   if (outcome == Outcome::kSuccess) {
+    if (e.event.event_type == EventType::kPasswordChange &&
+        e.event.decision.enforced_verdict == Verdict::kAllow) {
+      VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
+          model()->config(), e.event.user_id, &batch));
+    }
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
       internal::LearnTrustedSuccess(e, &profile);
       e.learned = true;
@@ -532,6 +596,56 @@ absl::Status EngineImpl::RecordFeedback(absl::string_view event_id,
   batch.Put(Table::kEvents, event_key, e.Encode());
   batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
   return Commit(batch, e.event.user_id, &profile, {});
+}
+
+absl::Status EngineImpl::UpdateProfile(
+    absl::string_view user_id, const std::function<void(UserProfile*)>& edit,
+    WriteBatch batch) {
+  std::lock_guard<std::mutex> lock(locks_.For(user_id));
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(user_id));
+  edit(&profile);
+  batch.Put(Table::kUsers, user_id, profile.Encode());
+  return Commit(batch, user_id, &profile, {});
+}
+
+absl::Status EngineImpl::RecordChallengeResponse(
+    absl::string_view event_id, const ChallengeResponse& response, bool passed,
+    WriteBatch batch) {
+  absl::StatusOr<StoredEvent> probe = LoadEvent(event_id);
+  if (absl::IsNotFound(probe.status())) {
+    // The event is gone (retention): keep the challenge's own changes.
+    if (absl::Status s = store_->Write(batch); !s.ok()) return StoreError(&stats_, s);
+    return absl::OkStatus();
+  }
+  VIGIL_RETURN_IF_ERROR(probe.status());
+  std::lock_guard<std::mutex> lock(locks_.For(probe->event.user_id));
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
+  e.event.challenge_responses.push_back(response);
+  std::vector<std::string> touched;
+  UserProfile profile;
+  bool profile_changed = false;
+  if (passed && e.event.outcome != Outcome::kFailure) {
+    // The credentials were valid (a challenge follows them) and the second
+    // factor passed: a trusted success.
+    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
+    e.event.outcome = Outcome::kSuccess;
+    if (!e.learned) {
+      internal::LearnTrustedSuccess(e, &profile);
+      e.learned = true;
+      touched = AddCounters(e, CounterKind::kSuccess, &batch);
+      profile_changed = true;
+      batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+    }
+    if (e.event.event_type == EventType::kPasswordChange) {
+      VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
+          model()->config(), e.event.user_id, &batch));
+    }
+  }
+  std::string event_key;
+  internal::EventKey(event_id, &event_key);
+  batch.Put(Table::kEvents, event_key, e.Encode());
+  return Commit(batch, e.event.user_id, profile_changed ? &profile : nullptr,
+                touched);
 }
 
 absl::StatusOr<Event> EngineImpl::GetEvent(absl::string_view event_id) {
@@ -623,11 +737,15 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
     passwords = std::move(corpus);
   }
   const Clock* clock = options.clock != nullptr ? options.clock : RealClock();
-  return std::unique_ptr<Engine>(new EngineImpl(std::move(store), std::move(model),
-                                                std::move(geo),
-                                                std::move(passwords), clock,
-                                                options.state_cache_entries,
-                                                options.assume_mfa_factor));
+  Store* raw_store = store.get();
+  auto engine = std::make_unique<EngineImpl>(
+      std::move(store), std::move(model), std::move(geo), std::move(passwords),
+      clock, options.state_cache_entries, options.assume_mfa_factor);
+  VIGIL_ASSIGN_OR_RETURN(
+      std::unique_ptr<MfaService> mfa,
+      internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));
+  engine->set_mfa(std::move(mfa));
+  return std::unique_ptr<Engine>(std::move(engine));
 }
 
 }  // namespace vigil

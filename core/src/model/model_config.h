@@ -105,6 +105,24 @@ struct LevelPolicy {
   bool notify = false;
 };
 
+// Challenges, one-time codes and remembered devices ([mfa] in the model file).
+struct MfaPolicyConfig {
+  // Levels at which a remembered device suppresses a challenge, by RiskLevel.
+  std::array<bool, kRiskLevelCount> remembered_suppresses = {true, true, true,
+                                                             false};
+  int remembered_device_ttl_days = 90;
+  int max_remembered_devices = 10;
+  bool forget_devices_on_password_change = true;
+  int challenge_ttl_seconds = 600;
+  int totp_window = 1;  // accepted steps either side of now
+  int max_code_attempts = 5;  // wrong answers before a challenge locks
+  int code_ttl_seconds = 300;
+  int resend_interval_seconds = 30;
+  int max_sends_per_hour = 5;
+  // Failed codes per user over 15 minutes before every answer is refused.
+  int max_user_failures_15min = 10;
+};
+
 // [policy.compromised_credentials]: what a password found in a breach corpus
 // does.
 struct CompromisedCredentialsConfig {
@@ -140,6 +158,7 @@ struct ModelConfig {
   GeoVelocityConfig geo_velocity;
   IpReputationConfig ip_reputation;
   VelocityConfig velocity;
+  MfaPolicyConfig mfa;
 };
 
 }  // namespace vigil::internal

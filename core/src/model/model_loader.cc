@@ -125,6 +125,9 @@ class TableReader {
     return table_ != nullptr && table_->contains(Std(key));
   }
 
+  // The node of `key` (marked as read), or nullptr if absent.
+  const toml::node* TakeNode(absl::string_view key) { return Take(key); }
+
   // All keys, for free-form tables.
   std::vector<std::string> Keys() const {
     std::vector<std::string> keys;
@@ -265,6 +268,45 @@ absl::Status ReadPolicy(TableReader& root, ModelConfig* c) {
   }
   VIGIL_RETURN_IF_ERROR(ReadCompromisedCredentials(policy, c));
   return policy.Finish();
+}
+
+absl::Status ReadMfa(TableReader& root, ModelConfig* c) {
+  VIGIL_ASSIGN_OR_RETURN(TableReader r, root.Sub("mfa"));
+  internal::MfaPolicyConfig& m = c->mfa;
+  if (r.Has("remembered_device_suppresses")) {
+    std::vector<std::string> levels;
+    VIGIL_RETURN_IF_ERROR(r.StringList("remembered_device_suppresses", &levels));
+    m.remembered_suppresses.fill(false);
+    for (const std::string& n : levels) {
+      RiskLevel level;
+      if (!ParseRiskLevel(n, &level)) {
+        return r.Error("remembered_device_suppresses",
+                       absl::StrCat("unknown level \"", n, "\""));
+      }
+      m.remembered_suppresses[static_cast<int>(level)] = true;
+    }
+  }
+  VIGIL_RETURN_IF_ERROR(r.Int("remembered_device_ttl_days", 1, 3650,
+                              &m.remembered_device_ttl_days));
+  VIGIL_RETURN_IF_ERROR(
+      r.Int("max_remembered_devices", 1, 1000, &m.max_remembered_devices));
+  if (const toml::node* n = r.TakeNode("forget_devices_on_password_change")) {
+    if (!n->is_boolean()) {
+      return r.Error("forget_devices_on_password_change", "must be true or false");
+    }
+    m.forget_devices_on_password_change = *n->value<bool>();
+  }
+  VIGIL_RETURN_IF_ERROR(
+      r.Int("challenge_ttl_seconds", 30, 86400, &m.challenge_ttl_seconds));
+  VIGIL_RETURN_IF_ERROR(r.Int("totp_window", 0, 10, &m.totp_window));
+  VIGIL_RETURN_IF_ERROR(r.Int("max_code_attempts", 1, 100, &m.max_code_attempts));
+  VIGIL_RETURN_IF_ERROR(r.Int("code_ttl_seconds", 30, 3600, &m.code_ttl_seconds));
+  VIGIL_RETURN_IF_ERROR(
+      r.Int("resend_interval_seconds", 0, 3600, &m.resend_interval_seconds));
+  VIGIL_RETURN_IF_ERROR(r.Int("max_sends_per_hour", 1, 1000, &m.max_sends_per_hour));
+  VIGIL_RETURN_IF_ERROR(r.Int("max_user_failures_15min", 1, 10000,
+                              &m.max_user_failures_15min));
+  return r.Finish();
 }
 
 absl::StatusOr<CidrSet> ReadCidrList(TableReader& r, absl::string_view key) {
@@ -417,6 +459,7 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
 
   VIGIL_RETURN_IF_ERROR(ReadPolicy(root, c.get()));
   VIGIL_RETURN_IF_ERROR(ReadSignals(root, base_dir, c.get()));
+  VIGIL_RETURN_IF_ERROR(ReadMfa(root, c.get()));
   VIGIL_RETURN_IF_ERROR(root.Finish());
   return c;
 }

@@ -13,6 +13,8 @@ namespace vigil::internal {
 namespace {
 
 constexpr uint8_t kEventVersion = 1;
+// Marks the optional trailer of challenge responses.
+constexpr uint8_t kChallengeTrailerTag = 0xc1;
 
 void EncodeDecision(Encoder* e, const Decision& d) {
   e->PutU8(static_cast<uint8_t>(d.verdict));
@@ -134,6 +136,16 @@ std::string StoredEvent::Encode() const {
     e.PutVarint(features.accuracy_km);
   }
   e.PutU8(learned ? 1 : 0);
+  // Optional trailer (absent in records written before challenges existed).
+  if (!event.challenge_responses.empty()) {
+    e.PutU8(kChallengeTrailerTag);
+    e.PutVarint(event.challenge_responses.size());
+    for (const ChallengeResponse& r : event.challenge_responses) {
+      e.PutSignedVarint(absl::ToUnixNanos(r.time));
+      e.PutString(r.method);
+      e.PutString(r.result);
+    }
+  }
   return out;
 }
 
@@ -178,6 +190,23 @@ bool StoredEvent::Decode(absl::string_view data) {
   }
   if (!d.GetU8(&learned_byte)) return false;
   learned = learned_byte != 0;
+  if (!d.done()) {
+    uint8_t tag;
+    uint64_t n;
+    if (!d.GetU8(&tag) || tag != kChallengeTrailerTag || !d.GetVarint(&n) ||
+        n == 0 || n > 1024) {
+      return false;
+    }
+    event.challenge_responses.resize(n);
+    for (ChallengeResponse& r : event.challenge_responses) {
+      int64_t t;
+      if (!d.GetSignedVarint(&t) || !d.GetString(&r.method) ||
+          !d.GetString(&r.result)) {
+        return false;
+      }
+      r.time = absl::FromUnixNanos(t);
+    }
+  }
   return d.done();
 }
 

@@ -63,7 +63,8 @@ struct UserProfile {
   uint32_t failure_streak = 0;
   int64_t last_failure = 0;
 
-  // MFA factors the user has enabled (bit per factor, see mfa/), preferred.
+  // MFA factors the user has enabled (bit per MfaMethod), and the preferred
+  // one + 1 in bits 8..11 (see mfa/mfa_service.cc); 0: no factor.
   uint32_t mfa_factors = 0;
   // Set by "not me" feedback: the user must reset their password.
   bool password_reset_required = false;

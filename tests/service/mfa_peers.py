@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+#
+# Peers for the MFA end-to-end tests, on 127.0.0.1. Each prints its port on
+# the first line of stdout, then writes every message it receives into
+# OUT_DIR as a numbered file, until it is killed.
+#
+#   mfa_peers.py smtp OUT_DIR           a real SMTP server (Debian's aiosmtpd)
+#   mfa_peers.py smtp-tls OUT_DIR CERT KEY USER PASSWORD
+#                                       the same, requiring STARTTLS and AUTH
+#   mfa_peers.py http OUT_DIR KEY_FILE  an SMS gateway that checks the
+#                                       X-Vigil-Signature HMAC-SHA256 itself
+import hashlib
+import hmac
+import json
+import os
+import socket
+import sys
+import time
+
+
+def write(out_dir, suffix, data):
+    n = len([f for f in os.listdir(out_dir) if not f.endswith('.tmp')])
+    path = os.path.join(out_dir, '%04d.%s' % (n, suffix))
+    with open(path + '.tmp', 'wb') as f:
+        f.write(data)
+    os.rename(path + '.tmp', path)
+
+
+def smtp(out_dir, tls=None):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            login = session.auth_data or b''
+            if isinstance(login, str):
+                login = login.encode()
+            write(out_dir, 'eml', b'X-Test-Auth: ' + login + b'\r\n' +
+                  b'X-Test-TLS: ' + (b'yes' if session.ssl else b'no') +
+                  b'\r\n' + (envelope.original_content or envelope.content))
+            return '250 Message accepted for delivery'
+
+    kwargs = {}
+    if tls is not None:
+        import ssl
+        cert, key, user, password = tls
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (auth_data.login == user.encode() and
+                  auth_data.password == password.encode())
+            return AuthResult(success=ok, handled=False, auth_data=auth_data.login)
+
+        kwargs = dict(tls_context=context, require_starttls=True,
+                      auth_required=True, auth_require_tls=True,
+                      authenticator=authenticator)
+
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    controller = Controller(Handler(), hostname='127.0.0.1', port=port, **kwargs)
+    controller.start()
+    print(port, flush=True)
+    while True:
+        time.sleep(3600)
+
+
+def http(out_dir, key_file):
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    with open(key_file, 'rb') as f:
+        key = f.read().rstrip(b'\r\n')
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+            sig = self.headers.get('X-Vigil-Signature', '')
+            want = 'sha256=' + hmac.new(key, body, hashlib.sha256).hexdigest()
+            ok = hmac.compare_digest(sig, want)
+            write(out_dir, 'json', json.dumps({
+                'path': self.path,
+                'signature': sig,
+                'signature_valid': ok,
+                'idempotency_key': self.headers.get('Idempotency-Key'),
+                'content_type': self.headers.get('Content-Type'),
+                'body': body.decode('utf-8'),
+            }).encode('utf-8'))
+            self.send_response(200 if ok else 401)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(('127.0.0.1', 0), Handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == '__main__':
+    if sys.argv[1] == 'smtp':
+        smtp(sys.argv[2])
+    elif sys.argv[1] == 'smtp-tls':
+        smtp(sys.argv[2], tls=sys.argv[3:7])
+    else:
+        http(sys.argv[2], sys.argv[3])
