@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "common/crypto.h"
 #include "gtest/gtest.h"
+#include "service/child_process.h"
 #include "service/http_client.h"
 #include "service/vigild_process.h"
 #include "testing/mfa_testing.h"
@@ -35,49 +36,7 @@ namespace {
 
 namespace json = boost::json;
 
-// A child process of this test (one of mfa_peers.py's modes).
-class Peer {
- public:
-  Peer(const std::vector<std::string>& args) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::vector<char*> argv;
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[64] = {};
-    if (fgets(line, sizeof line, f) != nullptr) port_ = atoi(line);
-    fclose(f);
-  }
-  ~Peer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
 
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
-
-std::string Shell(const std::string& cmd) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p != nullptr && fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  if (p != nullptr) pclose(p);
-  return out;
-}
 
 // Waits (up to 15 s) for the `n`th file in `dir`; returns its contents.
 std::string WaitForFile(const std::string& dir, size_t n) {
@@ -194,9 +153,9 @@ TEST_F(MfaE2eTest, TotpEnrolmentWithOathtoolCodesAndQrCode) {
   const std::string svg = dir_.path() + "/qr.svg";
   const std::string png = dir_.path() + "/qr.png";
   WriteFileOrDie(svg, std::string(e.at("qr_svg").as_string()));
-  Shell(absl::StrCat("rsvg-convert -w 600 -b white -o ", png, " ", svg, " 2>&1"));
+  RunShell(absl::StrCat("rsvg-convert -w 600 -b white -o ", png, " ", svg, " 2>&1"));
   ASSERT_TRUE(std::filesystem::exists(png)) << "rsvg-convert failed";
-  std::string decoded = Shell(absl::StrCat("zbarimg --raw -q ", png));
+  std::string decoded = RunShell(absl::StrCat("zbarimg --raw -q ", png));
   EXPECT_EQ(absl::StripTrailingAsciiWhitespace(decoded), uri);
 
   // Stay clear of a step boundary so that "now" is the same step for vigild.

@@ -20,45 +20,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "service/child_process.h"
 #include "testing/test_util.h"
 #include "vigil/sender.h"
 
 namespace vigil::testing {
 namespace {
 
-class Peer {
- public:
-  explicit Peer(const std::vector<std::string>& args) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::vector<char*> argv;
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[64] = {};
-    if (fgets(line, sizeof line, f) != nullptr) port_ = atoi(line);
-    fclose(f);
-  }
-  ~Peer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 std::string WaitForFile(const std::string& dir) {
   for (int i = 0; i < 100; ++i) {

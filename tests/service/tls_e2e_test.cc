@@ -13,27 +13,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "service/child_process.h"
 #include "service/vigild_process.h"
 #include "testing/test_util.h"
 
 namespace vigil::testing {
 namespace {
-
-// Runs a shell command; returns its stdout and sets *exit_code.
-std::string RunShell(const std::string& command, int* exit_code) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) {
-    *exit_code = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 TEST(TlsTest, ServesHttpsWithTheConfiguredCertificateAndNothingElse) {
   TempDir dir;

@@ -1,0 +1,83 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// Child processes for end-to-end tests: a peer server (SMTP, SMS receiver,
+// ...) that prints the port it listens on as its first line, and shell
+// commands whose output a test reads.
+
+#ifndef VIGIL_TESTS_SERVICE_CHILD_PROCESS_H_
+#define VIGIL_TESTS_SERVICE_CHILD_PROCESS_H_
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace vigil::testing {
+
+// Runs `args` (argv[0] is a path) as a child; reads the port from the first
+// line it prints. SIGTERM and waits on destruction.
+class Peer {
+ public:
+  explicit Peer(const std::vector<std::string>& args) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      std::vector<char*> argv;
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* f = fdopen(out[0], "r");
+    char line[64] = {};
+    if (fgets(line, sizeof line, f) != nullptr) port_ = atoi(line);
+    fclose(f);
+  }
+  ~Peer() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  Peer(const Peer&) = delete;
+  Peer& operator=(const Peer&) = delete;
+  // 0 if the peer did not start.
+  int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Runs `command` with /bin/sh; returns its stdout. `exit_code` (optional)
+// gets its exit status, or -1 if it did not exit normally.
+inline std::string RunShell(const std::string& command,
+                            int* exit_code = nullptr) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) {
+    if (exit_code != nullptr) *exit_code = -1;
+    return out;
+  }
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  if (exit_code != nullptr) {
+    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  return out;
+}
+
+}  // namespace vigil::testing
+
+#endif  // VIGIL_TESTS_SERVICE_CHILD_PROCESS_H_
