@@ -20,8 +20,9 @@ std::string EditedDefaultModel(
   return text;
 }
 
-EngineFixture::EngineFixture(const std::string& model_toml,
-                             bool anonymizer_db, MfaOptions mfa) {
+EngineFixture::EngineFixture(
+    const std::string& model_toml, bool anonymizer_db, MfaOptions mfa,
+    const std::function<void(EngineOptions*)>& edit_options) {
   EngineOptions options;
   options.mfa = std::move(mfa);
   options.data_dir = dir_.path() + "/db";
@@ -39,6 +40,7 @@ EngineFixture::EngineFixture(const std::string& model_toml,
         TestDataPath("maxmind/GeoIP2-Anonymous-IP-Test.mmdb")};
   }
   options.clock = &clock_;
+  if (edit_options) edit_options(&options);
   auto engine = Engine::Create(std::move(options));
   EXPECT_TRUE(engine.ok()) << engine.status();
   if (engine.ok()) engine_ = std::move(*engine);

@@ -7,6 +7,7 @@
 #ifndef VIGIL_TESTS_TESTING_ENGINE_FIXTURE_H_
 #define VIGIL_TESTS_TESTING_ENGINE_FIXTURE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -48,8 +49,11 @@ class EngineFixture {
   // GeoIP2 Anonymous IP test database (which flags all of 81.2.69.0/24, so
   // it is off by default).
   // `mfa`: the engine's MFA options (key file, senders).
-  explicit EngineFixture(const std::string& model_toml = "",
-                         bool anonymizer_db = false, MfaOptions mfa = {});
+  // `edit_options`: changes the engine's options last (e.g. replay options).
+  explicit EngineFixture(
+      const std::string& model_toml = "", bool anonymizer_db = false,
+      MfaOptions mfa = {},
+      const std::function<void(EngineOptions*)>& edit_options = nullptr);
   ~EngineFixture();
 
   Engine& engine() { return *engine_; }

@@ -176,6 +176,11 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   eo.model = options.model;
   eo.clock = &clock;
   eo.assume_mfa_factor = true;
+  // The store is thrown away: profiles and counters need not reach it, and
+  // nothing reads the events back (a passed challenge is learned in Evaluate).
+  eo.ephemeral_state = true;
+  eo.record_events = false;
+  eo.learn_passed_challenges = true;
   std::shared_ptr<RowGeoResolver> row_geo;
   if ((*reader)->format() == InputFormat::kRbaCsv) {
     row_geo = std::make_shared<RowGeoResolver>();
@@ -244,18 +249,6 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
     }
     const Attempt& a = row.attempt;
     const Decision& d = *decision;
-    const bool is_attack =
-        a.label.has_value() && (a.label->attack || a.label->account_takeover);
-    // Learning as the live engine would: a passed challenge teaches.
-    if (d.verdict == Verdict::kChallenge && a.outcome == Outcome::kSuccess &&
-        !is_attack) {
-      absl::Status s = (*engine)->RecordFeedback(d.event_id, FeedbackValue::kValid,
-                                                 "replay: challenge passed");
-      if (!s.ok()) {
-        return absl::Status(s.code(),
-                            absl::StrCat("line ", row.line, ": ", s.message()));
-      }
-    }
     if (out.is_open()) {
       out_buf += DecisionLine(row.index, a, d);
       out_buf.push_back('\n');

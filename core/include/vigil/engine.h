@@ -73,6 +73,25 @@ struct EngineOptions {
   // which does not say who has a factor; a live engine leaves it false.
   bool assume_mfa_factor = false;
 
+  // Profiles and counters live in the state cache and reach the store only
+  // when the cache evicts them; nothing is written back at close, so a crash
+  // or closing the engine loses them. Events are still written. For a
+  // throwaway store, such as a replay's temporary database, where this saves
+  // most of the store's work; a live engine leaves it false.
+  bool ephemeral_state = false;
+
+  // For replays of exported history, where a row's outcome comes with the
+  // attempt: a challenged attempt with outcome "success" that is not labelled
+  // as an attack counts as a passed challenge and is learned at once, as a
+  // live engine learns when the user passes the challenge. A live engine
+  // leaves it false.
+  bool learn_passed_challenges = false;
+
+  // Whether Evaluate writes the event to the store. A replay that keeps no
+  // history turns it off; GetEvent, ListEvents, RecordOutcome and
+  // RecordFeedback then find no event of this engine.
+  bool record_events = true;
+
   // Challenges, TOTP and code delivery (see vigil/mfa.h).
   MfaOptions mfa;
 };

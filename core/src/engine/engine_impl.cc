@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -82,7 +83,8 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
              std::shared_ptr<const GeoResolver> geo,
              std::shared_ptr<const PasswordChecker> passwords,
-             const Clock* clock, size_t cache_entries, bool assume_mfa_factor)
+             const Clock* clock, size_t cache_entries,
+             const EngineOptions& options)
       : store_(std::move(store)),
         model_(std::move(model)),
         geo_(std::move(geo)),
@@ -90,7 +92,20 @@ class EngineImpl final : public Engine, public internal::MfaHost {
         clock_(clock),
         profiles_(cache_entries),
         counters_(cache_entries),
-        assume_mfa_factor_(assume_mfa_factor) {}
+        assume_mfa_factor_(options.assume_mfa_factor),
+        ephemeral_state_(options.ephemeral_state && cache_entries > 0),
+        learn_passed_challenges_(options.learn_passed_challenges),
+        record_events_(options.record_events) {
+    if (ephemeral_state_) {
+      // Write-back: an evicted record is saved, else it would be lost.
+      profiles_.set_on_evict([this](absl::string_view key, const UserProfile& p) {
+        WriteBack(Table::kUsers, key, p.Encode());
+      });
+      counters_.set_on_evict([this](absl::string_view key, const CounterRecord& r) {
+        WriteBack(Table::kCounters, key, r.Encode());
+      });
+    }
+  }
 
   absl::StatusOr<Decision> Evaluate(const Attempt& attempt) override;
   absl::Status RecordOutcome(absl::string_view event_id,
@@ -152,6 +167,10 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
   // Loads a profile (cache, then store); an absent one is empty.
   absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id);
+  // As LoadProfile, but moves a cached profile out of the cache instead of
+  // copying it. The caller holds the user's lock and hands the profile back
+  // through Commit; on any other exit the store still has it.
+  absl::StatusOr<UserProfile> TakeProfile(absl::string_view user_id);
   // Writes `batch`; then moves `profile` (if given) into the cache as
   // `user_id`'s. On
   // failure, forgets the cached counters of `counter_keys`, which were
@@ -159,6 +178,18 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   absl::Status Commit(const WriteBatch& batch, absl::string_view user_id,
                       UserProfile* profile,
                       const std::vector<std::string>& counter_keys);
+  // Saves a record the state cache evicts (ephemeral state only).
+  void WriteBack(Table table, absl::string_view key, std::string value) {
+    WriteBatch batch;
+    batch.Put(table, key, value);
+    if (!store_->Write(batch).ok()) {
+      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  // Adds the event's observation to the cached IP and ASN counters only,
+  // loading absent ones (ephemeral state). False if one could not be read.
+  bool AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
+                          CounterKind kind);
   // A counter record (cache, then store). False if it could not be read.
   bool ReadCounters(const std::string& key, CounterRecord* out);
   // Adds the event's observation to its IP and ASN counters: merge operands
@@ -179,6 +210,10 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   internal::StateCache<UserProfile> profiles_;
   internal::StateCache<CounterRecord> counters_;
   const bool assume_mfa_factor_;
+  // EngineOptions::ephemeral_state (and a cache to hold the state).
+  const bool ephemeral_state_;
+  const bool learn_passed_challenges_;
+  const bool record_events_;
   AtomicStats stats_;
   std::unique_ptr<MfaService> mfa_;
 };
@@ -284,7 +319,15 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   // else from the store.
   const std::string ip_key = internal::IpCounterKey(absl::string_view(
       reinterpret_cast<const char*>(ip.bytes().data()), ip.bytes().size()));
-  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(attempt.user_id));
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, TakeProfile(attempt.user_id));
+  // Ephemeral state exists only in the cache: an early return hands the
+  // profile back (Commit does on the normal path).
+  bool profile_handed_back = false;
+  absl::Cleanup hand_back = [&] {
+    if (ephemeral_state_ && !profile_handed_back) {
+      profiles_.Put(attempt.user_id, std::move(profile));
+    }
+  };
   CounterRecord ip_counters, asn_counters;
   bool counters_failed = !ReadCounters(ip_key, &ip_counters);
   if (geo.asn != 0 &&
@@ -396,6 +439,15 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     stored.learned = true;
     profile_changed = true;
     kind = CounterKind::kSuccess;
+  } else if (learn_passed_challenges_ && attempt.outcome == Outcome::kSuccess &&
+             d.enforced_verdict == Verdict::kChallenge &&
+             !(attempt.label.has_value() &&
+               (attempt.label->attack || attempt.label->account_takeover))) {
+    // As RecordFeedback "valid" after the challenge: the profile learns; the
+    // counters keep the attempt as an attempt.
+    internal::LearnTrustedSuccess(stored, &profile);
+    stored.learned = true;
+    profile_changed = true;
   } else if (attempt.outcome == Outcome::kFailure) {
     internal::RecordFailure(absl::ToUnixSeconds(now), &profile);
     profile_changed = true;
@@ -420,15 +472,25 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
       d.enforced_verdict == Verdict::kAllow) {
     VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(m, attempt.user_id, &batch));
   }
-  std::string event_key;
-  internal::EventKey(event.event_id, &event_key);
-  batch.Put(Table::kEvents, event_key, stored.Encode());
-  const std::vector<std::string> touched = AddCounters(stored, ip, kind, &batch);
-  if (profile_changed) {
-    batch.Put(Table::kUsers, attempt.user_id, profile.Encode());
+  if (record_events_) {
+    std::string event_key;
+    internal::EventKey(event.event_id, &event_key);
+    batch.Put(Table::kEvents, event_key, stored.Encode());
   }
-  VIGIL_RETURN_IF_ERROR(Commit(batch, attempt.user_id,
-                               profile_changed ? &profile : nullptr, touched));
+  std::vector<std::string> touched;
+  if (ephemeral_state_) {
+    if (!AddCountersInCache(stored, ip, kind)) {
+      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+  } else {
+    touched = AddCounters(stored, ip, kind, &batch);
+    if (profile_changed) {
+      batch.Put(Table::kUsers, attempt.user_id, profile.Encode());
+    }
+  }
+  // The profile goes back to the cache, changed or not (it was taken).
+  profile_handed_back = true;
+  VIGIL_RETURN_IF_ERROR(Commit(batch, attempt.user_id, &profile, touched));
 
   stats_.evaluations.fetch_add(1, std::memory_order_relaxed);
   stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(1, std::memory_order_relaxed);
@@ -468,6 +530,33 @@ std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
   return keys;
 }
 
+bool EngineImpl::AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
+                                    CounterKind kind) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
+  std::string keys[2];
+  int n = 0;
+  keys[n++] = internal::IpCounterKey(absl::string_view(
+      reinterpret_cast<const char*>(ip.bytes().data()), 16));
+  if (e.event.decision.context.asn != 0) {
+    keys[n++] = internal::AsnCounterKey(e.event.decision.context.asn);
+  }
+  bool ok = true;
+  for (int i = 0; i < n; ++i) {
+    const std::string& key = keys[i];
+    ok &= counters_.Update(
+        key,
+        [&](CounterRecord* r) {
+          std::string value;
+          absl::Status s = store_->Get(Table::kCounters, key, &value);
+          if (absl::IsNotFound(s)) return true;
+          return s.ok() && r->Decode(value);
+        },
+        [&](CounterRecord* r) { r->Add(t, kind, user); });
+  }
+  return ok;
+}
+
 bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
   bool decoded = true;
   const bool ok = counters_.Update(
@@ -493,6 +582,10 @@ absl::Status EngineImpl::Commit(const WriteBatch& batch,
                                 const std::vector<std::string>& counter_keys) {
   if (absl::Status s = store_->Write(batch); !s.ok()) {
     for (const std::string& key : counter_keys) counters_.Erase(key);
+    // Ephemeral state is only in the cache: keep it.
+    if (ephemeral_state_ && profile != nullptr) {
+      profiles_.Put(user_id, std::move(*profile));
+    }
     return StoreError(&stats_, s);
   }
   if (profile != nullptr) profiles_.Put(user_id, std::move(*profile));
@@ -527,6 +620,20 @@ absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
     return absl::DataLossError("store: profile of user is unreadable");
   }
   profiles_.Put(user_id, p);
+  return p;
+}
+
+absl::StatusOr<UserProfile> EngineImpl::TakeProfile(absl::string_view user_id) {
+  UserProfile p;
+  if (profiles_.Take(user_id, &p)) return p;
+  std::string value;
+  absl::Status s = store_->Get(Table::kUsers, user_id, &value);
+  if (absl::IsNotFound(s)) return p;
+  if (!s.ok()) return StoreError(&stats_, s);
+  if (!p.Decode(value)) {
+    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+    return absl::DataLossError("store: profile of user is unreadable");
+  }
   return p;
 }
 
@@ -740,7 +847,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
   Store* raw_store = store.get();
   auto engine = std::make_unique<EngineImpl>(
       std::move(store), std::move(model), std::move(geo), std::move(passwords),
-      clock, options.state_cache_entries, options.assume_mfa_factor);
+      clock, options.state_cache_entries, options);
   VIGIL_ASSIGN_OR_RETURN(
       std::unique_ptr<MfaService> mfa,
       internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -36,6 +37,13 @@ class StateCache {
 
   bool enabled() const { return per_shard_ > 0; }
 
+  // Called with each entry the cache evicts to make room, under the shard's
+  // lock, before it is dropped (a write-back cache saves it here). Set before
+  // the cache is used.
+  void set_on_evict(std::function<void(absl::string_view, const V&)> fn) {
+    on_evict_ = std::move(fn);
+  }
+
   // Copies the cached value into `out`; false on a miss.
   bool Get(absl::string_view key, V* out) const {
     if (!enabled()) return false;
@@ -44,6 +52,20 @@ class StateCache {
     auto it = s.map.find(key);
     if (it == s.map.end()) return false;
     *out = it->second;
+    return true;
+  }
+
+  // Moves the cached value into `out` and drops the entry; false on a miss.
+  // For a caller that owns the key's updates (under its own lock) and puts
+  // the value back when done: no copy either way.
+  bool Take(absl::string_view key, V* out) {
+    if (!enabled()) return false;
+    Shard& s = shard(key);
+    std::lock_guard<std::mutex> lock(s.mu);
+    auto it = s.map.find(key);
+    if (it == s.map.end()) return false;
+    *out = std::move(it->second);
+    s.map.erase(it);
     return true;
   }
 
@@ -93,7 +115,9 @@ class StateCache {
     if (s.map.size() >= per_shard_ && s.map.find(key) == s.map.end()) {
       // Evict an arbitrary entry: cheap, and good enough for a working set
       // that mostly fits.
-      s.map.erase(s.map.begin());
+      auto victim = s.map.begin();
+      if (on_evict_) on_evict_(victim->first, victim->second);
+      s.map.erase(victim);
     }
     return s.map.insert_or_assign(std::string(key), std::move(value)).first;
   }
@@ -106,6 +130,7 @@ class StateCache {
   }
 
   size_t per_shard_;
+  std::function<void(absl::string_view, const V&)> on_evict_;
   std::array<Shard, kShards> shards_;
 };
 
