@@ -224,7 +224,7 @@ TEST_F(VigildTest, BadInputsAreRefusedAndChangeNothing) {
   EXPECT_TRUE(absl::StrContains(metrics.body, "vigil_evaluations_total 0\n"))
       << metrics.body;
   // The access log names routes, never keys.
-  std::string log = vigild_->Stderr();
+  std::string log = vigild_->WaitForStderr(R"("route":"/metrics")");
   EXPECT_TRUE(absl::StrContains(log, R"("route":"/v1/events/{id}/outcome")"));
   EXPECT_FALSE(absl::StrContains(log, kEvaluateKey));
   EXPECT_FALSE(absl::StrContains(log, "victim"));

@@ -133,4 +133,15 @@ std::string VigildProcess::Stderr() const {
   return s.str();
 }
 
+std::string VigildProcess::WaitForStderr(absl::string_view needle,
+                                         absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string text = Stderr();
+  while (!absl::StrContains(text, needle) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+    text = Stderr();
+  }
+  return text;
+}
+
 }  // namespace vigil::testing

@@ -47,6 +47,10 @@ class VigildProcess {
   int Stop(int signal, absl::Duration timeout = absl::Seconds(30));
   // What vigild wrote to stderr so far (the access log).
   std::string Stderr() const;
+  // Stderr once it contains `needle` (the access log is written in batches a
+  // few milliseconds behind the responses), or as it is after `timeout`.
+  std::string WaitForStderr(absl::string_view needle,
+                            absl::Duration timeout = absl::Seconds(5)) const;
 
  private:
   pid_t pid_ = -1;

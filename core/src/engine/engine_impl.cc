@@ -580,7 +580,9 @@ absl::Status EngineImpl::Commit(const WriteBatch& batch,
                                 absl::string_view user_id,
                                 UserProfile* profile,
                                 const std::vector<std::string>& counter_keys) {
-  if (absl::Status s = store_->Write(batch); !s.ok()) {
+  absl::Status s;
+  if (!batch.ops().empty()) s = store_->Write(batch);  // empty: ephemeral state
+  if (!s.ok()) {
     for (const std::string& key : counter_keys) counters_.Erase(key);
     // Ephemeral state is only in the cache: keep it.
     if (ephemeral_state_ && profile != nullptr) {
