@@ -54,6 +54,11 @@ struct NotificationTemplates {
   static NotificationTemplates Defaults();
 };
 
+// OK if every part is usable: subject and text non-empty, every "{...}" a
+// known placeholder. Else InvalidArgument naming the part, e.g.
+// "templates.blocked.subject: unknown placeholder {ip}".
+absl::Status ValidateNotificationTemplates(const NotificationTemplates& t);
+
 // Which events go to the webhook (independent of the policy's `notify`).
 struct WebhookFilter {
   // An event goes out if its level and its decision (as answered) are both

@@ -136,3 +136,11 @@ std::string RenderTemplate(absl::string_view text,
 }
 
 }  // namespace vigil::internal
+
+namespace vigil {
+
+absl::Status ValidateNotificationTemplates(const NotificationTemplates& t) {
+  return internal::ValidateTemplates(t);
+}
+
+}  // namespace vigil
