@@ -21,9 +21,11 @@ std::string EditedDefaultModel(
 }
 
 EngineFixture::EngineFixture(const std::string& model_toml,
-                             bool anonymizer_db, MfaOptions mfa) {
+                             bool anonymizer_db, MfaOptions mfa,
+                             NotifyOptions notify) {
   EngineOptions options;
   options.mfa = std::move(mfa);
+  options.notify = std::move(notify);
   options.data_dir = dir_.path() + "/db";
   if (model_toml.empty()) {
     options.model_path = SourcePath("models/default.toml");

@@ -47,9 +47,11 @@ class EngineFixture {
   // `model_toml` empty: the shipped default. `anonymizer_db`: also load the
   // GeoIP2 Anonymous IP test database (which flags all of 81.2.69.0/24, so
   // it is off by default).
-  // `mfa`: the engine's MFA options (key file, senders).
+  // `mfa`: the engine's MFA options (key file, senders). `notify`: its
+  // notification options (senders, key, outbox).
   explicit EngineFixture(const std::string& model_toml = "",
-                         bool anonymizer_db = false, MfaOptions mfa = {});
+                         bool anonymizer_db = false, MfaOptions mfa = {},
+                         NotifyOptions notify = {});
   ~EngineFixture();
 
   Engine& engine() { return *engine_; }
