@@ -29,11 +29,13 @@ Reply Page(int status, absl::string_view title, absl::string_view body) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width\">"
       "<title>",
-      title, "</title></head>\n<body style=\"font-family:sans-serif;"
-             "max-width:36em;margin:3em auto;padding:0 1em\">\n<h1>",
+      title,
+      "</title></head>\n<body style=\"font-family:sans-serif;"
+      "max-width:36em;margin:3em auto;padding:0 1em\">\n<h1>",
       title, "</h1>\n", body, "\n</body></html>\n");
   if (status >= 400) r.error_code = "feedback_link";
-  r.headers = {{"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"},
+  r.headers = {{"Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'"},
                {"Referrer-Policy", "no-referrer"},
                {"X-Content-Type-Options", "nosniff"}};
   return r;
@@ -115,23 +117,27 @@ std::string NotifyMetrics(ServiceContext& ctx) {
   return absl::StrCat(
       "# HELP vigil_outbox_pending Notifications waiting for (re)delivery.\n"
       "# TYPE vigil_outbox_pending gauge\n"
-      "vigil_outbox_pending ", s.pending, "\n",
+      "vigil_outbox_pending ",
+      s.pending, "\n",
       "# HELP vigil_outbox_dead_letters Notifications given up on, kept in the "
       "store.\n"
       "# TYPE vigil_outbox_dead_letters gauge\n"
-      "vigil_outbox_dead_letters ", s.dead_letters, "\n",
-      "# HELP vigil_outbox_messages_total Notification messages since start, by "
+      "vigil_outbox_dead_letters ",
+      s.dead_letters, "\n",
+      "# HELP vigil_outbox_messages_total Notification messages since start, "
+      "by "
       "what happened.\n"
       "# TYPE vigil_outbox_messages_total counter\n"
-      "vigil_outbox_messages_total{result=\"enqueued\"} ", s.enqueued, "\n",
-      "vigil_outbox_messages_total{result=\"delivered\"} ", s.delivered, "\n",
-      "vigil_outbox_messages_total{result=\"retried\"} ", s.retries, "\n",
-      "vigil_outbox_messages_total{result=\"dead_lettered\"} ", s.dead_lettered,
-      "\n",
+      "vigil_outbox_messages_total{result=\"enqueued\"} ",
+      s.enqueued, "\n", "vigil_outbox_messages_total{result=\"delivered\"} ",
+      s.delivered, "\n", "vigil_outbox_messages_total{result=\"retried\"} ",
+      s.retries, "\n", "vigil_outbox_messages_total{result=\"dead_lettered\"} ",
+      s.dead_lettered, "\n",
       "# HELP vigil_notify_no_address_total Notifications due for users "
       "without an e-mail address.\n"
       "# TYPE vigil_notify_no_address_total counter\n"
-      "vigil_notify_no_address_total ", s.no_address, "\n");
+      "vigil_notify_no_address_total ",
+      s.no_address, "\n");
 }
 
 }  // namespace vigil::service

@@ -16,7 +16,8 @@ namespace {
 
 absl::Status Error(absl::string_view source, absl::string_view key,
                    absl::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat(source, ": ", key, ": ", reason));
+  return absl::InvalidArgumentError(
+      absl::StrCat(source, ": ", key, ": ", reason));
 }
 
 // The table `name` of `parent` (null if absent), or an error if it is there
@@ -25,7 +26,8 @@ absl::StatusOr<const toml::table*> SubTable(const toml::table& parent,
                                             absl::string_view name,
                                             absl::string_view path,
                                             absl::string_view source) {
-  const toml::node* node = parent.get(std::string_view(name.data(), name.size()));
+  const toml::node* node =
+      parent.get(std::string_view(name.data(), name.size()));
   if (node == nullptr) return nullptr;
   if (!node->is_table()) return Error(source, path, "expected a table");
   return node->as_table();
@@ -58,7 +60,8 @@ absl::Status ReadTemplates(const toml::table* templates,
 absl::Status CheckTemplates(const ServiceConfig& c, absl::string_view source) {
   absl::Status s = ValidateNotificationTemplates(c.notify_templates);
   if (s.ok()) return s;
-  return absl::InvalidArgumentError(absl::StrCat(source, ": notify.", s.message()));
+  return absl::InvalidArgumentError(
+      absl::StrCat(source, ": notify.", s.message()));
 }
 
 template <typename E>
@@ -101,14 +104,16 @@ bool IsHttpUrl(absl::string_view url) {
 absl::Status ParseNotifyConfig(const toml::table& root,
                                absl::string_view source, ServiceConfig& c) {
   // [notify]
-  absl::StatusOr<const toml::table*> notify = SubTable(root, "notify", "notify", source);
+  absl::StatusOr<const toml::table*> notify =
+      SubTable(root, "notify", "notify", source);
   if (!notify.ok()) return notify.status();
   TableReader n(*notify, "notify.", source);
   VIGIL_CONFIG_CHECK(n.Bool("email", &c.notify_email));
   VIGIL_CONFIG_CHECK(n.String("link_base_url", &c.notify_link_base_url));
-  VIGIL_CONFIG_CHECK(n.String("feedback_key_file", &c.notify_feedback_key_file));
-  VIGIL_CONFIG_CHECK(n.Int("link_validity_hours", 1, 24 * 365,
-                           &c.notify_link_validity_hours));
+  VIGIL_CONFIG_CHECK(
+      n.String("feedback_key_file", &c.notify_feedback_key_file));
+  VIGIL_CONFIG_CHECK(
+      n.Int("link_validity_hours", 1, 24 * 365, &c.notify_link_validity_hours));
   if (*notify != nullptr) {
     absl::StatusOr<const toml::table*> templates =
         SubTable(**notify, "templates", "notify.templates", source);
@@ -151,7 +156,8 @@ absl::Status ParseNotifyConfig(const toml::table& root,
   VIGIL_CONFIG_CHECK(w.NoOthers());
   if (!c.webhook_url.empty()) {
     if (!IsHttpUrl(c.webhook_url)) {
-      return Error(source, "webhook.url", "must be http[s]://HOST[:PORT][/PATH]");
+      return Error(source, "webhook.url",
+                   "must be http[s]://HOST[:PORT][/PATH]");
     }
     if (c.webhook_key_file.empty()) {
       return Error(source, "webhook.key_file", "required with webhook.url");
@@ -159,14 +165,17 @@ absl::Status ParseNotifyConfig(const toml::table& root,
   }
 
   // [outbox]
-  absl::StatusOr<const toml::table*> outbox = SubTable(root, "outbox", "outbox", source);
+  absl::StatusOr<const toml::table*> outbox =
+      SubTable(root, "outbox", "outbox", source);
   if (!outbox.ok()) return outbox.status();
   TableReader o(*outbox, "outbox.", source);
   VIGIL_CONFIG_CHECK(o.IntAs("max_attempts", 1, 100, &c.outbox.max_attempts));
   int64_t initial_ms = absl::ToInt64Milliseconds(c.outbox.initial_backoff);
   int64_t max_ms = absl::ToInt64Milliseconds(c.outbox.max_backoff);
-  VIGIL_CONFIG_CHECK(o.Int("initial_backoff_ms", 1, int64_t{86400} * 1000, &initial_ms));
-  VIGIL_CONFIG_CHECK(o.Int("max_backoff_ms", 1, int64_t{7} * 86400 * 1000, &max_ms));
+  VIGIL_CONFIG_CHECK(
+      o.Int("initial_backoff_ms", 1, int64_t{86400} * 1000, &initial_ms));
+  VIGIL_CONFIG_CHECK(
+      o.Int("max_backoff_ms", 1, int64_t{7} * 86400 * 1000, &max_ms));
   VIGIL_CONFIG_CHECK(o.Millis("poll_interval_ms", &c.outbox.poll_interval));
   VIGIL_CONFIG_CHECK(o.NoOthers());
   if (max_ms < initial_ms) {

@@ -87,7 +87,8 @@ max_attempts = 5
 initial_backoff_ms = 1000
 max_backoff_ms = 60000
 poll_interval_ms = 250
-)", "v.toml");
+)",
+                                                       "v.toml");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->event_retention_days, 90);
   EXPECT_TRUE(c->notify_email);
@@ -116,7 +117,8 @@ struct BadCase {
 class NotifyConfigErrorTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(NotifyConfigErrorTest, NamesFileKeyAndReason) {
-  absl::StatusOr<ServiceConfig> c = ParseServiceConfig(GetParam().toml, "bad.toml");
+  absl::StatusOr<ServiceConfig> c =
+      ParseServiceConfig(GetParam().toml, "bad.toml");
   ASSERT_FALSE(c.ok()) << GetParam().toml;
   EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StartsWith(c.status().message(),
@@ -130,20 +132,27 @@ INSTANTIATE_TEST_SUITE_P(
     BadInputs, NotifyConfigErrorTest,
     ::testing::Values(
         BadCase{"[notify]\nemial = true\n", "notify.emial: unknown key"},
-        BadCase{"[notify]\nemail = \"yes\"\n", "notify.email: expected true or false"},
+        BadCase{"[notify]\nemail = \"yes\"\n",
+                "notify.email: expected true or false"},
         BadCase{"[notify]\nemail = true\nlink_base_url = \"https://x\"\n"
                 "feedback_key_file = \"k\"\n",
                 "notify.email: needs [smtp] host"},
-        BadCase{absl::StrCat(kSmtp, "[notify]\nemail = true\nfeedback_key_file = \"k\"\n"),
-                "notify.link_base_url: required with email = true"},
-        BadCase{absl::StrCat(kSmtp, "[notify]\nemail = true\nlink_base_url = "
-                                    "\"https://x/?a=1\"\nfeedback_key_file = \"k\"\n"),
+        BadCase{
+            absl::StrCat(kSmtp,
+                         "[notify]\nemail = true\nfeedback_key_file = \"k\"\n"),
+            "notify.link_base_url: required with email = true"},
+        BadCase{absl::StrCat(kSmtp,
+                             "[notify]\nemail = true\nlink_base_url = "
+                             "\"https://x/?a=1\"\nfeedback_key_file = \"k\"\n"),
                 "notify.link_base_url: required"},
-        BadCase{absl::StrCat(kSmtp, "[notify]\nemail = true\nlink_base_url = \"https://x\"\n"),
+        BadCase{absl::StrCat(
+                    kSmtp,
+                    "[notify]\nemail = true\nlink_base_url = \"https://x\"\n"),
                 "notify.feedback_key_file: required with email = true"},
         BadCase{"[notify]\nlink_validity_hours = 0\n",
                 "notify.link_validity_hours: must be between 1 and 8760"},
-        BadCase{"[notify]\ntemplates = 3\n", "notify.templates: expected a table"},
+        BadCase{"[notify]\ntemplates = 3\n",
+                "notify.templates: expected a table"},
         BadCase{"[notify.templates.blocked]\nsubject = \"{ip}\"\n",
                 "notify.templates.blocked.subject: unknown placeholder {ip}"},
         BadCase{"[notify.templates.challenged]\ntext = \"\"\n",
@@ -156,7 +165,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "notify.templates.blocked.body: unknown key"},
         BadCase{"[webhook]\nurl = \"ftp://x\"\nkey_file = \"k\"\n",
                 "webhook.url: must be http[s]://"},
-        BadCase{"[webhook]\nurl = \"https://x\"\n", "webhook.key_file: required"},
+        BadCase{"[webhook]\nurl = \"https://x\"\n",
+                "webhook.key_file: required"},
         BadCase{"[webhook]\nlevels = [\"severe\"]\n",
                 "webhook.levels: unknown value \"severe\""},
         BadCase{"[webhook]\ndecisions = [\"deny\"]\n",
@@ -167,7 +177,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "outbox.max_attempts: must be between 1 and 100"},
         BadCase{"[outbox]\ninitial_backoff_ms = 5000\nmax_backoff_ms = 1000\n",
                 "outbox.max_backoff_ms: must be at least initial_backoff_ms"},
-        BadCase{"[outbox]\npoll_interval_ms = 0\n", "outbox.poll_interval_ms: must be"},
+        BadCase{"[outbox]\npoll_interval_ms = 0\n",
+                "outbox.poll_interval_ms: must be"},
         BadCase{"[outbox]\nretries = 3\n", "outbox.retries: unknown key"},
         BadCase{"[storage]\nevent_retention_days = -1\n",
                 "storage.event_retention_days: must be between 0 and 36500"},
@@ -187,7 +198,8 @@ TEST(NotifySetupTest, KeyFilesAreReadAndCheckedWithoutShowingThem) {
 
   c.notify_feedback_key_file = dir.path() + "/missing.key";
   s = NotifyOptionsFromConfig(c, nullptr, &o);
-  EXPECT_TRUE(absl::StartsWith(s.message(), "notify.feedback_key_file: cannot read"));
+  EXPECT_TRUE(
+      absl::StartsWith(s.message(), "notify.feedback_key_file: cannot read"));
 
   const std::string good = dir.path() + "/good.key";
   vigil::testing::WriteFileOrDie(good, "0123456789abcdef0123\n");
@@ -195,7 +207,8 @@ TEST(NotifySetupTest, KeyFilesAreReadAndCheckedWithoutShowingThem) {
   c.webhook_url = "http://127.0.0.1:9/hook";
   c.webhook_key_file = short_key;
   s = NotifyOptionsFromConfig(c, nullptr, &o);
-  EXPECT_TRUE(absl::StartsWith(s.message(), "webhook: key: at least 16 bytes")) << s;
+  EXPECT_TRUE(absl::StartsWith(s.message(), "webhook: key: at least 16 bytes"))
+      << s;
 
   c.webhook_key_file = good;
   ASSERT_TRUE(NotifyOptionsFromConfig(c, nullptr, &o).ok());

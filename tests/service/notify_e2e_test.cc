@@ -57,8 +57,9 @@ std::vector<std::string> Files(const std::string& dir) {
 }
 
 // Waits up to `timeout` for `n` files in `dir`; returns their contents.
-std::vector<std::string> WaitForFiles(const std::string& dir, size_t n,
-                                      absl::Duration timeout = absl::Seconds(20)) {
+std::vector<std::string> WaitForFiles(
+    const std::string& dir, size_t n,
+    absl::Duration timeout = absl::Seconds(20)) {
   const absl::Time deadline = absl::Now() + timeout;
   while (Files(dir).size() < n && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(50));
@@ -82,7 +83,8 @@ Mail ParseMail(const std::string& raw) {
     if (colon == absl::string_view::npos) continue;
     std::string name(line.substr(0, colon));
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    m.headers[name] = std::string(absl::StripLeadingAsciiWhitespace(line.substr(colon + 1)));
+    m.headers[name] =
+        std::string(absl::StripLeadingAsciiWhitespace(line.substr(colon + 1)));
   }
   m.body = end == std::string::npos ? "" : raw.substr(end + 4);
   return m;
@@ -91,7 +93,8 @@ Mail ParseMail(const std::string& raw) {
 // The path and query of the link after `label` in the plain-text part.
 std::string LinkAfter(const std::string& body, const std::string& label) {
   std::smatch m;
-  const std::regex re(label + R"(\s+http://vigil\.test(/v1/feedback\?token=[A-Za-z0-9_.-]+))");
+  const std::regex re(
+      label + R"(\s+http://vigil\.test(/v1/feedback\?token=[A-Za-z0-9_.-]+))");
   if (!std::regex_search(body, m, re)) return "";
   return m[1];
 }
@@ -115,11 +118,14 @@ class NotifyE2eTest : public ::testing::Test {
     StartVigild();
   }
 
-  static std::string Script() { return SourcePath("tests/service/mfa_peers.py"); }
+  static std::string Script() {
+    return SourcePath("tests/service/mfa_peers.py");
+  }
 
   // Starts aiosmtpd, on the port it had before if it ran already.
   void StartSmtp(const std::string& mode = "smtp") {
-    std::vector<std::string> args = {"/usr/bin/python3", Script(), mode, mail_dir_};
+    std::vector<std::string> args = {"/usr/bin/python3", Script(), mode,
+                                     mail_dir_};
     if (smtp_port_ > 0) args.push_back(std::to_string(smtp_port_));
     smtp_ = std::make_unique<Peer>(args);
     smtp_port_ = smtp_->port();
@@ -127,11 +133,12 @@ class NotifyE2eTest : public ::testing::Test {
 
   std::string Config() const {
     return absl::StrCat(
-        TestConfigToml(dir_.path() + "/data", SourcePath("models/default.toml")),
+        TestConfigToml(dir_.path() + "/data",
+                       SourcePath("models/default.toml")),
         "\n[smtp]\nhost = \"127.0.0.1\"\nport = ", smtp_port_,
         "\nfrom = \"security@vigil.test\"\ntimeout_ms = 3000\n"
-        "[notify]\nemail = true\nlink_base_url = \"", kLinkBase,
-        "\"\nfeedback_key_file = \"", feedback_key_file_,
+        "[notify]\nemail = true\nlink_base_url = \"",
+        kLinkBase, "\"\nfeedback_key_file = \"", feedback_key_file_,
         "\"\n[webhook]\nurl = \"http://127.0.0.1:", hook_->port(),
         "/hook\"\nkey_file = \"", webhook_key_file_,
         "\"\nlevels = [\"high\"]\n"
@@ -153,9 +160,11 @@ class NotifyE2eTest : public ::testing::Test {
   HttpResponse Send(absl::string_view method, const std::string& target,
                     const std::string& body, const std::string& key) {
     std::vector<std::pair<std::string, std::string>> headers;
-    if (!key.empty()) headers.emplace_back("Authorization", absl::StrCat("Bearer ", key));
+    if (!key.empty())
+      headers.emplace_back("Authorization", absl::StrCat("Bearer ", key));
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    absl::StatusOr<HttpResponse> r = client_->Send(method, target, body, headers);
+    absl::StatusOr<HttpResponse> r =
+        client_->Send(method, target, body, headers);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : HttpResponse();
   }
@@ -191,12 +200,14 @@ class NotifyE2eTest : public ::testing::Test {
   json::value RiskySignIn(const std::string& user) {
     const absl::Time now = absl::Now();
     for (int i = 12; i >= 0; --i) {
-      const absl::Time t = i == 0 ? now - absl::Minutes(30) : now - absl::Hours(20 * i);
+      const absl::Time t =
+          i == 0 ? now - absl::Minutes(30) : now - absl::Hours(20 * i);
       json::value d = Evaluate(
           user, kLondon, kChromeWindows,
-          absl::StrCat(R"(,"outcome":"success","timestamp":")",
-                       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
-                       "\""));
+          absl::StrCat(
+              R"(,"outcome":"success","timestamp":")",
+              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
+              "\""));
       EXPECT_EQ(d.at("decision"), "allow") << json::serialize(d);
     }
     json::value d = Evaluate(user, kMelbourne, kFirefoxLinux);
@@ -245,17 +256,22 @@ TEST_F(NotifyE2eTest, NotMeLinkFromARealEmailDistrustsTheIp) {
   EXPECT_EQ(mail.headers.at("subject"), "We blocked a sign-in to your account");
   EXPECT_EQ(mail.headers.at("x-vigil-idempotency-key"), event_id + ".email");
   // Every placeholder was filled, in the text and the HTML part.
-  for (const char* name : {"{ip-address}", "{city}", "{country}", "{login-time}",
-                           "{device-name}", "{event-id}", "{one-click-link"}) {
+  for (const char* name :
+       {"{ip-address}", "{city}", "{country}", "{login-time}", "{device-name}",
+        "{event-id}", "{one-click-link"}) {
     EXPECT_FALSE(absl::StrContains(mail.body, name)) << name;
   }
-  EXPECT_TRUE(absl::StrContains(mail.body, absl::StrCat("IP address ", kMelbourne)));
-  EXPECT_TRUE(absl::StrContains(mail.body, "Firefox 121 on Linux")) << mail.body;
-  EXPECT_TRUE(absl::StrContains(mail.body, absl::StrCat("Reference: ", event_id)));
+  EXPECT_TRUE(
+      absl::StrContains(mail.body, absl::StrCat("IP address ", kMelbourne)));
+  EXPECT_TRUE(absl::StrContains(mail.body, "Firefox 121 on Linux"))
+      << mail.body;
+  EXPECT_TRUE(
+      absl::StrContains(mail.body, absl::StrCat("Reference: ", event_id)));
   const std::string country(first.at("context").at("country").as_string());
   EXPECT_TRUE(absl::StrContains(mail.body, country)) << mail.body;
   EXPECT_TRUE(absl::StrContains(
-      mail.body, absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone())));
+      mail.body,
+      absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone())));
   EXPECT_TRUE(absl::StrContains(mail.body, "text/html"));
   const std::string not_me = LinkAfter(mail.body, "This wasn't me:");
   const std::string me = LinkAfter(mail.body, "This was me:");
@@ -274,7 +290,8 @@ TEST_F(NotifyE2eTest, NotMeLinkFromARealEmailDistrustsTheIp) {
   json::value payload = json::parse(hook_body);
   EXPECT_EQ(payload.at("data").at("event_id"), event_id.c_str());
   EXPECT_EQ(payload.at("data").at("level"), "high");
-  EXPECT_FALSE(absl::StrContains(hook_body, "token=")) << "links are the user's";
+  EXPECT_FALSE(absl::StrContains(hook_body, "token="))
+      << "links are the user's";
 
   // Follow "this wasn't me" over HTTP, without an API key.
   HttpResponse page = Send("GET", not_me, "", "");
@@ -362,7 +379,8 @@ TEST_F(NotifyE2eTest, TamperedExpiredAndMissingTokensAreRefused) {
   json::value e = FindEvent("carol", event_id);
   ASSERT_TRUE(e.is_object());
   EXPECT_TRUE(e.at("feedback").is_null());
-  EXPECT_EQ(NextFromMelbourne("carol").at("risk").at("password_reset_required"), false);
+  EXPECT_EQ(NextFromMelbourne("carol").at("risk").at("password_reset_required"),
+            false);
 
   // A receiver that checks signatures refuses a tampered webhook body.
   absl::StatusOr<std::unique_ptr<HttpClient>> hook =
@@ -372,7 +390,8 @@ TEST_F(NotifyE2eTest, TamperedExpiredAndMissingTokensAreRefused) {
   absl::StatusOr<HttpResponse> refused = (*hook)->Send(
       "POST", "/hook", body,
       {{"Content-Type", "application/json"},
-       {"X-Vigil-Signature", SignBody(SecretBytes("wrong-key-0123456789abcdef"), body)}});
+       {"X-Vigil-Signature",
+        SignBody(SecretBytes("wrong-key-0123456789abcdef"), body)}});
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 401);
 }
@@ -385,7 +404,8 @@ TEST_F(NotifyE2eTest, MailWaitsWhileTheServerIsDownAndGoesOutWhenItIsBack) {
   absl::SleepFor(absl::Seconds(2));  // several attempts fail meanwhile
   EXPECT_TRUE(Files(mail_dir_).empty());
   const std::string metrics = Metrics();
-  EXPECT_TRUE(absl::StrContains(metrics, "vigil_outbox_pending 1\n")) << metrics;
+  EXPECT_TRUE(absl::StrContains(metrics, "vigil_outbox_pending 1\n"))
+      << metrics;
   EXPECT_FALSE(absl::StrContains(
       metrics, "vigil_outbox_messages_total{result=\"retried\"} 0\n"));
 
@@ -443,6 +463,28 @@ TEST_F(NotifyE2eTest, ADuplicateDeliveryCarriesTheSameIdempotencyKey) {
   EXPECT_EQ(a.headers.at("message-id"), b.headers.at("message-id"));
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(Files(mail_dir_).size(), 2u) << "delivered once it was accepted";
+}
+
+TEST_F(NotifyE2eTest, AdminFeedbackRouteHasTheSameEffects) {
+  const json::value first = RiskySignIn("gina");
+  const std::string event_id(first.at("event_id").as_string());
+  const std::string target = absl::StrCat("/v1/events/", event_id, "/feedback");
+  Call("POST", target, R"({"value":"invalid"})", kAdminKey);
+  json::value e = FindEvent("gina", event_id);
+  ASSERT_TRUE(e.is_object());
+  EXPECT_EQ(e.at("feedback").at("source"), "admin");
+  const json::value next = NextFromMelbourne("gina");
+  EXPECT_GT(Score(next), Score(first));
+  EXPECT_EQ(next.at("risk").at("password_reset_required"), true);
+  // Reversed by the opposite feedback.
+  Call("POST", target, R"({"value":"valid"})", kAdminKey);
+  EXPECT_EQ(NextFromMelbourne("gina").at("risk").at("password_reset_required"),
+            false);
+  // Bad inputs.
+  Call("POST", target, R"({"value":"maybe"})", kAdminKey, 422);
+  Call("POST", absl::StrCat("/v1/events/", std::string(48, '0'), "/feedback"),
+       R"({"value":"valid"})", kAdminKey, 404);
+  Call("POST", target, R"({"value":"valid"})", kEvaluateKey, 403);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ constexpr char kLinksText[] =
 constexpr char kDetailsHtml[] =
     "<table>"
     "<tr><td>When</td><td>{login-time}</td></tr>"
-    "<tr><td>Where</td><td>{city}, {country} (IP address {ip-address})</td></tr>"
+    "<tr><td>Where</td><td>{city}, {country} (IP address "
+    "{ip-address})</td></tr>"
     "<tr><td>Device</td><td>{device-name}</td></tr>"
     "</table>\n";
 

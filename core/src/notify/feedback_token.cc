@@ -89,7 +89,8 @@ absl::StatusOr<FeedbackClaim> VerifyFeedbackToken(const SecretBytes& key,
   if (expires > static_cast<uint64_t>(INT64_MAX)) return malformed;
   claim.expires = absl::FromUnixSeconds(static_cast<int64_t>(expires));
   claim.event_id = absl::BytesToHexString(payload.substr(10));
-  if (now >= claim.expires) return absl::FailedPreconditionError("token: expired");
+  if (now >= claim.expires)
+    return absl::FailedPreconditionError("token: expired");
   return claim;
 }
 

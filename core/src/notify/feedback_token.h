@@ -34,7 +34,7 @@ inline constexpr size_t kMaxFeedbackTokenLength = 256;
 struct FeedbackClaim {
   std::string event_id;  // 48 lower-case hex digits
   FeedbackValue value = FeedbackValue::kValid;
-  absl::Time expires;    // whole seconds
+  absl::Time expires;  // whole seconds
 };
 
 // The token for `claim`. InvalidArgument if the event id is not one or the

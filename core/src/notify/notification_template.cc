@@ -8,9 +8,14 @@ namespace vigil::internal {
 namespace {
 
 constexpr absl::string_view kNames[kPlaceholderCount] = {
-    "ip-address",  "city",     "country",
-    "login-time",  "device-name", "event-id",
-    "one-click-link-valid", "one-click-link-invalid"};
+    "ip-address",
+    "city",
+    "country",
+    "login-time",
+    "device-name",
+    "event-id",
+    "one-click-link-valid",
+    "one-click-link-invalid"};
 
 // The placeholder named `name`, or -1.
 int Find(absl::string_view name) {
@@ -48,12 +53,23 @@ std::string HtmlEscape(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -73,11 +89,11 @@ absl::Status ValidateTemplate(absl::string_view text) {
     }
     absl::string_view name = text.substr(i + 1, close - i - 1);
     if (Find(name) < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown placeholder {", name.substr(0, 40),
-          "} (known: {ip-address} {city} {country} {login-time} "
-          "{device-name} {event-id} {one-click-link-valid} "
-          "{one-click-link-invalid})"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown placeholder {", name.substr(0, 40),
+                       "} (known: {ip-address} {city} {country} {login-time} "
+                       "{device-name} {event-id} {one-click-link-valid} "
+                       "{one-click-link-invalid})"));
     }
     i = close;
   }
@@ -113,7 +129,8 @@ std::string RenderTemplate(absl::string_view text,
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c != '{') {
-      out.push_back(escape == Escape::kHeader && (c == '\r' || c == '\n') ? ' ' : c);
+      out.push_back(escape == Escape::kHeader && (c == '\r' || c == '\n') ? ' '
+                                                                          : c);
       continue;
     }
     if (i + 1 < text.size() && text[i + 1] == '{') {

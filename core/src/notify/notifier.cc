@@ -46,8 +46,8 @@ std::string WebhookJson(const Event& e) {
   Field(&out, "type", "vigil.risky_event");
   Field(&out, "event_id", e.event_id);
   Field(&out, "user_id", e.user_id);
-  Field(&out, "time", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", e.time,
-                                       absl::UTCTimeZone()));
+  Field(&out, "time",
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", e.time, absl::UTCTimeZone()));
   Field(&out, "event_type", EventTypeName(e.event_type));
   Field(&out, "decision", VerdictName(d.verdict));
   Field(&out, "enforced_decision", VerdictName(d.enforced_verdict));
@@ -87,9 +87,9 @@ absl::StatusOr<std::unique_ptr<Notifier>> Notifier::Create(
   if (o.email_sender != nullptr) {
     if (o.feedback_key == nullptr ||
         o.feedback_key->size() < kMinFeedbackKeyBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "notify.feedback_key: at least ", kMinFeedbackKeyBytes,
-          " bytes, required with e-mail notifications"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("notify.feedback_key: at least ", kMinFeedbackKeyBytes,
+                       " bytes, required with e-mail notifications"));
     }
     if (!(absl::StartsWith(o.link_base_url, "http://") ||
           absl::StartsWith(o.link_base_url, "https://")) ||
@@ -150,8 +150,8 @@ absl::StatusOr<std::string> Notifier::Link(absl::string_view event_id,
   FeedbackClaim claim;
   claim.event_id = std::string(event_id);
   claim.value = value;
-  claim.expires = absl::FromUnixSeconds(
-      absl::ToUnixSeconds(now + o_.link_validity));
+  claim.expires =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(now + o_.link_validity));
   VIGIL_ASSIGN_OR_RETURN(std::string token,
                          SignFeedbackToken(*o_.feedback_key, claim));
   return absl::StrCat(o_.link_base_url, "/v1/feedback?token=", token);
@@ -180,7 +180,8 @@ absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
       };
       set(Placeholder::kIpAddress, e.ip);
       set(Placeholder::kCity, OrUnknown(d.context.city, "unknown city"));
-      set(Placeholder::kCountry, OrUnknown(d.context.country, "unknown country"));
+      set(Placeholder::kCountry,
+          OrUnknown(d.context.country, "unknown country"));
       set(Placeholder::kLoginTime, FormatLoginTime(e.time));
       set(Placeholder::kDeviceName, OrUnknown(e.device_name, "unknown device"));
       set(Placeholder::kEventId, e.event_id);
@@ -215,9 +216,9 @@ absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
       (webhook_verdicts_ >> static_cast<int>(d.verdict) & 1)) {
     OutboxRecord r;
     r.channel = Channel::kWebhook;
-    r.message.subject = absl::StrCat("vigil: ", RiskLevelName(d.level), "-risk ",
-                                     EventTypeName(e.event_type), " ",
-                                     VerdictName(d.verdict));
+    r.message.subject =
+        absl::StrCat("vigil: ", RiskLevelName(d.level), "-risk ",
+                     EventTypeName(e.event_type), " ", VerdictName(d.verdict));
     r.message.text = absl::StrCat(
         "vigil: ", VerdictName(d.verdict), " ", EventTypeName(e.event_type),
         " of user ", e.user_id, " from ", e.ip, " (",

@@ -30,8 +30,8 @@ struct OutboxRecord {
   OutgoingMessage message;  // message.idempotency_key is the message id
   int32_t attempts = 0;     // failed attempts so far
   absl::Time created;
-  absl::Time due;           // next attempt
-  std::string last_error;   // of the last failed attempt; never the body
+  absl::Time due;          // next attempt
+  std::string last_error;  // of the last failed attempt; never the body
 
   std::string Encode() const;
   // False if `data` is not an outbox record of a known version.

@@ -124,8 +124,10 @@ absl::StatusOr<int> OutboxWorker::DeliverDue() {
   while (true) {
     // Read a batch first, then send: no iterator is held across a send.
     std::vector<std::pair<std::string, std::string>> due;
-    std::unique_ptr<StoreIterator> it = store_->Scan(Table::kOutbox, start, limit);
-    for (; it->Valid() && static_cast<int>(due.size()) < kScanBatch; it->Next()) {
+    std::unique_ptr<StoreIterator> it =
+        store_->Scan(Table::kOutbox, start, limit);
+    for (; it->Valid() && static_cast<int>(due.size()) < kScanBatch;
+         it->Next()) {
       due.emplace_back(std::string(it->key()), std::string(it->value()));
     }
     VIGIL_RETURN_IF_ERROR(it->status());

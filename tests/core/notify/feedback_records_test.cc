@@ -72,7 +72,8 @@ TEST(FeedbackRecordsTest, ProfileDistrustRoundTripsAndIsCapped) {
   EXPECT_EQ(p.distrusted.size(), UserProfile::kMaxDistrusted);
   EXPECT_FALSE(p.IsDistrusted(Feature::kIp, 1));  // the oldest went
   EXPECT_TRUE(p.IsDistrusted(Feature::kIp, UserProfile::kMaxDistrusted + 5));
-  EXPECT_FALSE(p.IsDistrusted(Feature::kNetwork, UserProfile::kMaxDistrusted + 5));
+  EXPECT_FALSE(
+      p.IsDistrusted(Feature::kNetwork, UserProfile::kMaxDistrusted + 5));
   EXPECT_FALSE(p.IsDistrusted(Feature::kIp, 0));
   UserProfile back;
   ASSERT_TRUE(back.Decode(p.Encode()));

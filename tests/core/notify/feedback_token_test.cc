@@ -40,8 +40,8 @@ TEST(FeedbackTokenTest, RoundTripsEventValueAndExpiry) {
 
 TEST(FeedbackTokenTest, ExpiresAtItsTime) {
   const std::string token = Sign(FeedbackValue::kValid, absl::Minutes(10));
-  EXPECT_OK(VerifyFeedbackToken(Key(), token, kNow + absl::Minutes(10) -
-                                                  absl::Seconds(1)));
+  EXPECT_OK(VerifyFeedbackToken(Key(), token,
+                                kNow + absl::Minutes(10) - absl::Seconds(1)));
   absl::StatusOr<FeedbackClaim> c =
       VerifyFeedbackToken(Key(), token, kNow + absl::Minutes(10));
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);

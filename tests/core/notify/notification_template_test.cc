@@ -19,8 +19,10 @@ PlaceholderValues Values() {
   v[static_cast<int>(Placeholder::kLoginTime)] = "2026-01-01 00:00:00 UTC";
   v[static_cast<int>(Placeholder::kDeviceName)] = "<script>alert(1)</script>";
   v[static_cast<int>(Placeholder::kEventId)] = "abc";
-  v[static_cast<int>(Placeholder::kLinkValid)] = "https://x/v1/feedback?token=a.b";
-  v[static_cast<int>(Placeholder::kLinkInvalid)] = "https://x/v1/feedback?token=c.d";
+  v[static_cast<int>(Placeholder::kLinkValid)] =
+      "https://x/v1/feedback?token=a.b";
+  v[static_cast<int>(Placeholder::kLinkInvalid)] =
+      "https://x/v1/feedback?token=c.d";
   return v;
 }
 
@@ -57,8 +59,8 @@ TEST(NotificationTemplateTest, DoubleBraceIsLiteral) {
 TEST(NotificationTemplateTest, BadTemplatesAreRefusedWithTheirName) {
   EXPECT_TRUE(absl::StrContains(ValidateTemplate("hi {ip}").message(),
                                 "unknown placeholder {ip}"));
-  EXPECT_TRUE(absl::StrContains(ValidateTemplate("hi {city").message(),
-                                "unclosed"));
+  EXPECT_TRUE(
+      absl::StrContains(ValidateTemplate("hi {city").message(), "unclosed"));
   NotificationTemplates t = NotificationTemplates::Defaults();
   ASSERT_OK(ValidateNotificationTemplates(t));
   t.challenged.text = "from {town}";
@@ -77,10 +79,12 @@ TEST(NotificationTemplateTest, BadTemplatesAreRefusedWithTheirName) {
 
 TEST(NotificationTemplateTest, DefaultsUseEveryPlaceholder) {
   const NotificationTemplates t = NotificationTemplates::Defaults();
-  for (const NotificationTemplate* tpl : {&t.blocked, &t.challenged, &t.risky_allowed}) {
+  for (const NotificationTemplate* tpl :
+       {&t.blocked, &t.challenged, &t.risky_allowed}) {
     for (int p = 0; p < kPlaceholderCount; ++p) {
       const std::string ph =
-          std::string("{") + std::string(PlaceholderName(static_cast<Placeholder>(p))) + "}";
+          std::string("{") +
+          std::string(PlaceholderName(static_cast<Placeholder>(p))) + "}";
       EXPECT_TRUE(absl::StrContains(tpl->text, ph)) << ph;
       EXPECT_TRUE(absl::StrContains(tpl->html, ph)) << ph;
     }

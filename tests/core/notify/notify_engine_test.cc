@@ -24,7 +24,8 @@ constexpr char kKey[] = "feedback-key-for-tests-0123456789";
 
 struct Senders {
   std::shared_ptr<RecordingSender> email = std::make_shared<RecordingSender>();
-  std::shared_ptr<RecordingSender> webhook = std::make_shared<RecordingSender>();
+  std::shared_ptr<RecordingSender> webhook =
+      std::make_shared<RecordingSender>();
 };
 
 NotifyOptions Options(const Senders& s, bool webhook = true) {
@@ -41,7 +42,9 @@ NotifyOptions Options(const Senders& s, bool webhook = true) {
 // The token of the link after `label` ("This was me:" ...) in `text`.
 std::string TokenAfter(const std::string& text, const std::string& label) {
   std::smatch m;
-  std::regex re(label + R"(\s+https://risk\.example\.com/v1/feedback\?token=([A-Za-z0-9_.-]+))");
+  std::regex re(
+      label +
+      R"(\s+https://risk\.example\.com/v1/feedback\?token=([A-Za-z0-9_.-]+))");
   if (!std::regex_search(text, m, re)) return "";
   return m[1];
 }
@@ -59,7 +62,8 @@ class NotifyEngineTest : public ::testing::Test {
   // A baseline in London, then a sign-in from Melbourne minutes later
   // (impossible travel): high risk, blocked (no second factor), notified.
   Decision RiskySignIn(const std::string& user) {
-    f_.BuildBaseline(user, kLondon, kChromeWindows, "fp-1", 12, absl::Hours(20));
+    f_.BuildBaseline(user, kLondon, kChromeWindows, "fp-1", 12,
+                     absl::Hours(20));
     f_.Evaluate(f_.MakeAttempt(user, kLondon, kChromeWindows, "fp-1",
                                Outcome::kSuccess));
     f_.clock().Advance(absl::Minutes(30));
@@ -115,16 +119,19 @@ TEST_F(NotifyEngineTest, RiskySignInWritesOneEmailAndOneWebhook) {
   ASSERT_EQ(senders_.webhook->messages().size(), 1u);
   const OutgoingMessage w = senders_.webhook->messages()[0];
   EXPECT_EQ(w.idempotency_key, d.event_id + ".webhook");
-  EXPECT_TRUE(absl::StrContains(w.data_json, absl::StrCat("\"event_id\":\"", d.event_id)));
+  EXPECT_TRUE(absl::StrContains(w.data_json,
+                                absl::StrCat("\"event_id\":\"", d.event_id)));
   EXPECT_TRUE(absl::StrContains(w.data_json, "\"level\":\"high\""));
-  EXPECT_FALSE(absl::StrContains(w.data_json, "token")) << "links are the user's";
+  EXPECT_FALSE(absl::StrContains(w.data_json, "token"))
+      << "links are the user's";
   EXPECT_EQ(outbox->stats().pending, 0);
   EXPECT_EQ(outbox->stats().delivered, 2);
 }
 
 TEST_F(NotifyEngineTest, QuietSignInsAddNothing) {
   SetEmail("carol");
-  f_.BuildBaseline("carol", kLondon, kChromeWindows, "fp-1", 12, absl::Hours(20));
+  f_.BuildBaseline("carol", kLondon, kChromeWindows, "fp-1", 12,
+                   absl::Hours(20));
   EXPECT_EQ(f_.engine().outbox()->stats().enqueued, 0);
 }
 
@@ -236,7 +243,8 @@ TEST(NotifyFilterTest, WebhookFilterSelectsLevelsAndDecisions) {
   o.webhook_filter.verdicts = {Verdict::kChallenge};  // not block
   EngineFixture f("", false, {}, o);
   f.BuildBaseline("u", kLondon, kChromeWindows, "fp-1", 12, absl::Hours(20));
-  f.Evaluate(f.MakeAttempt("u", kLondon, kChromeWindows, "fp-1", Outcome::kSuccess));
+  f.Evaluate(
+      f.MakeAttempt("u", kLondon, kChromeWindows, "fp-1", Outcome::kSuccess));
   f.clock().Advance(absl::Minutes(30));
   Decision d = f.Evaluate(
       f.MakeAttempt("u", kMelbourne, kFirefoxLinux, "fp-2", Outcome::kUnknown));
@@ -250,17 +258,20 @@ TEST(NotifyOptionsTest, BadOptionsAreRefusedByCreate) {
     std::function<void(NotifyOptions*)> edit;
     std::string error;
   } cases[] = {
-      {[](NotifyOptions* o) { o->feedback_key = nullptr; }, "notify.feedback_key"},
+      {[](NotifyOptions* o) { o->feedback_key = nullptr; },
+       "notify.feedback_key"},
       {[](NotifyOptions* o) {
          o->feedback_key = std::make_shared<const SecretBytes>("short");
        },
        "notify.feedback_key"},
-      {[](NotifyOptions* o) { o->link_base_url = "ftp://x"; }, "notify.link_base_url"},
+      {[](NotifyOptions* o) { o->link_base_url = "ftp://x"; },
+       "notify.link_base_url"},
       {[](NotifyOptions* o) { o->link_base_url = "https://x/?a=b"; },
        "notify.link_base_url"},
       {[](NotifyOptions* o) { o->templates.blocked.text = "{nope}"; },
        "templates.blocked.text"},
-      {[](NotifyOptions* o) { o->outbox.max_attempts = 0; }, "outbox.max_attempts"},
+      {[](NotifyOptions* o) { o->outbox.max_attempts = 0; },
+       "outbox.max_attempts"},
   };
   for (const Case& c : cases) {
     NotifyOptions o = Options(s);

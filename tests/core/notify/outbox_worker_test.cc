@@ -61,8 +61,8 @@ class OutboxWorkerTest : public ::testing::Test {
   }
 
   std::unique_ptr<OutboxWorker> Worker(OutboxOptions o = Options()) {
-    absl::StatusOr<std::unique_ptr<OutboxWorker>> w = OutboxWorker::Create(
-        store_, &clock_, {email_, webhook_}, o);
+    absl::StatusOr<std::unique_ptr<OutboxWorker>> w =
+        OutboxWorker::Create(store_, &clock_, {email_, webhook_}, o);
     EXPECT_TRUE(w.ok()) << w.status();
     return w.ok() ? std::move(*w) : nullptr;
   }
@@ -86,7 +86,8 @@ class OutboxWorkerTest : public ::testing::Test {
     r.message.idempotency_key = MessageId(absl::StrCat("event", n), channel);
     r.created = r.due = clock_.Now();
     WriteBatch b;
-    b.Put(Table::kOutbox, PendingKey(r.due, r.message.idempotency_key), r.Encode());
+    b.Put(Table::kOutbox, PendingKey(r.due, r.message.idempotency_key),
+          r.Encode());
     EXPECT_OK(store_->Write(b));
     return r.message.idempotency_key;
   }
@@ -110,7 +111,7 @@ TEST(OutboxBackoffTest, DoublesFromInitialUpToMax) {
   OutboxOptions o;
   o.initial_backoff = absl::Seconds(30);
   o.max_backoff = absl::Minutes(10);
-  const absl::Duration want[] = {absl::Seconds(30), absl::Seconds(60),
+  const absl::Duration want[] = {absl::Seconds(30),  absl::Seconds(60),
                                  absl::Seconds(120), absl::Seconds(240),
                                  absl::Seconds(480), absl::Minutes(10),
                                  absl::Minutes(10)};
@@ -216,7 +217,8 @@ TEST_F(OutboxWorkerTest, DeadLettersAfterMaxAttempts) {
 TEST_F(OutboxWorkerTest, PermanentRefusalDeadLettersAtOnce) {
   auto w = Worker();
   Enqueue(1);
-  email_->Then(absl::FailedPreconditionError("smtp: RCPT: server answered 550"));
+  email_->Then(
+      absl::FailedPreconditionError("smtp: RCPT: server answered 550"));
   ASSERT_OK(w->DeliverDue());
   clock_.Advance(absl::Hours(1));
   ASSERT_OK(w->DeliverDue());
@@ -251,7 +253,8 @@ TEST_F(OutboxWorkerTest, PendingMessagesSurviveARestart) {
   EXPECT_EQ(*n, 2);
   ASSERT_EQ(email_->attempts().size(), 3u);
   int copies = 0;  // the first message went out twice, with one key
-  for (const OutgoingMessage& m : email_->attempts()) copies += m.idempotency_key == id;
+  for (const OutgoingMessage& m : email_->attempts())
+    copies += m.idempotency_key == id;
   EXPECT_EQ(copies, 2);
   EXPECT_TRUE(Keys().empty());
 }
@@ -293,7 +296,8 @@ TEST_F(OutboxWorkerTest, CreateRefusesBadArguments) {
 TEST(OutboxRecordTest, RoundTripsAndRefusesGarbage) {
   OutboxRecord r;
   r.channel = Channel::kWebhook;
-  r.message = {"to", "subject", "text", "<p>html</p>", "id.webhook", "{\"a\":1}"};
+  r.message = {"to",          "subject",    "text",
+               "<p>html</p>", "id.webhook", "{\"a\":1}"};
   r.attempts = 3;
   r.created = absl::FromUnixSeconds(10);
   r.due = absl::FromUnixSeconds(20);

@@ -57,9 +57,12 @@ class EventRetentionTest : public ::testing::Test {
 TEST_F(EventRetentionTest, CompactionDropsEventsOlderThanRetention) {
   std::unique_ptr<Store> store = Open(absl::Hours(24 * 730));
   ASSERT_NE(store, nullptr);
-  const std::string old1 = PutEvent(store.get(), "alice", kStart - absl::Hours(24 * 800));
-  const std::string old2 = PutEvent(store.get(), "bob", kStart - absl::Hours(24 * 731));
-  const std::string young = PutEvent(store.get(), "alice", kStart - absl::Hours(24 * 729));
+  const std::string old1 =
+      PutEvent(store.get(), "alice", kStart - absl::Hours(24 * 800));
+  const std::string old2 =
+      PutEvent(store.get(), "bob", kStart - absl::Hours(24 * 731));
+  const std::string young =
+      PutEvent(store.get(), "alice", kStart - absl::Hours(24 * 729));
   const std::string now = PutEvent(store.get(), "bob", kStart);
   WriteBatch other;  // not an event key: never dropped by retention
   other.Put(Table::kEvents, "x-not-an-event", "v");
@@ -84,7 +87,8 @@ TEST_F(EventRetentionTest, CompactionDropsEventsOlderThanRetention) {
 
 TEST_F(EventRetentionTest, ZeroKeepsEverything) {
   std::unique_ptr<Store> store = Open(absl::ZeroDuration());
-  const std::string ancient = PutEvent(store.get(), "alice", absl::FromUnixSeconds(1));
+  const std::string ancient =
+      PutEvent(store.get(), "alice", absl::FromUnixSeconds(1));
   ASSERT_OK(store->Flush(Table::kEvents));
   ASSERT_OK(store->Compact(Table::kEvents));
   EXPECT_TRUE(Has(store.get(), ancient));
@@ -100,7 +104,8 @@ TEST_F(EventRetentionTest, NegativeRetentionIsRefused) {
 
 TEST(EventKeyTimeTest, ReadsTheTimeOfAnEventKey) {
   const absl::Time t = absl::FromUnixNanos(1767225600123456789);
-  absl::StatusOr<std::string> id = internal::NewEventId("u", absl::ToUnixNanos(t));
+  absl::StatusOr<std::string> id =
+      internal::NewEventId("u", absl::ToUnixNanos(t));
   ASSERT_OK(id);
   std::string key;
   ASSERT_TRUE(internal::EventKey(*id, &key));
