@@ -2,10 +2,6 @@
 
 #include "service/config.h"
 
-// As in the core's model loader: no exceptions, header-only.
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
 
 #include <cstdint>
 #include <fstream>
@@ -18,114 +14,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "service/config_reader.h"
 
 namespace vigil::service {
 namespace {
-
-// Reads the keys of one TOML table, remembering which it has seen so that
-// whatever is left over can be refused as unknown.
-class TableReader {
- public:
-  TableReader(const toml::table* table, std::string prefix,
-              absl::string_view source)
-      : table_(table), prefix_(std::move(prefix)), source_(source) {}
-
-  absl::Status Int(absl::string_view key, int64_t min, int64_t max,
-                   int64_t* out) {
-    const toml::node* node = Find(key);
-    if (node == nullptr) return absl::OkStatus();
-    std::optional<int64_t> v = node->value<int64_t>();
-    if (!node->is_integer() || !v.has_value()) {
-      return Error(key, "expected an integer");
-    }
-    if (*v < min || *v > max) {
-      return Error(key, absl::StrCat("must be between ", min, " and ", max));
-    }
-    *out = *v;
-    return absl::OkStatus();
-  }
-
-  template <typename T>
-  absl::Status IntAs(absl::string_view key, int64_t min, int64_t max, T* out) {
-    int64_t v = static_cast<int64_t>(*out);
-    absl::Status s = Int(key, min, max, &v);
-    *out = static_cast<T>(v);
-    return s;
-  }
-
-  absl::Status Millis(absl::string_view key, absl::Duration* out) {
-    int64_t ms = absl::ToInt64Milliseconds(*out);
-    absl::Status s = Int(key, 1, 3600 * 1000, &ms);
-    *out = absl::Milliseconds(ms);
-    return s;
-  }
-
-  absl::Status Bool(absl::string_view key, bool* out) {
-    const toml::node* node = Find(key);
-    if (node == nullptr) return absl::OkStatus();
-    if (!node->is_boolean()) return Error(key, "expected true or false");
-    *out = *node->value<bool>();
-    return absl::OkStatus();
-  }
-
-  absl::Status String(absl::string_view key, std::string* out) {
-    const toml::node* node = Find(key);
-    if (node == nullptr) return absl::OkStatus();
-    if (!node->is_string()) return Error(key, "expected a string");
-    *out = *node->value<std::string>();
-    return absl::OkStatus();
-  }
-
-  absl::Status StringList(absl::string_view key,
-                          std::vector<std::string>* out) {
-    const toml::node* node = Find(key);
-    if (node == nullptr) return absl::OkStatus();
-    const toml::array* array = node->as_array();
-    if (array == nullptr) return Error(key, "expected an array of strings");
-    out->clear();
-    for (const toml::node& item : *array) {
-      if (!item.is_string()) return Error(key, "expected an array of strings");
-      std::string value = *item.value<std::string>();
-      if (value.empty()) return Error(key, "empty string in the list");
-      out->push_back(std::move(value));
-    }
-    return absl::OkStatus();
-  }
-
-  // Refuses keys that no call above asked for.
-  absl::Status NoOthers() const {
-    if (table_ == nullptr) return absl::OkStatus();
-    for (const auto& [key, node] : *table_) {
-      std::string name(key.str());
-      if (!seen_.contains(name)) return Error(name, "unknown key");
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Error(absl::string_view key, absl::string_view reason) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_, ": ", prefix_, key, ": ", reason));
-  }
-
-  // The node of `key` (null if absent), which from now on counts as known.
-  const toml::node* Find(absl::string_view key) {
-    seen_.insert(std::string(key));
-    if (table_ == nullptr) return nullptr;
-    return table_->get(std::string_view(key.data(), key.size()));
-  }
-
- private:
-  const toml::table* table_;
-  std::string prefix_;
-  absl::string_view source_;
-  absl::flat_hash_set<std::string> seen_;
-};
-
-#define VIGIL_CONFIG_CHECK(expr) \
-  do {                           \
-    absl::Status _s = (expr);    \
-    if (!_s.ok()) return _s;     \
-  } while (0)
 
 absl::Status ReadServer(TableReader& r, ServiceConfig& c) {
   if (r.Find("listen") != nullptr) {
@@ -288,6 +180,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   if (!storage.ok()) return storage.status();
   VIGIL_CONFIG_CHECK(storage->String("data_dir", &c.data_dir));
   VIGIL_CONFIG_CHECK(storage->Bool("sync_writes", &c.sync_writes));
+  VIGIL_CONFIG_CHECK(storage->Int("event_retention_days", 0, 36500,
+                                  &c.event_retention_days));
   VIGIL_CONFIG_CHECK(storage->NoOthers());
 
   absl::StatusOr<TableReader> model = table("model");
@@ -376,8 +270,15 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
                                 &c.pwned_range_max_age_s));
   VIGIL_CONFIG_CHECK(pwned->NoOthers());
 
-  for (absl::string_view name : {"server", "tls", "storage", "model", "geo",
-                                 "metrics", "pwned", "mfa", "smtp", "sms"}) {
+  VIGIL_CONFIG_CHECK(ParseNotifyConfig(root, source, c));
+  if (c.notify_email && c.smtp_host.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": notify.email: needs [smtp] host to send through"));
+  }
+
+  for (absl::string_view name :
+       {"server", "tls", "storage", "model", "geo", "metrics", "pwned", "mfa",
+        "smtp", "sms", "notify", "webhook", "outbox"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

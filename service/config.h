@@ -23,6 +23,7 @@
 #include "service/auth.h"
 #include "vigil/geo.h"
 #include "vigil/mfa.h"
+#include "vigil/notify.h"
 
 namespace vigil::service {
 
@@ -55,6 +56,8 @@ struct ServiceConfig {
   // [storage]
   std::string data_dir = "vigil-data";
   bool sync_writes = false;
+  // Events older than this are removed by the store; 0: kept forever.
+  int64_t event_retention_days = 730;
 
   // [model]
   std::string model_path = "models/default.toml";
@@ -98,6 +101,24 @@ struct ServiceConfig {
   bool pwned_fail_open = true;
   bool pwned_range_requires_key = false;
   int64_t pwned_range_max_age_s = 86400;
+
+  // [notify]: e-mail notifications of risky events (over [smtp]) and the
+  // one-click feedback links in them.
+  bool notify_email = false;
+  std::string notify_link_base_url;      // required with email
+  std::string notify_feedback_key_file;  // required with email
+  int64_t notify_link_validity_hours = 7 * 24;
+  // [notify.templates.blocked|challenged|risky_allowed]
+  NotificationTemplates notify_templates = NotificationTemplates::Defaults();
+  // [webhook]: no url: no webhook.
+  std::string webhook_url;
+  std::string webhook_key_file;  // the HMAC-SHA256 key, alone in a file
+  std::string webhook_signature_header = "X-Vigil-Signature";
+  absl::Duration webhook_timeout = absl::Seconds(10);
+  std::vector<RiskLevel> webhook_levels = WebhookFilter().levels;
+  std::vector<Verdict> webhook_decisions = WebhookFilter().verdicts;
+  // [outbox]
+  OutboxOptions outbox;
 
   // [[api_keys]]
   std::vector<ApiKeyEntry> api_keys;

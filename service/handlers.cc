@@ -184,6 +184,7 @@ Reply HandleMetrics(ServiceContext& ctx) {
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   reply.body = ctx.metrics().Render(ctx.engine(), ctx.ready());
   reply.body += PwnedMetrics(ctx);
+  reply.body += NotifyMetrics(ctx);
   return reply;
 }
 

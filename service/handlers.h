@@ -51,6 +51,12 @@ Reply HandlePasswordCheck(const Request& req, ServiceContext& ctx);
 // The breach corpus's lines of /metrics (Prometheus text).
 std::string PwnedMetrics(ServiceContext& ctx);
 
+// Notifications (feedback_handlers.cc): GET /v1/feedback?token=..., the
+// one-click link of a notification, answered with a small HTML page.
+Reply HandleFeedbackLink(const Request& req, ServiceContext& ctx);
+// The outbox's lines of /metrics (Prometheus text).
+std::string NotifyMetrics(ServiceContext& ctx);
+
 // MFA routes (mfa_handlers.cc).
 Reply HandleChallengeSend(const Request& req, const std::string& challenge_id,
                           ServiceContext& ctx);

@@ -107,6 +107,11 @@ void WriteEvent(const Event& e, JsonWriter& w) {
   w.StringOrNull(e.time_zone);
   w.Key("outcome");
   w.String(OutcomeName(e.outcome));
+  // The event's response as support staff read it: did the attempt pass?
+  w.Key("response");
+  w.String(e.outcome == Outcome::kSuccess   ? "pass"
+           : e.outcome == Outcome::kFailure ? "fail"
+                                            : "in_progress");
   w.Key("feedback");
   if (e.feedback.has_value()) {
     w.BeginObject();

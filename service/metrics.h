@@ -26,7 +26,7 @@ namespace vigil::service {
 class Metrics {
  public:
   // The status codes vigild answers with; anything else counts as "other".
-  static constexpr int kStatuses[] = {200, 400, 401, 403, 404, 405, 409,
+  static constexpr int kStatuses[] = {200, 400, 401, 403, 404, 405, 409, 410,
                                       413, 415, 422, 429, 431, 500, 503};
   static constexpr int kStatusCount = std::size(kStatuses) + 1;
   // Upper bounds of the latency buckets, in microseconds.

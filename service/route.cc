@@ -46,6 +46,8 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/range/{prefix}";
     case RouteId::kPasswordCheck:
       return "/v1/passwords/check";
+    case RouteId::kFeedbackLink:
+      return "/v1/feedback";
     case RouteId::kUnknown:
       break;
   }
@@ -117,6 +119,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kAdminReload;
   } else if (path == "/v1/passwords/check") {
     m.route = RouteId::kPasswordCheck;
+  } else if (path == "/v1/feedback") {
+    m.route = RouteId::kFeedbackLink;
   } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
              path.find('/', 7) == absl::string_view::npos) {
     m.route = RouteId::kRange;

@@ -40,9 +40,10 @@ enum class RouteId : uint8_t {
   kDeviceDelete,     // DELETE /v1/users/{user}/devices/{id}
   kRange,          // GET  /range/{prefix}
   kPasswordCheck,  // POST /v1/passwords/check
+  kFeedbackLink,   // GET  /v1/feedback?token=... (one-click link)
   kUnknown,        // anything else
 };
-inline constexpr int kRouteCount = 20;
+inline constexpr int kRouteCount = 21;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);

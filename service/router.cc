@@ -63,6 +63,7 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
         return scopes({Scope::kEvaluate, Scope::kMfa, Scope::kAdmin});
       }
       return Access{true, 0};
+    case RouteId::kFeedbackLink:  // the token is the credential
     case RouteId::kHealthz:
     case RouteId::kReadyz:
     case RouteId::kUnknown:
@@ -194,6 +195,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleRange(req, match.param, ctx);
     case RouteId::kPasswordCheck:
       return HandlePasswordCheck(req, ctx);
+    case RouteId::kFeedbackLink:
+      return HandleFeedbackLink(req, ctx);
     default:
       return ErrorReply(500, "internal", "internal error");
   }

@@ -4,6 +4,11 @@
 
 #include <openssl/crypto.h>
 
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+
 namespace vigil::service {
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
@@ -24,6 +29,21 @@ void SecretString::Wipe() {
     OPENSSL_cleanse(bytes_.data(), bytes_.size());
   }
   bytes_.clear();
+}
+
+absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path,
+                                           absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": cannot read ", path));
+  }
+  std::string s((std::istreambuf_iterator<char>(in)),
+                std::istreambuf_iterator<char>());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  if (s.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " is empty"));
+  }
+  return SecretBytes(std::move(s));
 }
 
 }  // namespace vigil::service

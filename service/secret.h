@@ -13,7 +13,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "vigil/secret.h"
 
 namespace vigil::service {
 
@@ -61,6 +63,12 @@ class SecretString {
 // Constant-time comparison of two equally long byte strings; false when the
 // lengths differ.
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
+
+// The whole of a small secret file (a key, a password), without a trailing
+// newline. InvalidArgument "<what>: cannot read <path>" / "... is empty";
+// the contents never appear in an error.
+absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path,
+                                           absl::string_view what);
 
 }  // namespace vigil::service
 

@@ -18,7 +18,9 @@
 #include "absl/synchronization/notification.h"
 #include "service/connections.h"
 #include "service/listener.h"
+#include "service/notify_setup.h"
 #include "service/pwned_setup.h"
+#include "service/secret.h"
 #include "service/service_context.h"
 #include "service/tls.h"
 #include "vigil/engine.h"
@@ -29,17 +31,6 @@ namespace vigil::service {
 namespace {
 
 namespace net = boost::asio;
-
-// The whole of a small secret file, without a trailing newline.
-absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path,
-                                           absl::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(what, ": cannot read ", path));
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  if (s.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " is empty"));
-  return SecretBytes(std::move(s));
-}
 
 absl::Status MfaOptionsFromConfig(const ServiceConfig& c, MfaOptions* o) {
   o->key_file = c.mfa_key_file;
@@ -91,6 +82,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   RocksDbOptions db;
   db.path = c.data_dir;
   db.sync = c.sync_writes;
+  db.event_retention = absl::Hours(24) * c.event_retention_days;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
   if (!store.ok()) return store.status();
   EngineOptions options;
@@ -104,6 +96,12 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   options.geo = c.geo;
   absl::Status mfa = MfaOptionsFromConfig(c, &options.mfa);
   if (!mfa.ok()) return mfa;
+  // Notifications share the [smtp] sender with the MFA codes; the engine
+  // starts the outbox delivery worker, which picks up whatever a previous
+  // run left pending.
+  absl::Status notify =
+      NotifyOptionsFromConfig(c, options.mfa.email_sender, &options.notify);
+  if (!notify.ok()) return notify;
   return Engine::Create(std::move(options));
 }
 

@@ -1,11 +1,17 @@
 #!/usr/bin/python3
 # Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 #
-# Peers for the MFA end-to-end tests, on 127.0.0.1. Each prints its port on
-# the first line of stdout, then writes every message it receives into
-# OUT_DIR as a numbered file, until it is killed.
+# Peers for the MFA and notification end-to-end tests, on 127.0.0.1. Each
+# prints its port on the first line of stdout, then writes every message it
+# receives into OUT_DIR as a numbered file, until it is killed.
 #
-#   mfa_peers.py smtp OUT_DIR           a real SMTP server (Debian's aiosmtpd)
+#   mfa_peers.py smtp OUT_DIR [PORT]    a real SMTP server (Debian's aiosmtpd),
+#                                       on PORT if given (to come back after
+#                                       being stopped), else a free port
+#   mfa_peers.py smtp-flaky OUT_DIR     the same, but it answers the first
+#                                       delivery of each Message-ID with 451
+#                                       after storing it (a lost "250"), so
+#                                       the client sends it again
 #   mfa_peers.py smtp-tls OUT_DIR CERT KEY USER PASSWORD
 #                                       the same, requiring STARTTLS and AUTH
 #   mfa_peers.py http OUT_DIR KEY_FILE  an SMS gateway that checks the
@@ -27,18 +33,27 @@ def write(out_dir, suffix, data):
     os.rename(path + '.tmp', path)
 
 
-def smtp(out_dir, tls=None):
+def smtp(out_dir, tls=None, port=0, flaky=False):
+    import re
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
+    seen = set()
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
             login = session.auth_data or b''
             if isinstance(login, str):
                 login = login.encode()
+            content = envelope.original_content or envelope.content
             write(out_dir, 'eml', b'X-Test-Auth: ' + login + b'\r\n' +
                   b'X-Test-TLS: ' + (b'yes' if session.ssl else b'no') +
-                  b'\r\n' + (envelope.original_content or envelope.content))
+                  b'\r\n' + content)
+            if flaky:
+                m = re.search(rb'^Message-ID: *(\S+)', content, re.M | re.I)
+                key = m.group(1) if m else content
+                if key not in seen:
+                    seen.add(key)
+                    return '451 4.3.0 Stored, but pretending it was not'
             return '250 Message accepted for delivery'
 
     kwargs = {}
@@ -57,10 +72,11 @@ def smtp(out_dir, tls=None):
                       auth_required=True, auth_require_tls=True,
                       authenticator=authenticator)
 
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
+    if not port:
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+        s.close()
     controller = Controller(Handler(), hostname='127.0.0.1', port=port, **kwargs)
     controller.start()
     print(port, flush=True)
@@ -101,7 +117,9 @@ def http(out_dir, key_file):
 
 if __name__ == '__main__':
     if sys.argv[1] == 'smtp':
-        smtp(sys.argv[2])
+        smtp(sys.argv[2], port=int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    elif sys.argv[1] == 'smtp-flaky':
+        smtp(sys.argv[2], flaky=True)
     elif sys.argv[1] == 'smtp-tls':
         smtp(sys.argv[2], tls=sys.argv[3:7])
     else:

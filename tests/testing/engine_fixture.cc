@@ -22,9 +22,11 @@ std::string EditedDefaultModel(
 
 EngineFixture::EngineFixture(
     const std::string& model_toml, bool anonymizer_db, MfaOptions mfa,
+    NotifyOptions notify,
     const std::function<void(EngineOptions*)>& edit_options) {
   EngineOptions options;
   options.mfa = std::move(mfa);
+  options.notify = std::move(notify);
   options.data_dir = dir_.path() + "/db";
   if (model_toml.empty()) {
     options.model_path = SourcePath("models/default.toml");

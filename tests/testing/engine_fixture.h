@@ -48,11 +48,12 @@ class EngineFixture {
   // `model_toml` empty: the shipped default. `anonymizer_db`: also load the
   // GeoIP2 Anonymous IP test database (which flags all of 81.2.69.0/24, so
   // it is off by default).
-  // `mfa`: the engine's MFA options (key file, senders).
-  // `edit_options`: changes the engine's options last (e.g. replay options).
+  // `mfa`: the engine's MFA options (key file, senders). `notify`: its
+  // notification options (senders, key, outbox). `edit_options`: changes the
+  // engine's options last (e.g. replay options).
   explicit EngineFixture(
       const std::string& model_toml = "", bool anonymizer_db = false,
-      MfaOptions mfa = {},
+      MfaOptions mfa = {}, NotifyOptions notify = {},
       const std::function<void(EngineOptions*)>& edit_options = nullptr);
   ~EngineFixture();
 

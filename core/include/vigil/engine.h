@@ -36,6 +36,7 @@
 #include "vigil/geo.h"
 #include "vigil/mfa.h"
 #include "vigil/model.h"
+#include "vigil/notify.h"
 #include "vigil/pwned.h"
 #include "vigil/store.h"
 
@@ -94,6 +95,10 @@ struct EngineOptions {
 
   // Challenges, TOTP and code delivery (see vigil/mfa.h).
   MfaOptions mfa;
+
+  // Notifications of risky events, one-click feedback links and the outbox
+  // (see vigil/notify.h). No sender: no notifications.
+  NotifyOptions notify;
 };
 
 // Monotonic counters of what the engine did, for metrics.
@@ -107,6 +112,7 @@ struct EngineStats {
   int64_t geo_failures = 0;              // lookups that failed (not "unknown")
   int64_t signal_failures = 0;
   MfaStats mfa;
+  OutboxStats outbox;
 };
 
 // Thread-safe. No method throws.
@@ -130,12 +136,29 @@ class Engine {
   virtual absl::Status RecordOutcome(absl::string_view event_id,
                                      Outcome outcome) = 0;
 
-  // Records feedback on an event ("valid": it was me; "invalid": it was not).
-  // "valid" teaches the profile as a trusted success would. NotFound for an
-  // unknown event.
+  // Records feedback on an event ("valid": it was me; "invalid": it was not)
+  // and applies its effects, which the opposite feedback undoes:
+  //  - valid: the event's device, network and place become familiar to the
+  //    profile, as after a trusted success;
+  //  - invalid: the profile forgets the event's device, the event's IP and
+  //    network are distrusted for this user (the next attempt from them
+  //    scores higher), and later decisions say password_reset_required.
+  // NotFound for an unknown event (or one removed by retention).
   virtual absl::Status RecordFeedback(absl::string_view event_id,
                                       FeedbackValue value,
                                       absl::string_view source) = 0;
+
+  // Redeems a one-click feedback link's token (from a notification): records
+  // its feedback with source "email", as RecordFeedback would. Each link
+  // works once. Errors, after which nothing has changed:
+  //   InvalidArgument    the token is malformed or its signature is wrong
+  //   FailedPrecondition the token expired, or links are not configured
+  //   AlreadyExists      this link was used before
+  //   NotFound           the event is gone
+  virtual absl::StatusOr<FeedbackLinkResult> RecordFeedbackFromLink(
+      absl::string_view token) {
+    return absl::FailedPreconditionError("feedback links are not configured");
+  }
 
   // One event by id. NotFound if unknown.
   virtual absl::StatusOr<Event> GetEvent(absl::string_view event_id) = 0;
@@ -157,6 +180,10 @@ class Engine {
   // Challenges, second factors and remembered devices of this engine's
   // users; null if the implementation has none. Owned by the engine.
   virtual MfaService* mfa() { return nullptr; }
+
+  // The notification outbox's delivery side; null if no notification
+  // channel is configured. Owned by the engine.
+  virtual Outbox* outbox() { return nullptr; }
 };
 
 }  // namespace vigil

@@ -33,6 +33,9 @@ struct OutgoingMessage {
   std::string html;     // optional HTML alternative (e-mail only)
   // Stable across retries of one message, so a receiver can drop duplicates.
   std::string idempotency_key;
+  // Webhook only: a JSON object sent as the "data" member of the body
+  // (event details for a SIEM). Empty: no "data" member.
+  std::string data_json;
 };
 
 // Delivers messages. Implementations are thread-safe; Send blocks until the
@@ -83,7 +86,8 @@ struct SignedPostOptions {
 };
 
 // A sender that POSTs each message as JSON
-//   {"to": ..., "subject": ..., "text": ..., "idempotency_key": ...}
+//   {"to": ..., "subject": ..., "text": ..., "idempotency_key": ...
+//    [, "data": <OutgoingMessage::data_json>]}
 // with an HMAC-SHA256 signature header and an Idempotency-Key header; any 2xx
 // answer is a success. For SMS gateways and webhooks.
 absl::StatusOr<std::unique_ptr<Sender>> CreateSignedPostSender(

@@ -19,6 +19,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "vigil/clock.h"
 
 namespace vigil {
 
@@ -148,6 +150,12 @@ struct RocksDbOptions {
   // writes a million events runs faster with 256 MiB.
   size_t write_buffer_bytes = 32 << 20;
   size_t block_cache_bytes = 256 << 20;
+  // Retention of the event history: an event older than this (by its own
+  // time, measured on `clock`) is removed when compaction next reaches it
+  // (events are compacted at least daily). Zero: events are kept forever.
+  absl::Duration event_retention = absl::ZeroDuration();
+  // The clock retention measures against; null: RealClock(). Not owned.
+  const Clock* clock = nullptr;
 };
 
 // Opens (or creates) the embedded RocksDB store. Fails with a message naming

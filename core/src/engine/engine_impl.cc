@@ -33,6 +33,7 @@
 #include "mfa/mfa_service.h"
 #include "model/model_config.h"
 #include "model/scoring.h"
+#include "notify/notifier.h"
 #include "signals/signal.h"
 #include "store/counter_record.h"
 #include "store/event_record.h"
@@ -112,6 +113,8 @@ class EngineImpl final : public Engine, public internal::MfaHost {
                              Outcome outcome) override;
   absl::Status RecordFeedback(absl::string_view event_id, FeedbackValue value,
                               absl::string_view source) override;
+  absl::StatusOr<FeedbackLinkResult> RecordFeedbackFromLink(
+      absl::string_view token) override;
   absl::StatusOr<Event> GetEvent(absl::string_view event_id) override;
   absl::StatusOr<EventPage> ListEvents(absl::string_view user_id,
                                        absl::string_view cursor,
@@ -128,6 +131,12 @@ class EngineImpl final : public Engine, public internal::MfaHost {
 
   MfaService* mfa() override { return mfa_.get(); }
   void set_mfa(std::unique_ptr<MfaService> mfa) { mfa_ = std::move(mfa); }
+  Outbox* outbox() override {
+    return notifier_ != nullptr ? notifier_->outbox() : nullptr;
+  }
+  void set_notifier(std::unique_ptr<internal::Notifier> n) {
+    notifier_ = std::move(n);
+  }
 
   // MfaHost.
   std::shared_ptr<const Model> CurrentModel() const override { return model(); }
@@ -149,6 +158,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
     s.geo_failures = stats_.geo_failures.load();
     s.signal_failures = stats_.signal_failures.load();
     if (mfa_ != nullptr) s.mfa = mfa_->stats();
+    if (notifier_ != nullptr) s.outbox = notifier_->outbox()->stats();
     return s;
   }
 
@@ -199,6 +209,9 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   // The same, parsing the event's IP (for events read back from the store).
   std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
                                        WriteBatch* batch);
+  // RecordFeedback; `from_link`: each value's link works once.
+  absl::Status ApplyFeedback(absl::string_view event_id, FeedbackValue value,
+                             absl::string_view source, bool from_link);
 
   std::shared_ptr<Store> store_;
   mutable absl::Mutex model_mu_;
@@ -216,6 +229,8 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   const bool record_events_;
   AtomicStats stats_;
   std::unique_ptr<MfaService> mfa_;
+  // Last: its delivery thread stops before anything else goes away.
+  std::unique_ptr<internal::Notifier> notifier_;
 };
 
 // ParseUserAgent, remembering the last few thousand user agents of this
@@ -477,6 +492,14 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     internal::EventKey(event.event_id, &event_key);
     batch.Put(Table::kEvents, event_key, stored.Encode());
   }
+  // Notifications go into the outbox in the same batch as the event.
+  internal::EnqueueCount notified;
+  if (notifier_ != nullptr && notifier_->Wants(d)) {
+    if (absl::Status s = notifier_->Enqueue(event, clock_now, &batch, &notified);
+        !s.ok()) {
+      return StoreError(&stats_, s);
+    }
+  }
   std::vector<std::string> touched;
   if (ephemeral_state_) {
     if (!AddCountersInCache(stored, ip, kind)) {
@@ -491,6 +514,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   // The profile goes back to the cache, changed or not (it was taken).
   profile_handed_back = true;
   VIGIL_RETURN_IF_ERROR(Commit(batch, attempt.user_id, &profile, touched));
+  if (notified.messages + notified.no_address > 0) notifier_->Committed(notified);
 
   stats_.evaluations.fetch_add(1, std::memory_order_relaxed);
   stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(1, std::memory_order_relaxed);
@@ -686,19 +710,37 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
 absl::Status EngineImpl::RecordFeedback(absl::string_view event_id,
                                         FeedbackValue value,
                                         absl::string_view source) {
+  return ApplyFeedback(event_id, value, source, /*from_link=*/false);
+}
+
+absl::StatusOr<FeedbackLinkResult> EngineImpl::RecordFeedbackFromLink(
+    absl::string_view token) {
+  if (notifier_ == nullptr) {
+    return absl::FailedPreconditionError("feedback links are not configured");
+  }
+  VIGIL_ASSIGN_OR_RETURN(internal::FeedbackClaim claim,
+                         notifier_->VerifyLink(token));
+  VIGIL_RETURN_IF_ERROR(
+      ApplyFeedback(claim.event_id, claim.value, "email", /*from_link=*/true));
+  return FeedbackLinkResult{claim.event_id, claim.value};
+}
+
+absl::Status EngineImpl::ApplyFeedback(absl::string_view event_id,
+                                       FeedbackValue value,
+                                       absl::string_view source,
+                                       bool from_link) {
   VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
   std::lock_guard<std::mutex> lock(locks_.For(probe.event.user_id));
   VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
-  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
-  e.event.feedback = Feedback{value, std::string(source), clock_->Now()};
-  if (value == FeedbackValue::kValid) {
-    if (!e.learned) {
-      internal::LearnTrustedSuccess(e, &profile);
-      e.learned = true;
-    }
-  } else {
-    internal::ForgetDistrusted(e, &profile);
+  const uint8_t link_bit = 1u << static_cast<int>(value);
+  if (from_link && (e.links_used & link_bit) != 0) {
+    return absl::AlreadyExistsError("token: this link was already used");
   }
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
+  const absl::Time now = clock_->Now();
+  e.event.feedback = Feedback{value, std::string(source), now};
+  if (from_link) e.links_used |= link_bit;
+  internal::ApplyFeedback(value, absl::ToUnixSeconds(now), &e, &profile);
   WriteBatch batch;
   std::string event_key;
   internal::EventKey(event_id, &event_key);
@@ -847,6 +889,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
   }
   const Clock* clock = options.clock != nullptr ? options.clock : RealClock();
   Store* raw_store = store.get();
+  std::shared_ptr<Store> shared_store = store;
   auto engine = std::make_unique<EngineImpl>(
       std::move(store), std::move(model), std::move(geo), std::move(passwords),
       clock, options.state_cache_entries, options);
@@ -854,6 +897,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       std::unique_ptr<MfaService> mfa,
       internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));
   engine->set_mfa(std::move(mfa));
+  VIGIL_ASSIGN_OR_RETURN(
+      std::unique_ptr<internal::Notifier> notifier,
+      internal::Notifier::Create(std::move(options.notify), shared_store, clock));
+  engine->set_notifier(std::move(notifier));
   return std::unique_ptr<Engine>(std::move(engine));
 }
 

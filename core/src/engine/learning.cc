@@ -42,4 +42,30 @@ void ForgetDistrusted(const StoredEvent& e, UserProfile* p) {
   p->password_reset_required = true;
 }
 
+void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
+                   UserProfile* p) {
+  const uint64_t ip = e->features.hashes[static_cast<int>(Feature::kIp)];
+  const uint64_t net = e->features.hashes[static_cast<int>(Feature::kNetwork)];
+  if (value == FeedbackValue::kInvalid) {
+    if (e->distrusted) return;
+    ForgetDistrusted(*e, p);
+    p->Distrust(Feature::kIp, ip, now_unix);
+    p->Distrust(Feature::kNetwork, net, now_unix);
+    e->distrusted = true;
+    return;
+  }
+  bool relearn = !e->learned;
+  if (e->distrusted) {
+    p->Undistrust(Feature::kIp, ip);
+    p->Undistrust(Feature::kNetwork, net);
+    p->password_reset_required = false;
+    e->distrusted = false;
+    relearn = true;  // "invalid" made the profile forget these features
+  }
+  if (relearn) {
+    LearnTrustedSuccess(*e, p);
+    e->learned = true;
+  }
+}
+
 }  // namespace vigil::internal

@@ -74,6 +74,9 @@ struct IpReputationConfig {
   double hosting_score = 0.4;
   double residential_proxy_score = 0.5;
   double anonymous_score = 0.5;
+  // An IP / network this user reported as "not me" (feedback "invalid").
+  double distrusted_ip_score = 1.0;
+  double distrusted_network_score = 0.7;
   OnError on_error = OnError::kOpen;
 };
 

@@ -390,6 +390,10 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(rep.Double("residential_proxy_score", 0, 1,
                                    &ir.residential_proxy_score));
   VIGIL_RETURN_IF_ERROR(rep.Double("anonymous_score", 0, 1, &ir.anonymous_score));
+  VIGIL_RETURN_IF_ERROR(
+      rep.Double("distrusted_ip_score", 0, 1, &ir.distrusted_ip_score));
+  VIGIL_RETURN_IF_ERROR(rep.Double("distrusted_network_score", 0, 1,
+                                   &ir.distrusted_network_score));
   VIGIL_RETURN_IF_ERROR(rep.OnErrorValue("on_error", &ir.on_error));
   VIGIL_RETURN_IF_ERROR(rep.Finish());
 

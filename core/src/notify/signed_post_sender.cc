@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/json_escape.h"
 #include "common/status_macros.h"
 #include "notify/net_stream.h"
 #include "vigil/sender.h"
@@ -58,38 +59,7 @@ absl::StatusOr<Url> ParseUrl(absl::string_view text) {
   return u;
 }
 
-void AppendJsonString(std::string* out, absl::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
+using internal::AppendJsonString;
 
 class SignedPostSender final : public Sender {
  public:
@@ -105,6 +75,15 @@ class SignedPostSender final : public Sender {
     AppendJsonString(&body, m.text);
     body.append(",\"idempotency_key\":");
     AppendJsonString(&body, m.idempotency_key);
+    if (!m.data_json.empty()) {
+      // Made by the notifier's JSON writer; a stray value would break the
+      // receiver's parse, so only an object is accepted.
+      if (m.data_json.front() != '{' || m.data_json.back() != '}') {
+        return absl::InvalidArgumentError("message: data is not a JSON object");
+      }
+      body.append(",\"data\":");
+      body.append(m.data_json);
+    }
     body.append("}");
     if (m.idempotency_key.find_first_of("\r\n") != std::string::npos) {
       return absl::InvalidArgumentError("message: bad idempotency key");

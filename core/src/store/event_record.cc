@@ -15,6 +15,8 @@ namespace {
 constexpr uint8_t kEventVersion = 1;
 // Marks the optional trailer of challenge responses.
 constexpr uint8_t kChallengeTrailerTag = 0xc1;
+// Marks the optional trailer of feedback state (links used, distrust).
+constexpr uint8_t kFeedbackTrailerTag = 0xf1;
 
 void EncodeDecision(Encoder* e, const Decision& d) {
   e->PutU8(static_cast<uint8_t>(d.verdict));
@@ -146,6 +148,11 @@ std::string StoredEvent::Encode() const {
       e.PutString(r.result);
     }
   }
+  if (links_used != 0 || distrusted) {
+    e.PutU8(kFeedbackTrailerTag);
+    e.PutU8(links_used);
+    e.PutU8(distrusted ? 1 : 0);
+  }
   return out;
 }
 
@@ -190,21 +197,33 @@ bool StoredEvent::Decode(absl::string_view data) {
   }
   if (!d.GetU8(&learned_byte)) return false;
   learned = learned_byte != 0;
-  if (!d.done()) {
+  bool seen_challenges = false, seen_feedback = false;
+  while (!d.done()) {
     uint8_t tag;
-    uint64_t n;
-    if (!d.GetU8(&tag) || tag != kChallengeTrailerTag || !d.GetVarint(&n) ||
-        n == 0 || n > 1024) {
-      return false;
-    }
-    event.challenge_responses.resize(n);
-    for (ChallengeResponse& r : event.challenge_responses) {
-      int64_t t;
-      if (!d.GetSignedVarint(&t) || !d.GetString(&r.method) ||
-          !d.GetString(&r.result)) {
+    if (!d.GetU8(&tag)) return false;
+    if (tag == kChallengeTrailerTag && !seen_challenges && !seen_feedback) {
+      seen_challenges = true;
+      uint64_t n;
+      if (!d.GetVarint(&n) || n == 0 || n > 1024) return false;
+      event.challenge_responses.resize(n);
+      for (ChallengeResponse& r : event.challenge_responses) {
+        int64_t t;
+        if (!d.GetSignedVarint(&t) || !d.GetString(&r.method) ||
+            !d.GetString(&r.result)) {
+          return false;
+        }
+        r.time = absl::FromUnixNanos(t);
+      }
+    } else if (tag == kFeedbackTrailerTag && !seen_feedback) {
+      seen_feedback = true;
+      uint8_t flags;
+      if (!d.GetU8(&links_used) || links_used > 3 || !d.GetU8(&flags) ||
+          flags > 1) {
         return false;
       }
-      r.time = absl::FromUnixNanos(t);
+      distrusted = flags != 0;
+    } else {
+      return false;
     }
   }
   return d.done();
@@ -229,6 +248,14 @@ absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
   absl::Status random = AppendPooledRandomBytes(8, &raw);
   if (!random.ok()) return random;
   return absl::BytesToHexString(raw);
+}
+
+bool EventKeyTime(absl::string_view key, absl::Time* time) {
+  if (key.size() != 1 + kEventIdHexLength / 2 || key[0] != 'v') return false;
+  uint64_t inverted;
+  if (!GetBigEndian64(key.substr(9, 8), &inverted)) return false;
+  *time = absl::FromUnixNanos(static_cast<int64_t>(~inverted ^ (1ull << 63)));
+  return true;
 }
 
 bool EventKey(absl::string_view event_id, std::string* key) {

@@ -35,6 +35,12 @@ struct StoredEvent {
   LearnableFeatures features;
   // Whether the profile already learned from this event.
   bool learned = false;
+  // One-click feedback links redeemed, bit per FeedbackValue (each link
+  // works once).
+  uint8_t links_used = 0;
+  // Whether "not me" feedback on this event is in force (its IP and network
+  // distrusted, a password reset asked for); the opposite feedback undoes it.
+  bool distrusted = false;
 
   std::string Encode() const;
   // False if `data` is not an event record of a known version.
@@ -48,6 +54,9 @@ absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
                                        int64_t time_nanos);
 // The key of an event id; false if `event_id` is not one (48 hex digits).
 bool EventKey(absl::string_view event_id, std::string* key);
+// The time of the event stored under `key`, from the key alone (for
+// retention); false if `key` is not an event key.
+bool EventKeyTime(absl::string_view key, absl::Time* time);
 // The key prefix of all events of `user_id`.
 std::string UserEventPrefix(absl::string_view user_id);
 

@@ -9,7 +9,32 @@
 namespace vigil::internal {
 namespace {
 constexpr uint8_t kProfileVersion = 1;
+// Marks the optional trailer of distrusted IPs and networks (absent in
+// records written before feedback could distrust them).
+constexpr uint8_t kDistrustTrailerTag = 0xd1;
 }  // namespace
+
+bool UserProfile::IsDistrusted(Feature feature, uint64_t hash) const {
+  if (hash == 0) return false;
+  for (const DistrustEntry& e : distrusted) {
+    if (e.feature == feature && e.hash == hash) return true;
+  }
+  return false;
+}
+
+void UserProfile::Distrust(Feature feature, uint64_t hash, int64_t t) {
+  if (hash == 0 || IsDistrusted(feature, hash)) return;
+  if (distrusted.size() >= kMaxDistrusted) distrusted.erase(distrusted.begin());
+  distrusted.push_back(DistrustEntry{feature, hash, t});
+}
+
+void UserProfile::Undistrust(Feature feature, uint64_t hash) {
+  distrusted.erase(std::remove_if(distrusted.begin(), distrusted.end(),
+                                  [&](const DistrustEntry& e) {
+                                    return e.feature == feature && e.hash == hash;
+                                  }),
+                   distrusted.end());
+}
 
 uint32_t UserProfile::Count(Feature feature, uint64_t hash) const {
   for (const FeatureEntry& e : features[static_cast<int>(feature)]) {
@@ -76,6 +101,15 @@ std::string UserProfile::Encode() const {
   e.PutSignedVarint(last_failure);
   e.PutVarint(mfa_factors);
   e.PutU8(password_reset_required ? 1 : 0);
+  if (!distrusted.empty()) {
+    e.PutU8(kDistrustTrailerTag);
+    e.PutVarint(distrusted.size());
+    for (const DistrustEntry& d : distrusted) {
+      e.PutU8(static_cast<uint8_t>(d.feature));
+      e.PutFixed64(d.hash);
+      e.PutSignedVarint(d.since);
+    }
+  }
   return out;
 }
 
@@ -118,6 +152,23 @@ bool UserProfile::Decode(absl::string_view data) {
     return false;
   }
   password_reset_required = reset != 0;
+  if (!d.done()) {
+    uint8_t tag;
+    uint64_t n;
+    if (!d.GetU8(&tag) || tag != kDistrustTrailerTag || !d.GetVarint(&n) ||
+        n == 0 || n > kMaxDistrusted) {
+      return false;
+    }
+    distrusted.resize(n);
+    for (DistrustEntry& e : distrusted) {
+      uint8_t f;
+      if (!d.GetU8(&f) || f >= kFeatureCount || !d.GetFixed64(&e.hash) ||
+          !d.GetSignedVarint(&e.since)) {
+        return false;
+      }
+      e.feature = static_cast<Feature>(f);
+    }
+  }
   return d.done();
 }
 

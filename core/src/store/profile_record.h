@@ -40,6 +40,13 @@ struct FeatureEntry {
   int64_t last_seen = 0;  // unix seconds
 };
 
+// An IP or network the user said was not them ("this wasn't me").
+struct DistrustEntry {
+  Feature feature = Feature::kIp;  // kIp or kNetwork
+  uint64_t hash = 0;
+  int64_t since = 0;  // unix seconds
+};
+
 struct UserProfile {
   // Most entries kept per feature; the least used, then oldest, is evicted.
   static constexpr size_t kMaxEntries = 24;
@@ -68,6 +75,14 @@ struct UserProfile {
   uint32_t mfa_factors = 0;
   // Set by "not me" feedback: the user must reset their password.
   bool password_reset_required = false;
+  // IPs and networks distrusted by "not me" feedback, oldest first; at most
+  // kMaxDistrusted (the oldest is dropped).
+  static constexpr size_t kMaxDistrusted = 32;
+  std::vector<DistrustEntry> distrusted;
+
+  bool IsDistrusted(Feature feature, uint64_t hash) const;
+  void Distrust(Feature feature, uint64_t hash, int64_t t);
+  void Undistrust(Feature feature, uint64_t hash);
 
   // Count of `hash` in `feature`'s history; 0 if never seen.
   uint32_t Count(Feature feature, uint64_t hash) const;

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/merge_operator.h"
@@ -19,6 +20,7 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "store/event_record.h"
 #include "vigil/store.h"
 
 namespace vigil {
@@ -43,6 +45,27 @@ class CounterMergeOperator final : public rocksdb::MergeOperator {
     return true;
   }
   const char* Name() const override { return "vigil.CounterMerge.v1"; }
+};
+
+// Removes events older than the retention period (from the time in their
+// key) when compaction reaches them. Thread-safe: it only reads the clock.
+class EventRetentionFilter final : public rocksdb::CompactionFilter {
+ public:
+  EventRetentionFilter(const Clock* clock, absl::Duration retention)
+      : clock_(clock), retention_(retention) {}
+  bool Filter(int /*level*/, const rocksdb::Slice& key,
+              const rocksdb::Slice& /*value*/, std::string* /*new_value*/,
+              bool* /*value_changed*/) const override {
+    absl::Time t;
+    return internal::EventKeyTime(absl::string_view(key.data(), key.size()),
+                                  &t) &&
+           t < clock_->Now() - retention_;
+  }
+  const char* Name() const override { return "vigil.EventRetention.v1"; }
+
+ private:
+  const Clock* const clock_;
+  const absl::Duration retention_;
 };
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
@@ -106,6 +129,14 @@ class RocksDbStore final : public Store {
     if (o.path.empty()) {
       return absl::InvalidArgumentError("data_dir: must not be empty");
     }
+    if (o.event_retention < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("event_retention: must not be negative");
+    }
+    std::shared_ptr<EventRetentionFilter> retention;
+    if (o.event_retention > absl::ZeroDuration()) {
+      retention = std::make_shared<EventRetentionFilter>(
+          o.clock != nullptr ? o.clock : RealClock(), o.event_retention);
+    }
     rocksdb::DBOptions db_options;
     db_options.create_if_missing = true;
     db_options.create_missing_column_families = true;
@@ -150,6 +181,12 @@ class RocksDbStore final : public Store {
             rocksdb::NewCappedPrefixTransform(kEventPrefixLength));
         cf.memtable_factory.reset(
             rocksdb::NewHashSkipListRepFactory(/*bucket_count=*/200000));
+        if (retention != nullptr) {
+          cf.compaction_filter = retention.get();
+          // Old files are rewritten (and expired events dropped) daily even
+          // when nothing else triggers a compaction.
+          cf.periodic_compaction_seconds = 86400;
+        }
       }
 
       if (t == Table::kPwned) {
@@ -201,6 +238,7 @@ class RocksDbStore final : public Store {
           absl::StrCat("data_dir ", o.path, ": cannot open: ", s.ToString()));
     }
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
+    store->retention_ = std::move(retention);
     store->db_.reset(db);
     store->handles_ = handles;
     store->write_options_.sync = o.sync && !o.disable_wal;
@@ -326,6 +364,8 @@ class RocksDbStore final : public Store {
     return handles_[1 + static_cast<int>(t)];
   }
 
+  // Declared before db_: outlives the database that uses it.
+  std::shared_ptr<EventRetentionFilter> retention_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ReadOptions read_options_;

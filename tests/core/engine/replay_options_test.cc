@@ -61,7 +61,7 @@ TEST(ReplayOptionsTest, EphemeralStateDecidesAsWriteThroughAlsoWhenEvicting) {
   EngineFixture live;
   // 64 entries in all (one per shard): 40 users and their counters do not
   // fit, so records are evicted, written back and read again.
-  EngineFixture ephemeral("", false, {}, [](EngineOptions* o) {
+  EngineFixture ephemeral("", false, {}, {}, [](EngineOptions* o) {
     o->ephemeral_state = true;
     o->state_cache_entries = 64;
   });
@@ -78,7 +78,7 @@ TEST(ReplayOptionsTest, EphemeralStateDecidesAsWriteThroughAlsoWhenEvicting) {
 }
 
 TEST(ReplayOptionsTest, RecordEventsOffKeepsNoHistoryButStillLearns) {
-  EngineFixture f("", false, {}, [](EngineOptions* o) { o->record_events = false; });
+  EngineFixture f("", false, {}, {}, [](EngineOptions* o) { o->record_events = false; });
   Decision first = f.Evaluate(f.MakeAttempt("u", testing::kLondon, testing::kChromeWindows,
                                             "fp", Outcome::kSuccess));
   Decision second = f.Evaluate(f.MakeAttempt("u", testing::kLondon, testing::kChromeWindows,
@@ -94,7 +94,7 @@ TEST(ReplayOptionsTest, RecordEventsOffKeepsNoHistoryButStillLearns) {
 // Builds a baseline in London, then signs in from Melbourne with a new
 // browser (challenged), labelled as `label`; returns the later baseline.
 int64_t BaselineAfterChallengedSuccess(bool learn, std::optional<AttemptLabel> label) {
-  EngineFixture f("", false, {}, [&](EngineOptions* o) {
+  EngineFixture f("", false, {}, {}, [&](EngineOptions* o) {
     o->assume_mfa_factor = true;
     o->learn_passed_challenges = learn;
   });

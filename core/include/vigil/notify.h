@@ -1,0 +1,134 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// vigil/notify.h: telling users (by e-mail) and security teams (by webhook)
+// about risky sign-ins, and the durable outbox that delivers those messages.
+//
+// When the policy's `notify` flag is set for an attempt's level and the user
+// has an e-mail address in their MFA settings, Engine::Evaluate renders the
+// template for the decision (blocked, challenged, or allowed but risky) and
+// writes the message to the outbox in the same atomic store write as the
+// event. A webhook gets a signed JSON message for every event that passes its
+// own filter. A delivery worker sends pending messages with exponential
+// backoff, moves a message to the dead letters after `max_attempts` failures
+// (or at once on a permanent refusal), and never loses one: delivery is
+// at-least-once, and every copy of a message carries the same idempotency key.
+//
+// E-mails carry one-click links "this was me" / "this wasn't me":
+//   {link_base_url}/v1/feedback?token=<signed, expiring token>
+// redeemed with Engine::RecordFeedbackFromLink.
+
+#ifndef VIGIL_NOTIFY_H_
+#define VIGIL_NOTIFY_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "vigil/decision.h"
+#include "vigil/event.h"
+#include "vigil/secret.h"
+#include "vigil/sender.h"
+
+namespace vigil {
+
+// One message's templates. Placeholders, replaced when the message is made:
+//   {ip-address} {city} {country} {login-time} {device-name} {event-id}
+//   {one-click-link-valid} {one-click-link-invalid}
+// "{{" stands for a literal "{". Values are HTML-escaped in `html`; `html`
+// may be empty (then the e-mail is plain text only).
+struct NotificationTemplate {
+  std::string subject;
+  std::string text;
+  std::string html;
+};
+
+struct NotificationTemplates {
+  NotificationTemplate blocked;        // the attempt was blocked
+  NotificationTemplate challenged;     // the attempt was challenged (MFA)
+  NotificationTemplate risky_allowed;  // allowed, at a level set to notify
+  // The shipped English templates.
+  static NotificationTemplates Defaults();
+};
+
+// OK if every part is usable: subject and text non-empty, every "{...}" a
+// known placeholder. Else InvalidArgument naming the part, e.g.
+// "templates.blocked.subject: unknown placeholder {ip}".
+absl::Status ValidateNotificationTemplates(const NotificationTemplates& t);
+
+// Which events go to the webhook (independent of the policy's `notify`).
+struct WebhookFilter {
+  // An event goes out if its level and its decision (as answered) are both
+  // listed. Empty `levels`: none at all.
+  std::vector<RiskLevel> levels = {RiskLevel::kMedium, RiskLevel::kHigh};
+  std::vector<Verdict> verdicts = {Verdict::kAllow, Verdict::kChallenge,
+                                   Verdict::kBlock};
+};
+
+struct OutboxOptions {
+  // Failed deliveries before a message is dead-lettered (1..100).
+  int max_attempts = 10;
+  // The delay after the n-th failure is initial_backoff * 2^(n-1), at most
+  // max_backoff.
+  absl::Duration initial_backoff = absl::Seconds(30);
+  absl::Duration max_backoff = absl::Hours(1);
+  // How often the background worker looks for due messages.
+  absl::Duration poll_interval = absl::Seconds(1);
+  // Start a background delivery thread; false: the caller calls
+  // Outbox::DeliverDue() itself (tests, batch jobs).
+  bool deliver_in_background = true;
+};
+
+struct NotifyOptions {
+  // E-mail to the user (null: no e-mail). The address is the user's MFA
+  // e-mail (MfaService::PutSettings).
+  std::shared_ptr<Sender> email_sender;
+  // The webhook (null: none), e.g. CreateSignedPostSender.
+  std::shared_ptr<Sender> webhook_sender;
+  WebhookFilter webhook_filter;
+  NotificationTemplates templates = NotificationTemplates::Defaults();
+  // HMAC-SHA256 key of one-click feedback tokens, at least 16 bytes;
+  // required with an e-mail sender.
+  std::shared_ptr<const SecretBytes> feedback_key;
+  // Where the links point: "<link_base_url>/v1/feedback?token=...". Required
+  // with an e-mail sender, http:// or https://.
+  std::string link_base_url;
+  // How long a one-click link stays valid.
+  absl::Duration link_validity = absl::Hours(7 * 24);
+  OutboxOptions outbox;
+};
+
+// Counters of the outbox, for metrics.
+struct OutboxStats {
+  int64_t pending = 0;       // waiting for (re)delivery now
+  int64_t dead_letters = 0;  // dead-lettered messages kept in the store
+  // Since the process started:
+  int64_t enqueued = 0;
+  int64_t delivered = 0;
+  int64_t retries = 0;        // failed attempts that will be retried
+  int64_t dead_lettered = 0;  // messages given up on
+  int64_t no_address = 0;     // notifications due for users without e-mail
+};
+
+// The delivery side of the outbox. Thread-safe.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  // Attempts every message due at the clock's now, once each; returns how
+  // many were attempted. Non-OK only if the store failed.
+  virtual absl::StatusOr<int> DeliverDue() = 0;
+  virtual OutboxStats stats() const = 0;
+};
+
+// What a redeemed one-click link did.
+struct FeedbackLinkResult {
+  std::string event_id;
+  FeedbackValue value = FeedbackValue::kValid;
+};
+
+}  // namespace vigil
+
+#endif  // VIGIL_NOTIFY_H_

@@ -1,0 +1,87 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The outbox delivery worker: sends pending messages of Table::kOutbox with
+// exponential backoff, dead-letters them after OutboxOptions::max_attempts
+// failed attempts (or at once when the next hop refuses for good), and
+// deletes a message only after its sender accepted it (at-least-once).
+//
+// Time comes from the injected Clock; the optional background thread only
+// waits between passes (it never reads the time itself). Records survive a
+// restart: a new worker on the same store picks them up where they were.
+
+#ifndef VIGIL_CORE_SRC_NOTIFY_OUTBOX_WORKER_H_
+#define VIGIL_CORE_SRC_NOTIFY_OUTBOX_WORKER_H_
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "notify/outbox_record.h"
+#include "vigil/clock.h"
+#include "vigil/notify.h"
+#include "vigil/store.h"
+
+namespace vigil::internal {
+
+// The delay before the attempt after the `failures`-th failure (>= 1).
+absl::Duration OutboxBackoff(const OutboxOptions& options, int failures);
+
+// Checks max_attempts, the backoffs and the poll interval.
+absl::Status ValidateOutboxOptions(const OutboxOptions& options);
+
+class OutboxWorker final : public Outbox {
+ public:
+  // `senders` by Channel; a null one means the channel is off (its messages
+  // are dead-lettered when due). Starts the background thread if
+  // options.deliver_in_background.
+  static absl::StatusOr<std::unique_ptr<OutboxWorker>> Create(
+      std::shared_ptr<Store> store, const Clock* clock,
+      std::array<std::shared_ptr<Sender>, kChannelCount> senders,
+      OutboxOptions options);
+  // Stops the background thread (waiting for a send under way).
+  ~OutboxWorker() override;
+
+  absl::StatusOr<int> DeliverDue() override;
+  OutboxStats stats() const override;
+
+  // Called by the engine after it committed `n` new messages (and counted
+  // `no_address` users it could not write to): counts them and wakes the
+  // background thread.
+  void NoteEnqueued(int n, int no_address);
+
+ private:
+  OutboxWorker(std::shared_ptr<Store> store, const Clock* clock,
+               std::array<std::shared_ptr<Sender>, kChannelCount> senders,
+               OutboxOptions options);
+  // One attempt of the record under `key`; writes its next state.
+  absl::Status Attempt(const std::string& key, OutboxRecord record);
+  absl::Status CountStored();
+  void Loop();
+
+  const std::shared_ptr<Store> store_;
+  const Clock* const clock_;
+  const std::array<std::shared_ptr<Sender>, kChannelCount> senders_;
+  const OutboxOptions options_;
+
+  absl::Mutex deliver_mu_;  // one pass at a time
+
+  absl::Mutex wake_mu_;
+  bool wake_ ABSL_GUARDED_BY(wake_mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(wake_mu_) = false;
+  std::thread thread_;
+
+  std::atomic<int64_t> pending_{0};
+  std::atomic<int64_t> dead_letters_{0};
+  std::atomic<int64_t> enqueued_{0};
+  std::atomic<int64_t> delivered_{0};
+  std::atomic<int64_t> retries_{0};
+  std::atomic<int64_t> dead_lettered_{0};
+  std::atomic<int64_t> no_address_{0};
+};
+
+}  // namespace vigil::internal
+
+#endif  // VIGIL_CORE_SRC_NOTIFY_OUTBOX_WORKER_H_
