@@ -180,6 +180,7 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   if (!storage.ok()) return storage.status();
   VIGIL_CONFIG_CHECK(storage->String("data_dir", &c.data_dir));
   VIGIL_CONFIG_CHECK(storage->Bool("sync_writes", &c.sync_writes));
+  VIGIL_CONFIG_CHECK(storage->Bool("group_commit", &c.group_commit));
   VIGIL_CONFIG_CHECK(storage->Int("event_retention_days", 0, 36500,
                                   &c.event_retention_days));
   VIGIL_CONFIG_CHECK(storage->NoOthers());

@@ -56,6 +56,7 @@ struct ServiceConfig {
   // [storage]
   std::string data_dir = "vigil-data";
   bool sync_writes = false;
+  bool group_commit = true;
   // Events older than this are removed by the store; 0: kept forever.
   int64_t event_retention_days = 730;
 

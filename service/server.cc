@@ -78,15 +78,18 @@ absl::Status MfaOptionsFromConfig(const ServiceConfig& c, MfaOptions* o) {
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
-                                                   PwnedSetup* pwned) {
+                                                   PwnedSetup* pwned,
+                                                   std::shared_ptr<Store>* store_out) {
   RocksDbOptions db;
   db.path = c.data_dir;
   db.sync = c.sync_writes;
+  db.manual_log_flush = c.group_commit;
   db.event_retention = absl::Hours(24) * c.event_retention_days;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
   if (!store.ok()) return store.status();
   EngineOptions options;
   options.store = std::shared_ptr<Store>(std::move(*store));
+  *store_out = options.store;
   absl::StatusOr<PwnedSetup> set_up = SetUpPwned(c, options.store);
   if (!set_up.ok()) return set_up.status();
   *pwned = *std::move(set_up);
@@ -172,9 +175,15 @@ absl::Status RunServer(const ServiceConfig& config,
 
   // Serve /healthz (and 503s) while the database and GeoIP data open.
   PwnedSetup pwned;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(config, &pwned);
+  std::shared_ptr<Store> store;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(config, &pwned, &store);
   absl::Status result = engine.status();
+  std::unique_ptr<LogFlusher> flusher;
   if (engine.ok()) {
+    if (config.group_commit) {
+      flusher = std::make_unique<LogFlusher>(store.get(), ioc);
+      context.set_log_flusher(flusher.get());
+    }
     context.set_pwned(pwned.corpus.get(), pwned.checker.get());
     context.set_engine(engine->get());
     ready((*listener)->address());
@@ -193,6 +202,7 @@ absl::Status RunServer(const ServiceConfig& config,
   if (!io.WaitIdle(config.shutdown_timeout)) ioc.stop();
   io.Join();
   FlushAccessLog();
+  context.set_log_flusher(nullptr);
   context.set_engine(nullptr);
   context.set_pwned(nullptr, nullptr);
   if (engine.ok()) engine->reset();

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "service/auth.h"
 #include "service/config.h"
+#include "service/log_flusher.h"
 #include "service/metrics.h"
 #include "vigil/engine.h"
 #include "vigil/pwned.h"
@@ -51,6 +52,15 @@ class ServiceContext {
   bool draining() const { return draining_.load(std::memory_order_acquire); }
   void set_draining() { draining_.store(true, std::memory_order_release); }
 
+  // Group commit of the store's log (null: every write is in the log file
+  // when Write returns). Not owned; set with the engine.
+  LogFlusher* log_flusher() const {
+    return log_flusher_.load(std::memory_order_acquire);
+  }
+  void set_log_flusher(LogFlusher* f) {
+    log_flusher_.store(f, std::memory_order_release);
+  }
+
   // Serializes admin reloads (evaluations never wait for it).
   absl::Mutex& reload_mutex() { return reload_mu_; }
 
@@ -62,6 +72,7 @@ class ServiceContext {
   std::atomic<BreachCorpus*> corpus_{nullptr};
   std::atomic<const PasswordChecker*> checker_{nullptr};
   std::atomic<bool> draining_{false};
+  std::atomic<LogFlusher*> log_flusher_{nullptr};
   absl::Mutex reload_mu_;
 };
 

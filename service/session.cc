@@ -139,7 +139,21 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
   bool close_after =
       !response_.keep_alive() || shutting_down_ || context_.draining();
   if (close_after) response_.keep_alive(false);
-  Write(close_after);
+  LogFlusher* flusher = context_.log_flusher();
+  if (flusher == nullptr || !flusher->NeedsFlush()) return Write(close_after);
+  // The request wrote (or another did, not yet in the log file): answer once
+  // the log is, together with the other requests of this round.
+  flusher->Then([self = this->shared_from_this(), close_after](const absl::Status& s) {
+    net::dispatch(self->stream_.get_executor(), [self, close_after, s] {
+      if (!s.ok()) {
+        // Not durable: not a success either.
+        self->response_ = ErrorResponse(11, false, 503, "unavailable",
+                                        "store: the write could not be logged");
+        return self->Write(true);
+      }
+      self->Write(close_after);
+    });
+  });
 }
 
 template <class Stream>

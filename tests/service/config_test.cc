@@ -56,6 +56,7 @@ TEST(ConfigTest, EveryShippedDefaultIsTheBuiltInOne) {
   EXPECT_EQ(c->access_log, d.access_log);
   EXPECT_EQ(c->data_dir, d.data_dir);
   EXPECT_EQ(c->sync_writes, d.sync_writes);
+  EXPECT_EQ(c->group_commit, d.group_commit);
   EXPECT_EQ(c->geo.asn_csvs, d.geo.asn_csvs);
   EXPECT_EQ(c->metrics_require_key, d.metrics_require_key);
 }
@@ -77,6 +78,7 @@ access_log = false
 [storage]
 data_dir = "/tmp/x"
 sync_writes = true
+group_commit = false
 [model]
 path = "m.toml"
 [geo]
@@ -107,6 +109,7 @@ scopes = ["evaluate", "admin"]
   EXPECT_FALSE(c->access_log);
   EXPECT_EQ(c->data_dir, "/tmp/x");
   EXPECT_TRUE(c->sync_writes);
+  EXPECT_FALSE(c->group_commit);
   EXPECT_EQ(c->model_path, "m.toml");
   EXPECT_EQ(c->geo.city_dbs, std::vector<std::string>{"a.mmdb"});
   EXPECT_TRUE(c->geo.asn_csvs.empty());

@@ -118,6 +118,15 @@ class Store {
   // Makes every change to `table` written so far durable. The default does
   // nothing (for stores whose every write is durable).
   virtual absl::Status Flush(Table table) { return absl::OkStatus(); }
+  // Makes every write accepted so far survive a crash of this process (and,
+  // with RocksDbOptions::sync, of the machine). Only a store that defers its
+  // log (RocksDbOptions::manual_log_flush) needs it; for the others every
+  // Write already does this and the default does nothing. Thread-safe; one
+  // call serves every write made before it (group commit).
+  virtual absl::Status FlushLog() { return absl::OkStatus(); }
+  // Whether writes were accepted since the last FlushLog began: always false
+  // for a store that does not defer its log.
+  virtual bool HasUnflushedWrites() const { return false; }
   // Reorganizes `table` for fast reads after a bulk load (e.g. compacts it
   // and drops deleted ranges). Optional; the default does nothing.
   virtual absl::Status Compact(Table table) { return absl::OkStatus(); }
@@ -154,6 +163,13 @@ struct RocksDbOptions {
   // time, measured on `clock`) is removed when compaction next reaches it
   // (events are compacted at least daily). Zero: events are kept forever.
   absl::Duration event_retention = absl::ZeroDuration();
+  // Group commit: Write appends to an in-process log buffer, and a write
+  // survives a crash of the process only after a FlushLog (which writes the
+  // buffer to the file once for every write before it). For a server that
+  // answers a batch of requests after one FlushLog; a store whose caller
+  // never calls FlushLog loses recent writes in a crash. Excludes
+  // `disable_wal`.
+  bool manual_log_flush = false;
   // The clock retention measures against; null: RealClock(). Not owned.
   const Clock* clock = nullptr;
 };

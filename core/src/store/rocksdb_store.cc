@@ -4,6 +4,7 @@
 // Counters combine through a merge operator that calls ApplyCounterMerge.
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -145,6 +146,7 @@ class RocksDbStore final : public Store {
     db_options.allow_concurrent_memtable_write = false;
     db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     db_options.keep_log_file_num = 4;
+    db_options.manual_wal_flush = o.manual_log_flush && !o.disable_wal;
     // A store without a log is a throwaway one: nothing to save at close.
     db_options.avoid_flush_during_shutdown = o.disable_wal;
 
@@ -243,6 +245,8 @@ class RocksDbStore final : public Store {
     store->handles_ = handles;
     store->write_options_.sync = o.sync && !o.disable_wal;
     store->write_options_.disableWAL = o.disable_wal;
+    store->manual_log_flush_ = o.manual_log_flush && !o.disable_wal;
+    store->sync_ = o.sync && !o.disable_wal;
     return std::unique_ptr<Store>(std::move(store));
   }
 
@@ -290,7 +294,31 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
-    return WriteWith(batch, write_options_);
+    absl::Status s = WriteWith(batch, write_options_);
+    if (manual_log_flush_ && s.ok()) {
+      writes_.fetch_add(1, std::memory_order_release);
+    }
+    return s;
+  }
+
+  absl::Status FlushLog() override {
+    if (!manual_log_flush_) return absl::OkStatus();
+    // Every write counted before this load is in the log buffer, which the
+    // flush below writes out (with whatever came after it).
+    const uint64_t seen = writes_.load(std::memory_order_acquire);
+    if (seen == flushed_.load(std::memory_order_acquire)) return absl::OkStatus();
+    absl::Status s = FromRocks(db_->FlushWAL(sync_), "flush log");
+    if (!s.ok()) return s;
+    uint64_t prev = flushed_.load(std::memory_order_relaxed);
+    while (prev < seen &&
+           !flushed_.compare_exchange_weak(prev, seen, std::memory_order_release)) {
+    }
+    return absl::OkStatus();
+  }
+
+  bool HasUnflushedWrites() const override {
+    return manual_log_flush_ && writes_.load(std::memory_order_acquire) !=
+                                    flushed_.load(std::memory_order_acquire);
   }
 
   absl::Status WriteBulk(const WriteBatch& batch) override {
@@ -370,6 +398,11 @@ class RocksDbStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ReadOptions read_options_;
   rocksdb::WriteOptions write_options_;
+  bool manual_log_flush_ = false;
+  bool sync_ = false;
+  // Writes accepted, and how many of them the last FlushLog covered.
+  std::atomic<uint64_t> writes_{0};
+  std::atomic<uint64_t> flushed_{0};
 };
 
 }  // namespace

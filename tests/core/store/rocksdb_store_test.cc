@@ -5,6 +5,10 @@
 // concurrency, persistence across reopen, and the errors of opening a folder
 // that cannot be a database.
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -695,6 +699,59 @@ TEST(RocksDbOpenTest, AnotherRocksDbDatabaseIsRefusedAndLeftAlone) {
                     .ok());
     EXPECT_EQ(families.size(), 1 + c.column_families.size());
   }
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// Group commit: with manual_log_flush a write survives the process being
+// killed only once FlushLog has run; HasUnflushedWrites says when one is due.
+TEST(RocksDbManualLogFlushTest, FlushLogIsWhatMakesAWriteSurviveSigkill) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The child writes, flushes, writes again, and is killed.
+    RocksDbOptions options;
+    options.path = path;
+    options.manual_log_flush = true;
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(options);
+    if (!store.ok()) _exit(2);
+    if ((*store)->HasUnflushedWrites()) _exit(3);
+    WriteBatch a;
+    a.Put(Table::kEvents, "flushed", "1");
+    if (!(*store)->Write(a).ok() || !(*store)->HasUnflushedWrites()) _exit(4);
+    if (!(*store)->FlushLog().ok() || (*store)->HasUnflushedWrites()) _exit(5);
+    WriteBatch b;
+    b.Put(Table::kEvents, "not-flushed", "2");
+    if (!(*store)->Write(b).ok() || !(*store)->HasUnflushedWrites()) _exit(6);
+    raise(SIGKILL);
+    _exit(7);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+
+  RocksDbOptions options;
+  options.path = path;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::string value;
+  ASSERT_OK((*store)->Get(Table::kEvents, "flushed", &value));
+  EXPECT_EQ(value, "1");
+  EXPECT_TRUE(absl::IsNotFound((*store)->Get(Table::kEvents, "not-flushed", &value)));
+  // Without manual_log_flush there is nothing to flush.
+  EXPECT_FALSE((*store)->HasUnflushedWrites());
+  WriteBatch c;
+  c.Put(Table::kEvents, "k", "v");
+  ASSERT_OK((*store)->Write(c));
+  EXPECT_FALSE((*store)->HasUnflushedWrites());
+  EXPECT_OK((*store)->FlushLog());
 }
 
 }  // namespace
