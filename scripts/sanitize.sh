@@ -40,6 +40,9 @@ jobs="${VIGIL_JOBS:-2}"
 tsan_targets=(vigil_engine_test vigil_store_test vigil_mfa_test
               vigil_context_test vigil_service_test vigild vigil)
 tsan_tests='Concurrent|ShutdownTest\.|VigildTest\.|AuthzTest\.|MfaE2eTest\.'
+# Not under TSan: the RSS bound of the 10 MB body test (TSan's shadow memory
+# and its allocator make RSS grow by more than the bound; ASan runs it).
+tsan_excluded='TenMegabyteBodyIs413WithoutBuffering'
 
 case "${mode}" in
   asan)
@@ -59,11 +62,14 @@ case "${mode}" in
     san="-fsanitize=thread -fno-omit-frame-pointer"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=${root}/tests/sanitizers/tsan.supp"
     targets=("${tsan_targets[@]}")
-    ctest_filter=(-R "${tsan_tests}")
+    ctest_filter=(-R "${tsan_tests}" -E "${tsan_excluded}")
     # Debian's Abseil is uninstrumented: teach TSan what absl::Mutex,
     # CondVar and Notification synchronize (see the file's comment).
     mkdir -p "${build}"
-    shim="${root}/${build}/tsan_absl_annotations.o"
+    # The object's name carries the source's hash, so that a change to it
+    # changes the link flags and relinks every executable.
+    shim_hash="$(sha256sum tests/sanitizers/tsan_absl_annotations.cc | cut -c1-12)"
+    shim="${root}/${build}/tsan_absl_annotations-${shim_hash}.o"
     "${CXX}" -std=c++20 -O1 -g -fPIC -c tests/sanitizers/tsan_absl_annotations.cc \
       -o "${shim}"
     exe_link="${san} -rdynamic ${shim}"

@@ -13,6 +13,7 @@
 // between two readers, never invent one.
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -174,10 +175,15 @@ void Notification::Notify() {
   real(this);
 }
 
+// TSan defers a signal that arrives while the thread it lands on is blocked
+// outside an intercepted call (here: a futex inside uninstrumented Abseil)
+// until that thread next passes through an interceptor, so vigild's main
+// thread, parked here until SIGTERM, would never see it. Wait in slices and
+// pass through an interceptor (usleep) between them.
 void Notification::WaitForNotification() const {
-  VIGIL_REAL(void (*)(const Notification*),
-             "_ZNK4absl7debian312Notification19WaitForNotificationEv");
-  real(this);
+  VIGIL_REAL(bool (*)(const Notification*, Duration),
+             "_ZNK4absl7debian312Notification30WaitForNotificationWithTimeoutENS0_8DurationE");
+  while (!real(this, Milliseconds(50))) usleep(1);
   Acquire(this);
 }
 

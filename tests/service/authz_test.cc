@@ -341,15 +341,20 @@ TEST_F(AuthzTest, OneUserCannotReachAnothersRecords) {
   EXPECT_FALSE(absl::StrContains(bob_devices, alice_device_id)) << bob_devices;
 
   // Her remembered device lets her skip MFA, but not bob.
-  EXPECT_EQ(Evaluate("alice", alice_device_key).at("decision"), "allow");
+  d = Evaluate("alice", alice_device_key);
+  EXPECT_EQ(d.at("decision"), "allow") << json::serialize(d);
+  const std::string alice_allowed(d.at("event_id").as_string());
   d = Evaluate("bob", alice_device_key);
   EXPECT_EQ(d.at("decision"), "challenge") << json::serialize(d);
 
-  // An outcome and feedback by alice's event id change her event only.
+  // An outcome and feedback by alice's event id change her event only (the
+  // challenged one already has its outcome from the passed challenge).
   const std::string bob_events = Snapshot("/v1/users/bob/events", kAdminKey);
-  Call("POST", absl::StrCat("/v1/events/", alice_event, "/outcome"),
+  Call("POST", absl::StrCat("/v1/events/", alice_allowed, "/outcome"),
        R"({"outcome":"failure"})", 200, kEvaluateKey);
-  Call("POST", absl::StrCat("/v1/events/", alice_event, "/feedback"),
+  Call("POST", absl::StrCat("/v1/events/", alice_event, "/outcome"),
+       R"({"outcome":"failure"})", 409, kEvaluateKey);
+  Call("POST", absl::StrCat("/v1/events/", alice_allowed, "/feedback"),
        R"({"value":"invalid"})", 200, kAdminKey);
   EXPECT_EQ(Snapshot("/v1/users/bob/events", kAdminKey), bob_events);
   json::value alice_page = json::parse(Snapshot("/v1/users/alice/events", kAdminKey));
@@ -357,12 +362,16 @@ TEST_F(AuthzTest, OneUserCannotReachAnothersRecords) {
   for (const json::value& e : alice_page.at("events").as_array()) {
     alice_events.insert(std::string(e.at("event_id").as_string()));
     EXPECT_EQ(e.at("user_id"), "alice");
-    if (e.at("event_id") == alice_event.c_str()) {
+    if (e.at("event_id") == alice_allowed.c_str()) {
       EXPECT_EQ(e.at("outcome"), "failure");
       EXPECT_EQ(e.at("feedback").at("value"), "invalid");
     }
+    if (e.at("event_id") == alice_event.c_str()) {
+      EXPECT_EQ(e.at("outcome"), "success");
+    }
   }
   EXPECT_EQ(alice_events.count(alice_event), 1u);
+  EXPECT_EQ(alice_events.count(alice_allowed), 1u);
 
   // Everything of alice's, before the calls through bob's paths.
   const std::string alice_events_before = Snapshot("/v1/users/alice/events", kAdminKey);
