@@ -45,6 +45,27 @@ F Real(const char* name) {
 void Acquire(const void* p) { __tsan_acquire(const_cast<void*>(p)); }
 void Release(const void* p) { __tsan_release(const_cast<void*>(p)); }
 
+// Abseil evaluates a Condition inside the real Await/LockWhen, with the
+// mutex held, in the waiting thread or in the one unlocking: the wrapper
+// acquires the mutex (for TSan) before it calls the caller's condition and
+// releases it after.
+struct Guarded {
+  const absl::Mutex* mu;
+  const absl::Condition* cond;
+};
+
+bool EvalGuarded(Guarded* g) {
+  VIGIL_REAL(bool (*)(const absl::Condition*), "_ZNK4absl7debian39Condition4EvalEv");
+  Acquire(g->mu);
+  bool r = real(g->cond);
+  Release(g->mu);  // whoever holds the mutex next comes after this read
+  return r;
+}
+
+#define VIGIL_GUARDED(name, mu, cond) \
+  Guarded name##_g{(mu), &(cond)};     \
+  const Condition name(&EvalGuarded, &name##_g)
+
 }  // namespace
 
 namespace absl {
@@ -91,21 +112,24 @@ bool Mutex::ReaderTryLock() {
 void Mutex::LockWhen(const Condition& cond) {
   VIGIL_REAL(void (*)(Mutex*, const Condition&),
              "_ZN4absl7debian35Mutex8LockWhenERKNS0_9ConditionE");
-  real(this, cond);
+  VIGIL_GUARDED(guarded, this, cond);
+  real(this, guarded);
   Acquire(this);
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   VIGIL_REAL(void (*)(Mutex*, const Condition&),
              "_ZN4absl7debian35Mutex14ReaderLockWhenERKNS0_9ConditionE");
-  real(this, cond);
+  VIGIL_GUARDED(guarded, this, cond);
+  real(this, guarded);
   Acquire(this);
 }
 
 bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
   VIGIL_REAL(bool (*)(Mutex*, const Condition&, Duration),
              "_ZN4absl7debian35Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  bool r = real(this, cond, timeout);
+  VIGIL_GUARDED(guarded, this, cond);
+  bool r = real(this, guarded, timeout);
   Acquire(this);  // held either way
   return r;
 }
@@ -113,7 +137,8 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
 bool Mutex::LockWhenWithDeadline(const Condition& cond, Time deadline) {
   VIGIL_REAL(bool (*)(Mutex*, const Condition&, Time),
              "_ZN4absl7debian35Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  bool r = real(this, cond, deadline);
+  VIGIL_GUARDED(guarded, this, cond);
+  bool r = real(this, guarded, deadline);
   Acquire(this);
   return r;
 }
@@ -121,16 +146,18 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, Time deadline) {
 void Mutex::Await(const Condition& cond) {
   VIGIL_REAL(void (*)(Mutex*, const Condition&),
              "_ZN4absl7debian35Mutex5AwaitERKNS0_9ConditionE");
+  VIGIL_GUARDED(guarded, this, cond);
   Release(this);
-  real(this, cond);
+  real(this, guarded);
   Acquire(this);
 }
 
 bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
   VIGIL_REAL(bool (*)(Mutex*, const Condition&, Duration),
              "_ZN4absl7debian35Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  VIGIL_GUARDED(guarded, this, cond);
   Release(this);
-  bool r = real(this, cond, timeout);
+  bool r = real(this, guarded, timeout);
   Acquire(this);
   return r;
 }
@@ -138,8 +165,9 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
 bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
   VIGIL_REAL(bool (*)(Mutex*, const Condition&, Time),
              "_ZN4absl7debian35Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  VIGIL_GUARDED(guarded, this, cond);
   Release(this);
-  bool r = real(this, cond, deadline);
+  bool r = real(this, guarded, deadline);
   Acquire(this);
   return r;
 }
