@@ -44,14 +44,25 @@ tsan_tests='Concurrent|ShutdownTest\.|VigildTest\.|AuthzTest\.|MfaE2eTest\.'
 # and its allocator make RSS grow by more than the bound; ASan runs it).
 tsan_excluded='TenMegabyteBodyIs413WithoutBuffering'
 
+# Every report goes to a file here as well as failing its process: a vigild
+# child that a test just kills at the end would otherwise take its report
+# with it. Any file here after the run fails the run.
+case "${mode}" in
+  asan) reports="${root}/build-asan/sanitizer-reports" ;;
+  tsan) reports="${root}/build-tsan/sanitizer-reports" ;;
+  *) usage ;;
+esac
+rm -rf "${reports}"
+mkdir -p "${reports}"
+
 case "${mode}" in
   asan)
     build="build-asan"
     san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
     # detect_leaks: a leak fails the run. detect_stack_use_after_return costs
     # memory on 2 cores with 8 client threads; left at its default (off).
-    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:check_initialization_order=1:detect_invalid_pointer_pairs=0:halt_on_error=1"
-    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:check_initialization_order=1:detect_invalid_pointer_pairs=0:halt_on_error=1:log_path=${reports}/asan"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=${reports}/ubsan"
     export LSAN_OPTIONS="suppressions=${root}/tests/sanitizers/lsan.supp:print_suppressions=0"
     targets=(all)
     ctest_filter=()
@@ -60,7 +71,7 @@ case "${mode}" in
   tsan)
     build="build-tsan"
     san="-fsanitize=thread -fno-omit-frame-pointer"
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=${root}/tests/sanitizers/tsan.supp"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=${root}/tests/sanitizers/tsan.supp:log_path=${reports}/tsan"
     targets=("${tsan_targets[@]}")
     ctest_filter=(-R "${tsan_tests}" -E "${tsan_excluded}")
     # Debian's Abseil is uninstrumented: teach TSan what absl::Mutex,
@@ -96,6 +107,14 @@ rc=0
 ctest --test-dir "${build}" --output-on-failure -j2 --timeout 1800 \
   "${ctest_filter[@]}" "$@" || rc=$?
 end=$(date +%s)
+if compgen -G "${reports}/*" >/dev/null; then
+  echo "sanitizer reports (from test binaries or the vigild they started):" >&2
+  for f in "${reports}"/*; do
+    echo "== ${f}" >&2
+    cat "${f}" >&2
+  done
+  rc=1
+fi
 echo "sanitize ${mode}: build $((built - start)) s, tests $((end - built)) s," \
      "rc ${rc}"
 exit "${rc}"
