@@ -42,11 +42,12 @@ struct RouteCase {
 
 // Routes open on purpose (DESIGN.md "HTTP surface"): probes, the scrape
 // endpoint and the Pwned-Passwords-compatible range query (both can be made
-// to require a key, see OpenRoutesCanBeClosedByConfig). The one-click
-// feedback link (its token is the credential) joins this list when it lands.
+// to require a key, see OpenRoutesCanBeClosedByConfig), and the one-click
+// feedback link, whose signed token is the credential.
 const std::set<RouteId>& OpenRoutes() {
   static const auto* const routes = new std::set<RouteId>{
-      RouteId::kHealthz, RouteId::kReadyz, RouteId::kMetrics, RouteId::kRange};
+      RouteId::kHealthz, RouteId::kReadyz, RouteId::kMetrics, RouteId::kRange,
+      RouteId::kFeedbackLink};
   return *routes;
 }
 
@@ -273,7 +274,7 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
 
 TEST_F(AuthzTest, OpenRoutesNeedNoKey) {
   for (const std::string target :
-       {"/healthz", "/readyz", "/metrics", "/range/21BD1"}) {
+       {"/healthz", "/readyz", "/metrics", "/range/21BD1", "/v1/feedback?token=x"}) {
     HttpResponse r = Send("GET", target, "", "");
     EXPECT_NE(r.status, 401) << target << ": " << r.body;
     EXPECT_NE(r.status, 403) << target << ": " << r.body;

@@ -348,7 +348,11 @@ class RocksDbStore final : public Store {
     // flush below writes out (with whatever came after it).
     const uint64_t seen = writes_.load(std::memory_order_acquire);
     if (seen == flushed_.load(std::memory_order_acquire)) return absl::OkStatus();
-    absl::Status s = FromRocks(db_->FlushWAL(sync_), "flush log");
+    absl::Status s;
+    {
+      RocksCall call;
+      s = FromRocks(db_->FlushWAL(sync_), "flush log");
+    }
     if (!s.ok()) return s;
     uint64_t prev = flushed_.load(std::memory_order_relaxed);
     while (prev < seen &&
