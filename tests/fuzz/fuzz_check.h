@@ -15,7 +15,7 @@
     if (!(cond)) {                                                     \
       std::fprintf(stderr, "%s:%d: FUZZ_CHECK(%s) failed: ", __FILE__, \
                    __LINE__, #cond);                                   \
-      std::fprintf(stderr, "" __VA_ARGS__);                            \
+      std::fprintf(stderr, " " __VA_ARGS__);                           \
       std::fprintf(stderr, "\n");                                      \
       std::abort();                                                    \
     }                                                                  \

@@ -233,7 +233,7 @@ void CheckResponse(Response& res) {
   FUZZ_CHECK(!ec && parser.is_done() && used == wire.size(),
              "response is not valid HTTP (%s): %s", ec.message().c_str(),
              wire.c_str());
-  FUZZ_CHECK(parser.get().result_int() == status &&
+  FUZZ_CHECK(static_cast<int>(parser.get().result_int()) == status &&
              parser.get().body() == res.body());
 
   const absl::string_view type(res[http::field::content_type].data(),
