@@ -259,6 +259,8 @@ void CheckResponse(Response& res) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // VIGIL_FUZZ_VERBOSE=1: print each request and its response (for seeds).
+  static const bool kVerbose = std::getenv("VIGIL_FUZZ_VERBOSE") != nullptr;
   Server& server = Server::Get();
   server.Tick();
   const absl::string_view bytes(reinterpret_cast<const char*>(data), size);
@@ -280,6 +282,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     vigil::service::RequestNotes notes;
     Response res = vigil::service::Handle(parser.get(), server.context(), &notes);
+    if (kVerbose) {
+      std::fprintf(stderr, "  %s %s -> %d %.120s\n",
+                   std::string(parser.get().method_string()).c_str(),
+                   std::string(parser.get().target()).c_str(),
+                   res.result_int(), res.body().c_str());
+    }
     CheckResponse(res);
     if (!res.keep_alive()) break;
   }
