@@ -100,11 +100,14 @@ for t in "${TARGETS[@]}"; do
     >"$work/log" 2>&1
   rc=$?
   set -e
+  # (A target that fails on a seed has no INITED line: no pipefail here.)
+  set +o pipefail
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)
   new=$(sed -n 's/^stat::new_units_added: *//p' "$work/log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | awk '{print $2}')
   cov0=$(grep -E 'INITED' "$work/log" | grep -o 'cov: [0-9]*' | head -1 | awk '{print $2}')
+  set -o pipefail
   if [[ $rc -eq 0 ]]; then
     result="ok"
   else

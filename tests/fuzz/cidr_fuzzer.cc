@@ -79,9 +79,10 @@ void CheckCidr(const Cidr& c) {
 // The last address of a range.
 IpAddress Last(const Cidr& c) {
   if (c.network.is_v4()) {
-    const uint32_t host =
-        c.prefix_len == 0 ? 0xffffffffu : (0xffffffffu >> c.prefix_len);
-    return IpAddress::FromV4(c.network.v4() | (c.prefix_len >= 32 ? 0 : host));
+    uint32_t host = 0;  // the host bits, set
+    if (c.prefix_len == 0) host = 0xffffffffu;
+    if (c.prefix_len > 0 && c.prefix_len < 32) host = 0xffffffffu >> c.prefix_len;
+    return IpAddress::FromV4(c.network.v4() | host);
   }
   std::array<uint8_t, 16> b = c.network.bytes();
   for (int bit = c.prefix_len; bit < 128; ++bit) {

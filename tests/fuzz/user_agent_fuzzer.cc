@@ -8,8 +8,8 @@
 //   - only the first 1024 bytes count: the result equals that of the prefix;
 //   - the result is deterministic;
 //   - browser_major is in [0, 999999]; os_version is at most 16 characters
-//     of digits and single dots, neither first nor last; the device type is
-//     one of the enum's values.
+//     of digits and single dots, neither first nor last (or the Windows
+//     names "Vista" / "XP"); the device type is one of the enum's values.
 
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +30,8 @@ bool Same(const vigil::UserAgentInfo& a, const vigil::UserAgentInfo& b) {
 void CheckVersion(const std::string& v) {
   FUZZ_CHECK(v.size() <= 16, "os_version too long: %s", v.c_str());
   if (v.empty()) return;
+  // Windows releases by name (from the NT version).
+  if (v == "Vista" || v == "XP") return;
   FUZZ_CHECK(v.front() != '.' && v.back() != '.', "os_version '%s'",
              v.c_str());
   for (size_t i = 0; i < v.size(); ++i) {
