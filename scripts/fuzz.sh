@@ -96,7 +96,7 @@ for t in "${TARGETS[@]}"; do
   set +e
   # The targets read relative paths from the working folder (model
   # blocklists): run them in the scratch folder.
-  (cd "$work" && TMPDIR="$work" nice -n 10 "$bin" "${args[@]}" "$work/corpus") \
+  (cd "$work" && nice -n 10 "$bin" "${args[@]}" "$work/corpus") \
     >"$work/log" 2>&1
   rc=$?
   set -e

@@ -2,10 +2,9 @@
 
 #include "service/config.h"
 
-// As in the core's model loader: no exceptions, header-only.
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
+// As in the core's model loader: no exceptions, header-only, malformed
+// input an error and never an assertion.
+#include "core/src/common/toml.h"
 
 #include <cstdint>
 #include <fstream>

@@ -153,7 +153,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                "Find(%s) gave %s", c.ToString().c_str(),
                match.ToString().c_str());
     const IpAddress last = Last(c);
-    FUZZ_CHECK(c.Contains(last), "Last(%s)", c.ToString().c_str());
+    // (An IPv6 range over ::ffff:0:0/96 ends in an IPv4-mapped address,
+    // which is the IPv4 address and so not in the IPv6 range.)
+    FUZZ_CHECK(c.Contains(last) || last.is_v4() != c.network.is_v4(),
+               "Last(%s)", c.ToString().c_str());
     for (const IpAddress& probe :
          {c.network, last, Step(c.network, -1), Step(last, +1)}) {
       bool expected = false;
