@@ -21,9 +21,9 @@ void LimitRequestParser(const ServiceConfig& config, RequestParser* parser) {
 std::optional<Response> RefusalForReadError(const beast::error_code& ec,
                                             const ServiceConfig& config) {
   if (ec == http::error::body_limit) {
-    return ErrorResponse(11, false, 413, "payload_too_large",
-                         absl::StrCat("body: larger than ",
-                                      config.max_body_bytes, " bytes"));
+    return ErrorResponse(
+        11, false, 413, "payload_too_large",
+        absl::StrCat("body: larger than ", config.max_body_bytes, " bytes"));
   }
   if (ec == http::error::header_limit) {
     return ErrorResponse(11, false, 431, "header_too_large",

@@ -143,8 +143,7 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
 
 template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code ec) {
-  std::optional<Response> refusal =
-      RefusalForReadError(ec, context_.config());
+  std::optional<Response> refusal = RefusalForReadError(ec, context_.config());
   if (refusal.has_value()) {
     // The rest of the request is not read, so the connection cannot go on.
     response_ = *std::move(refusal);

@@ -81,7 +81,8 @@ IpAddress Last(const Cidr& c) {
   if (c.network.is_v4()) {
     uint32_t host = 0;  // the host bits, set
     if (c.prefix_len == 0) host = 0xffffffffu;
-    if (c.prefix_len > 0 && c.prefix_len < 32) host = 0xffffffffu >> c.prefix_len;
+    if (c.prefix_len > 0 && c.prefix_len < 32)
+      host = 0xffffffffu >> c.prefix_len;
     return IpAddress::FromV4(c.network.v4() | host);
   }
   std::array<uint8_t, 16> b = c.network.bytes();
@@ -93,7 +94,8 @@ IpAddress Last(const Cidr& c) {
 
 // ip + delta (delta = +1 or -1) within its family, wrapping.
 IpAddress Step(const IpAddress& ip, int delta) {
-  if (ip.is_v4()) return IpAddress::FromV4(ip.v4() + static_cast<uint32_t>(delta));
+  if (ip.is_v4())
+    return IpAddress::FromV4(ip.v4() + static_cast<uint32_t>(delta));
   std::array<uint8_t, 16> b = ip.bytes();
   for (int i = 15; i >= 0; --i) {
     const uint8_t before = b[i];

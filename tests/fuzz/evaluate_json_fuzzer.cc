@@ -38,7 +38,8 @@ using vigil::fuzz::AttemptToJson;
 int Depth(const json::value& v) {
   int inner = 0;
   if (v.is_array()) {
-    for (const json::value& e : v.get_array()) inner = std::max(inner, Depth(e));
+    for (const json::value& e : v.get_array())
+      inner = std::max(inner, Depth(e));
     return inner + 1;
   }
   if (v.is_object()) {
@@ -128,8 +129,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   json::parse_options deep;
   deep.max_depth = 100000;
   json::error_code ec;
-  json::value reference = json::parse(
-      json::string_view(body.data(), body.size()), ec, {}, deep);
+  json::value reference =
+      json::parse(json::string_view(body.data(), body.size()), ec, {}, deep);
   if (doc.ok()) {
     FUZZ_CHECK(!ec, "ParseJsonBody accepted what Boost.JSON refuses");
     FUZZ_CHECK(Depth(*doc) <= max_depth, "depth %d > cap %d", Depth(*doc),
@@ -166,8 +167,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<vigil::Attempt> attempt2 =
       vigil::service::AttemptFromJson(*doc2);
   FUZZ_CHECK(attempt2.ok(), "re-encoded attempt refused: %s (%s)",
-             std::string(attempt2.status().message()).c_str(),
-             encoded.c_str());
+             std::string(attempt2.status().message()).c_str(), encoded.c_str());
   std::string field;
   FUZZ_CHECK(vigil::fuzz::SameAttempt(*attempt, *attempt2,
                                       vigil::fuzz::UniqueHeaderNames(*attempt),

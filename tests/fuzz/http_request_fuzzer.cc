@@ -84,7 +84,8 @@ class ByteStream {
       return 0;
     }
     const size_t want = std::min(chunk_, bytes_.size());
-    const size_t n = net::buffer_copy(buffers, net::buffer(bytes_.data(), want));
+    const size_t n =
+        net::buffer_copy(buffers, net::buffer(bytes_.data(), want));
     bytes_.remove_prefix(n);
     return n;
   }
@@ -135,7 +136,8 @@ class Server {
         vigil::service::Authenticator::Create(config_.api_keys);
     FUZZ_CHECK(auth.ok(), "%s", std::string(auth.status().message()).c_str());
     auth_ = *std::move(auth);
-    context_ = std::make_unique<vigil::service::ServiceContext>(config_, *auth_);
+    context_ =
+        std::make_unique<vigil::service::ServiceContext>(config_, *auth_);
     Open();
   }
 
@@ -281,12 +283,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     vigil::service::RequestNotes notes;
-    Response res = vigil::service::Handle(parser.get(), server.context(), &notes);
+    Response res =
+        vigil::service::Handle(parser.get(), server.context(), &notes);
     if (kVerbose) {
       std::fprintf(stderr, "  %s %s -> %d %.120s\n",
                    std::string(parser.get().method_string()).c_str(),
-                   std::string(parser.get().target()).c_str(),
-                   res.result_int(), res.body().c_str());
+                   std::string(parser.get().target()).c_str(), res.result_int(),
+                   res.body().c_str());
     }
     CheckResponse(res);
     if (!res.keep_alive()) break;

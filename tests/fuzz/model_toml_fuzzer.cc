@@ -48,12 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const vigil::Model& m = **model;
   const vigil::internal::ModelConfig& c = m.config();
-  FUZZ_CHECK(0 < c.low && c.low < c.medium && c.medium < c.high &&
-             c.high <= 1);
+  FUZZ_CHECK(0 < c.low && c.low < c.medium && c.medium < c.high && c.high <= 1);
   FUZZ_CHECK(!m.name().empty() && m.name().size() <= 64 &&
-             m.name().find_first_not_of(
-                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                 "0123456789-_.") == std::string::npos,
+                 m.name().find_first_not_of(
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789-_.") == std::string::npos,
              "name '%s'", m.name().c_str());
   FUZZ_CHECK(m.version() >= 0);
   FUZZ_CHECK(m.id() == absl::StrCat(m.name(), "@", m.version()));

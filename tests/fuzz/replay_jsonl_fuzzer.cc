@@ -20,19 +20,22 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
-  vigil::fuzz::ReadAll(text, std::nullopt, [](const vigil::tools::ReplayRow& row) {
-    if (row.geo.has_value()) return;  // an RBA CSV row
-    const std::string encoded = vigil::fuzz::AttemptToJson(row.attempt);
-    absl::StatusOr<boost::json::value> doc =
-        vigil::service::ParseJsonBody(encoded, 16);
-    FUZZ_CHECK(doc.ok(), "re-encoded row does not parse: %s", encoded.c_str());
-    absl::StatusOr<vigil::Attempt> back = vigil::service::AttemptFromJson(*doc);
-    FUZZ_CHECK(back.ok(), "re-encoded row refused: %s", encoded.c_str());
-    std::string field;
-    FUZZ_CHECK(vigil::fuzz::SameAttempt(
-                   row.attempt, *back,
-                   vigil::fuzz::UniqueHeaderNames(row.attempt), &field),
-               "round trip changed %s: %s", field.c_str(), encoded.c_str());
-  });
+  vigil::fuzz::ReadAll(
+      text, std::nullopt, [](const vigil::tools::ReplayRow& row) {
+        if (row.geo.has_value()) return;  // an RBA CSV row
+        const std::string encoded = vigil::fuzz::AttemptToJson(row.attempt);
+        absl::StatusOr<boost::json::value> doc =
+            vigil::service::ParseJsonBody(encoded, 16);
+        FUZZ_CHECK(doc.ok(), "re-encoded row does not parse: %s",
+                   encoded.c_str());
+        absl::StatusOr<vigil::Attempt> back =
+            vigil::service::AttemptFromJson(*doc);
+        FUZZ_CHECK(back.ok(), "re-encoded row refused: %s", encoded.c_str());
+        std::string field;
+        FUZZ_CHECK(vigil::fuzz::SameAttempt(
+                       row.attempt, *back,
+                       vigil::fuzz::UniqueHeaderNames(row.attempt), &field),
+                   "round trip changed %s: %s", field.c_str(), encoded.c_str());
+      });
   return 0;
 }

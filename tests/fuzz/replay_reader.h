@@ -49,9 +49,9 @@ inline const std::string& ScratchFile() {
   return *path;
 }
 
-inline void ReadAll(absl::string_view text,
-                    std::optional<tools::InputFormat> expect_format,
-                    const std::function<void(const tools::ReplayRow&)>& on_row) {
+inline void ReadAll(
+    absl::string_view text, std::optional<tools::InputFormat> expect_format,
+    const std::function<void(const tools::ReplayRow&)>& on_row) {
   const std::string& path = ScratchFile();
   {
     std::remove(path.c_str());  // a new file, not a truncated one

@@ -32,8 +32,7 @@ void CheckVersion(const std::string& v) {
   if (v.empty()) return;
   // Windows releases by name (from the NT version).
   if (v == "Vista" || v == "XP") return;
-  FUZZ_CHECK(v.front() != '.' && v.back() != '.', "os_version '%s'",
-             v.c_str());
+  FUZZ_CHECK(v.front() != '.' && v.back() != '.', "os_version '%s'", v.c_str());
   for (size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
     FUZZ_CHECK((c >= '0' && c <= '9') || (c == '.' && v[i - 1] != '.'),

@@ -26,6 +26,8 @@
 #ifndef VIGIL_CORE_SRC_COMMON_TOML_H_
 #define VIGIL_CORE_SRC_COMMON_TOML_H_
 
+// The order below matters.
+// clang-format off
 #define TOML_EXCEPTIONS 0
 #define TOML_HEADER_ONLY 1
 // Without NDEBUG toml++ maps TOML_ASSERT_ASSUME to TOML_ASSERT, which is
@@ -43,5 +45,6 @@
 #pragma pop_macro("TOML_UNREACHABLE")
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
+// clang-format on
 
 #endif  // VIGIL_CORE_SRC_COMMON_TOML_H_
