@@ -6,10 +6,9 @@
 #ifndef VIGIL_SERVICE_CONFIG_READER_H_
 #define VIGIL_SERVICE_CONFIG_READER_H_
 
-// As in the core's model loader: no exceptions, header-only.
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
+// As in the core's model loader: no exceptions, header-only, malformed
+// input an error and never an assertion.
+#include "core/src/common/toml.h"
 
 #include <cstdint>
 #include <optional>

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/access_log.h"
+#include "service/request_reader.h"
 
 namespace vigil::service {
 
@@ -109,9 +110,7 @@ void Session<Stream>::OnFirstBytes(beast::error_code ec, size_t n) {
 template <class Stream>
 void Session<Stream>::ReadRequest() {
   parser_.emplace();
-  parser_->body_limit(context_.config().max_body_bytes);
-  parser_->header_limit(
-      static_cast<std::uint32_t>(context_.config().max_header_bytes));
+  LimitRequestParser(context_.config(), &*parser_);
   beast::get_lowest_layer(stream_).expires_after(
       ToChrono(context_.config().read_timeout));
   http::async_read(
@@ -158,37 +157,15 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
 
 template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code ec) {
-  if (ec == http::error::body_limit) {
-    return Refuse(413, "payload_too_large",
-                  absl::StrCat("body: larger than ",
-                               context_.config().max_body_bytes, " bytes"));
+  std::optional<Response> refusal = RefusalForReadError(ec, context_.config());
+  if (refusal.has_value()) {
+    // The rest of the request is not read, so the connection cannot go on.
+    response_ = *std::move(refusal);
+    return Write(true);
   }
-  if (ec == http::error::header_limit) {
-    return Refuse(431, "header_too_large",
-                  absl::StrCat("headers: larger than ",
-                               context_.config().max_header_bytes, " bytes"));
-  }
-  if (ec == beast::error::timeout) {
-    context_.metrics().RecordTimeout();
-    return Close();
-  }
-  bool parse_error =
-      ec.category() ==
-          http::make_error_code(http::error::bad_target).category() &&
-      ec != http::error::end_of_stream && ec != http::error::partial_message;
-  if (parse_error) {
-    return Refuse(400, "bad_request", absl::StrCat("http: ", ec.message()));
-  }
+  if (ec == beast::error::timeout) context_.metrics().RecordTimeout();
   // The connection itself ended or failed.
   Close();
-}
-
-template <class Stream>
-void Session<Stream>::Refuse(int status, absl::string_view code,
-                             absl::string_view message) {
-  // The rest of the request is not read, so the connection cannot go on.
-  response_ = ErrorResponse(11, false, status, code, message);
-  Write(true);
 }
 
 template <class Stream>

@@ -51,7 +51,6 @@ class Session : public Connection,
   void ReadRequest();
   void OnRead(boost::beast::error_code ec, size_t n);
   void OnReadError(boost::beast::error_code ec);
-  void Refuse(int status, absl::string_view code, absl::string_view message);
   void Write(bool close_after);
   void OnWrite(bool close_after, boost::beast::error_code ec, size_t n);
   void Close();

@@ -4,10 +4,6 @@
 // every key. Unknown keys are errors (a typo must not silently fall back to a
 // default); every error names the file, the dotted key and the reason.
 
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "common/toml.h"
 #include "model/model_config.h"
 #include "vigil/model.h"
 
