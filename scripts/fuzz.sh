@@ -24,7 +24,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 
 ALL_TARGETS=(evaluate_json user_agent cidr asn_csv model_toml pwned_line
-             replay_jsonl rba_csv http_request)
+             replay_jsonl rba_csv http_request feedback_token)
 TIME=60
 RSS_MB=2048
 TIMEOUT=10
