@@ -182,8 +182,10 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(storage->Bool("sync_writes", &c.sync_writes));
   VIGIL_CONFIG_CHECK(storage->Int("event_retention_days", 0, 36500,
                                   &c.event_retention_days));
-  VIGIL_CONFIG_CHECK(storage->Int("block_cache_mb", 1, 1 << 20, &c.block_cache_mb));
-  VIGIL_CONFIG_CHECK(storage->Int("write_buffer_mb", 1, 4096, &c.write_buffer_mb));
+  VIGIL_CONFIG_CHECK(
+      storage->Int("block_cache_mb", 1, 1 << 20, &c.block_cache_mb));
+  VIGIL_CONFIG_CHECK(
+      storage->Int("write_buffer_mb", 1, 4096, &c.write_buffer_mb));
   VIGIL_CONFIG_CHECK(storage->Int("state_cache_entries", 0, int64_t{1} << 30,
                                   &c.state_cache_entries));
   VIGIL_CONFIG_CHECK(storage->NoOthers());
