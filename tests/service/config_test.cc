@@ -199,7 +199,10 @@ INSTANTIATE_TEST_SUITE_P(
                         ": storage.block_cache_mb: must be between 1 and"},
         ConfigErrorCase{
             "write_buffer_big", "[storage]\nwrite_buffer_mb = 5000\n",
-            ": storage.write_buffer_mb: must be between 1 and 4096"},
+            ": storage.write_buffer_mb: must be between 4 and 4096"},
+        ConfigErrorCase{
+            "write_buffer_small", "[storage]\nwrite_buffer_mb = 1\n",
+            ": storage.write_buffer_mb: must be between 4 and 4096"},
         ConfigErrorCase{"state_cache_negative",
                         "[storage]\nstate_cache_entries = -1\n",
                         ": storage.state_cache_entries: must be between 0 and"},
