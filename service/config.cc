@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/config_reader.h"
+#include "vigil/store.h"
 
 namespace vigil::service {
 namespace {
@@ -183,6 +184,13 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(storage->Bool("group_commit", &c.group_commit));
   VIGIL_CONFIG_CHECK(storage->Int("event_retention_days", 0, 36500,
                                   &c.event_retention_days));
+  VIGIL_CONFIG_CHECK(
+      storage->Int("block_cache_mb", 1, 1 << 20, &c.block_cache_mb));
+  constexpr int64_t kMinWriteBufferMb = kMinWriteBufferBytes >> 20;
+  VIGIL_CONFIG_CHECK(storage->Int("write_buffer_mb", kMinWriteBufferMb, 4096,
+                                  &c.write_buffer_mb));
+  VIGIL_CONFIG_CHECK(storage->Int("state_cache_entries", 0, int64_t{1} << 30,
+                                  &c.state_cache_entries));
   VIGIL_CONFIG_CHECK(storage->NoOthers());
 
   absl::StatusOr<TableReader> model = table("model");

@@ -59,6 +59,12 @@ struct ServiceConfig {
   bool group_commit = true;
   // Events older than this are removed by the store; 0: kept forever.
   int64_t event_retention_days = 730;
+  // Memory bounds: RocksDB's block cache (shared by every table), each
+  // table's memtable size, and the engine's decoded profile and counter
+  // caches (entries each). Defaults are RocksDbOptions' and EngineOptions'.
+  int64_t block_cache_mb = 256;
+  int64_t write_buffer_mb = 32;
+  int64_t state_cache_entries = 1 << 20;
 
   // [model]
   std::string model_path = "models/default.toml";

@@ -85,11 +85,14 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   db.sync = c.sync_writes;
   db.manual_log_flush = c.group_commit;
   db.event_retention = absl::Hours(24) * c.event_retention_days;
+  db.block_cache_bytes = static_cast<size_t>(c.block_cache_mb) << 20;
+  db.write_buffer_bytes = static_cast<size_t>(c.write_buffer_mb) << 20;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
   if (!store.ok()) return store.status();
   EngineOptions options;
   options.store = std::shared_ptr<Store>(std::move(*store));
   *store_out = options.store;
+  options.state_cache_entries = static_cast<size_t>(c.state_cache_entries);
   absl::StatusOr<PwnedSetup> set_up = SetUpPwned(c, options.store);
   if (!set_up.ok()) return set_up.status();
   *pwned = *std::move(set_up);

@@ -7,6 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "testing/test_util.h"
+#include "vigil/engine.h"
+#include "vigil/store.h"
 
 namespace vigil::service {
 namespace {
@@ -25,6 +27,17 @@ TEST(ConfigTest, ShippedFileEqualsTheDefaults) {
   EXPECT_EQ(c->model_path, "models/default.toml");
   EXPECT_EQ(c->geo.city_dbs, d.geo.city_dbs);
   EXPECT_TRUE(c->api_keys.empty());
+}
+
+// vigild's memory defaults are the library's.
+TEST(ConfigTest, MemoryDefaultsAreTheLibrarys) {
+  ServiceConfig d;
+  EXPECT_EQ(static_cast<size_t>(d.block_cache_mb) << 20,
+            RocksDbOptions().block_cache_bytes);
+  EXPECT_EQ(static_cast<size_t>(d.write_buffer_mb) << 20,
+            RocksDbOptions().write_buffer_bytes);
+  EXPECT_EQ(static_cast<size_t>(d.state_cache_entries),
+            EngineOptions().state_cache_entries);
 }
 
 // Every commented-out "# key = value" line of the shipped file, uncommented,
@@ -57,6 +70,9 @@ TEST(ConfigTest, EveryShippedDefaultIsTheBuiltInOne) {
   EXPECT_EQ(c->data_dir, d.data_dir);
   EXPECT_EQ(c->sync_writes, d.sync_writes);
   EXPECT_EQ(c->group_commit, d.group_commit);
+  EXPECT_EQ(c->block_cache_mb, d.block_cache_mb);
+  EXPECT_EQ(c->write_buffer_mb, d.write_buffer_mb);
+  EXPECT_EQ(c->state_cache_entries, d.state_cache_entries);
   EXPECT_EQ(c->geo.asn_csvs, d.geo.asn_csvs);
   EXPECT_EQ(c->metrics_require_key, d.metrics_require_key);
 }
@@ -79,6 +95,9 @@ access_log = false
 data_dir = "/tmp/x"
 sync_writes = true
 group_commit = false
+block_cache_mb = 64
+write_buffer_mb = 8
+state_cache_entries = 1000
 [model]
 path = "m.toml"
 [geo]
@@ -110,6 +129,9 @@ scopes = ["evaluate", "admin"]
   EXPECT_EQ(c->data_dir, "/tmp/x");
   EXPECT_TRUE(c->sync_writes);
   EXPECT_FALSE(c->group_commit);
+  EXPECT_EQ(c->block_cache_mb, 64);
+  EXPECT_EQ(c->write_buffer_mb, 8);
+  EXPECT_EQ(c->state_cache_entries, 1000);
   EXPECT_EQ(c->model_path, "m.toml");
   EXPECT_EQ(c->geo.city_dbs, std::vector<std::string>{"a.mmdb"});
   EXPECT_TRUE(c->geo.asn_csvs.empty());
@@ -176,6 +198,17 @@ INSTANTIATE_TEST_SUITE_P(
                         ": tls.key_file: cert_file and key_file go together"},
         ConfigErrorCase{"empty_data_dir", "[storage]\ndata_dir = \"\"\n",
                         ": storage.data_dir: empty"},
+        ConfigErrorCase{"block_cache_zero", "[storage]\nblock_cache_mb = 0\n",
+                        ": storage.block_cache_mb: must be between 1 and"},
+        ConfigErrorCase{
+            "write_buffer_big", "[storage]\nwrite_buffer_mb = 5000\n",
+            ": storage.write_buffer_mb: must be between 4 and 4096"},
+        ConfigErrorCase{
+            "write_buffer_small", "[storage]\nwrite_buffer_mb = 1\n",
+            ": storage.write_buffer_mb: must be between 4 and 4096"},
+        ConfigErrorCase{"state_cache_negative",
+                        "[storage]\nstate_cache_entries = -1\n",
+                        ": storage.state_cache_entries: must be between 0 and"},
         ConfigErrorCase{"key_no_scopes",
                         "[[api_keys]]\nname = \"a\"\nsha256 = \"00\"\n",
                         ": api_keys[0].scopes: empty"},

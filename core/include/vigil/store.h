@@ -144,6 +144,8 @@ class Store {
 std::string ApplyCounterMerge(const std::string* existing,
                               const std::vector<absl::string_view>& operands);
 
+inline constexpr size_t kMinWriteBufferBytes = 4 << 20;
+
 struct RocksDbOptions {
   std::string path;  // folder; created if missing
   // fsync the write-ahead log on every write (survives power loss, slower).
@@ -156,7 +158,10 @@ struct RocksDbOptions {
   bool disable_wal = false;
   // Memtable size of each table before it is flushed to disk. Larger means
   // fewer flushes (and compactions) at the cost of memory: a replay that
-  // writes a million events runs faster with 256 MiB.
+  // writes a million events runs faster with 256 MiB. At least
+  // kMinWriteBufferBytes: the hashed memtables of the users, counters and
+  // events tables reserve 1.6 MiB of buckets each, and RocksDB cannot make a
+  // memtable that is full from the start (it aborts).
   size_t write_buffer_bytes = 32 << 20;
   size_t block_cache_bytes = 256 << 20;
   // Retention of the event history: an event older than this (by its own

@@ -164,6 +164,11 @@ class RocksDbStore final : public Store {
     if (o.path.empty()) {
       return absl::InvalidArgumentError("data_dir: must not be empty");
     }
+    if (o.write_buffer_bytes < kMinWriteBufferBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("write_buffer_bytes: must be at least ",
+                       kMinWriteBufferBytes >> 20, " MiB"));
+    }
     if (o.event_retention < absl::ZeroDuration()) {
       return absl::InvalidArgumentError("event_retention: must not be negative");
     }

@@ -599,6 +599,52 @@ TEST(RocksDbOpenTest, EmptyPathIsRefused) {
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("data_dir"));
 }
 
+// A memtable smaller than the hashed memtables' bucket arrays made RocksDB
+// abort the process (an assertion in MemTable's constructor) at open: vigild
+// with [storage] write_buffer_mb = 1 died. Now it is a clear error.
+TEST(RocksDbOpenTest, TooSmallWriteBufferIsRefusedNotAnAbort) {
+  TempDir dir;
+  RocksDbOptions options;
+  options.path = dir.path() + "/db";
+  options.write_buffer_bytes = 1 << 20;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(options);
+  EXPECT_TRUE(absl::IsInvalidArgument(store.status())) << store.status();
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("write_buffer_bytes: must be at least 4 MiB"));
+}
+
+// The smallest memtable allowed works through many memtable switches of the
+// hashed tables (each new memtable reserves its buckets again).
+TEST(RocksDbOpenTest, SmallestWriteBufferWorksThroughFlushes) {
+  TempDir dir;
+  RocksDbOptions options;
+  options.path = dir.path() + "/db";
+  options.write_buffer_bytes = kMinWriteBufferBytes;
+  options.block_cache_bytes = 8 << 20;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store, OpenRocksDbStore(options));
+  const std::string value(1024, 'v');
+  constexpr int kKeys = 12000;  // 12 MiB per table: several memtables
+  for (int i = 0; i < kKeys; i += 100) {
+    WriteBatch batch;
+    for (int j = i; j < i + 100; ++j) {
+      const std::string key = absl::StrCat("key-", j);
+      batch.Put(Table::kUsers, key, value);
+      batch.Put(Table::kEvents, absl::StrCat("v0123456", key), value);
+      batch.Put(Table::kChallenges, key, value);
+    }
+    ASSERT_OK(store->Write(batch));
+  }
+  for (int i : {0, kKeys / 2, kKeys - 1}) {
+    std::string got;
+    ASSERT_OK(store->Get(Table::kUsers, absl::StrCat("key-", i), &got));
+    EXPECT_EQ(got, value);
+    ASSERT_OK(store->Get(Table::kChallenges, absl::StrCat("key-", i), &got));
+    EXPECT_EQ(got, value);
+  }
+  EXPECT_EQ(ScanAll(*store, Table::kEvents, "v0123456", "v0123457").size(),
+            static_cast<size_t>(kKeys));
+}
+
 TEST(RocksDbOpenTest, CreatesAMissingFolder) {
   TempDir dir;
   const std::string path = dir.path() + "/db";
