@@ -9,8 +9,8 @@
 //
 // Invariants:
 //   - an error is InvalidArgument ("token: malformed" / "token: bad
-//     signature") or FailedPrecondition ("token: expired"), and its message
-//     never contains the token or the key;
+//     signature") or FailedPrecondition ("token: expired"), one of those
+//     fixed messages, so it never contains the token or the key;
 //   - an accepted token names a 48-hex event id, has not expired at `now`,
 //     and is exactly the token SignFeedbackToken mints for its claim (no
 //     second spelling of a valid token exists);
@@ -55,14 +55,15 @@ bool IsLowerHex48(absl::string_view s) {
   return true;
 }
 
-void CheckError(const absl::Status& s, absl::string_view token) {
+void CheckError(const absl::Status& s) {
   FUZZ_CHECK(absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s), "%s",
              s.ToString().c_str());
   const absl::string_view m = s.message();
   FUZZ_CHECK(m == "token: malformed" || m == "token: bad signature" ||
                  m == "token: expired",
              "unexpected message %s", std::string(m).c_str());
-  FUZZ_CHECK(token.size() < 8 || !absl::StrContains(m, token));
+  // Being one of those three fixed strings, it cannot echo the token (a
+  // token such as "malformed" is a substring of one, which is no leak).
 }
 
 }  // namespace
@@ -78,7 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Whatever arrives in a URL.
   absl::StatusOr<FeedbackClaim> claim = VerifyFeedbackToken(Key(), token, now);
   if (!claim.ok()) {
-    CheckError(claim.status(), token);
+    CheckError(claim.status());
   } else {
     FUZZ_CHECK(IsLowerHex48(claim->event_id));
     FUZZ_CHECK(now < claim->expires);
@@ -111,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       changed[at] = c;
       absl::StatusOr<FeedbackClaim> forged = VerifyFeedbackToken(Key(), changed, now);
       FUZZ_CHECK(!forged.ok(), "a changed token was accepted");
-      CheckError(forged.status(), changed);
+      CheckError(forged.status());
     }
   }
   return 0;
