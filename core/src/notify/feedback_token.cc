@@ -30,6 +30,15 @@ bool IsBase64UrlNoPad(absl::string_view s) {
   return true;
 }
 
+// Whether `text` is exactly how `bytes` encode: a last character with stray
+// low bits decodes to the same bytes, and would be a second spelling of a
+// token (found by tests/fuzz/feedback_token_fuzzer).
+bool IsCanonical(absl::string_view bytes, absl::string_view text) {
+  std::string again;
+  absl::WebSafeBase64Escape(bytes, &again);
+  return again == text;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> SignFeedbackToken(const SecretBytes& key,
@@ -68,7 +77,8 @@ absl::StatusOr<FeedbackClaim> VerifyFeedbackToken(const SecretBytes& key,
     return malformed;
   }
   std::string mac;
-  if (!absl::WebSafeBase64Unescape(mac_b64, &mac) || mac.size() != 32) {
+  if (!absl::WebSafeBase64Unescape(mac_b64, &mac) || mac.size() != 32 ||
+      !IsCanonical(mac, mac_b64)) {
     return malformed;
   }
   // The signature first: nothing of an unsigned payload is interpreted.
@@ -77,7 +87,7 @@ absl::StatusOr<FeedbackClaim> VerifyFeedbackToken(const SecretBytes& key,
   }
   std::string payload;
   if (!absl::WebSafeBase64Unescape(payload_b64, &payload) ||
-      payload.size() != kPayloadBytes ||
+      payload.size() != kPayloadBytes || !IsCanonical(payload, payload_b64) ||
       static_cast<uint8_t>(payload[0]) != kTokenVersion ||
       static_cast<uint8_t>(payload[1]) > 1) {
     return malformed;
