@@ -181,6 +181,8 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   // copying it. The caller holds the user's lock and hands the profile back
   // through Commit; on any other exit the store still has it.
   absl::StatusOr<UserProfile> TakeProfile(absl::string_view user_id);
+  // The profile as stored (an absent one is empty); no cache involved.
+  absl::StatusOr<UserProfile> ReadStoredProfile(absl::string_view user_id);
   // Writes `batch`; then moves `profile` (if given) into the cache as
   // `user_id`'s. On
   // failure, forgets the cached counters of `counter_keys`, which were
@@ -200,6 +202,12 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   // loading absent ones (ephemeral state). False if one could not be read.
   bool AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
                           CounterKind kind);
+  // The IP counter key of `ip`, and the ASN one if the event has an ASN.
+  static std::vector<std::string> CounterKeys(const StoredEvent& e,
+                                              const IpAddress& ip);
+  // A counter record as stored (absent: left empty). False, counted as a
+  // store error when the read fails, if it could not be read.
+  bool ReadStoredCounters(const std::string& key, CounterRecord* r);
   // A counter record (cache, then store). False if it could not be read.
   bool ReadCounters(const std::string& key, CounterRecord* out);
   // Adds the event's observation to its IP and ASN counters: merge operands
@@ -537,12 +545,7 @@ std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
   const std::string operand = internal::EncodeCounterOperand(t, kind, user);
-  std::vector<std::string> keys;
-  keys.push_back(internal::IpCounterKey(absl::string_view(
-      reinterpret_cast<const char*>(ip.bytes().data()), 16)));
-  if (e.event.decision.context.asn != 0) {
-    keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
-  }
+  std::vector<std::string> keys = CounterKeys(e, ip);
   for (const std::string& key : keys) {
     batch->Merge(Table::kCounters, key, operand);
     // Only a cached record is updated; an absent one is read from the store
@@ -558,46 +561,41 @@ bool EngineImpl::AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
                                     CounterKind kind) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
-  std::string keys[2];
-  int n = 0;
-  keys[n++] = internal::IpCounterKey(absl::string_view(
-      reinterpret_cast<const char*>(ip.bytes().data()), 16));
-  if (e.event.decision.context.asn != 0) {
-    keys[n++] = internal::AsnCounterKey(e.event.decision.context.asn);
-  }
   bool ok = true;
-  for (int i = 0; i < n; ++i) {
-    const std::string& key = keys[i];
+  for (const std::string& key : CounterKeys(e, ip)) {
     ok &= counters_.Update(
-        key,
-        [&](CounterRecord* r) {
-          std::string value;
-          absl::Status s = store_->Get(Table::kCounters, key, &value);
-          if (absl::IsNotFound(s)) return true;
-          return s.ok() && r->Decode(value);
-        },
+        key, [&](CounterRecord* r) { return ReadStoredCounters(key, r); },
         [&](CounterRecord* r) { r->Add(t, kind, user); });
   }
   return ok;
 }
 
+std::vector<std::string> EngineImpl::CounterKeys(const StoredEvent& e,
+                                                 const IpAddress& ip) {
+  std::vector<std::string> keys;
+  keys.push_back(internal::IpCounterKey(absl::string_view(
+      reinterpret_cast<const char*>(ip.bytes().data()), 16)));
+  if (e.event.decision.context.asn != 0) {
+    keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
+  }
+  return keys;
+}
+
+bool EngineImpl::ReadStoredCounters(const std::string& key, CounterRecord* r) {
+  std::string value;
+  absl::Status s = store_->Get(Table::kCounters, key, &value);
+  if (absl::IsNotFound(s)) return true;
+  if (!s.ok()) {
+    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return r->Decode(value);
+}
+
 bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
-  bool decoded = true;
-  const bool ok = counters_.Update(
-      key,
-      [&](CounterRecord* r) {
-        std::string value;
-        absl::Status s = store_->Get(Table::kCounters, key, &value);
-        if (absl::IsNotFound(s)) return true;
-        if (!s.ok()) {
-          stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-          return false;
-        }
-        decoded = r->Decode(value);
-        return decoded;
-      },
+  return counters_.Update(
+      key, [&](CounterRecord* r) { return ReadStoredCounters(key, r); },
       [&](CounterRecord* r) { *out = *r; });
-  return ok && decoded;
 }
 
 absl::Status EngineImpl::Commit(const WriteBatch& batch,
@@ -634,10 +632,10 @@ absl::StatusOr<StoredEvent> EngineImpl::LoadEvent(absl::string_view event_id) {
   return e;
 }
 
-absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
-  std::string value;
+absl::StatusOr<UserProfile> EngineImpl::ReadStoredProfile(
+    absl::string_view user_id) {
   UserProfile p;
-  if (profiles_.Get(user_id, &p)) return p;
+  std::string value;
   absl::Status s = store_->Get(Table::kUsers, user_id, &value);
   if (absl::IsNotFound(s)) return p;
   if (!s.ok()) return StoreError(&stats_, s);
@@ -645,6 +643,13 @@ absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
     stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
     return absl::DataLossError("store: profile of user is unreadable");
   }
+  return p;
+}
+
+absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
+  UserProfile p;
+  if (profiles_.Get(user_id, &p)) return p;
+  VIGIL_ASSIGN_OR_RETURN(p, ReadStoredProfile(user_id));
   profiles_.Put(user_id, p);
   return p;
 }
@@ -652,15 +657,7 @@ absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
 absl::StatusOr<UserProfile> EngineImpl::TakeProfile(absl::string_view user_id) {
   UserProfile p;
   if (profiles_.Take(user_id, &p)) return p;
-  std::string value;
-  absl::Status s = store_->Get(Table::kUsers, user_id, &value);
-  if (absl::IsNotFound(s)) return p;
-  if (!s.ok()) return StoreError(&stats_, s);
-  if (!p.Decode(value)) {
-    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-    return absl::DataLossError("store: profile of user is unreadable");
-  }
-  return p;
+  return ReadStoredProfile(user_id);
 }
 
 absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
