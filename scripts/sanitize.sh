@@ -80,6 +80,7 @@ case "${mode}" in
     export LSAN_OPTIONS="suppressions=${root}/tests/sanitizers/lsan.supp:print_suppressions=0"
     targets=(all)
     ctest_filter=()
+    extra_cmake=()
     exe_link="${san}"
     ;;
   tsan)
@@ -97,7 +98,14 @@ case "${mode}" in
     shim="${root}/${build}/tsan_absl_annotations-${shim_hash}.o"
     "${CXX}" -std=c++20 -O1 -g -fPIC -c tests/sanitizers/tsan_absl_annotations.cc \
       -o "${shim}"
-    exe_link="${san} -rdynamic ${shim}"
+    exe_link="${san} -rdynamic"
+    # The shim goes on C++ link lines only (CMAKE_CXX_STANDARD_LIBRARIES):
+    # CMake's check of the C compiler links with gcc, which cannot link a
+    # C++ object (in CMAKE_EXE_LINKER_FLAGS it failed every fresh build
+    # folder). RocksDB as a shared library, so that a tsan.supp
+    # suppression can name its frames (see there).
+    extra_cmake=(-DVIGIL_ROCKSDB_SHARED=ON
+                 -DCMAKE_CXX_STANDARD_LIBRARIES="${shim}")
     ;;
   *) usage ;;
 esac
@@ -108,7 +116,7 @@ cmake -S . -B "${build}" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
   -DCMAKE_C_FLAGS="${san}" -DCMAKE_CXX_FLAGS="${san}" \
   -DCMAKE_EXE_LINKER_FLAGS="${exe_link}" -DCMAKE_SHARED_LINKER_FLAGS="${san}" \
-  -DVIGIL_BUILD_BENCHMARKS=OFF >/dev/null
+  -DVIGIL_BUILD_BENCHMARKS=OFF "${extra_cmake[@]}" >/dev/null
 for t in "${targets[@]}"; do
   cmake --build "${build}" -j"${jobs}" --target "${t}"
 done
