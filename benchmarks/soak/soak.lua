@@ -33,32 +33,15 @@
 
 local key = os.getenv("VIGIL_API_KEY") or ""
 local pool_size = 20000
-local users = 50000
 local queue_size = 4096
 local verify_per_challenge = 3
 
 local p_outcome, p_history, p_verify, p_range = 0.15, 0.10, 0.10, 0.05
 
--- /16 prefixes of large residential and mobile ISPs (as evaluate.lua).
-local v4_prefixes = {
-  "73.15", "73.162", "24.4", "24.130", "98.210", "71.198", "68.47",
-  "86.128", "86.160", "81.2", "92.40", "90.200", "2.125", "109.150",
-  "84.148", "87.178", "93.199", "79.216", "217.229", "91.64",
-  "83.33", "88.6", "95.17", "188.26", "178.19", "5.29", "37.14",
-  "89.160", "62.20", "213.89", "175.16", "114.80", "183.14", "58.37",
-  "126.78", "60.100", "1.72", "49.176", "101.188", "202.7",
-  "177.32", "187.11", "189.6", "201.17", "200.160", "216.160", "67.43",
-}
-local v6_prefixes = {"2a02:810d", "2003:e2", "2600:1700", "2a01:cb00", "240e:3b7"}
-
-local agents = {
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
-  "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0",
-}
+-- The attempts (users, addresses, browsers, event types), as evaluate.lua.
+local attempts = dofile(
+  (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") ..
+  "../http/attempts.lua")
 
 -- SHA-1s of passwords: two in every breach corpus ("password", "123456"),
 -- the rest random (not found).
@@ -66,32 +49,6 @@ local breached_sha1 = {
   "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8",
   "7C4A8D09CA3762AF61E59520943DC26494F8941B",
 }
-
-local function v4(prefix, a, b)
-  return string.format("%s.%d.%d", prefix, a % 256, 1 + b % 254)
-end
-
-local function home_ip(u)
-  return v4(v4_prefixes[1 + u % #v4_prefixes], u * 7, u * 13)
-end
-
-local function random_ip()
-  if math.random() < 0.1 then
-    return string.format("%s:%x:%x::%x", v6_prefixes[math.random(#v6_prefixes)],
-                         math.random(0, 65535), math.random(0, 65535),
-                         math.random(1, 65535))
-  end
-  return v4(v4_prefixes[math.random(#v4_prefixes)], math.random(0, 255),
-            math.random(0, 255))
-end
-
-local function event_type()
-  local r = math.random()
-  if r < 0.90 then return "sign_in" end
-  if r < 0.94 then return "sign_up" end
-  if r < 0.97 then return "password_change" end
-  return "forgot_password"
-end
 
 local function password()
   local r = math.random()
@@ -167,14 +124,7 @@ function init(args)
   range_headers = {}
   padded_headers = {["Add-Padding"] = "true"}  -- as Pwned Passwords clients send
   for i = 1, pool_size do
-    local u = math.random(users)
-    local at_home = math.random() < 0.8
-    local ip = at_home and home_ip(u) or random_ip()
-    local agent = agents[1 + (at_home and u or math.random(0, 99)) % #agents]
-    local body = string.format(
-      '{"event_type":"%s","user_id":"user-%d","ip":"%s","user_agent":"%s",' ..
-      '"device_fingerprint":"fp-%d"%s,"headers":{"accept-language":"en-GB"}}',
-      event_type(), u, ip, agent, at_home and u or math.random(1e9), password())
+    local body = attempts.body(password())
     evaluations[i] = wrk.format("POST", "/v1/evaluate", post_headers, body)
   end
 end
@@ -202,7 +152,7 @@ function request()
   if r < p_history then
     inc(sent, "history")
     return wrk.format("GET", string.format("/v1/users/user-%d/events?limit=20",
-                                           math.random(users)), get_headers)
+                                           math.random(attempts.users)), get_headers)
   end
   r = r - p_history
   if r < p_verify then
