@@ -71,14 +71,8 @@ class AuthzTest : public ::testing::Test {
                      "\"\nissuer = \"Vigil Test\"\n", extra_config);
     client_.reset();
     vigild_.reset();
-    absl::StatusOr<std::unique_ptr<VigildProcess>> p =
-        VigildProcess::Start(dir_.path(), config);
-    ASSERT_TRUE(p.ok()) << p.status();
-    vigild_ = *std::move(p);
-    absl::StatusOr<std::unique_ptr<HttpClient>> c =
-        HttpClient::Connect(vigild_->address());
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
+    ASSERT_NO_FATAL_FAILURE(
+        StartVigildAndConnect(dir_.path(), config, &vigild_, &client_));
   }
 
   // Sends a request with `authorization` as the header (none if empty).

@@ -78,14 +78,8 @@ class MfaE2eTest : public ::testing::Test {
         "\nfrom = \"security@vigil.test\"\ntimeout_ms = 10000\n"
         "[sms]\nurl = \"http://127.0.0.1:", sms_->port(), "/sms\"\nkey_file = \"",
         sms_key_file_, "\"\n");
-    absl::StatusOr<std::unique_ptr<VigildProcess>> p =
-        VigildProcess::Start(dir_.path(), config);
-    ASSERT_TRUE(p.ok()) << p.status();
-    vigild_ = *std::move(p);
-    absl::StatusOr<std::unique_ptr<HttpClient>> c =
-        HttpClient::Connect(vigild_->address());
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
+    ASSERT_NO_FATAL_FAILURE(
+        StartVigildAndConnect(dir_.path(), config, &vigild_, &client_));
   }
 
   json::value Call(absl::string_view method, const std::string& target,

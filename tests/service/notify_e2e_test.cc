@@ -147,14 +147,8 @@ class NotifyE2eTest : public ::testing::Test {
   }
 
   void StartVigild() {
-    absl::StatusOr<std::unique_ptr<VigildProcess>> p =
-        VigildProcess::Start(dir_.path(), Config());
-    ASSERT_TRUE(p.ok()) << p.status();
-    vigild_ = *std::move(p);
-    absl::StatusOr<std::unique_ptr<HttpClient>> c =
-        HttpClient::Connect(vigild_->address());
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
+    ASSERT_NO_FATAL_FAILURE(
+        StartVigildAndConnect(dir_.path(), Config(), &vigild_, &client_));
   }
 
   HttpResponse Send(absl::string_view method, const std::string& target,

@@ -33,15 +33,8 @@ class VigildTest : public ::testing::Test {
 
   void Start(const std::string& extra_server =
                  "read_timeout_ms = 1000\nmax_body_bytes = 65536\n") {
-    absl::StatusOr<std::unique_ptr<VigildProcess>> p = VigildProcess::Start(
-        dir_.path(),
-        TestConfigToml(dir_.path() + "/data", model_path_, extra_server));
-    ASSERT_TRUE(p.ok()) << p.status();
-    vigild_ = *std::move(p);
-    absl::StatusOr<std::unique_ptr<HttpClient>> c =
-        HttpClient::Connect(vigild_->address());
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
+    ASSERT_NO_FATAL_FAILURE(
+        StartVigildAndConnect(dir_.path(), TestConfigToml(dir_.path() + "/data", model_path_, extra_server), &vigild_, &client_));
   }
 
   HttpResponse Post(const std::string& target, const std::string& body,

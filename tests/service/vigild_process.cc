@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gtest/gtest.h"
 #include "service/auth.h"
 #include "testing/test_util.h"
 
@@ -142,6 +143,20 @@ std::string VigildProcess::WaitForStderr(absl::string_view needle,
     text = Stderr();
   }
   return text;
+}
+
+void StartVigildAndConnect(const std::string& dir,
+                           const std::string& config_toml,
+                           std::unique_ptr<VigildProcess>* vigild,
+                           std::unique_ptr<HttpClient>* client) {
+  absl::StatusOr<std::unique_ptr<VigildProcess>> p =
+      VigildProcess::Start(dir, config_toml);
+  ASSERT_TRUE(p.ok()) << p.status();
+  *vigild = *std::move(p);
+  absl::StatusOr<std::unique_ptr<HttpClient>> c =
+      HttpClient::Connect((*vigild)->address());
+  ASSERT_TRUE(c.ok()) << c.status();
+  *client = *std::move(c);
 }
 
 }  // namespace vigil::testing

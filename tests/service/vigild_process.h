@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/http_client.h"
 
 namespace vigil::testing {
 
@@ -57,6 +58,14 @@ class VigildProcess {
   std::string address_;
   std::string stderr_path_;
 };
+
+// Starts vigild as VigildProcess::Start(dir, config_toml) and connects an
+// HttpClient to it, into *vigild and *client. A failure of either is a fatal
+// test failure: call it inside ASSERT_NO_FATAL_FAILURE.
+void StartVigildAndConnect(const std::string& dir,
+                           const std::string& config_toml,
+                           std::unique_ptr<VigildProcess>* vigild,
+                           std::unique_ptr<HttpClient>* client);
 
 }  // namespace vigil::testing
 
