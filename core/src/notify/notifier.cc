@@ -169,6 +169,15 @@ absl::StatusOr<FeedbackClaim> Notifier::VerifyLink(
 absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
                                WriteBatch* batch, EnqueueCount* count) {
   const Decision& d = e.decision;
+  // Puts `r` into the outbox, due now, under its channel's message id.
+  auto queue = [&](OutboxRecord r) {
+    r.message.idempotency_key = MessageId(e.event_id, r.channel);
+    r.created = now;
+    r.due = now;
+    batch->Put(Table::kOutbox, PendingKey(r.due, r.message.idempotency_key),
+               r.Encode());
+    ++count->messages;
+  };
   if (d.notify && o_.email_sender != nullptr) {
     VIGIL_ASSIGN_OR_RETURN(std::string to, UserEmail(e.user_id));
     if (to.empty()) {
@@ -203,12 +212,7 @@ absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
       if (!t.html.empty()) {
         r.message.html = RenderTemplate(t.html, v, Escape::kHtml);
       }
-      r.message.idempotency_key = MessageId(e.event_id, Channel::kEmail);
-      r.created = now;
-      r.due = now;
-      batch->Put(Table::kOutbox, PendingKey(r.due, r.message.idempotency_key),
-                 r.Encode());
-      ++count->messages;
+      queue(std::move(r));
     }
   }
   if (o_.webhook_sender != nullptr &&
@@ -226,12 +230,7 @@ absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
         "), risk ", RiskLevelName(d.level), " ", absl::StrCat(d.score),
         ", event ", e.event_id);
     r.message.data_json = WebhookJson(e);
-    r.message.idempotency_key = MessageId(e.event_id, Channel::kWebhook);
-    r.created = now;
-    r.due = now;
-    batch->Put(Table::kOutbox, PendingKey(r.due, r.message.idempotency_key),
-               r.Encode());
-    ++count->messages;
+    queue(std::move(r));
   }
   return absl::OkStatus();
 }
