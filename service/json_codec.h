@@ -1,6 +1,6 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// service/json_codec.h: the v1 JSON shapes (DESIGN.md) to and from the
+// service/json_codec.h: the v1 JSON shapes (docs/architecture.md) to and from the
 // engine's types.
 //
 // Reading is two steps with two kinds of error, so that the router can tell

@@ -1,6 +1,6 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// Writing responses in the shapes of DESIGN.md. Reading is in json_codec.cc.
+// Writing responses in the shapes of docs/architecture.md. Reading is in json_codec.cc.
 
 #include "service/json_codec.h"
 #include "service/json_writer.h"

@@ -4,7 +4,7 @@
 // examples: one complete request in, one response out. No I/O, no Beast
 // streams, so tests call it directly.
 //
-// Order of checks, each refusing with the error format of DESIGN.md:
+// Order of checks, each refusing with the error format of docs/architecture.md:
 // route (404) -> method (405) -> API key (401) and scope (403) -> readiness
 // (503) -> content type (415) -> JSON (400) -> values (422) -> engine.
 // A refused request never reaches the engine, so it changes nothing.

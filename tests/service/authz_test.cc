@@ -40,7 +40,7 @@ struct RouteCase {
   std::vector<std::string> refused;
 };
 
-// Routes open on purpose (DESIGN.md "HTTP surface"): probes, the scrape
+// Routes open on purpose (docs/architecture.md, "The HTTP surface"): probes, the scrape
 // endpoint and the Pwned-Passwords-compatible range query (both can be made
 // to require a key, see OpenRoutesCanBeClosedByConfig), and the one-click
 // feedback link, whose signed token is the credential.

@@ -1,7 +1,7 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // A real engine for tests: RocksDB in a temporary folder, the MaxMind test
-// databases of ../shared/testdata, a simulated clock, and the shipped default
+// databases of tests/data, a simulated clock, and the shipped default
 // model (optionally edited).
 
 #ifndef VIGIL_TESTS_TESTING_ENGINE_FIXTURE_H_

@@ -54,7 +54,7 @@ class TempDir {
   std::string path_;
 };
 
-// ../shared/testdata/<relative>
+// tests/data/<relative> (VIGIL_TESTDATA_DIR)
 std::string TestDataPath(const std::string& relative);
 // <project source>/<relative>
 std::string SourcePath(const std::string& relative);

@@ -59,7 +59,7 @@ struct SimulateStats {
   std::map<std::string, int64_t> by_kind;
 };
 
-// Writes the history as JSON Lines of attempts (DESIGN.md), in time order.
+// Writes the history as JSON Lines of attempts (docs/architecture.md), in time order.
 absl::Status Simulate(const World& world, const SimulateOptions& options,
                       std::ostream& out, SimulateStats* stats);
 
