@@ -142,10 +142,11 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
     case RouteId::kReadyz:
       if (!ctx.ready()) {
         return ErrorReply(503, "unavailable",
-                          ctx.draining()              ? "server: shutting down"
-                          : ctx.engine() == nullptr ? "engine: not open yet"
-                                                    : "store: writes are failing; "
-                                                      "retrying in the background");
+                          ctx.draining() ? "server: shutting down"
+                          : ctx.engine() == nullptr
+                              ? "engine: not open yet"
+                              : "store: writes are failing; "
+                                "retrying in the background");
       }
       return StatusReply("ready");
     case RouteId::kMetrics:

@@ -10,11 +10,10 @@
 
 #include <signal.h>
 
+#include <boost/json/parse.hpp>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/json/parse.hpp>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
@@ -42,7 +41,8 @@ std::string FullDiskConfig(const std::string& data_dir) {
   return absl::StrReplaceAll(
       TestConfigToml(data_dir, SourcePath("models/default.toml"),
                      "access_log = false\n"),
-      {{"[storage]\n", "[storage]\nwrite_buffer_mb = 4\nblock_cache_mb = 8\n"}});
+      {{"[storage]\n",
+        "[storage]\nwrite_buffer_mb = 4\nblock_cache_mb = 8\n"}});
 }
 
 // One request at a time; reconnects when vigild closed the connection
@@ -67,9 +67,10 @@ class Client {
     absl::flat_hash_set<std::string> ids;
     std::string cursor;
     do {
-      HttpResponse r = Get(absl::StrCat("/v1/users/", kUser, "/events?limit=1000",
-                                        cursor.empty() ? "" : "&cursor=" + cursor),
-                           kAdminKey);
+      HttpResponse r =
+          Get(absl::StrCat("/v1/users/", kUser, "/events?limit=1000",
+                           cursor.empty() ? "" : "&cursor=" + cursor),
+              kAdminKey);
       EXPECT_EQ(r.status, 200) << r.body;
       if (r.status != 200) break;
       json::value page = json::parse(r.body);
@@ -88,14 +89,18 @@ class Client {
                     absl::string_view body, absl::string_view key) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (client_ == nullptr) {
-        absl::StatusOr<std::unique_ptr<HttpClient>> c = HttpClient::Connect(address_);
+        absl::StatusOr<std::unique_ptr<HttpClient>> c =
+            HttpClient::Connect(address_);
         if (!c.ok()) return HttpResponse{};
         client_ = *std::move(c);
       }
       std::vector<std::pair<std::string, std::string>> headers;
-      if (!key.empty()) headers.emplace_back("Authorization", absl::StrCat("Bearer ", key));
-      if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-      absl::StatusOr<HttpResponse> r = client_->Send(method, target, body, headers);
+      if (!key.empty())
+        headers.emplace_back("Authorization", absl::StrCat("Bearer ", key));
+      if (!body.empty())
+        headers.emplace_back("Content-Type", "application/json");
+      absl::StatusOr<HttpResponse> r =
+          client_->Send(method, target, body, headers);
       if (!r.ok()) {
         client_.reset();
         continue;
@@ -112,7 +117,8 @@ class Client {
 
 // A JSON error body {"error":{"code":"unavailable","message":...}} whose
 // message names no file.
-void ExpectUnavailableWithoutPath(const HttpResponse& r, const std::string& folder) {
+void ExpectUnavailableWithoutPath(const HttpResponse& r,
+                                  const std::string& folder) {
   EXPECT_EQ(r.status, 503) << r.body;
   json::value v = json::parse(r.body);
   EXPECT_EQ(v.at("error").at("code").as_string(), "unavailable") << r.body;
@@ -163,8 +169,8 @@ TEST(FullDiskTest, VigildRefusesWritesWhileFullAndWritesAgainWhenSpaceReturns) {
   ExpectUnavailableWithoutPath(again, data);
   EXPECT_TRUE(absl::StrContains(again.body, "no space left")) << again.body;
   EXPECT_EQ(client.Get("/healthz").status, 200);
-  HttpResponse history =
-      client.Get(absl::StrCat("/v1/users/", kUser, "/events?limit=5"), kAdminKey);
+  HttpResponse history = client.Get(
+      absl::StrCat("/v1/users/", kUser, "/events?limit=5"), kAdminKey);
   EXPECT_EQ(history.status, 200) << history.body;
   EXPECT_EQ(client.Get("/metrics").status, 200);
   EXPECT_TRUE(absl::StrContains(client.Get("/metrics").body, "vigil_ready 0"));
@@ -220,7 +226,8 @@ TEST(FullDiskTest, VigildStartedOnAFullDiskExitsWithAClearMessage) {
   std::string output;
   const int code = RunVigildUntilExit(dir.path(), config, &output);
   EXPECT_EQ(code, 1) << output;
-  EXPECT_TRUE(absl::StrContains(output, "no space left on the data volume")) << output;
+  EXPECT_TRUE(absl::StrContains(output, "no space left on the data volume"))
+      << output;
 
   // Once there is room it starts with everything it had.
   (*disk)->Unfill();

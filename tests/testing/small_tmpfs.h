@@ -35,7 +35,8 @@ class SmallTmpfs {
     }
     char pattern[] = "/tmp/vigil-tmpfs-XXXXXX";
     if (mkdtemp(pattern) == nullptr) {
-      return absl::InternalError(absl::StrCat("mkdtemp: ", std::strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("mkdtemp: ", std::strerror(errno)));
     }
     const std::string options = absl::StrCat("size=", megabytes, "m,mode=0755");
     if (mount("tmpfs", pattern, "tmpfs", 0, options.c_str()) != 0) {
@@ -69,7 +70,8 @@ class SmallTmpfs {
     const int fd = open(filler_path().c_str(),
                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
-      return absl::InternalError(absl::StrCat("filler: ", std::strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("filler: ", std::strerror(errno)));
     }
     static const std::string block(64 << 10, 'f');
     size_t chunk = block.size();
@@ -80,7 +82,8 @@ class SmallTmpfs {
       } else if (n < 0 && errno != EINTR) {
         const int error = errno;
         close(fd);
-        return absl::InternalError(absl::StrCat("filler: ", std::strerror(error)));
+        return absl::InternalError(
+            absl::StrCat("filler: ", std::strerror(error)));
       }
     }
     close(fd);

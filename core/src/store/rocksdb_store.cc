@@ -27,8 +27,8 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/listener.h"
-#include "rocksdb/merge_operator.h"
 #include "rocksdb/memtablerep.h"
+#include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -171,8 +171,10 @@ class AppendLogger final : public rocksdb::Logger {
     const int n = std::vsnprintf(buffer, sizeof(buffer), format, ap);
     if (n < 0) return;
     std::string line = absl::StrCat(
-        absl::FormatTime("%Y/%m/%d-%H:%M:%E6S ", absl::Now(), absl::UTCTimeZone()),
-        absl::string_view(buffer, std::min<size_t>(n, sizeof(buffer) - 1)), "\n");
+        absl::FormatTime("%Y/%m/%d-%H:%M:%E6S ", absl::Now(),
+                         absl::UTCTimeZone()),
+        absl::string_view(buffer, std::min<size_t>(n, sizeof(buffer) - 1)),
+        "\n");
     ssize_t ignored = ::write(fd_, line.data(), line.size());
     (void)ignored;
   }
@@ -291,8 +293,7 @@ class RocksDbStore final : public Store {
     // RocksDB's own LOG writer aborts once a write to it failed (full disk).
     std::error_code ignored;
     std::filesystem::create_directories(o.path, ignored);
-    db_options.info_log =
-        std::make_shared<AppendLogger>(o.path + "/LOG");
+    db_options.info_log = std::make_shared<AppendLogger>(o.path + "/LOG");
     db_options.info_log->SetInfoLogLevel(rocksdb::InfoLogLevel::WARN_LEVEL);
     // The store is created before the database so that RocksDB can report
     // failures to it from the first write on.
@@ -314,8 +315,12 @@ class RocksDbStore final : public Store {
     table.whole_key_filtering = true;
 
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    families.emplace_back(rocksdb::kDefaultColumnFamilyName,
-                          rocksdb::ColumnFamilyOptions());
+    // The default family holds nothing, but its memtable size counts: RocksDB
+    // resumes after a full disk once the largest memtable's worth is free, and
+    // sizes each log's preallocation by it (default 64 MiB).
+    rocksdb::ColumnFamilyOptions default_family;
+    default_family.write_buffer_size = o.write_buffer_bytes;
+    families.emplace_back(rocksdb::kDefaultColumnFamilyName, default_family);
     for (int i = 0; i < kTableCount; ++i) {
       rocksdb::ColumnFamilyOptions cf;
       cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -469,7 +474,8 @@ class RocksDbStore final : public Store {
 
   absl::Status Write(const WriteBatch& batch) override {
     absl::ReaderMutexLock lock(&write_mu_);
-    if (absl::Status refused = RefuseWhileFailed(); !refused.ok()) return refused;
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
     absl::Status s = WriteWith(batch, write_options_);
     if (manual_log_flush_ && s.ok()) {
       writes_.fetch_add(1, std::memory_order_release);
@@ -519,7 +525,8 @@ class RocksDbStore final : public Store {
 
   absl::Status WriteBulk(const WriteBatch& batch) override {
     absl::ReaderMutexLock lock(&write_mu_);
-    if (absl::Status refused = RefuseWhileFailed(); !refused.ok()) return refused;
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
     rocksdb::WriteOptions options = write_options_;
     options.disableWAL = true;
     options.sync = false;
@@ -601,8 +608,9 @@ class RocksDbStore final : public Store {
   absl::Status RefuseWhileFailed() const {
     if (!WritesFailing()) return absl::OkStatus();
     absl::MutexLock lock(&reason_mu_);
-    return absl::UnavailableError(absl::StrCat(
-        "store: writes are failing (", reason_, "); retrying in the background"));
+    return absl::UnavailableError(
+        absl::StrCat("store: writes are failing (", reason_,
+                     "); retrying in the background"));
   }
 
   // Starts refusing writes, once per failure. Any thread (RocksDB's too).
@@ -617,8 +625,10 @@ class RocksDbStore final : public Store {
                                              std::memory_order_acq_rel)) {
       return;  // another thread got there first (or a recovery did)
     }
-    WriteStderrLine(absl::StrCat("writes failing, refused until the store "
-                                 "recovers: ", s.ToString()));
+    WriteStderrLine(
+        absl::StrCat("writes failing, refused until the store "
+                     "recovers: ",
+                     s.ToString()));
   }
 
   // Accepts writes again. Any thread (RocksDB's too).
@@ -637,7 +647,8 @@ class RocksDbStore final : public Store {
   // reports the recovery.
   void RecoveryLoop() {
     absl::MutexLock lock(&stop_mu_);
-    while (!stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), retry_interval_)) {
+    while (
+        !stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), retry_interval_)) {
       if (!WritesFailing()) continue;
       stop_mu_.Unlock();
       rocksdb::Status s;

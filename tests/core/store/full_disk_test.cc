@@ -132,7 +132,8 @@ TEST(FullDiskTest, OpeningOnAFullDiskFailsWithAClearErrorInsteadOfAborting) {
     for (int i = 0; i < 100; ++i) ASSERT_OK(WriteAndFlush(*store, i));
   }
   ASSERT_OK((*disk)->Fill());
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(Options(folder));
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenRocksDbStore(Options(folder));
   ASSERT_FALSE(store.ok()) << "opened on a full disk";
   EXPECT_TRUE(absl::IsUnavailable(store.status())) << store.status();
   // For the operator: which folder, and why.
