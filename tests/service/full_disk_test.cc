@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include <boost/json/parse.hpp>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -160,6 +161,8 @@ TEST(FullDiskTest, VigildRefusesWritesWhileFullAndWritesAgainWhenSpaceReturns) {
         << refused.status << " " << refused.body;
   }
   ASSERT_EQ(refused.status, 503) << "the disk never ran full";
+  std::cout << "disk full after " << i
+            << " evaluations; first refusal: " << refused.body << "\n";
   ExpectUnavailableWithoutPath(refused, data);
 
   // Up, not ready, refusing writes at once, serving reads.
@@ -194,6 +197,7 @@ TEST(FullDiskTest, VigildRefusesWritesWhileFullAndWritesAgainWhenSpaceReturns) {
   int missing = 0;
   for (const std::string& id : answered) missing += !ids.contains(id);
   EXPECT_EQ(missing, 0) << "of " << answered.size() << " answered evaluations";
+  std::cout << answered.size() << " evaluations answered 200, all in history\n";
   EXPECT_EQ((*vigild)->Stop(SIGTERM), 0) << (*vigild)->Stderr();
   // The operator's log says what happened, and that it is over.
   const std::string log = (*vigild)->Stderr();
