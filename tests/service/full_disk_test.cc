@@ -4,9 +4,10 @@
 // unless run as root): it stays up, refuses writes with 503 and a JSON error
 // that names no file, turns /readyz to 503, keeps serving reads, writes again
 // within 30 s of the space coming back without a restart, and keeps every
-// evaluation it answered 200. Started on a full disk, it exits with a clear
-// message instead of aborting. Before the fix RocksDB's LOG writer aborted
-// vigild on the first full-disk error, and again at every restart.
+// evaluation it answered 200. Restarted on a full disk (after a crash there),
+// it exits with a clear message instead of aborting. Before the fix RocksDB's
+// LOG writer aborted vigild on the first full-disk error, and again at every
+// restart.
 
 #include <signal.h>
 
@@ -205,7 +206,7 @@ TEST(FullDiskTest, VigildRefusesWritesWhileFullAndWritesAgainWhenSpaceReturns) {
   EXPECT_TRUE(absl::StrContains(log, "vigil store: writes resumed")) << log;
 }
 
-TEST(FullDiskTest, VigildStartedOnAFullDiskExitsWithAClearMessage) {
+TEST(FullDiskTest, VigildRestartedOnAFullDiskExitsWithAClearMessage) {
   absl::StatusOr<std::unique_ptr<SmallTmpfs>> disk = SmallTmpfs::Mount(kDiskMb);
   if (!disk.ok()) GTEST_SKIP() << disk.status().message();
   TempDir dir;
@@ -213,6 +214,8 @@ TEST(FullDiskTest, VigildStartedOnAFullDiskExitsWithAClearMessage) {
   const std::string config = FullDiskConfig(data);
   std::vector<std::string> answered;
   {
+    // The disk fills up under load, and vigild then dies without a clean
+    // shutdown (SIGKILL): its log holds writes to replay at the next start.
     absl::StatusOr<std::unique_ptr<VigildProcess>> vigild =
         VigildProcess::Start(dir.path(), config);
     ASSERT_TRUE(vigild.ok()) << vigild.status();
@@ -222,11 +225,17 @@ TEST(FullDiskTest, VigildStartedOnAFullDiskExitsWithAClearMessage) {
       ASSERT_EQ(r.status, 200) << r.body;
       answered.emplace_back(json::parse(r.body).at("event_id").as_string());
     }
-    ASSERT_EQ((*vigild)->Stop(SIGTERM), 0);
+    ASSERT_TRUE((*disk)->Fill().ok());
+    for (int i = 20; i < 20000; ++i) {
+      HttpResponse r = client.Evaluate(i);
+      if (r.status != 200) break;
+      answered.emplace_back(json::parse(r.body).at("event_id").as_string());
+    }
+    (*vigild)->Stop(SIGKILL);
   }
 
-  // Refuses to start: exit code 1 and the reason, no abort.
-  ASSERT_TRUE((*disk)->Fill().ok());
+  // Started while still full: refuses to start with exit code 1 and the
+  // reason, no abort.
   std::string output;
   const int code = RunVigildUntilExit(dir.path(), config, &output);
   EXPECT_EQ(code, 1) << output;
@@ -241,7 +250,9 @@ TEST(FullDiskTest, VigildStartedOnAFullDiskExitsWithAClearMessage) {
   Client client((*vigild)->address());
   EXPECT_EQ(client.Get("/readyz").status, 200);
   absl::flat_hash_set<std::string> ids = client.History();
-  for (const std::string& id : answered) EXPECT_TRUE(ids.contains(id)) << id;
+  int missing = 0;
+  for (const std::string& id : answered) missing += !ids.contains(id);
+  EXPECT_EQ(missing, 0) << "of " << answered.size() << " answered evaluations";
 }
 
 }  // namespace
