@@ -834,7 +834,7 @@ TEST(RocksDbErrorTest, ACorruptTableFileIsDataLossWithoutAPath) {
   std::string got;
   const absl::Status s = store->Get(Table::kUsers, "u0", &got);
   ASSERT_TRUE(absl::IsDataLoss(s)) << s;
-  EXPECT_THAT(s.message(), HasSubstr("data corrupted"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("data corrupted"));
   EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("/")));
   EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr(".sst")));
 }
