@@ -28,9 +28,18 @@ class LogFlusher {
   // `store` and `io` must outlive the flusher and every pending callback.
   LogFlusher(Store* store, boost::asio::io_context& io) : store_(store), io_(io) {}
 
-  // Whether a response must wait for a flush: the store holds writes that
-  // are not yet in its log file.
-  bool NeedsFlush() const { return store_->HasUnflushedWrites(); }
+  // Taken before a request is handled, for NeedsFlush.
+  uint64_t Mark() const { return store_->FailureGeneration(); }
+
+  // Whether the response of a request handled since `mark` must wait for a
+  // flush: the store holds writes that are not yet in its log file, and the
+  // request may have made some. It cannot have if the store refused every
+  // write since before it began (while a failure lasts, FlushLog fails: a
+  // read must not fail with it).
+  bool NeedsFlush(uint64_t mark) const {
+    return store_->HasUnflushedWrites() &&
+           !(mark % 2 == 1 && store_->FailureGeneration() == mark);
+  }
 
   // Calls `done` with the result of a FlushLog that covers every write made
   // before this call. `done` runs on an I/O thread of `io`.

@@ -115,7 +115,7 @@ std::string Metrics::Render(const Engine* engine, bool ready) const {
                   reloads_ok_.load(kRelaxed), "\n");
   absl::StrAppend(&out, "vigil_model_reloads_total{result=\"error\"} ",
                   reloads_failed_.load(kRelaxed), "\n");
-  Header(out, "vigil_ready", "gauge", "1 once the engine is open.");
+  Header(out, "vigil_ready", "gauge", "1 once the engine is open and its store accepts writes.");
   absl::StrAppend(&out, "vigil_ready ", ready ? 1 : 0, "\n");
 
   if (engine == nullptr) return out;

@@ -141,9 +141,12 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return StatusReply("ok");
     case RouteId::kReadyz:
       if (!ctx.ready()) {
-        return ErrorReply(
-            503, "unavailable",
-            ctx.draining() ? "server: shutting down" : "engine: not open yet");
+        return ErrorReply(503, "unavailable",
+                          ctx.draining() ? "server: shutting down"
+                          : ctx.engine() == nullptr
+                              ? "engine: not open yet"
+                              : "store: writes are failing; "
+                                "retrying in the background");
       }
       return StatusReply("ready");
     case RouteId::kMetrics:

@@ -15,6 +15,7 @@
 #include "service/metrics.h"
 #include "vigil/engine.h"
 #include "vigil/pwned.h"
+#include "vigil/store.h"
 
 namespace vigil::service {
 
@@ -47,8 +48,20 @@ class ServiceContext {
     checker_.store(checker, std::memory_order_release);
   }
 
-  // Ready: the engine is open and shutdown has not begun.
-  bool ready() const { return engine() != nullptr && !draining(); }
+  // The engine's store (null while it is being opened). Not owned; set
+  // before set_engine() and kept alive as long as the engine.
+  const Store* store() const { return store_.load(std::memory_order_acquire); }
+  void set_store(const Store* store) {
+    store_.store(store, std::memory_order_release);
+  }
+
+  // Ready: the engine is open, its store accepts writes (not while writes
+  // fail, e.g. on a full disk) and shutdown has not begun.
+  bool ready() const {
+    const Store* s = store();
+    return engine() != nullptr && !draining() &&
+           (s == nullptr || !s->WritesFailing());
+  }
   bool draining() const { return draining_.load(std::memory_order_acquire); }
   void set_draining() { draining_.store(true, std::memory_order_release); }
 
@@ -69,6 +82,7 @@ class ServiceContext {
   const Authenticator& auth_;
   Metrics metrics_;
   std::atomic<Engine*> engine_{nullptr};
+  std::atomic<const Store*> store_{nullptr};
   std::atomic<BreachCorpus*> corpus_{nullptr};
   std::atomic<const PasswordChecker*> checker_{nullptr};
   std::atomic<bool> draining_{false};

@@ -134,12 +134,13 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
   if (ec) return OnReadError(ec);
 
   const Request& req = parser_->get();
+  LogFlusher* flusher = context_.log_flusher();
+  const uint64_t mark = flusher != nullptr ? flusher->Mark() : 0;
   response_ = Handle(req, context_, &notes_);
   bool close_after =
       !response_.keep_alive() || shutting_down_ || context_.draining();
   if (close_after) response_.keep_alive(false);
-  LogFlusher* flusher = context_.log_flusher();
-  if (flusher == nullptr || !flusher->NeedsFlush()) return Write(close_after);
+  if (flusher == nullptr || !flusher->NeedsFlush(mark)) return Write(close_after);
   // The request wrote (or another did, not yet in the log file): answer once
   // the log is, together with the other requests of this round.
   flusher->Then([self = this->shared_from_this(), close_after](const absl::Status& s) {

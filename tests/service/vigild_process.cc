@@ -145,6 +145,45 @@ std::string VigildProcess::WaitForStderr(absl::string_view needle,
   return text;
 }
 
+int RunVigildUntilExit(const std::string& dir, const std::string& config_toml,
+                       std::string* output, absl::Duration timeout) {
+  const std::string config_path = dir + "/vigild.toml";
+  const std::string output_path = dir + "/vigild.output";
+  WriteFileOrDie(config_path, config_toml);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    int out = open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out >= 0) {
+      dup2(out, STDOUT_FILENO);
+      dup2(out, STDERR_FILENO);
+    }
+    execl(VIGILD_PATH, VIGILD_PATH, "--config", config_path.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  int status = 0;
+  int result = -2;
+  while (true) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      result = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  std::ifstream in(output_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  *output = text.str();
+  return result;
+}
+
 void StartVigildAndConnect(const std::string& dir,
                            const std::string& config_toml,
                            std::unique_ptr<VigildProcess>* vigild,

@@ -59,6 +59,14 @@ class VigildProcess {
   std::string stderr_path_;
 };
 
+// Writes `config_toml` to `dir`/vigild.toml and runs vigild with it for a
+// start that must fail: its exit code once it exits (-1 if a signal ended it,
+// e.g. SIGABRT; -2 if it was still running after `timeout`, then killed), and
+// what it wrote to stdout and stderr into *output.
+int RunVigildUntilExit(const std::string& dir, const std::string& config_toml,
+                       std::string* output,
+                       absl::Duration timeout = absl::Seconds(30));
+
 // Starts vigild as VigildProcess::Start(dir, config_toml) and connects an
 // HttpClient to it, into *vigild and *client. A failure of either is a fatal
 // test failure: call it inside ASSERT_NO_FATAL_FAILURE.

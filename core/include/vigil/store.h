@@ -87,6 +87,7 @@ class StoreIterator {
 };
 
 // Thread-safe: every method may be called from any thread at any time.
+// Error messages name no file paths (callers may pass them on to clients).
 class Store {
  public:
   virtual ~Store() = default;
@@ -127,6 +128,16 @@ class Store {
   // Whether writes were accepted since the last FlushLog began: always false
   // for a store that does not defer its log.
   virtual bool HasUnflushedWrites() const { return false; }
+  // Counts the store's write failures and recoveries: odd while writes are
+  // refused after a failure (e.g. a full disk), when Write, WriteBulk and
+  // FlushLog answer Unavailable at once without touching storage. Reads go on
+  // where storage allows; the store retries in the background and accepts
+  // writes again once storage works. Writes accepted before the failure and
+  // not yet covered by a FlushLog are still kept if the store recovers, but
+  // are lost if the process ends first. Always 0 for a store that cannot
+  // fail this way.
+  virtual uint64_t FailureGeneration() const { return 0; }
+  bool WritesFailing() const { return FailureGeneration() % 2 == 1; }
   // Reorganizes `table` for fast reads after a bulk load (e.g. compacts it
   // and drops deleted ranges). Optional; the default does nothing.
   virtual absl::Status Compact(Table table) { return absl::OkStatus(); }
@@ -177,11 +188,17 @@ struct RocksDbOptions {
   bool manual_log_flush = false;
   // The clock retention measures against; null: RealClock(). Not owned.
   const Clock* clock = nullptr;
+  // After a failed write (Store::FailureGeneration), how often the store asks
+  // RocksDB to resume. On a full disk RocksDB also resumes by itself, at most
+  // 5 s after at least one memtable's worth (write_buffer_bytes) is free.
+  absl::Duration recovery_interval = absl::Seconds(1);
 };
 
 // Opens (or creates) the embedded RocksDB store. Fails with a message naming
 // the folder if it cannot be opened (locked by another process, corrupt, not
-// a vigil database).
+// a vigil database, no space left to replay its log). RocksDB's warnings go
+// to the LOG file in the folder; the store's failures and recoveries, with
+// RocksDB's detail, to stderr ("vigil store: ..."), the operator's log.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbOptions& options);
 

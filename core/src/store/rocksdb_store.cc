@@ -3,20 +3,32 @@
 // The embedded Store: one RocksDB database, one column family per Table.
 // Counters combine through a merge operator that calls ApplyCounterMerge.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
-#include "rocksdb/merge_operator.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/memtablerep.h"
+#include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -92,17 +104,84 @@ class EventRetentionFilter final : public rocksdb::CompactionFilter {
   const absl::Duration retention_;
 };
 
+// Writes `line` (and a newline) to stderr, the operator's log, with one
+// write(2) so that it never interleaves with the access log's lines.
+void WriteStderrLine(absl::string_view line) {
+  std::string out = absl::StrCat("vigil store: ", line, "\n");
+  ssize_t ignored = ::write(STDERR_FILENO, out.data(), out.size());
+  (void)ignored;
+}
+
+// For the operator: RocksDB's own description of an error (it names files),
+// at most about once a second, so that a failing disk cannot flood the log.
+void LogDetail(absl::string_view what, const rocksdb::Status& s) {
+  static std::atomic<int64_t> last_ns{0};
+  const int64_t now = absl::GetCurrentTimeNanos();
+  int64_t last = last_ns.load(std::memory_order_relaxed);
+  if (now - last < 1'000'000'000 ||
+      !last_ns.compare_exchange_strong(last, now, std::memory_order_relaxed)) {
+    return;
+  }
+  WriteStderrLine(absl::StrCat(what, ": ", s.ToString()));
+}
+
+// What went wrong, in words that name no file: RocksDB's messages carry the
+// paths of the files involved, and these messages reach HTTP clients.
+absl::string_view Describe(const rocksdb::Status& s) {
+  if (s.IsNoSpace()) return "no space left on the data volume";
+  if (s.IsCorruption()) return "data corrupted";
+  if (s.IsInvalidArgument()) return "invalid argument";
+  if (s.IsIOError()) return "I/O error";
+  if (s.IsBusy() || s.IsTryAgain()) return "busy";
+  if (s.IsShutdownInProgress()) return "shutting down";
+  if (s.IsNotSupported()) return "not supported";
+  return "storage error";
+}
+
+// Maps a RocksDB status to the Store's codes. The message is `what` and a
+// description without file paths; the full detail goes to the operator's log.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   if (s.IsNotFound()) return absl::NotFoundError(what);
-  if (s.IsCorruption()) {
-    return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
-  }
-  if (s.IsInvalidArgument()) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": ", s.ToString()));
-  }
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+  LogDetail(what, s);
+  const std::string message = absl::StrCat(what, ": ", Describe(s));
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::UnavailableError(message);
 }
+
+// RocksDB's info log. Its own file logger aborts the process (an assertion in
+// Debian's build) on the first line after a write to the LOG file failed,
+// which is the first thing that happens when the disk fills up. This one
+// appends warnings and errors to the same LOG file with one write(2) each
+// and drops a line it cannot write.
+class AppendLogger final : public rocksdb::Logger {
+ public:
+  explicit AppendLogger(const std::string& path)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL),
+        fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                   0644)) {}
+  ~AppendLogger() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (fd_ < 0) return;
+    char buffer[1024];
+    const int n = std::vsnprintf(buffer, sizeof(buffer), format, ap);
+    if (n < 0) return;
+    std::string line = absl::StrCat(
+        absl::FormatTime("%Y/%m/%d-%H:%M:%E6S ", absl::Now(),
+                         absl::UTCTimeZone()),
+        absl::string_view(buffer, std::min<size_t>(n, sizeof(buffer) - 1)),
+        "\n");
+    ssize_t ignored = ::write(fd_, line.data(), line.size());
+    (void)ignored;
+  }
+
+ private:
+  const int fd_;
+};
 
 rocksdb::Slice ToSlice(absl::string_view s) {
   return rocksdb::Slice(s.data(), s.size());
@@ -158,6 +237,33 @@ class RocksIterator final : public StoreIterator {
   std::string limit_;
 };
 
+// Tells the store when RocksDB stops writes after a background error (a
+// flush or compaction that failed, e.g. on a full disk) and when it recovered.
+// Called on RocksDB's threads, some with its mutex held: it only sets atomics.
+class FailureListener final : public rocksdb::EventListener {
+ public:
+  // Both run on a RocksDB thread.
+  FailureListener(std::function<void(const rocksdb::Status&)> failed,
+                  std::function<void()> recovered)
+      : failed_(std::move(failed)), recovered_(std::move(recovered)) {}
+  const char* Name() const override { return "vigil.FailureListener"; }
+  void OnBackgroundError(rocksdb::BackgroundErrorReason /*reason*/,
+                         rocksdb::Status* error) override {
+    // A soft error (e.g. a compaction that found no room) stops no write.
+    if (error->severity() >= rocksdb::Status::Severity::kHardError) {
+      failed_(*error);
+    }
+  }
+  void OnErrorRecoveryEnd(
+      const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+    if (info.new_bg_error.ok()) recovered_();
+  }
+
+ private:
+  const std::function<void(const rocksdb::Status&)> failed_;
+  const std::function<void()> recovered_;
+};
+
 class RocksDbStore final : public Store {
  public:
   static absl::StatusOr<std::unique_ptr<Store>> Open(const RocksDbOptions& o) {
@@ -184,7 +290,18 @@ class RocksDbStore final : public Store {
     // Required by the hashed memtables below; writers are still batched.
     db_options.allow_concurrent_memtable_write = false;
     db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-    db_options.keep_log_file_num = 4;
+    // RocksDB's own LOG writer aborts once a write to it failed (full disk).
+    std::error_code ignored;
+    std::filesystem::create_directories(o.path, ignored);
+    db_options.info_log = std::make_shared<AppendLogger>(o.path + "/LOG");
+    db_options.info_log->SetInfoLogLevel(rocksdb::InfoLogLevel::WARN_LEVEL);
+    // The store is created before the database so that RocksDB can report
+    // failures to it from the first write on.
+    auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
+    RocksDbStore* self = store.get();
+    db_options.listeners.push_back(std::make_shared<FailureListener>(
+        [self](const rocksdb::Status& s) { self->MarkFailed(s); },
+        [self] { self->MarkRecovered(); }));
     db_options.manual_wal_flush = o.manual_log_flush && !o.disable_wal;
     // A store without a log is a throwaway one: nothing to save at close.
     db_options.avoid_flush_during_shutdown = o.disable_wal;
@@ -198,8 +315,12 @@ class RocksDbStore final : public Store {
     table.whole_key_filtering = true;
 
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    families.emplace_back(rocksdb::kDefaultColumnFamilyName,
-                          rocksdb::ColumnFamilyOptions());
+    // The default family holds nothing, but its memtable size counts: RocksDB
+    // resumes after a full disk once the largest memtable's worth is free, and
+    // sizes each log's preallocation by it (default 64 MiB).
+    rocksdb::ColumnFamilyOptions default_family;
+    default_family.write_buffer_size = o.write_buffer_bytes;
+    families.emplace_back(rocksdb::kDefaultColumnFamilyName, default_family);
     for (int i = 0; i < kTableCount; ++i) {
       rocksdb::ColumnFamilyOptions cf;
       cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -275,10 +396,10 @@ class RocksDbStore final : public Store {
         return absl::FailedPreconditionError(absl::StrCat(
             "data_dir ", o.path, ": not a vigil database: ", s.ToString()));
       }
-      return absl::UnavailableError(
-          absl::StrCat("data_dir ", o.path, ": cannot open: ", s.ToString()));
+      return absl::UnavailableError(absl::StrCat("data_dir ", o.path,
+                                                 ": cannot open (", Describe(s),
+                                                 "): ", s.ToString()));
     }
-    auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
     store->retention_ = std::move(retention);
     store->db_.reset(db);
     store->handles_ = handles;
@@ -286,17 +407,29 @@ class RocksDbStore final : public Store {
     store->write_options_.disableWAL = o.disable_wal;
     store->manual_log_flush_ = o.manual_log_flush && !o.disable_wal;
     store->sync_ = o.sync && !o.disable_wal;
+    store->retry_interval_ = o.recovery_interval;
+    store->recovery_ = std::thread([self] { self->RecoveryLoop(); });
     return std::unique_ptr<Store>(std::move(store));
   }
 
   ~RocksDbStore() override {
+    if (recovery_.joinable()) {
+      {
+        absl::MutexLock lock(&stop_mu_);
+        stop_ = true;
+      }
+      recovery_.join();
+    }
     if (db_ == nullptr) return;
     RocksCall call;
-    db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+    // After a failed write the log is in an error state: writing it again
+    // could only fail (and makes RocksDB's error fatal).
+    if (!WritesFailing()) db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
     for (rocksdb::ColumnFamilyHandle* h : handles_) {
       db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     }
     db_->Close().PermitUncheckedError();
+    db_.reset();  // before the members its listener uses
   }
 
   absl::Status Get(Table table, absl::string_view key,
@@ -340,11 +473,18 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
+    absl::ReaderMutexLock lock(&write_mu_);
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
     absl::Status s = WriteWith(batch, write_options_);
     if (manual_log_flush_ && s.ok()) {
       writes_.fetch_add(1, std::memory_order_release);
     }
     return s;
+  }
+
+  uint64_t FailureGeneration() const override {
+    return generation_.load(std::memory_order_acquire);
   }
 
   absl::Status FlushLog() override {
@@ -355,8 +495,20 @@ class RocksDbStore final : public Store {
     if (seen == flushed_.load(std::memory_order_acquire)) return absl::OkStatus();
     absl::Status s;
     {
-      RocksCall call;
-      s = FromRocks(db_->FlushWAL(sync_), "flush log");
+      // No write is under way while the log is written: a write that
+      // appended to the log after a failed flush would abort RocksDB (it
+      // asserts), and one more flush would make its error fatal.
+      absl::WriterMutexLock lock(&write_mu_);
+      if (absl::Status refused = RefuseWhileFailed(); !refused.ok()) {
+        return refused;
+      }
+      rocksdb::Status flushed;
+      {
+        RocksCall call;
+        flushed = db_->FlushWAL(sync_);
+      }
+      if (!flushed.ok()) MarkFailed(flushed);
+      s = FromRocks(flushed, "flush log");
     }
     if (!s.ok()) return s;
     uint64_t prev = flushed_.load(std::memory_order_relaxed);
@@ -372,6 +524,9 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status WriteBulk(const WriteBatch& batch) override {
+    absl::ReaderMutexLock lock(&write_mu_);
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
     rocksdb::WriteOptions options = write_options_;
     options.disableWAL = true;
     options.sync = false;
@@ -421,8 +576,14 @@ class RocksDbStore final : public Store {
       }
       if (!s.ok()) return FromRocks(s, "write batch");
     }
-    RocksCall call;
-    return FromRocks(db_->Write(write_options, &wb), "write");
+    rocksdb::Status s;
+    {
+      RocksCall call;
+      s = db_->Write(write_options, &wb);
+    }
+    // A failed write to the log leaves it in an error state.
+    if (s.IsIOError()) MarkFailed(s);
+    return FromRocks(s, "write");
   }
 
   std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
@@ -442,6 +603,64 @@ class RocksDbStore final : public Store {
 
  private:
   RocksDbStore() = default;
+
+  // Unavailable while writes are refused after a failure, else OK.
+  absl::Status RefuseWhileFailed() const {
+    if (!WritesFailing()) return absl::OkStatus();
+    absl::MutexLock lock(&reason_mu_);
+    return absl::UnavailableError(
+        absl::StrCat("store: writes are failing (", reason_,
+                     "); retrying in the background"));
+  }
+
+  // Starts refusing writes, once per failure. Any thread (RocksDB's too).
+  void MarkFailed(const rocksdb::Status& s) {
+    uint64_t g = generation_.load(std::memory_order_acquire);
+    if (g % 2 == 1) return;
+    {
+      absl::MutexLock lock(&reason_mu_);
+      reason_ = std::string(Describe(s));
+    }
+    if (!generation_.compare_exchange_strong(g, g + 1,
+                                             std::memory_order_acq_rel)) {
+      return;  // another thread got there first (or a recovery did)
+    }
+    WriteStderrLine(
+        absl::StrCat("writes failing, refused until the store "
+                     "recovers: ",
+                     s.ToString()));
+  }
+
+  // Accepts writes again. Any thread (RocksDB's too).
+  void MarkRecovered() {
+    uint64_t g = generation_.load(std::memory_order_acquire);
+    if (g % 2 == 0) return;
+    if (generation_.compare_exchange_strong(g, g + 1,
+                                            std::memory_order_acq_rel)) {
+      WriteStderrLine("writes resumed");
+    }
+  }
+
+  // While writes fail, asks RocksDB to resume every retry_interval_. On a
+  // full disk RocksDB recovers by itself once there is room for a memtable
+  // (it polls every 5 s): Resume answers Busy meanwhile, and the listener
+  // reports the recovery.
+  void RecoveryLoop() {
+    absl::MutexLock lock(&stop_mu_);
+    while (
+        !stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), retry_interval_)) {
+      if (!WritesFailing()) continue;
+      stop_mu_.Unlock();
+      rocksdb::Status s;
+      {
+        RocksCall call;
+        s = db_->Resume();
+      }
+      if (s.ok()) MarkRecovered();
+      stop_mu_.Lock();
+    }
+  }
+
   rocksdb::ColumnFamilyHandle* handle(Table t) const {
     return handles_[1 + static_cast<int>(t)];
   }
@@ -454,6 +673,16 @@ class RocksDbStore final : public Store {
   rocksdb::WriteOptions write_options_;
   bool manual_log_flush_ = false;
   bool sync_ = false;
+  // Odd while writes are refused after a failure (Store::FailureGeneration).
+  std::atomic<uint64_t> generation_{0};
+  mutable absl::Mutex reason_mu_;
+  std::string reason_ ABSL_GUARDED_BY(reason_mu_);  // of the current failure
+  // Writes hold it shared, FlushLog exclusive.
+  absl::Mutex write_mu_;
+  absl::Duration retry_interval_ = absl::Seconds(1);
+  absl::Mutex stop_mu_;
+  bool stop_ ABSL_GUARDED_BY(stop_mu_) = false;
+  std::thread recovery_;  // RecoveryLoop
   // Writes accepted, and how many of them the last FlushLog covered.
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> flushed_{0};

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -798,6 +799,44 @@ TEST(RocksDbManualLogFlushTest, FlushLogIsWhatMakesAWriteSurviveSigkill) {
   ASSERT_OK((*store)->Write(c));
   EXPECT_FALSE((*store)->HasUnflushedWrites());
   EXPECT_OK((*store)->FlushLog());
+}
+
+// A storage error that reaches callers (and from them HTTP clients) names no
+// file: RocksDB's message for a corrupt table file carries its path.
+TEST(RocksDbErrorTest, ACorruptTableFileIsDataLossWithoutAPath) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const std::string value(4000, 'v');
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    WriteBatch batch;
+    for (int i = 0; i < 100; ++i)
+      batch.Put(Table::kUsers, absl::StrCat("u", i), value);
+    ASSERT_OK(store->Write(batch));
+    ASSERT_OK(store->Flush(Table::kUsers));
+  }
+  // Overwrite the first data block of the table file.
+  int corrupted = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().extension() != ".sst") continue;
+    FILE* f = std::fopen(entry.path().c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    const std::string garbage(64, '\x5a');
+    std::fseek(f, 16, SEEK_SET);
+    std::fwrite(garbage.data(), 1, garbage.size(), f);
+    std::fclose(f);
+    ++corrupted;
+  }
+  ASSERT_EQ(corrupted, 1);
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  std::string got;
+  const absl::Status s = store->Get(Table::kUsers, "u0", &got);
+  ASSERT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("data corrupted"));
+  EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("/")));
+  EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr(".sst")));
 }
 
 }  // namespace
