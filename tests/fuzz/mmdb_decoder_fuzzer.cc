@@ -159,7 +159,7 @@ void WriteMem(const std::string& bytes) {
   }
 }
 
-bool IsDataLoss(const absl::Status& s) {
+bool CleanError(const absl::Status& s) {
   return absl::IsDataLoss(s) && !s.message().empty();
 }
 
@@ -248,7 +248,7 @@ class Walker {
         if (item.size > 0) {
           MmdbItem first;
           absl::Status s = dec_.Resolve(item.offset, &first);
-          FUZZ_CHECK(s.ok() || IsDataLoss(s), "Resolve: %s",
+          FUZZ_CHECK(s.ok() || CleanError(s), "Resolve: %s",
                      s.ToString().c_str());
           if (s.ok()) Check(first, depth + 1);
         }
@@ -287,7 +287,7 @@ class Walker {
           FUZZ_CHECK(v.type != MmdbType::kPointer, "unresolved value");
           out->emplace_back(std::string(key), v);
         });
-    FUZZ_CHECK(s.ok() || IsDataLoss(s), "ForEachEntry: %s",
+    FUZZ_CHECK(s.ok() || CleanError(s), "ForEachEntry: %s",
                s.ToString().c_str());
     if (s.ok()) {
       FUZZ_CHECK(out->size() == map.size, "%zu entries of %u", out->size(),
@@ -316,7 +316,7 @@ class Walker {
     MmdbItem found;
     bool has = true;
     absl::Status s = dec_.Find(map, "\x01no such key", &found, &has);
-    FUZZ_CHECK(s.ok() || IsDataLoss(s), "Find: %s", s.ToString().c_str());
+    FUZZ_CHECK(s.ok() || CleanError(s), "Find: %s", s.ToString().c_str());
     FUZZ_CHECK(!has || first.count("\x01no such key") == 1,
                "found an absent key");
     if (complete) FUZZ_CHECK(s.ok(), "Find failed where ForEachEntry did not");
@@ -367,7 +367,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   Walker walker(dec, heap.get(), data_size);
   MmdbItem top;
   absl::Status resolved = dec.Resolve(offset, &top);
-  FUZZ_CHECK(resolved.ok() || IsDataLoss(resolved), "Resolve: %s",
+  FUZZ_CHECK(resolved.ok() || CleanError(resolved), "Resolve: %s",
              resolved.ToString().c_str());
   bool top_walks = false;  // a map whose entries ForEachEntry gets through
   std::vector<std::pair<std::string, MmdbItem>> entries;
