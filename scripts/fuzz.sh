@@ -14,7 +14,8 @@
 #               (default build-fuzz/runs/<date-time>)
 #   --no-build  use the binaries as they are
 # TARGET: evaluate_json user_agent cidr asn_csv model_toml pwned_line
-#         replay_jsonl rba_csv http_request (default: all)
+#         replay_jsonl rba_csv http_request feedback_token mmdb_decoder
+#         (default: all)
 #
 # Exit status: 0 if every target ran its time without a finding, 1 if one
 # found something (its crash input is in the --out folder; the log says
@@ -24,7 +25,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 
 ALL_TARGETS=(evaluate_json user_agent cidr asn_csv model_toml pwned_line
-             replay_jsonl rba_csv http_request feedback_token)
+             replay_jsonl rba_csv http_request feedback_token mmdb_decoder)
 TIME=60
 RSS_MB=2048
 TIMEOUT=10

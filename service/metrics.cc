@@ -32,15 +32,43 @@ std::string LabelValue(absl::string_view v) {
 
 }  // namespace
 
-int Metrics::StatusIndex(int status) {
-  for (int i = 0; i < kStatusCount - 1; ++i) {
-    if (kStatuses[i] == status) return i;
+Metrics::Metrics() : series_(new Series[kRouteCount * kMethodCount]) {
+  for (int r = 0; r < kRouteCount; ++r) {
+    int first = r;
+    for (int e = 0; e < r; ++e) {
+      if (RouteTemplate(static_cast<RouteId>(e)) ==
+          RouteTemplate(static_cast<RouteId>(r))) {
+        first = e;
+        break;
+      }
+    }
+    template_of_[r] = static_cast<uint8_t>(first);
   }
-  return kStatusCount - 1;
 }
 
-void Metrics::RecordRequest(RouteId route, int status, absl::Duration latency) {
-  RouteCounters& r = routes_[static_cast<int>(route)];
+int Metrics::MethodIndex(absl::string_view method) {
+  for (int i = 0; i < kMethodCount - 1; ++i) {
+    if (method == kMethods[i]) return i;
+  }
+  return kMethodCount - 1;
+}
+
+int Metrics::StatusIndex(int status) {
+  if (status < kMinStatus || status > kMaxStatus) status = 500;
+  return status - kMinStatus;
+}
+
+Metrics::Series& Metrics::At(RouteId route, int method) {
+  return series_[template_of_[static_cast<int>(route)] * kMethodCount + method];
+}
+
+const Metrics::Series& Metrics::At(RouteId route, int method) const {
+  return series_[template_of_[static_cast<int>(route)] * kMethodCount + method];
+}
+
+void Metrics::RecordRequest(RouteId route, absl::string_view method, int status,
+                            absl::Duration latency) {
+  Series& r = At(route, MethodIndex(method));
   r.by_status[StatusIndex(status)].fetch_add(1, kRelaxed);
   int64_t us = absl::ToInt64Microseconds(latency);
   int bucket = 0;
@@ -51,51 +79,70 @@ void Metrics::RecordRequest(RouteId route, int status, absl::Duration latency) {
 }
 
 int64_t Metrics::requests(RouteId route, int status) const {
-  return routes_[static_cast<int>(route)].by_status[StatusIndex(status)].load(
-      kRelaxed);
+  int64_t n = 0;
+  for (int m = 0; m < kMethodCount; ++m) {
+    n += At(route, m).by_status[StatusIndex(status)].load(kRelaxed);
+  }
+  return n;
+}
+
+int64_t Metrics::requests(RouteId route, absl::string_view method,
+                          int status) const {
+  return At(route, MethodIndex(method))
+      .by_status[StatusIndex(status)]
+      .load(kRelaxed);
 }
 
 std::string Metrics::Render(const Engine* engine, bool ready) const {
   std::string out;
   out.reserve(16 * 1024);
 
+  // One series per route template (the first route of each) and method.
   Header(out, "vigil_http_requests_total", "counter",
-         "HTTP requests by route template and status code.");
+         "HTTP requests by route template, method and status code.");
   for (int r = 0; r < kRouteCount; ++r) {
+    if (template_of_[r] != r) continue;
     absl::string_view route = RouteTemplate(static_cast<RouteId>(r));
-    for (int s = 0; s < kStatusCount; ++s) {
-      int64_t n = routes_[r].by_status[s].load(kRelaxed);
-      if (n == 0) continue;
-      std::string code =
-          s < kStatusCount - 1 ? absl::StrCat(kStatuses[s]) : "other";
-      absl::StrAppend(&out, "vigil_http_requests_total{route=\"", route,
-                      "\",code=\"", code, "\"} ", n, "\n");
+    for (int m = 0; m < kMethodCount; ++m) {
+      const Series& series = series_[r * kMethodCount + m];
+      for (int s = 0; s < kStatusCount; ++s) {
+        int64_t n = series.by_status[s].load(kRelaxed);
+        if (n == 0) continue;
+        absl::StrAppend(&out, "vigil_http_requests_total{route=\"", route,
+                        "\",method=\"", kMethods[m], "\",code=\"",
+                        kMinStatus + s, "\"} ", n, "\n");
+      }
     }
   }
 
   Header(out, "vigil_http_request_duration_seconds", "histogram",
          "Time from a request's last byte read to its response handed to "
-         "the socket, by route template.");
+         "the socket, by route template and method.");
   for (int r = 0; r < kRouteCount; ++r) {
-    const RouteCounters& rc = routes_[r];
-    int64_t count = rc.count.load(kRelaxed);
-    if (count == 0) continue;
+    if (template_of_[r] != r) continue;
     absl::string_view route = RouteTemplate(static_cast<RouteId>(r));
-    int64_t cumulative = 0;
-    for (int b = 0; b < kBucketCount; ++b) {
-      cumulative += rc.buckets[b].load(kRelaxed);
-      std::string le = b < kBucketCount - 1
-                           ? absl::StrFormat("%g", kBucketsUs[b] / 1e6)
-                           : "+Inf";
-      absl::StrAppend(&out,
-                      "vigil_http_request_duration_seconds_bucket{route=\"",
-                      route, "\",le=\"", le, "\"} ", cumulative, "\n");
+    for (int m = 0; m < kMethodCount; ++m) {
+      const Series& rc = series_[r * kMethodCount + m];
+      int64_t count = rc.count.load(kRelaxed);
+      if (count == 0) continue;
+      const std::string labels =
+          absl::StrCat("route=\"", route, "\",method=\"", kMethods[m], "\"");
+      int64_t cumulative = 0;
+      for (int b = 0; b < kBucketCount; ++b) {
+        cumulative += rc.buckets[b].load(kRelaxed);
+        std::string le = b < kBucketCount - 1
+                             ? absl::StrFormat("%g", kBucketsUs[b] / 1e6)
+                             : "+Inf";
+        absl::StrAppend(&out, "vigil_http_request_duration_seconds_bucket{",
+                        labels, ",le=\"", le, "\"} ", cumulative, "\n");
+      }
+      absl::StrAppend(
+          &out, "vigil_http_request_duration_seconds_sum{", labels, "} ",
+          absl::StrFormat("%.6f", rc.latency_sum_us.load(kRelaxed) / 1e6),
+          "\n");
+      absl::StrAppend(&out, "vigil_http_request_duration_seconds_count{",
+                      labels, "} ", count, "\n");
     }
-    absl::StrAppend(
-        &out, "vigil_http_request_duration_seconds_sum{route=\"", route, "\"} ",
-        absl::StrFormat("%.6f", rc.latency_sum_us.load(kRelaxed) / 1e6), "\n");
-    absl::StrAppend(&out, "vigil_http_request_duration_seconds_count{route=\"",
-                    route, "\"} ", count, "\n");
   }
 
   Header(out, "vigil_http_connections_open", "gauge", "Open connections.");
@@ -163,6 +210,11 @@ std::string Metrics::Render(const Engine* engine, bool ready) const {
          "Code sends refused by the resend limits.");
   absl::StrAppend(&out, "vigil_mfa_sends_rate_limited_total ",
                   st.mfa.sends_rate_limited, "\n");
+  Header(out, "vigil_mfa_sends_refused_locked_total", "counter",
+         "Code sends refused (nothing delivered) because the challenge or its "
+         "user is locked by wrong codes.");
+  absl::StrAppend(&out, "vigil_mfa_sends_refused_locked_total ",
+                  st.mfa.sends_refused_locked, "\n");
   Header(out, "vigil_mfa_verifications_total", "counter",
          "Challenge answers by result.");
   for (int r = 0; r < 4; ++r) {

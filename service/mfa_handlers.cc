@@ -22,7 +22,11 @@ namespace json = boost::json;
 
 Reply MfaErrorReply(const absl::Status& s) {
   if (absl::IsResourceExhausted(s)) {
-    return ErrorReply(429, "rate_limited", s.message());
+    Reply r = ErrorReply(429, "rate_limited", s.message());
+    if (const int64_t wait = MfaRetryAfterSeconds(s); wait > 0) {
+      r.headers.emplace_back("Retry-After", absl::StrCat(wait));
+    }
+    return r;
   }
   return EngineErrorReply(s);
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "service/handlers.h"
 #include "service/json_codec.h"
+#include "vigil/attempt.h"
 
 namespace vigil::service {
 namespace {
@@ -164,6 +165,13 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       route != RouteId::kTotpEnroll && !IsJson(req)) {
     return ErrorReply(415, "unsupported_media_type",
                       "content-type: must be application/json");
+  }
+  // A user id in the path passes the library's one check before anything
+  // reads or writes under it (the same 422 as a bad user_id in a body).
+  if (absl::StrContains(RouteTemplate(route), "{user}")) {
+    if (absl::Status s = ValidateUserId(match.param); !s.ok()) {
+      return ErrorReply(422, "invalid_argument", s.message());
+    }
   }
   switch (route) {
     case RouteId::kEvaluate:

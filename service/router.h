@@ -6,7 +6,8 @@
 //
 // Order of checks, each refusing with the error format of docs/architecture.md:
 // route (404) -> method (405) -> API key (401) and scope (403) -> readiness
-// (503) -> content type (415) -> JSON (400) -> values (422) -> engine.
+// (503) -> content type (415) -> a {user} of the path (422, ValidateUserId of
+// vigil/attempt.h) -> JSON (400) -> values (422) -> engine.
 // A refused request never reaches the engine, so it changes nothing.
 
 #ifndef VIGIL_SERVICE_ROUTER_H_

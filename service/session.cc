@@ -183,7 +183,7 @@ template <class Stream>
 void Session<Stream>::OnWrite(bool close_after, beast::error_code ec, size_t) {
   int status = response_.result_int();
   absl::Duration latency = absl::Now() - started_;
-  context_.metrics().RecordRequest(notes_.route, status, latency);
+  context_.metrics().RecordRequest(notes_.route, method_, status, latency);
   if (context_.config().access_log) {
     WriteAccessLog({started_, method_, notes_.route, status, latency,
                     notes_.event_id, notes_.key_name});

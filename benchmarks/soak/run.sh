@@ -217,8 +217,8 @@ routes=$(awk '
     match($1, /route="[^"]*"/); r = substr($1, RSTART + 7, RLENGTH - 8)
     match($1, /code="[^"]*"/); c = substr($1, RSTART + 6, RLENGTH - 7)
     if (r == "/metrics" || r == "/v1/users/{user}/mfa") next
-    k = r " " c
-    if (FILENAME ~ /before/) before[k] = $2; else after[k] = $2
+    k = r " " c  # summed over the method label
+    if (FILENAME ~ /before/) before[k] += $2; else after[k] += $2
   }
   END {
     for (k in after) if (after[k] - before[k] > 0) printf "%s %d\n", k, after[k] - before[k]
@@ -231,11 +231,11 @@ server_latency=$(awk '
     match($1, /route="[^"]*"/); r = substr($1, RSTART + 7, RLENGTH - 8)
     match($1, /le="[^"]*"/); le = substr($1, RSTART + 4, RLENGTH - 5)
     if (r == "/metrics" || r == "/v1/users/{user}/mfa") next
-    k = r SUBSEP le
-    if (FILENAME ~ /before/) { before[k] = $2; next }
-    after[k] = $2
+    k = r SUBSEP le  # summed over the method label
+    if (FILENAME ~ /before/) { before[k] += $2; next }
+    after[k] += $2
     if (!(r in seen)) { seen[r] = 1; order[++nr] = r }
-    nb[r]++; les[r, nb[r]] = le
+    if (!((r, le) in seenle)) { seenle[r, le] = 1; nb[r]++; les[r, nb[r]] = le }
   }
   function bound(le) { return le == "+Inf" ? "inf" : sprintf("%.2g ms", le * 1000) }
   END {

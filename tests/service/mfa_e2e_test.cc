@@ -21,6 +21,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/crypto.h"
@@ -291,6 +292,79 @@ TEST_F(MfaE2eTest, LockoutErrorsAndScopes) {
   Call("PUT", "/v1/users/dave/mfa", R"({"enabled":["totp"]})", 409);
   Call("GET", "/v1/users/dave/mfa", "", 403, kEvaluateKey);
   Call("POST", "/v1/users/dave/mfa/totp", "", 403, kEvaluateKey);
+}
+
+// Issue 13, defect 12: no code goes out (no SMS spend, no mail) for a
+// challenge or a user that cannot answer it; the refusal says why and, for a
+// wait, when (Retry-After); /metrics counts it.
+TEST_F(MfaE2eTest, ResendRefusalCarriesRetryAfter) {
+  EnableEmailAndSms("frank");
+  const std::string id = Challenge("frank");
+  Call("POST", absl::StrCat("/v1/challenges/", id, "/send"),
+       R"({"method":"sms"})", 200);
+  absl::StatusOr<HttpResponse> r = client_->Send(
+      "POST", absl::StrCat("/v1/challenges/", id, "/send"),
+      R"({"method":"sms"})",
+      {{"Authorization", absl::StrCat("Bearer ", kMfaKey)},
+       {"Content-Type", "application/json"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 429) << r->body;
+  int wait = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(r->headers["retry-after"], &wait)) << r->body;
+  EXPECT_GE(wait, 1);
+  EXPECT_LE(wait, 30);
+}
+
+TEST_F(MfaE2eTest, NoCodeIsSentWhileTheUserIsLockedOut) {
+  EnableEmailAndSms("erin");
+  std::string locked;
+  // 10 wrong codes over two challenges: both challenges and the user lock.
+  for (int c = 0; c < 2; ++c) {
+    locked = Challenge("erin");
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(Verify(locked, "000000"), "failed");
+    EXPECT_EQ(Verify(locked, "000000"), "locked");
+  }
+  // A locked challenge gets no code.
+  json::value refused =
+      Call("POST", absl::StrCat("/v1/challenges/", locked, "/send"),
+           R"({"method":"sms"})", 409);
+  EXPECT_EQ(refused.at("error").at("code"), "conflict");
+  // Nor does a fresh challenge of the locked user, by SMS or e-mail: the lock
+  // outlasts the challenge, so there is nothing to wait for (409, no
+  // Retry-After).
+  const std::string fresh = Challenge("erin");
+  for (const char* method : {"sms", "email"}) {
+    absl::StatusOr<HttpResponse> r =
+        client_->Send("POST", absl::StrCat("/v1/challenges/", fresh, "/send"),
+                      absl::StrCat(R"({"method":")", method, R"("})"),
+                      {{"Authorization", absl::StrCat("Bearer ", kMfaKey)},
+                       {"Content-Type", "application/json"}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 409) << method << ": " << r->body;
+    EXPECT_TRUE(absl::StrContains(r->body, "too many wrong codes")) << r->body;
+    EXPECT_EQ(r->headers.count("retry-after"), 0u);
+  }
+  EXPECT_EQ(Verify(fresh, "123456"), "locked");
+  // Delivery is synchronous (a 200 comes after the receiver took the
+  // message): no SMS, no mail.
+  auto count = [](const std::string& dir) {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      n += e.path().extension() != ".tmp";
+    }
+    return n;
+  };
+  EXPECT_EQ(count(sms_dir_), 0u);
+  EXPECT_EQ(count(mail_dir_), 0u);
+  absl::StatusOr<HttpResponse> metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_TRUE(absl::StrContains(metrics->body,
+                                "vigil_mfa_sends_refused_locked_total 3\n"))
+      << metrics->body;
+  EXPECT_TRUE(absl::StrContains(
+      metrics->body, "vigil_mfa_codes_sent_total{method=\"sms\"} 0\n"));
+  EXPECT_TRUE(absl::StrContains(
+      metrics->body, "vigil_mfa_codes_sent_total{method=\"email\"} 0\n"));
 }
 
 }  // namespace

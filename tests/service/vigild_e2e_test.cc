@@ -235,7 +235,8 @@ TEST_F(VigildTest, ProbesAndMetrics) {
   EXPECT_EQ(m.status, 200);
   EXPECT_TRUE(absl::StrContains(
       m.body,
-      "vigil_http_requests_total{route=\"/v1/evaluate\",code=\"200\"} 1\n"))
+      "vigil_http_requests_total{route=\"/v1/evaluate\",method=\"POST\","
+      "code=\"200\"} 1\n"))
       << m.body;
   EXPECT_TRUE(absl::StrContains(m.body, "vigil_evaluations_total 1\n"));
   EXPECT_TRUE(absl::StrContains(m.body, "vigil_model_info{model=\""));

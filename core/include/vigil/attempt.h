@@ -10,11 +10,13 @@
 #ifndef VIGIL_ATTEMPT_H_
 #define VIGIL_ATTEMPT_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -59,6 +61,17 @@ struct Attempt {
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<AttemptLabel> label;
 };
+
+inline constexpr size_t kMaxUserIdBytes = 256;
+
+// The one check of a user id, wherever one enters vigil: Engine::Evaluate and
+// ListEvents, every MfaService method that takes one (settings, TOTP,
+// devices), and vigild's /v1/users/{user}/... paths after percent-decoding.
+// A user id is 1..256 bytes of valid UTF-8 (no overlong forms, surrogates or
+// code points above U+10FFFF) without control characters (U+0000-U+001F,
+// U+007F-U+009F). OK, or InvalidArgument "user_id: <reason>"; the message
+// never quotes the id.
+absl::Status ValidateUserId(absl::string_view user_id);
 
 }  // namespace vigil
 

@@ -129,15 +129,20 @@ struct MfaStats {
   int64_t codes_sent[kMfaMethodCount] = {};  // by MfaMethod (totp stays 0)
   int64_t send_failures = 0;                 // the sender failed
   int64_t sends_rate_limited = 0;
+  // Sends refused because the code could not be answered: the challenge is
+  // locked by wrong codes, or its user is (max_user_failures_15min).
+  int64_t sends_refused_locked = 0;
   int64_t verifications[4] = {};  // by ChallengeResult
   int64_t totp_enrolments = 0;
   int64_t totp_confirmations[4] = {};  // by ChallengeResult
   int64_t devices_remembered = 0;
 };
 
-// Thread-safe. Errors: InvalidArgument "<field>: <reason>", NotFound (unknown
-// challenge / device), FailedPrecondition (e.g. the method is not enabled),
-// ResourceExhausted (a resend limit; the message says when to retry),
+// Thread-safe. Errors: InvalidArgument "<field>: <reason>" (a user id is
+// checked by ValidateUserId, vigil/attempt.h), NotFound (unknown challenge /
+// device), FailedPrecondition (e.g. the method is not enabled),
+// ResourceExhausted (a resend limit, or a user locked by wrong codes; the
+// message says when to retry and MfaRetryAfterSeconds gives the wait),
 // Unavailable (store or sender failure).
 class MfaService {
  public:
@@ -158,7 +163,12 @@ class MfaService {
   virtual absl::StatusOr<ChallengeResult> ConfirmTotp(absl::string_view user_id,
                                                       absl::string_view code) = 0;
 
-  // Sends a fresh one-time code for `challenge_id` by SMS or e-mail.
+  // Sends a fresh one-time code for `challenge_id` by SMS or e-mail. Nothing
+  // is sent for a code that could not be answered: a locked challenge is
+  // FailedPrecondition "challenge: locked"; a user locked by wrong codes
+  // (max_user_failures_15min in 15 minutes) is ResourceExhausted with the
+  // wait until the lock lifts, or FailedPrecondition if it lifts only after
+  // the challenge expires. Both count in MfaStats::sends_refused_locked.
   virtual absl::StatusOr<SendReceipt> SendCode(absl::string_view challenge_id,
                                                MfaMethod method) = 0;
   // Answers a challenge with a TOTP code or the last sent one-time code.
@@ -176,6 +186,10 @@ class MfaService {
 
   virtual MfaStats stats() const { return MfaStats(); }
 };
+
+// The seconds a ResourceExhausted refusal of the MFA service asks the caller
+// to wait (HTTP Retry-After); 0 if `status` carries none.
+int64_t MfaRetryAfterSeconds(const absl::Status& status);
 
 class Store;
 

@@ -5,6 +5,67 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
+namespace vigil {
+namespace {
+
+// Whether `s` is valid UTF-8 (RFC 3629); *control is set if it holds a C0 or
+// C1 control character or DEL.
+bool ValidUtf8(absl::string_view s, bool* control) {
+  *control = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    const uint8_t c = static_cast<uint8_t>(s[i]);
+    uint32_t cp;
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) {
+      cp = c, len = 1, min = 0;
+    } else if ((c & 0xe0) == 0xc0) {
+      cp = c & 0x1f, len = 2, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      cp = c & 0x0f, len = 3, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      cp = c & 0x07, len = 4, min = 0x10000;
+    } else {
+      return false;  // a continuation byte first, or 0xf8..0xff
+    }
+    if (len > s.size() - i) return false;  // truncated
+    for (size_t k = 1; k < len; ++k) {
+      const uint8_t b = static_cast<uint8_t>(s[i + k]);
+      if ((b & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;  // overlong, out of range, or a surrogate
+    }
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) *control = true;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status ValidateUserId(absl::string_view user_id) {
+  if (user_id.empty()) {
+    return absl::InvalidArgumentError("user_id: is required");
+  }
+  if (user_id.size() > kMaxUserIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("user_id: longer than ", kMaxUserIdBytes, " bytes"));
+  }
+  bool control = false;
+  if (!ValidUtf8(user_id, &control)) {
+    return absl::InvalidArgumentError("user_id: not valid UTF-8");
+  }
+  if (control) {
+    return absl::InvalidArgumentError("user_id: contains control characters");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace vigil
+
 namespace vigil::internal {
 namespace {
 
@@ -20,15 +81,6 @@ absl::Status Bad(absl::string_view field, absl::string_view reason) {
 }
 
 }  // namespace
-
-absl::Status ValidateUserId(absl::string_view user_id) {
-  if (user_id.empty()) return Bad("user_id", "is required");
-  if (user_id.size() > kMaxUserIdBytes) {
-    return Bad("user_id", absl::StrCat("longer than ", kMaxUserIdBytes, " bytes"));
-  }
-  if (HasControl(user_id)) return Bad("user_id", "contains control characters");
-  return absl::OkStatus();
-}
 
 absl::Status ValidateAttempt(const Attempt& a, absl::Time now, IpAddress* ip) {
   absl::Status s = ValidateUserId(a.user_id);

@@ -12,7 +12,7 @@
 
 namespace vigil::internal {
 
-inline constexpr size_t kMaxUserIdBytes = 256;
+using ::vigil::kMaxUserIdBytes;
 inline constexpr size_t kMaxUserAgentBytes = 2048;
 inline constexpr size_t kMaxDeviceBytes = 256;
 
@@ -26,8 +26,8 @@ inline constexpr absl::Duration kMaxFutureSkew = absl::Minutes(5);
 absl::Status ValidateAttempt(const Attempt& attempt, absl::Time now,
                              IpAddress* ip);
 
-// A user id: 1..256 bytes, no control characters.
-absl::Status ValidateUserId(absl::string_view user_id);
+// The public check of vigil/attempt.h, under its old name here.
+using ::vigil::ValidateUserId;
 
 }  // namespace vigil::internal
 

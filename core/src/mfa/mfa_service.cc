@@ -11,6 +11,8 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
@@ -22,6 +24,7 @@
 #include "mfa/mfa_records.h"
 #include "mfa/qr_svg.h"
 #include "mfa/totp.h"
+#include "vigil/attempt.h"
 #include "vigil/model.h"
 
 namespace vigil {
@@ -62,8 +65,34 @@ absl::string_view ChallengeResultName(ChallengeResult result) {
   return "failed";
 }
 
+namespace {
+
+constexpr char kRetryAfterPayload[] = "vigil.mfa/retry-after-seconds";
+
+}  // namespace
+
+int64_t MfaRetryAfterSeconds(const absl::Status& status) {
+  const auto p = status.GetPayload(kRetryAfterPayload);
+  int64_t seconds = 0;
+  if (!p.has_value() || !absl::SimpleAtoi(std::string(*p), &seconds) ||
+      seconds < 0) {
+    return 0;
+  }
+  return seconds;
+}
+
 namespace internal {
 namespace {
+
+// ResourceExhausted "<message>; retry in N s", carrying N for
+// MfaRetryAfterSeconds.
+absl::Status RetryLater(absl::string_view message, int64_t seconds) {
+  seconds = std::max<int64_t>(seconds, 1);
+  absl::Status s = absl::ResourceExhaustedError(
+      absl::StrCat(message, "; retry in ", seconds, " s"));
+  s.SetPayload(kRetryAfterPayload, absl::Cord(absl::StrCat(seconds)));
+  return s;
+}
 
 constexpr int kTotpSecretBytes = 20;  // 160 bits
 constexpr int64_t kFailureWindow = 15 * 60;
@@ -103,13 +132,6 @@ bool ValidEmail(absl::string_view e) {
 uint32_t ProfileFactors(const MfaUserRecord& u) {
   if (u.enabled == 0) return 0;
   return u.enabled | (u.preferred >= 0 ? (static_cast<uint32_t>(u.preferred) + 1) << 8 : 0);
-}
-
-absl::Status CheckUserId(absl::string_view user_id) {
-  if (user_id.empty() || user_id.size() > 256) {
-    return absl::InvalidArgumentError("user_id: must be 1-256 bytes");
-  }
-  return absl::OkStatus();
 }
 
 class MfaServiceImpl final : public MfaService {
@@ -163,6 +185,16 @@ class MfaServiceImpl final : public MfaService {
     TrimTimes(&u->failures, now - kFailureWindow);
     return static_cast<int>(u->failures.size()) >= p.max_user_failures_15min;
   }
+  // For a user that UserLocked: the first second at which it no longer is
+  // (enough of the failures have left the window).
+  static int64_t UserLockLifts(const MfaUserRecord& u,
+                               const MfaPolicyConfig& p) {
+    std::vector<int64_t> times = u.failures;
+    const size_t k =
+        times.size() - static_cast<size_t>(p.max_user_failures_15min);
+    std::nth_element(times.begin(), times.begin() + k, times.end());
+    return times[k] + kFailureWindow + 1;  // TrimTimes keeps t >= now - window
+  }
   // Remembers a device; adds its record (and evictions) to `batch`.
   absl::Status Remember(DeviceRecord* r, int64_t now, const MfaPolicyConfig& p,
                         WriteBatch* batch);
@@ -179,6 +211,7 @@ class MfaServiceImpl final : public MfaService {
     std::atomic<int64_t> codes_sent[kMfaMethodCount] = {};
     std::atomic<int64_t> send_failures{0};
     std::atomic<int64_t> sends_rate_limited{0};
+    std::atomic<int64_t> sends_refused_locked{0};
     std::atomic<int64_t> verifications[4] = {};
     std::atomic<int64_t> totp_enrolments{0};
     std::atomic<int64_t> totp_confirmations[4] = {};
@@ -193,6 +226,7 @@ class MfaServiceImpl final : public MfaService {
     for (int i = 0; i < kMfaMethodCount; ++i) s.codes_sent[i] = stats_.codes_sent[i].load();
     s.send_failures = stats_.send_failures.load();
     s.sends_rate_limited = stats_.sends_rate_limited.load();
+    s.sends_refused_locked = stats_.sends_refused_locked.load();
     for (int i = 0; i < 4; ++i) {
       s.verifications[i] = stats_.verifications[i].load();
       s.totp_confirmations[i] = stats_.totp_confirmations[i].load();
@@ -247,7 +281,7 @@ std::string MfaServiceImpl::CodeMac(absl::string_view key_id,
 }
 
 absl::StatusOr<MfaSettings> MfaServiceImpl::GetSettings(absl::string_view user_id) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id));
   MfaSettings s;
   for (int m = 0; m < kMfaMethodCount; ++m) {
@@ -262,7 +296,7 @@ absl::StatusOr<MfaSettings> MfaServiceImpl::GetSettings(absl::string_view user_i
 
 absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
                                          const MfaSettings& settings) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   if (!settings.phone.empty() && !ValidPhone(settings.phone)) {
     return absl::InvalidArgumentError(
         "phone: must be E.164, '+' and 7-15 digits");
@@ -318,7 +352,7 @@ absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
 
 absl::StatusOr<TotpEnrollment> MfaServiceImpl::StartTotpEnrollment(
     absl::string_view user_id, absl::string_view account_name) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   if (!ring_) {
     return absl::FailedPreconditionError(
         "totp: no key file configured for secrets at rest");
@@ -347,7 +381,7 @@ absl::StatusOr<TotpEnrollment> MfaServiceImpl::StartTotpEnrollment(
 
 absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
     absl::string_view user_id, absl::string_view code) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   if (!ring_) {
     return absl::FailedPreconditionError(
         "totp: no key file configured for secrets at rest");
@@ -406,6 +440,7 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
     return absl::FailedPreconditionError("challenge: already passed");
   }
   if (c.state == ChallengeState::kLocked) {
+    Inc(stats_.sends_refused_locked);
     return absl::FailedPreconditionError("challenge: locked");
   }
   if (now >= c.expires) return absl::FailedPreconditionError("challenge: expired");
@@ -414,18 +449,29 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
         "method: ", MfaMethodName(method), " is not offered by this challenge"));
   }
   VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id));
+  // A code the user could not answer (VerifyChallenge would say kLocked) is
+  // not sent: no SMS spend, no message to a user under attack.
+  if (UserLocked(&u, now, p)) {
+    Inc(stats_.sends_refused_locked);
+    const int64_t lifts = UserLockLifts(u, p);
+    if (lifts >= c.expires) {
+      return absl::FailedPreconditionError(
+          "challenge: locked: too many wrong codes for this user until after "
+          "the challenge expires");
+    }
+    return RetryLater("send: too many wrong codes for this user", lifts - now);
+  }
   TrimTimes(&u.sends, now - kSendWindow);
   if (!u.sends.empty() && now - u.sends.back() < p.resend_interval_seconds) {
     Inc(stats_.sends_rate_limited);
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "send: too soon; retry in ",
-        p.resend_interval_seconds - (now - u.sends.back()), " s"));
+    return RetryLater("send: too soon",
+                      p.resend_interval_seconds - (now - u.sends.back()));
   }
   if (static_cast<int>(u.sends.size()) >= p.max_sends_per_hour) {
     Inc(stats_.sends_rate_limited);
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "send: at most ", p.max_sends_per_hour, " codes per hour; retry in ",
-        u.sends.front() + kSendWindow - now, " s"));
+    return RetryLater(
+        absl::StrCat("send: at most ", p.max_sends_per_hour, " codes per hour"),
+        u.sends.front() + kSendWindow - now);
   }
   const bool sms = method == MfaMethod::kSms;
   Sender* sender = sms ? options_.sms_sender.get() : options_.email_sender.get();
@@ -641,7 +687,7 @@ DeviceInfo ToInfo(const DeviceRecord& r, int64_t now) {
 
 absl::StatusOr<std::vector<DeviceInfo>> MfaServiceImpl::ListDevices(
     absl::string_view user_id) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   VIGIL_ASSIGN_OR_RETURN(std::vector<DeviceRecord> devices,
                          LoadDevices(store_, user_id));
   const int64_t now = NowSeconds();
@@ -657,7 +703,7 @@ absl::StatusOr<std::vector<DeviceInfo>> MfaServiceImpl::ListDevices(
 absl::Status MfaServiceImpl::UpdateDevice(absl::string_view user_id,
                                           absl::string_view device_id,
                                           const DeviceUpdate& update) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   if (update.name && (update.name->empty() || update.name->size() > 128)) {
     return absl::InvalidArgumentError("name: must be 1-128 bytes");
   }
@@ -685,7 +731,7 @@ absl::Status MfaServiceImpl::UpdateDevice(absl::string_view user_id,
 
 absl::Status MfaServiceImpl::DeleteDevice(absl::string_view user_id,
                                           absl::string_view device_id) {
-  VIGIL_RETURN_IF_ERROR(CheckUserId(user_id));
+  VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   std::lock_guard<std::mutex> lock(LockFor(user_id));
   VIGIL_ASSIGN_OR_RETURN(std::vector<DeviceRecord> devices,
                          LoadDevices(store_, user_id));

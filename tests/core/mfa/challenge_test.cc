@@ -264,6 +264,67 @@ TEST_F(ChallengeTest, ResendLimits) {
   EXPECT_OK(mfa().SendCode(Challenge("alice"), MfaMethod::kEmail));
 }
 
+// Issue 13, defect 12: a code the user could not answer is not sent.
+TEST_F(ChallengeTest, NoCodeIsSentForALockedChallengeOrUser) {
+  EnableEmailAndSms("alice");
+  // Two challenges locked by 5 wrong codes each: 10 failures, the user limit.
+  std::string locked;
+  for (int c = 0; c < 2; ++c) {
+    locked = Challenge("alice");
+    for (int i = 0; i < 5; ++i) Verify(locked, "000000");
+  }
+  // The locked challenge: 409-style refusal, nothing sent.
+  absl::Status s = mfa().SendCode(locked, MfaMethod::kSms).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  EXPECT_EQ(s.message(), "challenge: locked");
+  // A fresh challenge of the locked user: the lock outlives the challenge
+  // (15 min window > 10 min challenge), so it can never be answered.
+  const std::string fresh = Challenge("alice");
+  for (MfaMethod m : {MfaMethod::kSms, MfaMethod::kEmail}) {
+    s = mfa().SendCode(fresh, m).status();
+    EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("too many wrong codes"));
+    EXPECT_EQ(MfaRetryAfterSeconds(s), 0);
+  }
+  EXPECT_EQ(Verify(fresh, "123456"), ChallengeResult::kLocked);
+  // 14 minutes on, the lock lifts 61 s from now, before a new challenge
+  // expires: ResourceExhausted with the wait, still nothing sent.
+  f_->clock().Advance(absl::Minutes(14));
+  const std::string later = Challenge("alice");
+  s = mfa().SendCode(later, MfaMethod::kSms).status();
+  EXPECT_TRUE(absl::IsResourceExhausted(s)) << s;
+  EXPECT_EQ(MfaRetryAfterSeconds(s), 61);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("retry in 61 s"));
+  EXPECT_TRUE(sms_->messages().empty());
+  EXPECT_TRUE(email_->messages().empty());
+  MfaStats st = f_->engine().stats().mfa;
+  EXPECT_EQ(st.sends_refused_locked, 4);
+  EXPECT_EQ(st.sends_rate_limited, 0);
+  EXPECT_EQ(st.codes_sent[static_cast<int>(MfaMethod::kSms)], 0);
+  EXPECT_EQ(st.codes_sent[static_cast<int>(MfaMethod::kEmail)], 0);
+  // Once it lifts, the code goes out and answers the challenge.
+  f_->clock().Advance(absl::Seconds(60));
+  EXPECT_TRUE(absl::IsResourceExhausted(
+      mfa().SendCode(later, MfaMethod::kSms).status()));
+  f_->clock().Advance(absl::Seconds(1));
+  ASSERT_OK(mfa().SendCode(later, MfaMethod::kSms));
+  ASSERT_EQ(sms_->messages().size(), 1u);
+  EXPECT_EQ(Verify(later, sms_->LastCode()), ChallengeResult::kPassed);
+  EXPECT_EQ(f_->engine().stats().mfa.sends_refused_locked, 5);
+}
+
+TEST_F(ChallengeTest, ResendLimitsCarryTheWait) {
+  EnableEmailAndSms("alice");
+  const std::string id = Challenge("alice");
+  ASSERT_OK(mfa().SendCode(id, MfaMethod::kEmail));
+  f_->clock().Advance(absl::Seconds(10));
+  absl::Status again = mfa().SendCode(id, MfaMethod::kEmail).status();
+  EXPECT_TRUE(absl::IsResourceExhausted(again)) << again;
+  EXPECT_EQ(MfaRetryAfterSeconds(again), 20);
+  EXPECT_EQ(MfaRetryAfterSeconds(absl::OkStatus()), 0);
+  EXPECT_EQ(MfaRetryAfterSeconds(absl::ResourceExhaustedError("x")), 0);
+}
+
 TEST_F(ChallengeTest, SenderFailureIsUnavailableAndNotCounted) {
   EnableEmailAndSms("alice");
   const std::string id = Challenge("alice");
