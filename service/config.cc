@@ -337,6 +337,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(
       flags.help = true;
       continue;
     }
+    if (arg == "--version") {
+      flags.version = true;
+      continue;
+    }
     if (!absl::StartsWith(arg, "--")) {
       return absl::InvalidArgumentError(
           absl::StrCat("unexpected argument \"", arg, "\""));

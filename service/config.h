@@ -140,6 +140,7 @@ struct CommandLine {
   std::optional<std::string> listen;       // --listen HOST:PORT
   std::optional<std::string> data_dir;     // --data-dir DIR
   bool help = false;                       // --help
+  bool version = false;                    // --version
 };
 
 // Parses argv[1..]: "--flag VALUE" or "--flag=VALUE". InvalidArgument for an
