@@ -42,6 +42,13 @@ for dep in adduser libc6 libssl3 libstdc++6; do
 done
 dpkg-deb --ctrl-tarfile "${deb}" | tar -xO ./conffiles | grep -qx /etc/vigil/vigild.toml \
   || fail "/etc/vigil/vigild.toml is not a conffile"
+mkdir -p "${work}/control"
+dpkg-deb -e "${deb}" "${work}/control"
+for script in postinst prerm postrm; do
+  [ -x "${work}/control/${script}" ] || fail "no executable ${script}"
+  sh -n "${work}/control/${script}" || fail "${script} is not valid sh"
+done
+grep -q "adduser --system" "${work}/control/postinst" || fail "postinst makes no system user"
 
 # 2. The installed files, in a throwaway root.
 root="${work}/root"
