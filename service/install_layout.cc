@@ -12,6 +12,8 @@ namespace vigil::service {
 
 namespace fs = std::filesystem;
 
+const char* BinToShareDir() { return VIGIL_INSTALL_BIN_TO_SHARE; }
+
 std::string ShareDirOf(const std::string& executable) {
   if (executable.empty()) return "";
   const fs::path share =

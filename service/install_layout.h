@@ -19,6 +19,10 @@
 
 namespace vigil::service {
 
+// VIGIL_INSTALL_BIN_TO_SHARE: from the installed executables' folder to the
+// share folder, e.g. "../share/vigil" (absolute if the layout is).
+const char* BinToShareDir();
+
 // The share folder of the install that `executable` belongs to:
 // <dir of executable>/VIGIL_INSTALL_BIN_TO_SHARE, normalised, if it holds
 // models/default.toml; "" otherwise (not installed).
