@@ -57,7 +57,9 @@ absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::StartWithArgs(
     const std::string& dir, const std::vector<std::string>& args,
     const std::string& working_dir) {
   std::vector<char*> argv = {const_cast<char*>(VIGILD_PATH)};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : args) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
   argv.push_back(nullptr);
   auto p = std::unique_ptr<VigildProcess>(new VigildProcess);
   p->stderr_path_ = dir + "/vigild.stderr";
