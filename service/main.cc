@@ -8,6 +8,7 @@
 
 #include "service/config.h"
 #include "service/server.h"
+#include "vigil/version.h"
 
 int main(int argc, char** argv) {
   using namespace vigil::service;
@@ -21,6 +22,10 @@ int main(int argc, char** argv) {
   }
   if (flags->help) {
     std::fputs(CommandLineUsage().c_str(), stdout);
+    return 0;
+  }
+  if (flags->version) {
+    std::printf("vigild %s\n", vigil::VersionString());
     return 0;
   }
   absl::StatusOr<ServiceConfig> config = LoadServiceConfig(*flags);

@@ -18,6 +18,7 @@
 #include "absl/synchronization/notification.h"
 #include "service/connections.h"
 #include "service/listener.h"
+#include "service/mfa_key_setup.h"
 #include "service/notify_setup.h"
 #include "service/pwned_setup.h"
 #include "service/secret.h"
@@ -102,6 +103,11 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   options.geo = c.geo;
   absl::Status mfa = MfaOptionsFromConfig(c, &options.mfa);
   if (!mfa.ok()) return mfa;
+  // [mfa] key_file, or <data_dir>/mfa.key made on the first start.
+  absl::StatusOr<std::string> key_file =
+      SetUpMfaKeyFile(c, options.store.get());
+  if (!key_file.ok()) return key_file.status();
+  options.mfa.key_file = *std::move(key_file);
   // Notifications share the [smtp] sender with the MFA codes; the engine
   // starts the outbox delivery worker, which picks up whatever a previous
   // run left pending.

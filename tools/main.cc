@@ -12,6 +12,7 @@
 #include "tools/replay/replay_command.h"
 #include "tools/replay/train_command.h"
 #include "tools/simulate/simulate_command.h"
+#include "vigil/version.h"
 
 namespace {
 
@@ -63,6 +64,10 @@ int main(int argc, char** argv) {
     if (args[0] == "simulate") {
       return vigil::tools::RunSimulate(rest, std::cout, std::cerr);
     }
+  }
+  if (args.size() == 1 && args[0] == "--version") {
+    std::cout << "vigil " << vigil::VersionString() << "\n";
+    return 0;
   }
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "help")) {
     std::cout << kUsage;

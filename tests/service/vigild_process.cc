@@ -50,6 +50,17 @@ absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::Start(
     const std::string& dir, const std::string& config_toml) {
   std::string config_path = dir + "/vigild.toml";
   WriteFileOrDie(config_path, config_toml);
+  return StartWithArgs(dir, {"--config", config_path});
+}
+
+absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::StartWithArgs(
+    const std::string& dir, const std::vector<std::string>& args,
+    const std::string& working_dir) {
+  std::vector<char*> argv = {const_cast<char*>(VIGILD_PATH)};
+  for (const std::string& a : args) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
   auto p = std::unique_ptr<VigildProcess>(new VigildProcess);
   p->stderr_path_ = dir + "/vigild.stderr";
   int out[2];
@@ -61,8 +72,8 @@ absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::Start(
     dup2(out[1], STDOUT_FILENO);
     if (err >= 0) dup2(err, STDERR_FILENO);
     close(out[0]);
-    execl(VIGILD_PATH, VIGILD_PATH, "--config", config_path.c_str(),
-          static_cast<char*>(nullptr));
+    if (!working_dir.empty() && chdir(working_dir.c_str()) != 0) _exit(126);
+    execv(VIGILD_PATH, argv.data());
     _exit(127);
   }
   close(out[1]);

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -38,6 +39,11 @@ class VigildProcess {
   // waits (up to 30 s) for the listening line.
   static absl::StatusOr<std::unique_ptr<VigildProcess>> Start(
       const std::string& dir, const std::string& config_toml);
+  // Starts vigild with the flags `args` in `working_dir` ("": the test's),
+  // its stderr in `dir`/vigild.stderr, and waits as Start() does.
+  static absl::StatusOr<std::unique_ptr<VigildProcess>> StartWithArgs(
+      const std::string& dir, const std::vector<std::string>& args,
+      const std::string& working_dir = "");
   ~VigildProcess();
 
   const std::string& address() const { return address_; }

@@ -203,6 +203,18 @@ class Store;
 absl::StatusOr<int> RotateTotpKeys(Store* store, const std::string& key_file,
                                    absl::string_view new_key_id);
 
+// The key file for a first start without one configured (vigild makes
+// <data_dir>/mfa.key). If `key_file` exists, returns false and touches
+// nothing (it is read as MfaOptions::key_file). Otherwise creates it with one
+// fresh random key named `key_id` (RAND_bytes), mode 0600, complete or not at
+// all (never replacing a file made meanwhile), and returns true.
+// FailedPrecondition, creating nothing, if it is missing while `store` holds
+// TOTP secrets: they were encrypted under the lost key, and a new key would
+// silently break every enrolment.
+absl::StatusOr<bool> CreateTotpKeyFileIfMissing(Store* store,
+                                                const std::string& key_file,
+                                                absl::string_view key_id);
+
 }  // namespace vigil
 
 #endif  // VIGIL_MFA_H_
