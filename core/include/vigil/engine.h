@@ -88,6 +88,14 @@ struct EngineOptions {
   // leaves it false.
   bool learn_passed_challenges = false;
 
+  // Whose clock says when an attempt happened. False (live): the engine's
+  // clock; an attempt's timestamp is only the client's claim, kept as
+  // Event::client_time, so a caller cannot backdate attempts out of the
+  // velocity windows or into retention. True: the attempt's timestamp (when
+  // given) is the event's time, for replays of exported history, whose rows
+  // carry the time they happened. A live engine leaves it false.
+  bool trust_attempt_timestamps = false;
+
   // Whether Evaluate writes the event to the store. A replay that keeps no
   // history turns it off; GetEvent, ListEvents, RecordOutcome and
   // RecordFeedback then find no event of this engine.
