@@ -296,8 +296,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   }
 
   for (absl::string_view name :
-       {"server", "tls", "storage", "model", "evaluate", "geo", "metrics", "pwned", "mfa",
-        "smtp", "sms", "notify", "webhook", "outbox"}) {
+       {"server", "tls", "storage", "model", "evaluate", "geo", "metrics",
+        "pwned", "mfa", "smtp", "sms", "notify", "webhook", "outbox"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

@@ -509,8 +509,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   // Notifications go into the outbox in the same batch as the event.
   internal::EnqueueCount notified;
   if (notifier_ != nullptr && notifier_->Wants(d)) {
-    if (absl::Status s = notifier_->Enqueue(event, clock_now, &batch,
-                                            &profile, &notified);
+    if (absl::Status s =
+            notifier_->Enqueue(event, clock_now, &batch, &profile, &notified);
         !s.ok()) {
       return StoreError(&stats_, s);
     }

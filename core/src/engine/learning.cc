@@ -85,8 +85,9 @@ int FindEntry(const std::vector<FeatureEntry>& list, uint64_t hash) {
 void RevertScalars(const FeedbackUndo& u, UserProfile* p) {
   const ProfileScalars& b = u.before;
   const ProfileScalars& a = u.after;
-  p->successful_sign_ins = std::max<int64_t>(
-      0, p->successful_sign_ins - (a.successful_sign_ins - b.successful_sign_ins));
+  p->successful_sign_ins =
+      std::max<int64_t>(0, p->successful_sign_ins -
+                               (a.successful_sign_ins - b.successful_sign_ins));
   if (p->first_seen == a.first_seen) p->first_seen = b.first_seen;
   // A success since: the streak it reset is not this feedback's.
   const bool success_since = p->last_success != a.last_success;
@@ -111,7 +112,8 @@ void RevertScalars(const FeedbackUndo& u, UserProfile* p) {
       p->password_reset_required == a.password_reset_required) {
     // Another "not me" given since keeps its reset request.
     bool other_since = false;
-    for (const DistrustEntry& d : p->distrusted) other_since |= d.since > u.time;
+    for (const DistrustEntry& d : p->distrusted)
+      other_since |= d.since > u.time;
     if (!other_since) p->password_reset_required = b.password_reset_required;
   }
 }
@@ -143,12 +145,12 @@ void RevertFeature(const FeatureChange& c, UserProfile* p) {
                   c.before);
     } else {
       // Full since: as Observe would, it replaces the least used entry.
-      auto victim = std::min_element(
-          list.begin(), list.end(),
-          [](const FeatureEntry& a, const FeatureEntry& b) {
-            if (a.count != b.count) return a.count < b.count;
-            return a.last_seen < b.last_seen;
-          });
+      auto victim =
+          std::min_element(list.begin(), list.end(),
+                           [](const FeatureEntry& a, const FeatureEntry& b) {
+                             if (a.count != b.count) return a.count < b.count;
+                             return a.last_seen < b.last_seen;
+                           });
       if (victim->count < c.before.count ||
           (victim->count == c.before.count &&
            victim->last_seen < c.before.last_seen)) {
@@ -163,7 +165,8 @@ void Revert(const FeedbackUndo& u, UserProfile* p) {
   for (auto it = u.features.rbegin(); it != u.features.rend(); ++it) {
     RevertFeature(*it, p);
   }
-  for (const DistrustEntry& d : u.distrust_added) p->Undistrust(d.feature, d.hash);
+  for (const DistrustEntry& d : u.distrust_added)
+    p->Undistrust(d.feature, d.hash);
   for (auto it = u.distrust_evicted.rbegin(); it != u.distrust_evicted.rend();
        ++it) {
     if (p->distrusted.size() < UserProfile::kMaxDistrusted &&
@@ -192,8 +195,7 @@ void ObserveRecorded(Feature f, uint64_t hash, int64_t t, UserProfile* p,
   u->features.push_back(c);
 }
 
-void ForgetRecorded(Feature f, uint64_t hash, UserProfile* p,
-                    FeedbackUndo* u) {
+void ForgetRecorded(Feature f, uint64_t hash, UserProfile* p, FeedbackUndo* u) {
   std::vector<FeatureEntry>& list = p->features[static_cast<int>(f)];
   const int was = FindEntry(list, hash);
   if (was < 0) return;
@@ -235,7 +237,8 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
 // The former reversal of "not me", for events whose feedback predates
 // FeedbackUndo.
 void LegacyUndistrust(StoredEvent* e, UserProfile* p) {
-  p->Undistrust(Feature::kIp, e->features.hashes[static_cast<int>(Feature::kIp)]);
+  p->Undistrust(Feature::kIp,
+                e->features.hashes[static_cast<int>(Feature::kIp)]);
   p->Undistrust(Feature::kNetwork,
                 e->features.hashes[static_cast<int>(Feature::kNetwork)]);
   p->password_reset_required = false;

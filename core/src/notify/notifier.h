@@ -26,7 +26,7 @@ namespace vigil::internal {
 struct EnqueueCount {
   int messages = 0;
   int no_address = 0;
-  int suppressed = 0;         // e-mails over the user's cap
+  int suppressed = 0;            // e-mails over the user's cap
   bool profile_changed = false;  // the cap's state in the profile changed
 };
 

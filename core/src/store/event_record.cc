@@ -50,8 +50,8 @@ bool DecodeScalars(Decoder* d, ProfileScalars* s) {
   uint8_t flags;
   int64_t acc;
   if (!d->GetVarint(&n) || !d->GetSignedVarint(&s->first_seen) ||
-      !d->GetSignedVarint(&s->last_success) || !d->GetU8(&flags) ||
-      flags > 3 || !d->GetDouble(&s->trusted_latitude) ||
+      !d->GetSignedVarint(&s->last_success) || !d->GetU8(&flags) || flags > 3 ||
+      !d->GetDouble(&s->trusted_latitude) ||
       !d->GetDouble(&s->trusted_longitude) || !d->GetSignedVarint(&acc) ||
       !d->GetSignedVarint(&s->trusted_time) ||
       !d->GetString(&s->trusted_city) || !d->GetString(&s->trusted_country) ||
