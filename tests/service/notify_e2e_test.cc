@@ -507,25 +507,26 @@ TEST_F(NotifyE2eTest, AScannerFollowingBothLinksLeavesOnlyTheNotMe) {
     body[m.headers.at("to")] = m.body;
   }
   // Ivan says "this wasn't me"; Judy's mail scanner follows both links.
-  EXPECT_EQ(
-      Send("GET", LinkAfter(body["ivan@example.com"], "This wasn't me:"), "", "")
-          .status,
-      200);
+  EXPECT_EQ(Send("GET", LinkAfter(body["ivan@example.com"], "This wasn't me:"),
+                 "", "")
+                .status,
+            200);
   EXPECT_EQ(
       Send("GET", LinkAfter(body["judy@example.com"], "This was me:"), "", "")
           .status,
       200);
-  EXPECT_EQ(
-      Send("GET", LinkAfter(body["judy@example.com"], "This wasn't me:"), "", "")
-          .status,
-      200);
+  EXPECT_EQ(Send("GET", LinkAfter(body["judy@example.com"], "This wasn't me:"),
+                 "", "")
+                .status,
+            200);
   const json::value ivan = NextFromMelbourne("ivan");
   const json::value judy = NextFromMelbourne("judy");
   EXPECT_EQ(judy.at("risk").at("level"), ivan.at("risk").at("level"))
-      << json::serialize(judy) << "\n" << json::serialize(ivan);
+      << json::serialize(judy) << "\n"
+      << json::serialize(ivan);
   EXPECT_EQ(judy.at("decision"), ivan.at("decision"));
-  EXPECT_EQ(Signals(judy), Signals(ivan))
-      << json::serialize(judy) << "\n" << json::serialize(ivan);
+  EXPECT_EQ(Signals(judy), Signals(ivan)) << json::serialize(judy) << "\n"
+                                          << json::serialize(ivan);
   EXPECT_EQ(judy.at("risk").at("password_reset_required"), true);
 }
 

@@ -98,10 +98,11 @@ namespace json = boost::json;
 class LiveTimestampTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(StartVigildAndConnect(
-        dir_.path(),
-        TestConfigToml(dir_.path() + "/data", SourcePath("models/default.toml")),
-        &vigild_, &client_));
+    ASSERT_NO_FATAL_FAILURE(
+        StartVigildAndConnect(dir_.path(),
+                              TestConfigToml(dir_.path() + "/data",
+                                             SourcePath("models/default.toml")),
+                              &vigild_, &client_));
   }
 
   json::value Evaluate(const std::string& user, const std::string& ip,
@@ -135,7 +136,8 @@ TEST_F(LiveTimestampTest, AnOldTimestampIsRecordedAsTheClaimOnly) {
   const json::value& e = page.at("events").at(0);
   EXPECT_EQ(e.at("event_id"), d.at("event_id"));
   absl::Time time;
-  ASSERT_TRUE(service::ParseTimestamp(e.at("time").as_string(), &time))
+  ASSERT_TRUE(
+      service::ParseTimestamp(std::string(e.at("time").as_string()), &time))
       << json::serialize(e);
   EXPECT_GE(time, before - absl::Seconds(1)) << json::serialize(e);
   EXPECT_LE(time, after + absl::Seconds(1)) << json::serialize(e);
