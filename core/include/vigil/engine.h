@@ -145,7 +145,10 @@ class Engine {
                                      Outcome outcome) = 0;
 
   // Records feedback on an event ("valid": it was me; "invalid": it was not)
-  // and applies its effects, which the opposite feedback undoes:
+  // and applies its effects. The opposite feedback later (a mail scanner
+  // following both one-click links) first takes back exactly what the first
+  // changed, leaving the profile as if it had never been given, then applies
+  // its own; what was learned in between stays. The effects:
   //  - valid: the event's device, network and place become familiar to the
   //    profile, as after a trusted success;
   //  - invalid: the profile forgets the event's device, the event's IP and
