@@ -201,6 +201,16 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(model->String("path", &c.model_path));
   VIGIL_CONFIG_CHECK(model->NoOthers());
 
+  absl::StatusOr<TableReader> evaluate = table("evaluate");
+  if (!evaluate.ok()) return evaluate.status();
+  VIGIL_CONFIG_CHECK(
+      evaluate->String("client_timestamps", &c.client_timestamps));
+  if (c.client_timestamps != "record" && c.client_timestamps != "trust") {
+    return evaluate->Error("client_timestamps",
+                           "must be \"record\" or \"trust\"");
+  }
+  VIGIL_CONFIG_CHECK(evaluate->NoOthers());
+
   absl::StatusOr<TableReader> geo = table("geo");
   if (!geo.ok()) return geo.status();
   VIGIL_CONFIG_CHECK(geo->StringList("city_dbs", &c.geo.city_dbs));
@@ -289,8 +299,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   }
 
   for (absl::string_view name :
-       {"server", "tls", "storage", "model", "geo", "metrics", "pwned", "mfa",
-        "smtp", "sms", "notify", "webhook", "outbox"}) {
+       {"server", "tls", "storage", "model", "evaluate", "geo", "metrics",
+        "pwned", "mfa", "smtp", "sms", "notify", "webhook", "outbox"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

@@ -73,6 +73,13 @@ struct ServiceConfig {
   // Installed: <prefix>/share/vigil/models/default.toml (install_layout.h).
   std::string model_path = DefaultModelPath();
 
+  // [evaluate]
+  // "record": the server's clock dates each attempt and a caller's timestamp
+  // is kept as its claim; "trust": the caller's timestamp is the event's
+  // time (EngineOptions::trust_attempt_timestamps), only for a scratch
+  // instance fed with history.
+  std::string client_timestamps = "record";
+
   // [geo]
   GeoOptions geo = DefaultGeoOptions();
 
@@ -119,6 +126,10 @@ struct ServiceConfig {
   std::string notify_link_base_url;      // required with email
   std::string notify_feedback_key_file;  // required with email
   int64_t notify_link_validity_hours = 7 * 24;
+  // The per-user cap on notification e-mails (NotifyOptions).
+  int64_t notify_max_emails_per_user = NotifyOptions().max_emails_per_user;
+  int64_t notify_email_window_minutes =
+      absl::ToInt64Minutes(NotifyOptions().email_window);
   // [notify.templates.blocked|challenged|risky_allowed]
   NotificationTemplates notify_templates = NotificationTemplates::Defaults();
   // [webhook]: no url: no webhook.

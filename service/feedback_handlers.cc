@@ -137,7 +137,12 @@ std::string NotifyMetrics(ServiceContext& ctx) {
       "without an e-mail address.\n"
       "# TYPE vigil_notify_no_address_total counter\n"
       "vigil_notify_no_address_total ",
-      s.no_address, "\n");
+      s.no_address, "\n",
+      "# HELP vigil_notify_suppressed_total E-mail notifications not sent: "
+      "over the user's cap.\n"
+      "# TYPE vigil_notify_suppressed_total counter\n"
+      "vigil_notify_suppressed_total ",
+      s.suppressed, "\n");
 }
 
 }  // namespace vigil::service

@@ -95,6 +95,14 @@ void WriteEvent(const Event& e, JsonWriter& w) {
   w.String(e.user_id);
   w.Key("time");
   w.String(FormatTimestamp(e.time));
+  // The attempt's timestamp as the caller sent it (a claim; "time" is the
+  // server's), null if none was sent.
+  w.Key("client_timestamp");
+  if (e.client_time.has_value()) {
+    w.String(FormatTimestamp(*e.client_time));
+  } else {
+    w.Null();
+  }
   w.Key("event_type");
   w.String(EventTypeName(e.event_type));
   w.Key("ip");

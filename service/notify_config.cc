@@ -114,6 +114,10 @@ absl::Status ParseNotifyConfig(const toml::table& root,
       n.String("feedback_key_file", &c.notify_feedback_key_file));
   VIGIL_CONFIG_CHECK(
       n.Int("link_validity_hours", 1, 24 * 365, &c.notify_link_validity_hours));
+  VIGIL_CONFIG_CHECK(
+      n.Int("max_emails_per_user", 1, 1000, &c.notify_max_emails_per_user));
+  VIGIL_CONFIG_CHECK(n.Int("email_window_minutes", 1, 7 * 24 * 60,
+                           &c.notify_email_window_minutes));
   if (*notify != nullptr) {
     absl::StatusOr<const toml::table*> templates =
         SubTable(**notify, "templates", "notify.templates", source);

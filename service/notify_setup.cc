@@ -15,6 +15,8 @@ absl::Status NotifyOptionsFromConfig(const ServiceConfig& c,
   o->templates = c.notify_templates;
   o->link_base_url = c.notify_link_base_url;
   o->link_validity = absl::Hours(c.notify_link_validity_hours);
+  o->max_emails_per_user = static_cast<int>(c.notify_max_emails_per_user);
+  o->email_window = absl::Minutes(c.notify_email_window_minutes);
   o->outbox = c.outbox;
   o->webhook_filter.levels = c.webhook_levels;
   o->webhook_filter.verdicts = c.webhook_decisions;

@@ -100,6 +100,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   options.password_checker = pwned->checker;
   options.data_dir = c.data_dir;
   options.model_path = c.model_path;
+  options.trust_attempt_timestamps = c.client_timestamps == "trust";
   options.geo = c.geo;
   absl::Status mfa = MfaOptionsFromConfig(c, &options.mfa);
   if (!mfa.ok()) return mfa;

@@ -42,6 +42,9 @@ TEST(NotifyConfigTest, ShippedDefaultsAreTheBuiltInOnes) {
   EXPECT_EQ(c->notify_link_base_url, d.notify_link_base_url);
   EXPECT_EQ(c->notify_feedback_key_file, d.notify_feedback_key_file);
   EXPECT_EQ(c->notify_link_validity_hours, d.notify_link_validity_hours);
+  EXPECT_EQ(c->notify_max_emails_per_user, 3);
+  EXPECT_EQ(c->notify_email_window_minutes, 60);
+  EXPECT_EQ(c->client_timestamps, "record");
   const NotificationTemplates t = NotificationTemplates::Defaults();
   EXPECT_EQ(c->notify_templates.blocked.subject, t.blocked.subject);
   EXPECT_EQ(c->notify_templates.blocked.text, t.blocked.text);
@@ -182,7 +185,25 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[outbox]\nretries = 3\n", "outbox.retries: unknown key"},
         BadCase{"[storage]\nevent_retention_days = -1\n",
                 "storage.event_retention_days: must be between 0 and 36500"},
-        BadCase{"webhook = 1\n", "webhook: expected a table"}));
+        BadCase{"webhook = 1\n", "webhook: expected a table"},
+        BadCase{"[notify]\nmax_emails_per_user = 0\n",
+                "notify.max_emails_per_user: must be between 1 and 1000"},
+        BadCase{"[notify]\nemail_window_minutes = 20000\n",
+                "notify.email_window_minutes: must be between 1 and 10080"},
+        BadCase{"[evaluate]\nclient_timestamps = \"client\"\n",
+                "evaluate.client_timestamps: must be \"record\" or \"trust\""},
+        BadCase{"[evaluate]\ntrust = true\n", "evaluate.trust: unknown key"}));
+
+TEST(NotifySetupTest, TheEmailCapReachesTheEngineOptions) {
+  absl::StatusOr<ServiceConfig> c = ParseServiceConfig(
+      "[notify]\nmax_emails_per_user = 5\nemail_window_minutes = 30\n",
+      "x.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  NotifyOptions o;
+  ASSERT_TRUE(NotifyOptionsFromConfig(*c, nullptr, &o).ok());
+  EXPECT_EQ(o.max_emails_per_user, 5);
+  EXPECT_EQ(o.email_window, absl::Minutes(30));
+}
 
 TEST(NotifySetupTest, KeyFilesAreReadAndCheckedWithoutShowingThem) {
   vigil::testing::TempDir dir;

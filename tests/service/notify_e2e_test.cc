@@ -143,7 +143,9 @@ class NotifyE2eTest : public ::testing::Test {
         "/hook\"\nkey_file = \"", webhook_key_file_,
         "\"\nlevels = [\"high\"]\n"
         "[outbox]\ninitial_backoff_ms = 200\nmax_backoff_ms = 1000\n"
-        "poll_interval_ms = 100\nmax_attempts = 100\n");
+        "poll_interval_ms = 100\nmax_attempts = 100\n"
+        // RiskySignIn dates its history days back.
+        "[evaluate]\nclient_timestamps = \"trust\"\n");
   }
 
   void StartVigild() {
@@ -457,6 +459,75 @@ TEST_F(NotifyE2eTest, ADuplicateDeliveryCarriesTheSameIdempotencyKey) {
   EXPECT_EQ(a.headers.at("message-id"), b.headers.at("message-id"));
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(Files(mail_dir_).size(), 2u) << "delivered once it was accepted";
+}
+
+TEST_F(NotifyE2eTest, ManyRiskyAttemptsMailTheUserAtMostThreeTimesAnHour) {
+  SetEmail("hank");
+  RiskySignIn("hank");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(NextFromMelbourne("hank").at("risk").at("level"), "high");
+  }
+  ASSERT_EQ(WaitForFiles(mail_dir_, 3).size(), 3u);
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  std::string metrics = Metrics();
+  while (!absl::StrContains(metrics, "vigil_outbox_pending 0\n") &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+    metrics = Metrics();
+  }
+  EXPECT_TRUE(absl::StrContains(metrics, "vigil_outbox_pending 0\n"))
+      << metrics;
+  EXPECT_EQ(Files(mail_dir_).size(), 3u);
+  EXPECT_TRUE(absl::StrContains(metrics, "vigil_notify_suppressed_total 3\n"))
+      << metrics;
+  // The webhook is not capped: six events, six messages.
+  EXPECT_EQ(WaitForFiles(hook_dir_, 6).size(), 6u);
+}
+
+// The signals of a decision, sorted.
+std::vector<std::string> Signals(const json::value& d) {
+  std::vector<std::string> out;
+  for (const json::value& r : d.at("risk").at("reasons").as_array()) {
+    out.emplace_back(r.at("signal").as_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(NotifyE2eTest, AScannerFollowingBothLinksLeavesOnlyTheNotMe) {
+  SetEmail("ivan");
+  SetEmail("judy");
+  RiskySignIn("ivan");
+  RiskySignIn("judy");
+  const std::vector<std::string> mails = WaitForFiles(mail_dir_, 2);
+  ASSERT_EQ(mails.size(), 2u);
+  std::map<std::string, std::string> body;  // by recipient
+  for (const std::string& raw : mails) {
+    const Mail m = ParseMail(raw);
+    body[m.headers.at("to")] = m.body;
+  }
+  // Ivan says "this wasn't me"; Judy's mail scanner follows both links.
+  EXPECT_EQ(Send("GET", LinkAfter(body["ivan@example.com"], "This wasn't me:"),
+                 "", "")
+                .status,
+            200);
+  EXPECT_EQ(
+      Send("GET", LinkAfter(body["judy@example.com"], "This was me:"), "", "")
+          .status,
+      200);
+  EXPECT_EQ(Send("GET", LinkAfter(body["judy@example.com"], "This wasn't me:"),
+                 "", "")
+                .status,
+            200);
+  const json::value ivan = NextFromMelbourne("ivan");
+  const json::value judy = NextFromMelbourne("judy");
+  EXPECT_EQ(judy.at("risk").at("level"), ivan.at("risk").at("level"))
+      << json::serialize(judy) << "\n"
+      << json::serialize(ivan);
+  EXPECT_EQ(judy.at("decision"), ivan.at("decision"));
+  EXPECT_EQ(Signals(judy), Signals(ivan)) << json::serialize(judy) << "\n"
+                                          << json::serialize(ivan);
+  EXPECT_EQ(judy.at("risk").at("password_reset_required"), true);
 }
 
 TEST_F(NotifyE2eTest, AdminFeedbackRouteHasTheSameEffects) {

@@ -31,7 +31,10 @@ class HttpScenario {
                               ? ReadFileOrDie(SourcePath("models/default.toml"))
                               : model_toml);
     absl::StatusOr<std::unique_ptr<VigildProcess>> p = VigildProcess::Start(
-        dir_.path(), TestConfigToml(dir_.path() + "/data", model));
+        dir_.path(),
+        // The scenarios date their attempts (days apart), as a replay does.
+        TestConfigToml(dir_.path() + "/data", model) +
+            "\n[evaluate]\nclient_timestamps = \"trust\"\n");
     EXPECT_TRUE(p.ok()) << p.status();
     if (!p.ok()) return;
     vigild_ = *std::move(p);

@@ -3,14 +3,26 @@
 // ParseTimestamp has a fast path for the usual RFC 3339 shape in front of
 // absl::ParseTime. It must agree with absl::ParseTime on every input: the
 // same answer for valid times, and a refusal for everything absl refuses.
+//
+// And against the real vigild: a live /v1/evaluate dates attempts by the
+// server's clock, keeping a caller's "timestamp" as its claim only.
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <memory>
 #include <random>
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "service/http_client.h"
 #include "service/json_codec.h"
+#include "service/vigild_process.h"
+#include "testing/test_util.h"
 
 namespace vigil::service {
 namespace {
@@ -77,3 +89,75 @@ TEST(TimestampTest, AgreesWithAbslOnMutatedTimes) {
 
 }  // namespace
 }  // namespace vigil::service
+
+namespace vigil::testing {
+namespace {
+
+namespace json = boost::json;
+
+class LiveTimestampTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(
+        StartVigildAndConnect(dir_.path(),
+                              TestConfigToml(dir_.path() + "/data",
+                                             SourcePath("models/default.toml")),
+                              &vigild_, &client_));
+  }
+
+  json::value Evaluate(const std::string& user, const std::string& ip,
+                       const std::string& extra) {
+    absl::StatusOr<HttpResponse> r = client_->PostJson(
+        "/v1/evaluate",
+        absl::StrCat(R"({"user_id":")", user, R"(","ip":")", ip,
+                     R"(","user_agent":"curl/8.0")", extra, "}"),
+        kEvaluateKey);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return nullptr;
+    EXPECT_EQ(r->status, 200) << r->body;
+    return json::parse(r->body);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<VigildProcess> vigild_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(LiveTimestampTest, AnOldTimestampIsRecordedAsTheClaimOnly) {
+  const absl::Time before = absl::Now();
+  const json::value d =
+      Evaluate("alice", "81.2.69.160",
+               R"(,"outcome":"success","timestamp":"2000-01-01T00:00:00Z")");
+  const absl::Time after = absl::Now();
+  absl::StatusOr<HttpResponse> r =
+      client_->Get("/v1/users/alice/events", kAdminKey);
+  ASSERT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : "");
+  const json::value page = json::parse(r->body);
+  const json::value& e = page.at("events").at(0);
+  EXPECT_EQ(e.at("event_id"), d.at("event_id"));
+  absl::Time time;
+  ASSERT_TRUE(
+      service::ParseTimestamp(std::string(e.at("time").as_string()), &time))
+      << json::serialize(e);
+  EXPECT_GE(time, before - absl::Seconds(1)) << json::serialize(e);
+  EXPECT_LE(time, after + absl::Seconds(1)) << json::serialize(e);
+  EXPECT_EQ(e.at("client_timestamp"), "2000-01-01T00:00:00Z")
+      << json::serialize(e);
+}
+
+TEST_F(LiveTimestampTest, BackdatedFailuresDoNotHideAStuffingRun) {
+  const std::string two_hours_ago = service::FormatTimestamp(
+      absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(2))));
+  for (int i = 0; i < 30; ++i) {
+    Evaluate(absl::StrCat("victim-", i), "175.16.199.10",
+             absl::StrCat(R"(,"outcome":"failure","timestamp":")",
+                          two_hours_ago, "\""));
+  }
+  const json::value d = Evaluate("victim-next", "175.16.199.10", "");
+  EXPECT_TRUE(absl::StrContains(json::serialize(d.at("risk").at("reasons")),
+                                "\"velocity\""))
+      << json::serialize(d);
+}
+
+}  // namespace
+}  // namespace vigil::testing

@@ -181,6 +181,8 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   eo.ephemeral_state = true;
   eo.record_events = false;
   eo.learn_passed_challenges = true;
+  // Rows carry the time they happened (the clock follows them too).
+  eo.trust_attempt_timestamps = true;
   std::shared_ptr<RowGeoResolver> row_geo;
   if ((*reader)->format() == InputFormat::kRbaCsv) {
     row_geo = std::make_shared<RowGeoResolver>();

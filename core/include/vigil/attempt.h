@@ -51,7 +51,11 @@ struct Attempt {
   std::string user_agent;
   std::string device_key;          // a remembered-device key vigil issued
   std::string device_fingerprint;  // the client's fingerprint hash
-  // Absent: the engine's clock. Required in replay.
+  // When the client says the attempt happened. A live engine decides by its
+  // own clock and records this as the client's claim only
+  // (Event::client_time); a replay (EngineOptions::trust_attempt_timestamps)
+  // uses it as the event's time. Refused if before 1970, after 9999, or more
+  // than 5 minutes ahead of the engine's clock. Required in replay.
   std::optional<absl::Time> timestamp;
   // SHA-1 of the password, 40 hex digits, for the compromised-credential
   // check. Never stored, never logged, never part of an error message.

@@ -88,6 +88,14 @@ struct EngineOptions {
   // leaves it false.
   bool learn_passed_challenges = false;
 
+  // Whose clock says when an attempt happened. False (live): the engine's
+  // clock; an attempt's timestamp is only the client's claim, kept as
+  // Event::client_time, so a caller cannot backdate attempts out of the
+  // velocity windows or into retention. True: the attempt's timestamp (when
+  // given) is the event's time, for replays of exported history, whose rows
+  // carry the time they happened. A live engine leaves it false.
+  bool trust_attempt_timestamps = false;
+
   // Whether Evaluate writes the event to the store. A replay that keeps no
   // history turns it off; GetEvent, ListEvents, RecordOutcome and
   // RecordFeedback then find no event of this engine.
@@ -137,7 +145,10 @@ class Engine {
                                      Outcome outcome) = 0;
 
   // Records feedback on an event ("valid": it was me; "invalid": it was not)
-  // and applies its effects, which the opposite feedback undoes:
+  // and applies its effects. The opposite feedback later (a mail scanner
+  // following both one-click links) first takes back exactly what the first
+  // changed, leaving the profile as if it had never been given, then applies
+  // its own; what was learned in between stays. The effects:
   //  - valid: the event's device, network and place become familiar to the
   //    profile, as after a trusted success;
   //  - invalid: the profile forgets the event's device, the event's IP and

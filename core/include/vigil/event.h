@@ -38,7 +38,12 @@ struct ChallengeResponse {
 struct Event {
   std::string event_id;
   std::string user_id;
+  // When the engine evaluated the attempt (its clock), or in a replay the
+  // attempt's timestamp.
   absl::Time time;
+  // The attempt's timestamp as the client sent it, when the engine's clock
+  // decided `time` (live); absent if none was sent, and in replays.
+  std::optional<absl::Time> client_time;
   EventType event_type = EventType::kSignIn;
   // Request facts. The password hash is never part of an event.
   std::string ip;

@@ -98,6 +98,17 @@ struct NotifyOptions {
   std::string link_base_url;
   // How long a one-click link stays valid.
   absl::Duration link_validity = absl::Hours(7 * 24);
+  // The cap on e-mails per user (by exact user id), so that knowing a user
+  // name is not enough to mail-bomb its owner: at most
+  // `max_emails_per_user` (1..1000) in a window of `email_window` (1 minute
+  // to 7 days) that starts with the first e-mail after the last window
+  // ended. Further e-mails of the window are suppressed (not written to the
+  // outbox; OutboxStats::suppressed counts them); the next e-mail sent to
+  // the user ends with a note of how many were. The state is kept in the
+  // user's profile, so it holds across restarts. Webhook messages are not
+  // capped.
+  int max_emails_per_user = 3;
+  absl::Duration email_window = absl::Hours(1);
   OutboxOptions outbox;
 };
 
@@ -111,6 +122,7 @@ struct OutboxStats {
   int64_t retries = 0;        // failed attempts that will be retried
   int64_t dead_lettered = 0;  // messages given up on
   int64_t no_address = 0;     // notifications due for users without e-mail
+  int64_t suppressed = 0;     // e-mails over a user's cap, not sent
 };
 
 // The delivery side of the outbox. Thread-safe.

@@ -96,6 +96,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
         assume_mfa_factor_(options.assume_mfa_factor),
         ephemeral_state_(options.ephemeral_state && cache_entries > 0),
         learn_passed_challenges_(options.learn_passed_challenges),
+        trust_attempt_timestamps_(options.trust_attempt_timestamps),
         record_events_(options.record_events) {
     if (ephemeral_state_) {
       // Write-back: an evicted record is saved, else it would be lost.
@@ -234,6 +235,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   // EngineOptions::ephemeral_state (and a cache to hold the state).
   const bool ephemeral_state_;
   const bool learn_passed_challenges_;
+  const bool trust_attempt_timestamps_;
   const bool record_events_;
   AtomicStats stats_;
   std::unique_ptr<MfaService> mfa_;
@@ -276,7 +278,10 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   }
   const std::shared_ptr<const Model> model_ref = model();
   const internal::ModelConfig& m = model_ref->config();
-  const absl::Time now = attempt.timestamp.value_or(clock_now);
+  // Live, the clock decides; the attempt's timestamp is the client's claim.
+  const absl::Time now = trust_attempt_timestamps_
+                             ? attempt.timestamp.value_or(clock_now)
+                             : clock_now;
 
   // Enrichment.
   GeoInfo geo;
@@ -296,6 +301,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   Event& event = stored.event;
   event.user_id = attempt.user_id;
   event.time = now;
+  if (!trust_attempt_timestamps_) event.client_time = attempt.timestamp;
   event.event_type = attempt.event_type;
   event.ip = ip.ToString();
   event.user_agent = attempt.user_agent;
@@ -503,10 +509,12 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   // Notifications go into the outbox in the same batch as the event.
   internal::EnqueueCount notified;
   if (notifier_ != nullptr && notifier_->Wants(d)) {
-    if (absl::Status s = notifier_->Enqueue(event, clock_now, &batch, &notified);
+    if (absl::Status s =
+            notifier_->Enqueue(event, clock_now, &batch, &profile, &notified);
         !s.ok()) {
       return StoreError(&stats_, s);
     }
+    profile_changed |= notified.profile_changed;
   }
   std::vector<std::string> touched;
   if (ephemeral_state_) {
@@ -522,7 +530,9 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   // The profile goes back to the cache, changed or not (it was taken).
   profile_handed_back = true;
   VIGIL_RETURN_IF_ERROR(Commit(batch, attempt.user_id, &profile, touched));
-  if (notified.messages + notified.no_address > 0) notifier_->Committed(notified);
+  if (notified.messages + notified.no_address + notified.suppressed > 0) {
+    notifier_->Committed(notified);
+  }
 
   stats_.evaluations.fetch_add(1, std::memory_order_relaxed);
   stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(1, std::memory_order_relaxed);

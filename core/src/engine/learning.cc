@@ -2,6 +2,10 @@
 
 #include "engine/learning.h"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "absl/time/time.h"
 
 namespace vigil::internal {
@@ -42,30 +46,245 @@ void ForgetDistrusted(const StoredEvent& e, UserProfile* p) {
   p->password_reset_required = true;
 }
 
+namespace {
+
+ProfileScalars Scalars(const UserProfile& p) {
+  ProfileScalars s;
+  s.successful_sign_ins = p.successful_sign_ins;
+  s.first_seen = p.first_seen;
+  s.last_success = p.last_success;
+  s.has_trusted_location = p.has_trusted_location;
+  s.trusted_latitude = p.trusted_latitude;
+  s.trusted_longitude = p.trusted_longitude;
+  s.trusted_accuracy_km = p.trusted_accuracy_km;
+  s.trusted_time = p.trusted_time;
+  s.trusted_city = p.trusted_city;
+  s.trusted_country = p.trusted_country;
+  s.failure_streak = p.failure_streak;
+  s.password_reset_required = p.password_reset_required;
+  return s;
+}
+
+bool SameTrustedLocation(const ProfileScalars& a, const ProfileScalars& b) {
+  return a.has_trusted_location == b.has_trusted_location &&
+         a.trusted_latitude == b.trusted_latitude &&
+         a.trusted_longitude == b.trusted_longitude &&
+         a.trusted_accuracy_km == b.trusted_accuracy_km &&
+         a.trusted_time == b.trusted_time && a.trusted_city == b.trusted_city &&
+         a.trusted_country == b.trusted_country;
+}
+
+int FindEntry(const std::vector<FeatureEntry>& list, uint64_t hash) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i].hash == hash) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Takes back the scalar fields `u` set, unless something set them since.
+void RevertScalars(const FeedbackUndo& u, UserProfile* p) {
+  const ProfileScalars& b = u.before;
+  const ProfileScalars& a = u.after;
+  p->successful_sign_ins =
+      std::max<int64_t>(0, p->successful_sign_ins -
+                               (a.successful_sign_ins - b.successful_sign_ins));
+  if (p->first_seen == a.first_seen) p->first_seen = b.first_seen;
+  // A success since: the streak it reset is not this feedback's.
+  const bool success_since = p->last_success != a.last_success;
+  if (!success_since) p->last_success = b.last_success;
+  if (b.failure_streak != a.failure_streak) {
+    if (p->failure_streak == a.failure_streak) {
+      p->failure_streak = b.failure_streak;
+    } else if (!success_since) {
+      p->failure_streak += b.failure_streak;  // failures since add up
+    }
+  }
+  if (!SameTrustedLocation(a, b) && SameTrustedLocation(Scalars(*p), a)) {
+    p->has_trusted_location = b.has_trusted_location;
+    p->trusted_latitude = b.trusted_latitude;
+    p->trusted_longitude = b.trusted_longitude;
+    p->trusted_accuracy_km = b.trusted_accuracy_km;
+    p->trusted_time = b.trusted_time;
+    p->trusted_city = b.trusted_city;
+    p->trusted_country = b.trusted_country;
+  }
+  if (b.password_reset_required != a.password_reset_required &&
+      p->password_reset_required == a.password_reset_required) {
+    // Another "not me" given since keeps its reset request.
+    bool other_since = false;
+    for (const DistrustEntry& d : p->distrusted)
+      other_since |= d.since > u.time;
+    if (!other_since) p->password_reset_required = b.password_reset_required;
+  }
+}
+
+// Takes back one feature change.
+void RevertFeature(const FeatureChange& c, UserProfile* p) {
+  std::vector<FeatureEntry>& list = p->features[static_cast<int>(c.feature)];
+  const int i = FindEntry(list, c.hash);
+  const int64_t added = int64_t{c.after.count} - c.before.count;
+  if (added > 0) {
+    if (i < 0) return;  // forgotten since: nothing left to take back
+    FeatureEntry& e = list[i];
+    if (e.count > added) {
+      e.count -= static_cast<uint32_t>(added);
+      if (e.last_seen == c.after.last_seen && c.before.count > 0) {
+        e.last_seen = c.before.last_seen;
+      }
+    } else if (c.evicted.hash != 0 && FindEntry(list, c.evicted.hash) < 0) {
+      e = c.evicted;  // it took the evicted entry's place
+    } else {
+      list.erase(list.begin() + i);
+    }
+  } else if (added < 0) {
+    if (i >= 0) {  // seen again since: add the forgotten count back
+      list[i].count += c.before.count;
+      list[i].last_seen = std::max(list[i].last_seen, c.before.last_seen);
+    } else if (list.size() < UserProfile::kMaxEntries) {
+      list.insert(list.begin() + std::min<size_t>(c.index, list.size()),
+                  c.before);
+    } else {
+      // Full since: as Observe would, it replaces the least used entry.
+      auto victim =
+          std::min_element(list.begin(), list.end(),
+                           [](const FeatureEntry& a, const FeatureEntry& b) {
+                             if (a.count != b.count) return a.count < b.count;
+                             return a.last_seen < b.last_seen;
+                           });
+      if (victim->count < c.before.count ||
+          (victim->count == c.before.count &&
+           victim->last_seen < c.before.last_seen)) {
+        *victim = c.before;
+      }
+    }
+  }
+}
+
+// Takes back everything `u` changed, newest change first.
+void Revert(const FeedbackUndo& u, UserProfile* p) {
+  for (auto it = u.features.rbegin(); it != u.features.rend(); ++it) {
+    RevertFeature(*it, p);
+  }
+  for (const DistrustEntry& d : u.distrust_added)
+    p->Undistrust(d.feature, d.hash);
+  for (auto it = u.distrust_evicted.rbegin(); it != u.distrust_evicted.rend();
+       ++it) {
+    if (p->distrusted.size() < UserProfile::kMaxDistrusted &&
+        !p->IsDistrusted(it->feature, it->hash)) {
+      p->distrusted.insert(p->distrusted.begin(), *it);
+    }
+  }
+  RevertScalars(u, p);
+}
+
+// Observe / Forget, recording the change in `u`.
+void ObserveRecorded(Feature f, uint64_t hash, int64_t t, UserProfile* p,
+                     FeedbackUndo* u) {
+  std::vector<FeatureEntry>& list = p->features[static_cast<int>(f)];
+  const std::vector<FeatureEntry> old = list;
+  FeatureChange c;
+  c.feature = f;
+  c.hash = hash;
+  const int was = FindEntry(list, hash);
+  if (was >= 0) c.before = list[was];
+  p->Observe(f, hash, t);
+  const int now = FindEntry(list, hash);
+  c.index = static_cast<uint32_t>(now);
+  c.after = list[now];
+  if (was < 0 && list.size() == old.size()) c.evicted = old[now];
+  u->features.push_back(c);
+}
+
+void ForgetRecorded(Feature f, uint64_t hash, UserProfile* p, FeedbackUndo* u) {
+  std::vector<FeatureEntry>& list = p->features[static_cast<int>(f)];
+  const int was = FindEntry(list, hash);
+  if (was < 0) return;
+  FeatureChange c;
+  c.feature = f;
+  c.hash = hash;
+  c.before = list[was];
+  c.index = static_cast<uint32_t>(was);
+  c.after = FeatureEntry{hash, 0, 0};
+  u->features.push_back(c);
+  p->Forget(f, hash);
+}
+
+void DistrustRecorded(Feature f, uint64_t hash, int64_t t, UserProfile* p,
+                      FeedbackUndo* u) {
+  if (hash == 0 || p->IsDistrusted(f, hash)) return;
+  if (p->distrusted.size() >= UserProfile::kMaxDistrusted) {
+    u->distrust_evicted.push_back(p->distrusted.front());
+  }
+  p->Distrust(f, hash, t);
+  u->distrust_added.push_back(DistrustEntry{f, hash, t});
+}
+
+// LearnTrustedSuccess, recording its feature changes in `u`.
+void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  UserProfile scratch = *p;  // the scalars, learned the usual way
+  for (auto& list : scratch.features) list.clear();
+  LearnTrustedSuccess(e, &scratch);
+  for (int i = 0; i < kFeatureCount; ++i) {
+    if (e.features.hashes[i] != 0) {
+      ObserveRecorded(static_cast<Feature>(i), e.features.hashes[i], t, p, u);
+    }
+  }
+  scratch.features = std::move(p->features);
+  *p = std::move(scratch);
+}
+
+// The former reversal of "not me", for events whose feedback predates
+// FeedbackUndo.
+void LegacyUndistrust(StoredEvent* e, UserProfile* p) {
+  p->Undistrust(Feature::kIp,
+                e->features.hashes[static_cast<int>(Feature::kIp)]);
+  p->Undistrust(Feature::kNetwork,
+                e->features.hashes[static_cast<int>(Feature::kNetwork)]);
+  p->password_reset_required = false;
+  e->distrusted = false;
+  e->learned = false;  // "invalid" made the profile forget these features
+}
+
+}  // namespace
+
 void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
                    UserProfile* p) {
-  const uint64_t ip = e->features.hashes[static_cast<int>(Feature::kIp)];
-  const uint64_t net = e->features.hashes[static_cast<int>(Feature::kNetwork)];
-  if (value == FeedbackValue::kInvalid) {
-    if (e->distrusted) return;
-    ForgetDistrusted(*e, p);
-    p->Distrust(Feature::kIp, ip, now_unix);
-    p->Distrust(Feature::kNetwork, net, now_unix);
-    e->distrusted = true;
-    return;
-  }
-  bool relearn = !e->learned;
-  if (e->distrusted) {
-    p->Undistrust(Feature::kIp, ip);
-    p->Undistrust(Feature::kNetwork, net);
-    p->password_reset_required = false;
+  if (e->undo.present) {
+    if (e->undo.value == value) return;
+    Revert(e->undo, p);
+    if (e->undo.learned) e->learned = false;
     e->distrusted = false;
-    relearn = true;  // "invalid" made the profile forget these features
+    e->undo = FeedbackUndo();
+  } else if (e->distrusted) {
+    if (value == FeedbackValue::kInvalid) return;
+    LegacyUndistrust(e, p);
   }
-  if (relearn) {
-    LearnTrustedSuccess(*e, p);
+  FeedbackUndo u;
+  u.present = true;
+  u.value = value;
+  u.time = now_unix;
+  u.before = Scalars(*p);
+  if (value == FeedbackValue::kInvalid) {
+    for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
+      const uint64_t h = e->features.hashes[static_cast<int>(f)];
+      if (h != 0) ForgetRecorded(f, h, p, &u);
+    }
+    p->password_reset_required = true;
+    DistrustRecorded(Feature::kIp,
+                     e->features.hashes[static_cast<int>(Feature::kIp)],
+                     now_unix, p, &u);
+    DistrustRecorded(Feature::kNetwork,
+                     e->features.hashes[static_cast<int>(Feature::kNetwork)],
+                     now_unix, p, &u);
+    e->distrusted = true;
+  } else if (!e->learned) {
+    LearnRecorded(*e, p, &u);
+    u.learned = true;
     e->learned = true;
   }
+  u.after = Scalars(*p);
+  e->undo = std::move(u);
 }
 
 }  // namespace vigil::internal

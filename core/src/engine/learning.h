@@ -22,14 +22,19 @@ void RecordFailure(int64_t unix_seconds, UserProfile* profile);
 void ForgetDistrusted(const StoredEvent& event, UserProfile* profile);
 
 // Feedback on `event` ("valid": it was me; "invalid": it was not), applied
-// to `profile` and recorded in `event`'s state; the opposite feedback later
-// undoes it:
+// to `profile` and recorded in `event`'s state:
 //  - invalid: forgets the event's device, IP and network, distrusts the IP
 //    and network (ip_reputation scores them), asks for a password reset.
-//  - valid: undoes an earlier "invalid" of this event (distrust lifted,
-//    reset request cleared), and teaches the profile as a trusted success
-//    would (again, if "invalid" made it forget).
-// Giving the feedback the event already has changes nothing.
+//  - valid: teaches the profile as a trusted success would, unless it
+//    already learned the event.
+// What the feedback changed is kept in event->undo. The opposite feedback
+// first takes back exactly that (entries it added or counted, entries it
+// forgot, distrust it added, the fields it set), so that the profile is as
+// if the first feedback had never been given, then applies its own value.
+// What happened in between stays: a field set since keeps its newer value,
+// counts added since stay added. Giving the feedback the event already has
+// changes nothing. Events whose feedback predates event->undo fall back to
+// the former reversal (lift the distrust, learn again).
 void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* event,
                    UserProfile* profile);
 

@@ -38,6 +38,35 @@ void RawField(std::string* out, absl::string_view name,
   out->append(value.data(), value.size());
 }
 
+// "hour", "6 hours", "30 minutes".
+std::string WindowText(absl::Duration window) {
+  const int64_t minutes = absl::ToInt64Minutes(window);
+  if (minutes == 1) return "minute";
+  if (minutes % 60 != 0) return absl::StrCat(minutes, " minutes");
+  if (minutes == 60) return "hour";
+  return absl::StrCat(minutes / 60, " hours");
+}
+
+// The note the first e-mail after suppressed ones ends with.
+void AppendSuppressedNote(uint32_t suppressed, const NotifyOptions& o,
+                          OutgoingMessage* m) {
+  const std::string note = absl::StrCat(
+      suppressed, suppressed == 1 ? " more alert" : " more alerts",
+      " about your account since the last one we sent you",
+      suppressed == 1 ? " was" : " were", " not e-mailed: we send at most ",
+      o.max_emails_per_user, " per ", WindowText(o.email_window),
+      ". Check your account's recent activity.");
+  absl::StrAppend(&m->text, "\n", note, "\n");
+  if (m->html.empty()) return;
+  const std::string p = absl::StrCat("<p>", HtmlEscape(note), "</p>\n");
+  const size_t body_end = m->html.rfind("</body>");
+  if (body_end == std::string::npos) {
+    m->html += p;
+  } else {
+    m->html.insert(body_end, p);
+  }
+}
+
 }  // namespace
 
 std::string WebhookJson(const Event& e) {
@@ -103,6 +132,15 @@ absl::StatusOr<std::unique_ptr<Notifier>> Notifier::Create(
       return absl::InvalidArgumentError(
           "notify.link_validity: at least one minute");
     }
+    if (o.max_emails_per_user < 1 || o.max_emails_per_user > 1000) {
+      return absl::InvalidArgumentError(
+          "notify.max_emails_per_user: must be between 1 and 1000");
+    }
+    if (o.email_window < absl::Minutes(1) ||
+        o.email_window > absl::Hours(7 * 24)) {
+      return absl::InvalidArgumentError(
+          "notify.email_window: must be between one minute and 7 days");
+    }
   }
   std::array<std::shared_ptr<Sender>, kChannelCount> senders = {
       o.email_sender, o.webhook_sender};
@@ -144,6 +182,21 @@ absl::StatusOr<std::string> Notifier::UserEmail(absl::string_view user_id) {
   return u.email;
 }
 
+bool Notifier::TakeEmailQuota(absl::Time now, UserProfile* p) const {
+  const int64_t t = absl::ToUnixSeconds(now);
+  const int64_t window = absl::ToInt64Seconds(o_.email_window);
+  if (p->notify_window_start == 0 || t >= p->notify_window_start + window ||
+      t < p->notify_window_start) {  // none yet, over, or the clock went back
+    p->notify_window_start = t;
+    p->notify_sent = 0;
+  }
+  if (p->notify_sent >= static_cast<uint32_t>(o_.max_emails_per_user)) {
+    return false;
+  }
+  ++p->notify_sent;
+  return true;
+}
+
 absl::StatusOr<std::string> Notifier::Link(absl::string_view event_id,
                                            FeedbackValue value,
                                            absl::Time now) const {
@@ -167,7 +220,8 @@ absl::StatusOr<FeedbackClaim> Notifier::VerifyLink(
 }
 
 absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
-                               WriteBatch* batch, EnqueueCount* count) {
+                               WriteBatch* batch, UserProfile* profile,
+                               EnqueueCount* count) {
   const Decision& d = e.decision;
   // Puts `r` into the outbox, due now, under its channel's message id.
   auto queue = [&](OutboxRecord r) {
@@ -182,7 +236,12 @@ absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
     VIGIL_ASSIGN_OR_RETURN(std::string to, UserEmail(e.user_id));
     if (to.empty()) {
       ++count->no_address;
+    } else if (!TakeEmailQuota(now, profile)) {
+      ++profile->notify_suppressed;
+      ++count->suppressed;
+      count->profile_changed = true;
     } else {
+      count->profile_changed = true;
       PlaceholderValues v;
       auto set = [&v](Placeholder p, std::string s) {
         v[static_cast<int>(p)] = std::move(s);
@@ -211,6 +270,10 @@ absl::Status Notifier::Enqueue(const Event& e, absl::Time now,
       r.message.text = RenderTemplate(t.text, v, Escape::kNone);
       if (!t.html.empty()) {
         r.message.html = RenderTemplate(t.html, v, Escape::kHtml);
+      }
+      if (profile->notify_suppressed > 0) {
+        AppendSuppressedNote(profile->notify_suppressed, o_, &r.message);
+        profile->notify_suppressed = 0;
       }
       queue(std::move(r));
     }

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "notify/feedback_token.h"
 #include "notify/outbox_worker.h"
+#include "store/profile_record.h"
 #include "vigil/clock.h"
 #include "vigil/event.h"
 #include "vigil/notify.h"
@@ -25,6 +26,8 @@ namespace vigil::internal {
 struct EnqueueCount {
   int messages = 0;
   int no_address = 0;
+  int suppressed = 0;            // e-mails over the user's cap
+  bool profile_changed = false;  // the cap's state in the profile changed
 };
 
 class Notifier {
@@ -38,13 +41,16 @@ class Notifier {
   bool Wants(const Decision& d) const;
 
   // Adds the outbox records for `event` (decided at `now`) to `batch`.
-  // Reads the user's e-mail address from the store. Unavailable if the
-  // store failed.
+  // Reads the user's e-mail address from the store. The e-mail counts
+  // against the user's cap (NotifyOptions::max_emails_per_user), whose state
+  // is in `profile` (the event's user's, written with `batch` when
+  // count->profile_changed); over the cap it is suppressed. Unavailable if
+  // the store failed.
   absl::Status Enqueue(const Event& event, absl::Time now, WriteBatch* batch,
-                       EnqueueCount* count);
+                       UserProfile* profile, EnqueueCount* count);
   // After `batch` was written.
   void Committed(const EnqueueCount& count) {
-    worker_->NoteEnqueued(count.messages, count.no_address);
+    worker_->NoteEnqueued(count.messages, count.no_address, count.suppressed);
   }
 
   // The claim of a one-click token at the clock's now (see
@@ -61,6 +67,9 @@ class Notifier {
   Notifier(NotifyOptions options, std::shared_ptr<Store> store,
            const Clock* clock);
   absl::StatusOr<std::string> UserEmail(absl::string_view user_id);
+  // Whether one more e-mail to the user fits in their cap at `now`; counts
+  // it if so.
+  bool TakeEmailQuota(absl::Time now, UserProfile* profile) const;
 
   const NotifyOptions o_;
   const std::shared_ptr<Store> store_;

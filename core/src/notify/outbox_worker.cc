@@ -94,8 +94,9 @@ absl::Status OutboxWorker::CountStored() {
   return absl::OkStatus();
 }
 
-void OutboxWorker::NoteEnqueued(int n, int no_address) {
+void OutboxWorker::NoteEnqueued(int n, int no_address, int suppressed) {
   no_address_.fetch_add(no_address, kRelaxed);
+  suppressed_.fetch_add(suppressed, kRelaxed);
   if (n <= 0) return;
   enqueued_.fetch_add(n, kRelaxed);
   pending_.fetch_add(n, kRelaxed);
@@ -112,6 +113,7 @@ OutboxStats OutboxWorker::stats() const {
   s.retries = retries_.load(kRelaxed);
   s.dead_lettered = dead_lettered_.load(kRelaxed);
   s.no_address = no_address_.load(kRelaxed);
+  s.suppressed = suppressed_.load(kRelaxed);
   return s;
 }
 

@@ -48,9 +48,9 @@ class OutboxWorker final : public Outbox {
   OutboxStats stats() const override;
 
   // Called by the engine after it committed `n` new messages (and counted
-  // `no_address` users it could not write to): counts them and wakes the
-  // background thread.
-  void NoteEnqueued(int n, int no_address);
+  // `no_address` users it could not write to and `suppressed` e-mails over
+  // a user's cap): counts them and wakes the background thread.
+  void NoteEnqueued(int n, int no_address, int suppressed = 0);
 
  private:
   OutboxWorker(std::shared_ptr<Store> store, const Clock* clock,
@@ -80,6 +80,7 @@ class OutboxWorker final : public Outbox {
   std::atomic<int64_t> retries_{0};
   std::atomic<int64_t> dead_lettered_{0};
   std::atomic<int64_t> no_address_{0};
+  std::atomic<int64_t> suppressed_{0};
 };
 
 }  // namespace vigil::internal

@@ -17,6 +17,129 @@ constexpr uint8_t kEventVersion = 1;
 constexpr uint8_t kChallengeTrailerTag = 0xc1;
 // Marks the optional trailer of feedback state (links used, distrust).
 constexpr uint8_t kFeedbackTrailerTag = 0xf1;
+// Marks the optional trailer of the client's claimed time.
+constexpr uint8_t kClientTimeTrailerTag = 0xc7;
+// Marks the optional trailer of what the feedback in force changed.
+constexpr uint8_t kUndoTrailerTag = 0xf2;
+constexpr size_t kMaxUndoEntries = 64;
+
+bool GetFeature(Decoder* d, Feature* f) {
+  uint8_t v;
+  if (!d->GetU8(&v) || v >= kFeatureCount) return false;
+  *f = static_cast<Feature>(v);
+  return true;
+}
+
+void EncodeScalars(Encoder* e, const ProfileScalars& s) {
+  e->PutVarint(s.successful_sign_ins);
+  e->PutSignedVarint(s.first_seen);
+  e->PutSignedVarint(s.last_success);
+  e->PutU8((s.has_trusted_location ? 1 : 0) |
+           (s.password_reset_required ? 2 : 0));
+  e->PutDouble(s.trusted_latitude);
+  e->PutDouble(s.trusted_longitude);
+  e->PutSignedVarint(s.trusted_accuracy_km);
+  e->PutSignedVarint(s.trusted_time);
+  e->PutString(s.trusted_city);
+  e->PutString(s.trusted_country);
+  e->PutVarint(s.failure_streak);
+}
+
+bool DecodeScalars(Decoder* d, ProfileScalars* s) {
+  uint64_t n;
+  uint8_t flags;
+  int64_t acc;
+  if (!d->GetVarint(&n) || !d->GetSignedVarint(&s->first_seen) ||
+      !d->GetSignedVarint(&s->last_success) || !d->GetU8(&flags) || flags > 3 ||
+      !d->GetDouble(&s->trusted_latitude) ||
+      !d->GetDouble(&s->trusted_longitude) || !d->GetSignedVarint(&acc) ||
+      !d->GetSignedVarint(&s->trusted_time) ||
+      !d->GetString(&s->trusted_city) || !d->GetString(&s->trusted_country) ||
+      !d->GetVarintAs(&s->failure_streak)) {
+    return false;
+  }
+  s->successful_sign_ins = static_cast<int64_t>(n);
+  s->has_trusted_location = flags & 1;
+  s->password_reset_required = flags & 2;
+  s->trusted_accuracy_km = static_cast<int32_t>(acc);
+  return true;
+}
+
+void EncodeEntry(Encoder* e, const FeatureEntry& f) {
+  e->PutFixed64(f.hash);
+  e->PutVarint(f.count);
+  e->PutSignedVarint(f.last_seen);
+}
+
+bool DecodeEntry(Decoder* d, FeatureEntry* f) {
+  return d->GetFixed64(&f->hash) && d->GetVarintAs(&f->count) &&
+         d->GetSignedVarint(&f->last_seen);
+}
+
+void EncodeDistrust(Encoder* e, const std::vector<DistrustEntry>& list) {
+  e->PutVarint(list.size());
+  for (const DistrustEntry& d : list) {
+    e->PutU8(static_cast<uint8_t>(d.feature));
+    e->PutFixed64(d.hash);
+    e->PutSignedVarint(d.since);
+  }
+}
+
+bool DecodeDistrust(Decoder* d, std::vector<DistrustEntry>* list) {
+  uint64_t n;
+  if (!d->GetVarint(&n) || n > kMaxUndoEntries) return false;
+  list->resize(n);
+  for (DistrustEntry& e : *list) {
+    if (!GetFeature(d, &e.feature) || !d->GetFixed64(&e.hash) ||
+        !d->GetSignedVarint(&e.since)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void EncodeUndo(Encoder* e, const FeedbackUndo& u) {
+  e->PutU8(kUndoTrailerTag);
+  e->PutU8(static_cast<uint8_t>(u.value) | (u.learned ? 2 : 0));
+  e->PutSignedVarint(u.time);
+  e->PutVarint(u.features.size());
+  for (const FeatureChange& c : u.features) {
+    e->PutU8(static_cast<uint8_t>(c.feature));
+    e->PutFixed64(c.hash);
+    EncodeEntry(e, c.before);
+    EncodeEntry(e, c.after);
+    e->PutVarint(c.index);
+    EncodeEntry(e, c.evicted);
+  }
+  EncodeDistrust(e, u.distrust_added);
+  EncodeDistrust(e, u.distrust_evicted);
+  EncodeScalars(e, u.before);
+  EncodeScalars(e, u.after);
+}
+
+bool DecodeUndo(Decoder* d, FeedbackUndo* u) {
+  uint8_t flags;
+  uint64_t n;
+  if (!d->GetU8(&flags) || flags > 3 || !d->GetSignedVarint(&u->time) ||
+      !d->GetVarint(&n) || n > kMaxUndoEntries) {
+    return false;
+  }
+  u->present = true;
+  u->value = static_cast<FeedbackValue>(flags & 1);
+  u->learned = flags & 2;
+  u->features.resize(n);
+  for (FeatureChange& c : u->features) {
+    if (!GetFeature(d, &c.feature) || !d->GetFixed64(&c.hash) ||
+        !DecodeEntry(d, &c.before) || !DecodeEntry(d, &c.after) ||
+        !d->GetVarintAs(&c.index) || c.index >= UserProfile::kMaxEntries ||
+        !DecodeEntry(d, &c.evicted)) {
+      return false;
+    }
+  }
+  return DecodeDistrust(d, &u->distrust_added) &&
+         DecodeDistrust(d, &u->distrust_evicted) &&
+         DecodeScalars(d, &u->before) && DecodeScalars(d, &u->after);
+}
 
 void EncodeDecision(Encoder* e, const Decision& d) {
   e->PutU8(static_cast<uint8_t>(d.verdict));
@@ -148,11 +271,16 @@ std::string StoredEvent::Encode() const {
       e.PutString(r.result);
     }
   }
+  if (event.client_time.has_value()) {
+    e.PutU8(kClientTimeTrailerTag);
+    e.PutSignedVarint(absl::ToUnixNanos(*event.client_time));
+  }
   if (links_used != 0 || distrusted) {
     e.PutU8(kFeedbackTrailerTag);
     e.PutU8(links_used);
     e.PutU8(distrusted ? 1 : 0);
   }
+  if (undo.present) EncodeUndo(&e, undo);
   return out;
 }
 
@@ -197,12 +325,19 @@ bool StoredEvent::Decode(absl::string_view data) {
   }
   if (!d.GetU8(&learned_byte)) return false;
   learned = learned_byte != 0;
-  bool seen_challenges = false, seen_feedback = false;
+  // Trailers, each optional, in this order.
+  int last = -1;
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
-    if (tag == kChallengeTrailerTag && !seen_challenges && !seen_feedback) {
-      seen_challenges = true;
+    const int rank = tag == kChallengeTrailerTag    ? 0
+                     : tag == kClientTimeTrailerTag ? 1
+                     : tag == kFeedbackTrailerTag   ? 2
+                     : tag == kUndoTrailerTag       ? 3
+                                                    : -1;
+    if (rank <= last) return false;
+    last = rank;
+    if (tag == kChallengeTrailerTag) {
       uint64_t n;
       if (!d.GetVarint(&n) || n == 0 || n > 1024) return false;
       event.challenge_responses.resize(n);
@@ -214,15 +349,18 @@ bool StoredEvent::Decode(absl::string_view data) {
         }
         r.time = absl::FromUnixNanos(t);
       }
-    } else if (tag == kFeedbackTrailerTag && !seen_feedback) {
-      seen_feedback = true;
+    } else if (tag == kClientTimeTrailerTag) {
+      int64_t t;
+      if (!d.GetSignedVarint(&t)) return false;
+      event.client_time = absl::FromUnixNanos(t);
+    } else if (tag == kFeedbackTrailerTag) {
       uint8_t flags;
       if (!d.GetU8(&links_used) || links_used > 3 || !d.GetU8(&flags) ||
           flags > 1) {
         return false;
       }
       distrusted = flags != 0;
-    } else {
+    } else if (!DecodeUndo(&d, &undo)) {
       return false;
     }
   }

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -30,6 +31,52 @@ struct LearnableFeatures {
   int32_t accuracy_km = 0;
 };
 
+// The fields of a profile that feedback sets (see engine/learning.h).
+struct ProfileScalars {
+  int64_t successful_sign_ins = 0;
+  int64_t first_seen = 0;
+  int64_t last_success = 0;
+  bool has_trusted_location = false;
+  double trusted_latitude = 0;
+  double trusted_longitude = 0;
+  int32_t trusted_accuracy_km = 0;
+  int64_t trusted_time = 0;
+  std::string trusted_city;
+  std::string trusted_country;
+  uint32_t failure_streak = 0;
+  bool password_reset_required = false;
+};
+
+// One feature entry a feedback changed: the entry of `hash` before (count
+// 0: absent) and after (count 0: removed), where it was or went, and the
+// entry evicted to make room for it (hash 0: none).
+struct FeatureChange {
+  Feature feature = Feature::kIp;
+  uint64_t hash = 0;
+  FeatureEntry before;
+  FeatureEntry after;
+  uint32_t index = 0;
+  FeatureEntry evicted;
+};
+
+// What the feedback in force on an event changed in the user's profile, so
+// that the opposite feedback takes back exactly that (and nothing that
+// happened since).
+struct FeedbackUndo {
+  bool present = false;
+  FeedbackValue value = FeedbackValue::kValid;
+  int64_t time = 0;  // unix seconds the feedback was applied
+  // "valid": the profile learned the event by this feedback.
+  bool learned = false;
+  std::vector<FeatureChange> features;
+  // "invalid": distrust entries added, and those dropped to make room
+  // (oldest first).
+  std::vector<DistrustEntry> distrust_added;
+  std::vector<DistrustEntry> distrust_evicted;
+  ProfileScalars before;
+  ProfileScalars after;
+};
+
 struct StoredEvent {
   Event event;
   LearnableFeatures features;
@@ -41,6 +88,9 @@ struct StoredEvent {
   // Whether "not me" feedback on this event is in force (its IP and network
   // distrusted, a password reset asked for); the opposite feedback undoes it.
   bool distrusted = false;
+  // What the feedback in force changed (absent in records written before
+  // feedback kept it, and when the event has no feedback).
+  FeedbackUndo undo;
 
   std::string Encode() const;
   // False if `data` is not an event record of a known version.

@@ -12,6 +12,8 @@ constexpr uint8_t kProfileVersion = 1;
 // Marks the optional trailer of distrusted IPs and networks (absent in
 // records written before feedback could distrust them).
 constexpr uint8_t kDistrustTrailerTag = 0xd1;
+// Marks the optional trailer of the notification cap's state.
+constexpr uint8_t kNotifyTrailerTag = 0xe1;
 }  // namespace
 
 bool UserProfile::IsDistrusted(Feature feature, uint64_t hash) const {
@@ -110,6 +112,12 @@ std::string UserProfile::Encode() const {
       e.PutSignedVarint(d.since);
     }
   }
+  if (notify_window_start != 0 || notify_sent != 0 || notify_suppressed != 0) {
+    e.PutU8(kNotifyTrailerTag);
+    e.PutSignedVarint(notify_window_start);
+    e.PutVarint(notify_sent);
+    e.PutVarint(notify_suppressed);
+  }
   return out;
 }
 
@@ -152,13 +160,25 @@ bool UserProfile::Decode(absl::string_view data) {
     return false;
   }
   password_reset_required = reset != 0;
-  if (!d.done()) {
+  // Trailers, each optional, in this order.
+  int last = -1;
+  while (!d.done()) {
     uint8_t tag;
-    uint64_t n;
-    if (!d.GetU8(&tag) || tag != kDistrustTrailerTag || !d.GetVarint(&n) ||
-        n == 0 || n > kMaxDistrusted) {
-      return false;
+    if (!d.GetU8(&tag)) return false;
+    const int rank = tag == kDistrustTrailerTag ? 0
+                     : tag == kNotifyTrailerTag ? 1
+                                                : -1;
+    if (rank <= last) return false;
+    last = rank;
+    if (tag == kNotifyTrailerTag) {
+      if (!d.GetSignedVarint(&notify_window_start) ||
+          !d.GetVarintAs(&notify_sent) || !d.GetVarintAs(&notify_suppressed)) {
+        return false;
+      }
+      continue;
     }
+    uint64_t n;
+    if (!d.GetVarint(&n) || n == 0 || n > kMaxDistrusted) return false;
     distrusted.resize(n);
     for (DistrustEntry& e : distrusted) {
       uint8_t f;

@@ -80,6 +80,13 @@ struct UserProfile {
   static constexpr size_t kMaxDistrusted = 32;
   std::vector<DistrustEntry> distrusted;
 
+  // The per-user cap on notification e-mails (NotifyOptions): when the
+  // current window started (unix seconds; 0: none yet), e-mails sent in it,
+  // and e-mails suppressed since the last one sent.
+  int64_t notify_window_start = 0;
+  uint32_t notify_sent = 0;
+  uint32_t notify_suppressed = 0;
+
   bool IsDistrusted(Feature feature, uint64_t hash) const;
   void Distrust(Feature feature, uint64_t hash, int64_t t);
   void Undistrust(Feature feature, uint64_t hash);
