@@ -30,8 +30,8 @@ absl::Status ReadServer(TableReader& r, ServiceConfig& c) {
   VIGIL_CONFIG_CHECK(r.IntAs("threads", 0, 256, &c.threads));
   VIGIL_CONFIG_CHECK(
       r.IntAs("max_connections", 1, 1000000, &c.max_connections));
-  VIGIL_CONFIG_CHECK(r.IntAs("max_connections_per_ip", 1, 1000000,
-                             &c.max_connections_per_ip));
+  VIGIL_CONFIG_CHECK(
+      r.IntAs("max_connections_per_ip", 1, 1000000, &c.max_connections_per_ip));
   VIGIL_CONFIG_CHECK(
       r.IntAs("max_body_bytes", 1, int64_t{64} << 20, &c.max_body_bytes));
   VIGIL_CONFIG_CHECK(

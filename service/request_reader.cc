@@ -137,8 +137,8 @@ void RequestParser::on_header_impl(beast::error_code& ec) {
     return;
   }
   if (codings.size() > 1) {
-    const bool repeated = std::count(codings.begin(), codings.end(),
-                                     std::string("chunked")) > 1;
+    const bool repeated =
+        std::count(codings.begin(), codings.end(), std::string("chunked")) > 1;
     ec = MakeError(repeated ? RequestError::kCodingNotChunked
                             : RequestError::kCodingUnsupported);
   }
@@ -168,8 +168,7 @@ void RequestParser::on_chunk_header_impl(std::uint64_t size,
   if (size == 0) in_trailer_ = true;
 }
 
-size_t RequestParser::on_chunk_body_impl(std::uint64_t,
-                                         beast::string_view body,
+size_t RequestParser::on_chunk_body_impl(std::uint64_t, beast::string_view body,
                                          beast::error_code& ec) {
   return body_.put(boost::asio::buffer(body.data(), body.size()), ec);
 }

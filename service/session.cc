@@ -83,8 +83,8 @@ void Session<Stream>::Start() {
   auto& socket = beast::get_lowest_layer(stream_).socket();
   const net::ip::tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;  // already gone; dropping the socket closes it
-  switch (registry_.Add(this->weak_from_this(), PeerKey(peer.address()),
-                        &id_)) {
+  switch (
+      registry_.Add(this->weak_from_this(), PeerKey(peer.address()), &id_)) {
     case ConnectionRegistry::Admission::kAdmitted:
       break;
     case ConnectionRegistry::Admission::kAdmittedByEvicting:
@@ -233,8 +233,8 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
                  "vigild: a request failed with an internal error (%s); "
                  "answered 500 and closed its connection\n",
                  CurrentExceptionType().c_str());
-    response_ = ErrorResponse(req.version(), false, 500, "internal",
-                              "internal error");
+    response_ =
+        ErrorResponse(req.version(), false, 500, "internal", "internal error");
   }
   bool close_after =
       !response_.keep_alive() || shutting_down_ || context_.draining();

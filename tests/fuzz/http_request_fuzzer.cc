@@ -37,11 +37,11 @@
 // A finding may therefore depend on earlier inputs: rerun the crash input on
 // its own first.
 
+#include <algorithm>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -225,10 +225,10 @@ class Server {
 void CheckResponse(Response& res) {
   const int status = res.result_int();
   FUZZ_CHECK(status >= 100 && status <= 599, "status %d", status);
-  FUZZ_CHECK(status < 500 || status == 503 ||
-                 (status == 501 &&
-                  absl::StrContains(res.body(), "transfer coding")),
-             "status %d: %s", status, res.body().c_str());
+  FUZZ_CHECK(
+      status < 500 || status == 503 ||
+          (status == 501 && absl::StrContains(res.body(), "transfer coding")),
+      "status %d: %s", status, res.body().c_str());
 
   // On the wire, as Session writes it, and back.
   std::string wire;
@@ -308,8 +308,8 @@ class Cursor {
 
 struct ChunkedRequest {
   std::string wire;
-  std::string data;              // the body, once the chunks are joined
-  size_t extension_bytes = 0;    // as the parser counts them (after "N")
+  std::string data;            // the body, once the chunks are joined
+  size_t extension_bytes = 0;  // as the parser counts them (after "N")
   size_t trailer_fields = 0;
 };
 

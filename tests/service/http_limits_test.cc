@@ -60,8 +60,8 @@ class HttpLimitsTest : public ::testing::Test {
   void Start(const std::string& extra_server = "read_timeout_ms = 3000\n") {
     absl::StatusOr<std::unique_ptr<VigildProcess>> p = VigildProcess::Start(
         dir_.path(),
-        TestConfigToml(dir_.path() + "/data",
-                       SourcePath("models/default.toml"), extra_server));
+        TestConfigToml(dir_.path() + "/data", SourcePath("models/default.toml"),
+                       extra_server));
     ASSERT_TRUE(p.ok()) << p.status();
     vigild_ = *std::move(p);
   }
@@ -131,11 +131,11 @@ class HttpLimitsTest : public ::testing::Test {
 TEST_F(HttpLimitsTest, TrailerFieldOf65534BytesIsRefusedAndVigildStaysUp) {
   ASSERT_NO_FATAL_FAILURE(Start());
   bool closed = false;
-  std::string r = Exchange(
-      absl::StrCat("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-                   "Transfer-Encoding: chunked\r\n\r\n0\r\nX: ",
-                   std::string(65534, 'a'), "\r\n\r\n"),
-      &closed);
+  std::string r =
+      Exchange(absl::StrCat("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                            "Transfer-Encoding: chunked\r\n\r\n0\r\nX: ",
+                            std::string(65534, 'a'), "\r\n\r\n"),
+               &closed);
   EXPECT_TRUE(absl::StartsWith(r, "HTTP/1.1 400")) << r.substr(0, 300);
   EXPECT_TRUE(absl::StrContains(r, "bad_request")) << r;
   EXPECT_TRUE(closed);
@@ -210,8 +210,9 @@ TEST_F(HttpLimitsTest, SmallChunkExtensionsPassTooManyAndTrailersDoNot) {
   EXPECT_TRUE(absl::StartsWith(r, "HTTP/1.1 400")) << r;
   EXPECT_TRUE(absl::StrContains(r, "chunk extensions")) << r;
   EXPECT_TRUE(closed);
-  r = Exchange(absl::StrCat(head, "5\r\nhello\r\n0\r\nAuthorization: x\r\n\r\n"),
-               &closed);
+  r = Exchange(
+      absl::StrCat(head, "5\r\nhello\r\n0\r\nAuthorization: x\r\n\r\n"),
+      &closed);
   EXPECT_TRUE(absl::StartsWith(r, "HTTP/1.1 400")) << r;
   EXPECT_TRUE(absl::StrContains(r, "trailer fields are not accepted")) << r;
   EXPECT_TRUE(closed);
@@ -242,8 +243,7 @@ TEST_F(HttpLimitsTest, UnknownTransferCodingsAreRefusedAndClose) {
         absl::StrCat("POST /healthz HTTP/", c.version, "\r\nHost: x\r\n",
                      "Transfer-Encoding: ", c.coding, "\r\n\r\n", smuggled),
         &closed);
-    EXPECT_TRUE(absl::StartsWith(r, absl::StrCat("HTTP/1.1 ", c.status)))
-        << r;
+    EXPECT_TRUE(absl::StartsWith(r, absl::StrCat("HTTP/1.1 ", c.status))) << r;
     EXPECT_TRUE(absl::StrContains(r, "Connection: close")) << r;
     EXPECT_EQ(std::vector<std::string>(absl::StrSplit(r, "HTTP/1.1 ")).size(),
               2u)
@@ -411,7 +411,8 @@ TEST(ConnectionRegistryTest, EvictsTheLongestIdleAndNeverABusyOne) {
   service::ConnectionRegistry registry(3, 10);
   std::vector<std::shared_ptr<RecordingConnection>> c;
   std::vector<uint64_t> id(6);
-  for (int i = 0; i < 6; ++i) c.push_back(std::make_shared<RecordingConnection>());
+  for (int i = 0; i < 6; ++i)
+    c.push_back(std::make_shared<RecordingConnection>());
   ASSERT_EQ(registry.Add(c[0], "a", &id[0]), Admission::kAdmitted);
   ASSERT_EQ(registry.Add(c[1], "a", &id[1]), Admission::kAdmitted);
   ASSERT_EQ(registry.Add(c[2], "b", &id[2]), Admission::kAdmitted);
@@ -465,7 +466,8 @@ TEST(RunConnectionsTest, AnExceptionFromAHandlerIsCountedAndRunGoesOn) {
   boost::asio::io_context ioc;
   service::Metrics metrics;
   bool later_ran = false;
-  boost::asio::post(ioc, [] { throw std::length_error("field value too large"); });
+  boost::asio::post(ioc,
+                    [] { throw std::length_error("field value too large"); });
   boost::asio::post(ioc, [&] { later_ran = true; });
   service::RunConnections(ioc, metrics);
   EXPECT_TRUE(later_ran);
