@@ -342,7 +342,7 @@ TEST_F(HttpLimitsTest, AtTheCapTheLongestIdleIsEvictedNeverABusyOne) {
   std::unique_ptr<RawConnection> busy = Connect("127.0.0.1");
   ASSERT_NE(busy, nullptr);
   ASSERT_TRUE(busy->Write("GET /healthz HTTP/1.1\r\nHost: x\r\n").ok());
-  absl::SleepFor(absl::Milliseconds(200));  // vigild reads the first bytes
+  absl::SleepFor(absl::Milliseconds(500));  // vigild reads the first bytes
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int i = 0; i < 1100; ++i) {
     idle.push_back(Connect("127.0.0.1"));
