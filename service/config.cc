@@ -31,12 +31,15 @@ absl::Status ReadServer(TableReader& r, ServiceConfig& c) {
   VIGIL_CONFIG_CHECK(
       r.IntAs("max_connections", 1, 1000000, &c.max_connections));
   VIGIL_CONFIG_CHECK(
+      r.IntAs("max_connections_per_ip", 1, 1000000, &c.max_connections_per_ip));
+  VIGIL_CONFIG_CHECK(
       r.IntAs("max_body_bytes", 1, int64_t{64} << 20, &c.max_body_bytes));
   VIGIL_CONFIG_CHECK(
       r.IntAs("max_header_bytes", 512, int64_t{1} << 20, &c.max_header_bytes));
   VIGIL_CONFIG_CHECK(r.Millis("read_timeout_ms", &c.read_timeout));
   VIGIL_CONFIG_CHECK(r.Millis("write_timeout_ms", &c.write_timeout));
   VIGIL_CONFIG_CHECK(r.Millis("idle_timeout_ms", &c.idle_timeout));
+  VIGIL_CONFIG_CHECK(r.Millis("first_byte_timeout_ms", &c.first_byte_timeout));
   VIGIL_CONFIG_CHECK(r.Millis("shutdown_timeout_ms", &c.shutdown_timeout));
   VIGIL_CONFIG_CHECK(r.IntAs("max_json_depth", 2, 64, &c.max_json_depth));
   VIGIL_CONFIG_CHECK(r.Bool("access_log", &c.access_log));

@@ -39,6 +39,8 @@ struct ServiceConfig {
   uint16_t listen_port = 8080;  // 0: pick a free port
   int threads = 0;              // 0: one per core
   int max_connections = 1024;
+  // Connections from one peer address (an IPv6 /64), at most.
+  int max_connections_per_ip = 256;
   size_t max_body_bytes = 64 * 1024;
   size_t max_header_bytes = 8 * 1024;
   // From the first byte of a request to its last.
@@ -47,6 +49,9 @@ struct ServiceConfig {
   absl::Duration write_timeout = absl::Seconds(10);
   // Waiting for the next request on a kept-alive connection.
   absl::Duration idle_timeout = absl::Seconds(60);
+  // Waiting for the first byte of a new connection (of its TLS handshake,
+  // then of its first request).
+  absl::Duration first_byte_timeout = absl::Seconds(5);
   // How long SIGTERM waits for in-flight requests before dropping them.
   absl::Duration shutdown_timeout = absl::Seconds(10);
   int max_json_depth = 16;

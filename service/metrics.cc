@@ -149,9 +149,23 @@ std::string Metrics::Render(const Engine* engine, bool ready) const {
   absl::StrAppend(&out, "vigil_http_connections_open ", connections_open(),
                   "\n");
   Header(out, "vigil_http_connections_rejected_total", "counter",
-         "Connections closed at once because max_connections were open.");
+         "Connections closed at once because max_connections were open and "
+         "none was idle.");
   absl::StrAppend(&out, "vigil_http_connections_rejected_total ",
                   connections_rejected_.load(kRelaxed), "\n");
+  Header(out, "vigil_http_connections_rejected_per_ip_total", "counter",
+         "Connections closed at once because max_connections_per_ip were "
+         "open from their address.");
+  absl::StrAppend(&out, "vigil_http_connections_rejected_per_ip_total ",
+                  connections_rejected_per_ip_.load(kRelaxed), "\n");
+  Header(out, "vigil_http_connections_evicted_total", "counter",
+         "Idle connections closed to admit a new one at max_connections.");
+  absl::StrAppend(&out, "vigil_http_connections_evicted_total ",
+                  connections_evicted_.load(kRelaxed), "\n");
+  Header(out, "vigil_http_connection_errors_total", "counter",
+         "Connections ended by an unexpected internal error.");
+  absl::StrAppend(&out, "vigil_http_connection_errors_total ",
+                  connection_errors_.load(kRelaxed), "\n");
   Header(out, "vigil_http_timeouts_total", "counter",
          "Connections dropped by the read, write or idle timeout.");
   absl::StrAppend(&out, "vigil_http_timeouts_total ", timeouts_.load(kRelaxed),

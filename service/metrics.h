@@ -55,6 +55,17 @@ class Metrics {
   void RecordConnectionRejected() {
     connections_rejected_.fetch_add(1, kRelaxed);
   }
+  void RecordConnectionRejectedPerIp() {
+    connections_rejected_per_ip_.fetch_add(1, kRelaxed);
+  }
+  void RecordConnectionEvicted() {
+    connections_evicted_.fetch_add(1, kRelaxed);
+  }
+  // An unexpected exception ended a connection (and only it).
+  void RecordConnectionError() { connection_errors_.fetch_add(1, kRelaxed); }
+  int64_t connection_errors() const {
+    return connection_errors_.load(kRelaxed);
+  }
   void RecordTimeout() { timeouts_.fetch_add(1, kRelaxed); }
   void RecordReload(bool ok) {
     (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, kRelaxed);
@@ -90,6 +101,9 @@ class Metrics {
   std::array<uint8_t, kRouteCount> template_of_{};
   std::atomic<int64_t> connections_open_{0};
   std::atomic<int64_t> connections_rejected_{0};
+  std::atomic<int64_t> connections_rejected_per_ip_{0};
+  std::atomic<int64_t> connections_evicted_{0};
+  std::atomic<int64_t> connection_errors_{0};
   std::atomic<int64_t> timeouts_{0};
   std::atomic<int64_t> reloads_ok_{0};
   std::atomic<int64_t> reloads_failed_{0};

@@ -4,9 +4,12 @@
 
 #include "service/access_log.h"
 
+#include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -21,6 +24,7 @@
 #include "service/mfa_key_setup.h"
 #include "service/notify_setup.h"
 #include "service/pwned_setup.h"
+#include "service/session.h"
 #include "service/secret.h"
 #include "service/service_context.h"
 #include "service/tls.h"
@@ -118,14 +122,42 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   return Engine::Create(std::move(options));
 }
 
+// Each connection holds a descriptor; the store, its logs and the listener
+// need some more.
+constexpr rlim_t kReservedFiles = 256;
+
+// Raises the soft limit on open files to the hard one, and warns when
+// max_connections does not fit in it.
+void RaiseOpenFileLimit(const ServiceConfig& config) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  const rlim_t needed =
+      static_cast<rlim_t>(config.max_connections) + kReservedFiles;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    std::fprintf(stderr,
+                 "vigild: warning: the open-file limit is %llu, below "
+                 "server.max_connections (%d) + %llu; connections will be "
+                 "refused before that cap (raise the hard limit, e.g. "
+                 "LimitNOFILE=, or lower max_connections)\n",
+                 static_cast<unsigned long long>(limit.rlim_cur),
+                 config.max_connections,
+                 static_cast<unsigned long long>(kReservedFiles));
+  }
+}
+
 // The io_context threads, and a way to wait for them with a deadline.
 class IoThreads {
  public:
-  IoThreads(net::io_context& ioc, int n) {
+  IoThreads(net::io_context& ioc, int n, Metrics& metrics) {
     running_ = n;
     for (int i = 0; i < n; ++i) {
-      threads_.emplace_back([this, &ioc] {
-        ioc.run();
+      threads_.emplace_back([this, &ioc, &metrics] {
+        RunConnections(ioc, metrics);
         absl::MutexLock lock(&mu_);
         --running_;
       });
@@ -153,6 +185,7 @@ class IoThreads {
 
 absl::Status RunServer(const ServiceConfig& config,
                        const std::function<void(const std::string&)>& ready) {
+  RaiseOpenFileLimit(config);
   absl::StatusOr<std::unique_ptr<Authenticator>> auth =
       Authenticator::Create(config.api_keys);
   if (!auth.ok()) return auth.status();
@@ -169,7 +202,8 @@ absl::Status RunServer(const ServiceConfig& config,
                     : std::max(1u, std::thread::hardware_concurrency());
   net::io_context ioc(threads);
   ServiceContext context(config, **auth);
-  ConnectionRegistry registry(config.max_connections);
+  ConnectionRegistry registry(config.max_connections,
+                              config.max_connections_per_ip);
   absl::StatusOr<std::shared_ptr<Listener>> listener =
       Listener::Create(ioc, config.listen_host, config.listen_port, context,
                        registry, tls.get());
@@ -181,7 +215,7 @@ absl::Status RunServer(const ServiceConfig& config,
     if (!ec) stop.Notify();
   });
   (*listener)->Start();
-  IoThreads io(ioc, threads);
+  IoThreads io(ioc, threads, context.metrics());
 
   // Serve /healthz (and 503s) while the database and GeoIP data open.
   PwnedSetup pwned;

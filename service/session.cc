@@ -2,9 +2,15 @@
 
 #include "service/session.h"
 
+#include <cxxabi.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <typeinfo>
 
 #include "absl/strings/str_cat.h"
 #include "service/access_log.h"
@@ -26,12 +32,42 @@ std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
 // is still sending, so that it gets to read the refusal instead of a reset.
 constexpr auto kLinger = std::chrono::seconds(2);
 
+// The demangled name of the exception in flight (nothing of its message,
+// which may quote input).
+std::string CurrentExceptionType() {
+  std::type_info* type = abi::__cxa_current_exception_type();
+  if (type == nullptr) return "unknown";
+  int status = 0;
+  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name != nullptr ? name : type->name();
+  std::free(name);
+  return out;
+}
+
 }  // namespace
+
+void RunConnections(net::io_context& ioc, Metrics& metrics) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (...) {
+      metrics.RecordConnectionError();
+      std::fprintf(stderr,
+                   "vigild: a connection failed with an internal error (%s) "
+                   "and was closed\n",
+                   CurrentExceptionType().c_str());
+    }
+  }
+}
 
 template <class Stream>
 Session<Stream>::Session(Stream stream, ServiceContext& context,
                          ConnectionRegistry& registry)
-    : stream_(std::move(stream)), context_(context), registry_(registry) {}
+    : stream_(std::move(stream)),
+      context_(context),
+      registry_(registry),
+      buffer_(RequestBufferLimit(context.config())) {}
 
 template <class Stream>
 Session<Stream>::~Session() {
@@ -43,34 +79,78 @@ Session<Stream>::~Session() {
 
 template <class Stream>
 void Session<Stream>::Start() {
-  if (!registry_.Add(this->weak_from_this(), &id_)) {
-    context_.metrics().RecordConnectionRejected();
-    beast::error_code ec;
-    beast::get_lowest_layer(stream_).socket().close(ec);
-    return;
+  beast::error_code ec;
+  auto& socket = beast::get_lowest_layer(stream_).socket();
+  const net::ip::tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone; dropping the socket closes it
+  switch (
+      registry_.Add(this->weak_from_this(), PeerKey(peer.address()), &id_)) {
+    case ConnectionRegistry::Admission::kAdmitted:
+      break;
+    case ConnectionRegistry::Admission::kAdmittedByEvicting:
+      context_.metrics().RecordConnectionEvicted();
+      break;
+    case ConnectionRegistry::Admission::kRefusedPeerFull:
+      context_.metrics().RecordConnectionRejectedPerIp();
+      socket.close(ec);
+      return;
+    case ConnectionRegistry::Admission::kRefusedFull:
+    case ConnectionRegistry::Admission::kRefusedShuttingDown:
+      context_.metrics().RecordConnectionRejected();
+      socket.close(ec);
+      return;
   }
   registered_ = true;
   context_.metrics().RecordConnectionOpened();
   // Run everything on the connection's strand.
   net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
     if constexpr (kTls) {
-      beast::get_lowest_layer(self->stream_)
-          .expires_after(ToChrono(self->context_.config().read_timeout));
-      self->stream_.async_handshake(
-          net::ssl::stream_base::server,
-          [self](beast::error_code ec) { self->OnHandshake(ec); });
+      self->WaitForHandshake();
     } else {
       self->WaitForRequest();
     }
   });
 }
 
+// TLS: the first bytes of the handshake under the first-byte timeout, then
+// the rest of it under the read timeout.
 template <class Stream>
-void Session<Stream>::OnHandshake(beast::error_code ec) {
+void Session<Stream>::WaitForHandshake() {
+  if (shutting_down_) return CloseNow();
+  idle_ = true;
+  beast::get_lowest_layer(stream_).expires_after(
+      ToChrono(context_.config().first_byte_timeout));
+  beast::get_lowest_layer(stream_).async_read_some(
+      buffer_.prepare(1024),
+      beast::bind_front_handler(&Session::OnHandshakeBytes,
+                                this->shared_from_this()));
+}
+
+template <class Stream>
+void Session<Stream>::OnHandshakeBytes(beast::error_code ec, size_t n) {
+  idle_ = false;
+  if (ec) return CloseNow();
+  if (!registry_.SetIdle(id_, false)) return CloseNow();  // evicted
+  buffer_.commit(n);
+  beast::get_lowest_layer(stream_).expires_after(
+      ToChrono(context_.config().read_timeout));
+  if constexpr (kTls) {
+    stream_.async_handshake(
+        net::ssl::stream_base::server, buffer_.data(),
+        beast::bind_front_handler(&Session::OnHandshake,
+                                  this->shared_from_this()));
+  }
+}
+
+template <class Stream>
+void Session<Stream>::OnHandshake(beast::error_code ec, size_t used) {
   if (ec) {
     if (ec == beast::error::timeout) context_.metrics().RecordTimeout();
     return;  // dropping the last reference closes the socket
   }
+  // The engine takes every byte it is given, so nothing is left over.
+  buffer_.consume(used);
+  if (buffer_.size() != 0) return CloseNow();
   WaitForRequest();
 }
 
@@ -85,12 +165,20 @@ void Session<Stream>::Shutdown() {
 }
 
 template <class Stream>
+void Session<Stream>::Evict() {
+  net::post(stream_.get_executor(),
+            [self = this->shared_from_this()] { self->CloseNow(); });
+}
+
+template <class Stream>
 void Session<Stream>::WaitForRequest() {
   if (shutting_down_) return Close();
   if (buffer_.size() > 0) return ReadRequest();  // pipelined bytes
+  if (!registry_.SetIdle(id_, true)) return CloseNow();
   idle_ = true;
   beast::get_lowest_layer(stream_).expires_after(
-      ToChrono(context_.config().idle_timeout));
+      ToChrono(answered_any_ ? context_.config().idle_timeout
+                             : context_.config().first_byte_timeout));
   stream_.async_read_some(buffer_.prepare(1024),
                           beast::bind_front_handler(&Session::OnFirstBytes,
                                                     this->shared_from_this()));
@@ -100,9 +188,12 @@ template <class Stream>
 void Session<Stream>::OnFirstBytes(beast::error_code ec, size_t n) {
   idle_ = false;
   if (ec) {
-    // Idle timeout, the client closing, or shutdown: all end the connection.
+    // Idle or first-byte timeout, the client closing, eviction or shutdown:
+    // all end the connection.
     return Close();
   }
+  // Evicted just as the bytes came: the eviction was first.
+  if (!registry_.SetIdle(id_, false)) return CloseNow();
   buffer_.commit(n);
   ReadRequest();
 }
@@ -136,7 +227,17 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
   const Request& req = parser_->get();
   LogFlusher* flusher = context_.log_flusher();
   const uint64_t mark = flusher != nullptr ? flusher->Mark() : 0;
-  response_ = Handle(req, context_, &notes_);
+  try {
+    response_ = Handle(req, context_, &notes_);
+  } catch (...) {
+    context_.metrics().RecordConnectionError();
+    std::fprintf(stderr,
+                 "vigild: a request failed with an internal error (%s); "
+                 "answered 500 and closed its connection\n",
+                 CurrentExceptionType().c_str());
+    response_ =
+        ErrorResponse(req.version(), false, 500, "internal", "internal error");
+  }
   bool close_after =
       !response_.keep_alive() || shutting_down_ || context_.draining();
   if (close_after) response_.keep_alive(false);
@@ -190,6 +291,7 @@ void Session<Stream>::OnWrite(bool close_after, beast::error_code ec, size_t) {
   }
   parser_.reset();
   response_ = {};
+  answered_any_ = true;
   if (ec) {
     if (ec == beast::error::timeout) context_.metrics().RecordTimeout();
     return Close();
@@ -219,6 +321,13 @@ void Session<Stream>::Close() {
     beast::get_lowest_layer(stream_).expires_after(kLinger);
     Discard();
   }
+}
+
+// For a connection with nothing in flight (idle, evicted, not through its
+// handshake): no response to protect, so no linger and no close_notify.
+template <class Stream>
+void Session<Stream>::CloseNow() {
+  beast::get_lowest_layer(stream_).close();
 }
 
 template <class Stream>

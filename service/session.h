@@ -5,14 +5,25 @@
 //
 // Every connection is bounded: the header size (431) and body size (413,
 // refused from the Content-Length or as soon as a chunked body passes the
-// limit, never buffered), a read timeout from the first byte of a request to
-// its last (a client trickling bytes is dropped), an idle timeout between
-// kept-alive requests, and a write timeout. Requests are handled on the
+// limit, never buffered), chunk extensions, trailers and transfer codings as
+// service/request_reader.h says, a read buffer of RequestBufferLimit(), a
+// first-byte timeout for a new connection, a read timeout from the first byte
+// of a request to its last (a client trickling bytes is dropped), an idle
+// timeout between kept-alive requests, and a write timeout; the registry caps
+// connections (service/connections.h). Requests are handled on the
 // connection's strand by Handle() and logged after their response is sent.
+//
+// Failures stay inside their connection: an exception from Handle() is
+// answered 500 and closes the connection; one from anywhere else in a
+// connection's handlers (Beast's parser included) leaves the io_context's
+// run() through RunConnections(), which logs and counts it and runs on; the
+// connection's handler, and with it the connection, is released as the
+// exception unwinds.
 
 #ifndef VIGIL_SERVICE_SESSION_H_
 #define VIGIL_SERVICE_SESSION_H_
 
+#include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -22,6 +33,7 @@
 
 #include "absl/time/time.h"
 #include "service/connections.h"
+#include "service/request_reader.h"
 #include "service/router.h"
 #include "service/service_context.h"
 
@@ -37,15 +49,19 @@ class Session : public Connection,
   Session(Stream stream, ServiceContext& context, ConnectionRegistry& registry);
   ~Session() override;
 
-  // Registers with the registry (closing at once if over the cap), then
-  // reads requests until the client or shutdown ends the connection.
+  // Registers with the registry (closing at once if refused), then reads
+  // requests until the client, a timeout, eviction or shutdown ends the
+  // connection.
   void Start();
   void Shutdown() override;
+  void Evict() override;
 
  private:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  void OnHandshake(boost::beast::error_code ec);
+  void WaitForHandshake();
+  void OnHandshakeBytes(boost::beast::error_code ec, size_t n);
+  void OnHandshake(boost::beast::error_code ec, size_t used);
   void WaitForRequest();
   void OnFirstBytes(boost::beast::error_code ec, size_t n);
   void ReadRequest();
@@ -54,6 +70,7 @@ class Session : public Connection,
   void Write(bool close_after);
   void OnWrite(bool close_after, boost::beast::error_code ec, size_t n);
   void Close();
+  void CloseNow();
   void Discard();
 
   Stream stream_;
@@ -62,17 +79,22 @@ class Session : public Connection,
   uint64_t id_ = 0;
   bool registered_ = false;
   boost::beast::flat_buffer buffer_;
-  std::optional<
-      boost::beast::http::request_parser<boost::beast::http::string_body>>
-      parser_;
+  std::optional<RequestParser> parser_;
   Response response_;
   RequestNotes notes_;
   absl::string_view method_;
   absl::Time started_;
   bool idle_ = false;
+  bool answered_any_ = false;  // until then, the first-byte timeout
   bool shutting_down_ = false;
   char discard_[4096];
 };
+
+// Runs `ioc`'s handlers on this thread until it is out of work. An exception
+// that escapes a handler is logged on stderr (its type only: no request
+// data), counted in `metrics` (vigil_http_connection_errors_total), and run()
+// goes on; the connection whose handler threw has been released by then.
+void RunConnections(boost::asio::io_context& ioc, Metrics& metrics);
 
 extern template class Session<PlainStream>;
 extern template class Session<TlsStream>;

@@ -59,11 +59,13 @@ TEST(ConfigTest, EveryShippedDefaultIsTheBuiltInOne) {
   ServiceConfig d;
   EXPECT_EQ(c->threads, d.threads);
   EXPECT_EQ(c->max_connections, d.max_connections);
+  EXPECT_EQ(c->max_connections_per_ip, d.max_connections_per_ip);
   EXPECT_EQ(c->max_body_bytes, d.max_body_bytes);
   EXPECT_EQ(c->max_header_bytes, d.max_header_bytes);
   EXPECT_EQ(c->read_timeout, d.read_timeout);
   EXPECT_EQ(c->write_timeout, d.write_timeout);
   EXPECT_EQ(c->idle_timeout, d.idle_timeout);
+  EXPECT_EQ(c->first_byte_timeout, d.first_byte_timeout);
   EXPECT_EQ(c->shutdown_timeout, d.shutdown_timeout);
   EXPECT_EQ(c->max_json_depth, d.max_json_depth);
   EXPECT_EQ(c->access_log, d.access_log);
@@ -83,11 +85,13 @@ TEST(ConfigTest, ReadsEveryKey) {
 listen = "[::1]:0"
 threads = 3
 max_connections = 10
+max_connections_per_ip = 3
 max_body_bytes = 1000
 max_header_bytes = 4096
 read_timeout_ms = 1500
 write_timeout_ms = 2000
 idle_timeout_ms = 3000
+first_byte_timeout_ms = 700
 shutdown_timeout_ms = 4000
 max_json_depth = 8
 access_log = false
@@ -118,11 +122,13 @@ scopes = ["evaluate", "admin"]
   EXPECT_EQ(c->listen_port, 0);
   EXPECT_EQ(c->threads, 3);
   EXPECT_EQ(c->max_connections, 10);
+  EXPECT_EQ(c->max_connections_per_ip, 3);
   EXPECT_EQ(c->max_body_bytes, 1000u);
   EXPECT_EQ(c->max_header_bytes, 4096u);
   EXPECT_EQ(c->read_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(c->write_timeout, absl::Seconds(2));
   EXPECT_EQ(c->idle_timeout, absl::Seconds(3));
+  EXPECT_EQ(c->first_byte_timeout, absl::Milliseconds(700));
   EXPECT_EQ(c->shutdown_timeout, absl::Seconds(4));
   EXPECT_EQ(c->max_json_depth, 8);
   EXPECT_FALSE(c->access_log);
@@ -186,6 +192,11 @@ INSTANTIATE_TEST_SUITE_P(
                         ": server.read_timeout_ms: must be between 1 and"},
         ConfigErrorCase{"float_timeout", "[server]\nidle_timeout_ms = 1.5\n",
                         ": server.idle_timeout_ms: expected an integer"},
+        ConfigErrorCase{"first_byte_timeout_zero",
+                        "[server]\nfirst_byte_timeout_ms = 0\n",
+                        ": server.first_byte_timeout_ms: must be between 1"},
+        ConfigErrorCase{"per_ip_zero", "[server]\nmax_connections_per_ip = 0\n",
+                        ": server.max_connections_per_ip: must be between 1"},
         ConfigErrorCase{"bool_type", "[server]\naccess_log = 1\n",
                         ": server.access_log: expected true or false"},
         ConfigErrorCase{"table_type", "server = 3\n",

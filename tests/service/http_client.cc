@@ -108,7 +108,7 @@ absl::StatusOr<HttpResponse> HttpClient::Get(absl::string_view target,
 }
 
 absl::StatusOr<std::unique_ptr<RawConnection>> RawConnection::Connect(
-    const std::string& address) {
+    const std::string& address, const std::string& from) {
   std::string host;
   uint16_t port;
   absl::Status s = service::ParseListen(address, &host, &port);
@@ -119,6 +119,15 @@ absl::StatusOr<std::unique_ptr<RawConnection>> RawConnection::Connect(
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+  if (!from.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, from.c_str(), &local.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+      ::close(fd);
+      return absl::UnavailableError(absl::StrCat("bind ", from));
+    }
+  }
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     ::close(fd);
     return absl::UnavailableError("connect");

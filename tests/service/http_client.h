@@ -56,8 +56,10 @@ class HttpClient {
 // A plain TCP connection for clients that do not speak proper HTTP.
 class RawConnection {
  public:
+  // Connects to "HOST:PORT" (IPv4), from the local address `from` if given
+  // (e.g. "127.0.0.2": another client address on loopback).
   static absl::StatusOr<std::unique_ptr<RawConnection>> Connect(
-      const std::string& address);
+      const std::string& address, const std::string& from = "");
   ~RawConnection();
   // Writes all of `data`; an error once the peer has closed.
   absl::Status Write(absl::string_view data);

@@ -123,12 +123,16 @@ int VigildProcess::Stop(int signal, absl::Duration timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int64_t VigildProcess::RssKb() const {
+int64_t VigildProcess::RssKb() const { return StatusKb("VmRSS:"); }
+
+int64_t VigildProcess::PeakRssKb() const { return StatusKb("VmHWM:"); }
+
+int64_t VigildProcess::StatusKb(absl::string_view field) const {
   std::ifstream in(absl::StrCat("/proc/", pid_, "/status"));
   std::string line;
   while (std::getline(in, line)) {
     absl::string_view v = line;
-    if (absl::ConsumePrefix(&v, "VmRSS:")) {
+    if (absl::ConsumePrefix(&v, field)) {
       std::vector<absl::string_view> parts =
           absl::StrSplit(v, ' ', absl::SkipWhitespace());
       int64_t kb = 0;

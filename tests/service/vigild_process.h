@@ -50,6 +50,8 @@ class VigildProcess {
   pid_t pid() const { return pid_; }
   // Resident set size in kB, from /proc.
   int64_t RssKb() const;
+  // Peak resident set size (VmHWM) in kB, from /proc.
+  int64_t PeakRssKb() const;
   // Sends `signal` and waits for the exit; returns the exit code (or -1).
   int Stop(int signal, absl::Duration timeout = absl::Seconds(30));
   // What vigild wrote to stderr so far (the access log).
@@ -60,6 +62,8 @@ class VigildProcess {
                             absl::Duration timeout = absl::Seconds(5)) const;
 
  private:
+  int64_t StatusKb(absl::string_view field) const;
+
   pid_t pid_ = -1;
   std::string address_;
   std::string stderr_path_;
