@@ -47,6 +47,8 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
       return scopes({Scope::kEvaluate, Scope::kAdmin});
     case RouteId::kEventFeedback:
     case RouteId::kAdminReload:
+    case RouteId::kAdminBackupCreate:
+    case RouteId::kAdminBackupList:
       return scopes({Scope::kAdmin});
     case RouteId::kChallengeSend:
     case RouteId::kChallengeVerify:
@@ -158,7 +160,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
   const bool has_body = method == http::verb::post || method == http::verb::put ||
                         method == http::verb::patch;
   if (has_body && route != RouteId::kAdminReload &&
-      route != RouteId::kTotpEnroll && !IsJson(req)) {
+      route != RouteId::kAdminBackupCreate && route != RouteId::kTotpEnroll &&
+      !IsJson(req)) {
     return ErrorReply(415, "unsupported_media_type",
                       "content-type: must be application/json");
   }
@@ -197,6 +200,10 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandlePasswordCheck(req, ctx);
     case RouteId::kFeedbackLink:
       return HandleFeedbackLink(req, ctx);
+    case RouteId::kAdminBackupCreate:
+      return HandleBackupCreate(ctx);
+    case RouteId::kAdminBackupList:
+      return HandleBackupList(ctx);
     default:
       return ErrorReply(500, "internal", "internal error");
   }

@@ -188,6 +188,7 @@ absl::Status RunServer(const ServiceConfig& config,
       context.set_log_flusher(flusher.get());
     }
     context.set_pwned(pwned.corpus.get(), pwned.checker.get());
+    context.set_store(store.get());
     context.set_engine(engine->get());
     ready((*listener)->address());
     stop.WaitForNotification();
@@ -207,6 +208,7 @@ absl::Status RunServer(const ServiceConfig& config,
   FlushAccessLog();
   context.set_log_flusher(nullptr);
   context.set_engine(nullptr);
+  context.set_store(nullptr);
   context.set_pwned(nullptr, nullptr);
   if (engine.ok()) engine->reset();
   pwned = PwnedSetup();  // the last owner of the store: flushes and closes it

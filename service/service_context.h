@@ -15,6 +15,7 @@
 #include "service/metrics.h"
 #include "vigil/engine.h"
 #include "vigil/pwned.h"
+#include "vigil/store.h"
 
 namespace vigil::service {
 
@@ -64,6 +65,15 @@ class ServiceContext {
   // Serializes admin reloads (evaluations never wait for it).
   absl::Mutex& reload_mutex() { return reload_mu_; }
 
+  // The engine's store, for backups; null while the engine is not open. Not
+  // owned; set with the engine.
+  Store* store() const { return store_.load(std::memory_order_acquire); }
+  void set_store(Store* store) {
+    store_.store(store, std::memory_order_release);
+  }
+  // Serializes backups (one BackupEngine per folder at a time).
+  absl::Mutex& backup_mutex() { return backup_mu_; }
+
  private:
   const ServiceConfig& config_;
   const Authenticator& auth_;
@@ -74,6 +84,8 @@ class ServiceContext {
   std::atomic<bool> draining_{false};
   std::atomic<LogFlusher*> log_flusher_{nullptr};
   absl::Mutex reload_mu_;
+  std::atomic<Store*> store_{nullptr};
+  absl::Mutex backup_mu_;
 };
 
 }  // namespace vigil::service
