@@ -69,12 +69,14 @@ void WithCopyProgress(std::ostream& err, const std::string& label,
   progress.Finish();
 }
 
+constexpr char kListFormat[] = "%-4s %-20s %12s %6s\n";
+
 std::string Line(const BackupInfo& b) {
   return absl::StrFormat(
-      "%-4d %s %12d bytes %5d files", b.id,
+      kListFormat, absl::StrCat(b.id),
       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(b.timestamp),
                        absl::UTCTimeZone()),
-      b.size_bytes, b.files);
+      absl::StrCat(b.size_bytes), absl::StrCat(b.files));
 }
 
 flags::FlagSpec BackupDirFlag(absl::string_view help) {
@@ -188,8 +190,8 @@ int RunBackupList(const std::vector<std::string>& args, std::ostream& out,
     err << spec.path << ": " << backups.status().message() << "\n";
     return 1;
   }
-  out << "id   time (UTC)                   size         files\n";
-  for (const BackupInfo& b : *backups) out << Line(b) << "\n";
+  out << absl::StrFormat(kListFormat, "id", "time (UTC)", "bytes", "files");
+  for (const BackupInfo& b : *backups) out << Line(b);
   return 0;
 }
 

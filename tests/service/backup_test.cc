@@ -210,7 +210,7 @@ struct Cli {
 };
 
 template <typename F>
-Cli Run(F command, const std::vector<std::string>& args) {
+Cli RunCli(F command, const std::vector<std::string>& args) {
   std::ostringstream out, err;
   const int code = command(args, out, err);
   return {code, out.str(), err.str()};
@@ -230,18 +230,18 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
     ASSERT_TRUE((*store)->Write(b).ok());
   };
   ASSERT_NO_FATAL_FAILURE(put("first"));
-  Cli r = Run(tools::RunBackupCreate,
+  Cli r = RunCli(tools::RunBackupCreate,
               {"--data-dir", data, "--backup-dir", backups});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StartsWith(r.out, "backup 1 of ")) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;  // no progress when not on a terminal
   ASSERT_NO_FATAL_FAILURE(put("second"));
-  r = Run(tools::RunBackupCreate,
+  r = RunCli(tools::RunBackupCreate,
           {"--data-dir", data, "--backup-dir", backups});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StartsWith(r.out, "backup 2 of ")) << r.out;
 
-  r = Run(tools::RunBackupList, {"--backup-dir", backups});
+  r = RunCli(tools::RunBackupList, {"--backup-dir", backups});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StrContains(r.out, "\n1    20")) << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "\n2    20")) << r.out;
@@ -261,12 +261,12 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
     return keys;
   };
   const std::string one = dir.path() + "/one";
-  r = Run(tools::RunBackupRestore,
+  r = RunCli(tools::RunBackupRestore,
           {"--backup-dir", backups, "--data-dir", one, "--id", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(keys_in(one), "first");
   const std::string latest = dir.path() + "/latest";
-  r = Run(tools::RunBackupRestore,
+  r = RunCli(tools::RunBackupRestore,
           {"--backup-dir", backups, "--data-dir", latest});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(keys_in(latest), "firstsecond");
@@ -274,27 +274,27 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   // Refusals: each exits non-zero, says why, and changes nothing.
   const std::string empty = dir.path() + "/empty";
   std::filesystem::create_directory(empty);
-  r = Run(tools::RunBackupCreate,
+  r = RunCli(tools::RunBackupCreate,
           {"--data-dir", empty, "--backup-dir", backups});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "no database here")) << r.err;
   EXPECT_TRUE(std::filesystem::is_empty(empty));  // none created
-  r = Run(tools::RunBackupCreate, {"--data-dir", data});
+  r = RunCli(tools::RunBackupCreate, {"--data-dir", data});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "--backup-dir is required")) << r.err;
-  r = Run(tools::RunBackupList, {"--backup-dir", empty});
+  r = RunCli(tools::RunBackupList, {"--backup-dir", empty});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "holds no vigil backups")) << r.err;
-  r = Run(tools::RunBackupList, {"--backup-dir", dir.path() + "/nowhere"});
+  r = RunCli(tools::RunBackupList, {"--backup-dir", dir.path() + "/nowhere"});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "no such backup folder")) << r.err;
   // Into a folder that is not empty: refused, the folder untouched.
-  r = Run(tools::RunBackupRestore,
+  r = RunCli(tools::RunBackupRestore,
           {"--backup-dir", backups, "--data-dir", data});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "not empty")) << r.err;
   EXPECT_EQ(keys_in(data), "firstsecond");
-  r = Run(tools::RunBackupRestore, {"--backup-dir", backups, "--data-dir",
+  r = RunCli(tools::RunBackupRestore, {"--backup-dir", backups, "--data-dir",
                                     dir.path() + "/x", "--id", "9"});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "no backup with id 9")) << r.err;
@@ -308,7 +308,7 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
            {"--backup-dir", backups},
            {"--backup-dir", backups, "--data-dir", dir.path() + "/y",
             "extra"}}) {
-    r = Run(tools::RunBackupRestore, args);
+    r = RunCli(tools::RunBackupRestore, args);
     EXPECT_EQ(r.code, 2) << r.err;
     EXPECT_TRUE(absl::StrContains(r.err, "see vigil backup restore --help"))
         << r.err;

@@ -31,7 +31,7 @@ namespace {
 using ::vigil::testing::SourcePath;
 using ::vigil::testing::TempDir;
 
-struct Run {
+struct Result {
   int code = -1;
   std::string out;  // stdout, or everything on the terminal under a pty
   std::string err;
@@ -39,12 +39,12 @@ struct Run {
 
 // Runs `args` (argv[0] a path) with stdout and stderr on pipes, or, with
 // `pty`, on a pseudo-terminal (both; `err` stays empty).
-Run Exec(const std::vector<std::string>& args, bool pty = false) {
+Result Exec(const std::vector<std::string>& args, bool pty = false) {
   std::vector<char*> argv;
   for (const std::string& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  Run r;
+  Result r;
   auto drain = [](int fd, std::string* into) {
     char buf[4096];
     ssize_t n;
@@ -100,7 +100,7 @@ TEST(CliTest, EveryCommandAnswersHelpWithEachOfItsFlags) {
     SCOPED_TRACE(name);
     std::vector<std::string> args = c.words;
     args.push_back("--help");
-    Run r = Exec(Vigil(args));
+    Result r = Exec(Vigil(args));
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
     EXPECT_TRUE(absl::StartsWith(r.out, absl::StrCat("usage: vigil ", name)))
@@ -141,7 +141,7 @@ TEST(CliTest, EveryCommandAnswersHelpWithEachOfItsFlags) {
 }
 
 TEST(CliTest, TopLevelHelpListsEveryCommandAndVersionIsTheProjects) {
-  Run r = Exec(Vigil({"--help"}));
+  Result r = Exec(Vigil({"--help"}));
   EXPECT_EQ(r.code, 0);
   for (const flags::Command& c : VigilCommands()) {
     EXPECT_TRUE(absl::StrContains(
@@ -164,7 +164,7 @@ TEST(CliTest, TopLevelHelpListsEveryCommandAndVersionIsTheProjects) {
 }
 
 TEST(CliTest, VigildAnswersHelpAndVersion) {
-  Run r = Exec({VIGILD_PATH, "--help"});
+  Result r = Exec({VIGILD_PATH, "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* flag : {"--config FILE", "--listen HOST:PORT",
                            "--data-dir DIR", "--help", "--version"}) {
@@ -205,7 +205,7 @@ TEST(CliTest, ReplayDrawsProgressOnATerminalOnlyAndWarnsWithoutGeoIp) {
   constexpr char kWarning[] = "vigil replay: warning: no --geoip data";
 
   // On a terminal: the progress line, redrawn with \r, ending in a summary.
-  Run tty = Exec(args, /*pty=*/true);
+  Result tty = Exec(args, /*pty=*/true);
   ASSERT_EQ(tty.code, 0) << tty.out;
   EXPECT_TRUE(absl::StrContains(tty.out, "\rreplay: ")) << tty.out;
   EXPECT_TRUE(absl::StrContains(tty.out, "\rreplay: 100000 rows, ")) << tty.out;
@@ -217,7 +217,7 @@ TEST(CliTest, ReplayDrawsProgressOnATerminalOnlyAndWarnsWithoutGeoIp) {
       << tty.out;
 
   // In a pipe: the same summary and the warning, no progress at all.
-  Run piped = Exec(args);
+  Result piped = Exec(args);
   ASSERT_EQ(piped.code, 0) << piped.err;
   EXPECT_FALSE(absl::StrContains(piped.err, "\r")) << piped.err;
   EXPECT_FALSE(absl::StrContains(piped.err, "rows/s")) << piped.err;
