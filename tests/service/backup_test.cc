@@ -126,23 +126,26 @@ TEST(BackupDrillTest, BackupUnderLoadRestoresEveryAnsweredEvent) {
     }
     // Wait until the load is under way, then back up while it runs. Every
     // evaluation answered before the POST is sent must be in the backup.
-    while (requests.load() < 200) absl::SleepFor(absl::Milliseconds(5));
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (requests.load() < 200 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
     {
       absl::MutexLock lock(&mu);
       before = answered;
     }
     absl::StatusOr<HttpResponse> made =
         admin->PostJson("/v1/admin/backups", "", kAdminKey);
-    ASSERT_TRUE(made.ok());
     const int during = requests.load();
     go_on.store(false);
     for (std::thread& t : clients) t.join();
+    ASSERT_TRUE(made.ok()) << made.status();
     ASSERT_EQ(made->status, 200) << made->body;
     json::value b = json::parse(made->body).at("backup");
     EXPECT_EQ(b.at("id").as_int64(), 1);
     EXPECT_GT(b.at("size_bytes").as_int64(), 0);
     EXPECT_GT(b.at("files").as_int64(), 0);
-    EXPECT_TRUE(absl::EndsWith(b.at("timestamp").as_string(), "Z"));
+    EXPECT_TRUE(absl::EndsWith(std::string(b.at("timestamp").as_string()), "Z"));
     std::cout << before.size() << " evaluations answered before the backup, "
               << during << " requests sent when it returned\n";
     ASSERT_GE(before.size(), 150u);
