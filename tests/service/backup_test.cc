@@ -145,7 +145,8 @@ TEST(BackupDrillTest, BackupUnderLoadRestoresEveryAnsweredEvent) {
     EXPECT_EQ(b.at("id").as_int64(), 1);
     EXPECT_GT(b.at("size_bytes").as_int64(), 0);
     EXPECT_GT(b.at("files").as_int64(), 0);
-    EXPECT_TRUE(absl::EndsWith(std::string(b.at("timestamp").as_string()), "Z"));
+    EXPECT_TRUE(
+        absl::EndsWith(std::string(b.at("timestamp").as_string()), "Z"));
     std::cout << before.size() << " evaluations answered before the backup, "
               << during << " requests sent when it returned\n";
     ASSERT_GE(before.size(), 150u);
@@ -234,13 +235,13 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   };
   ASSERT_NO_FATAL_FAILURE(put("first"));
   Cli r = RunCli(tools::RunBackupCreate,
-              {"--data-dir", data, "--backup-dir", backups});
+                 {"--data-dir", data, "--backup-dir", backups});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StartsWith(r.out, "backup 1 of ")) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;  // no progress when not on a terminal
   ASSERT_NO_FATAL_FAILURE(put("second"));
   r = RunCli(tools::RunBackupCreate,
-          {"--data-dir", data, "--backup-dir", backups});
+             {"--data-dir", data, "--backup-dir", backups});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StartsWith(r.out, "backup 2 of ")) << r.out;
 
@@ -265,12 +266,12 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   };
   const std::string one = dir.path() + "/one";
   r = RunCli(tools::RunBackupRestore,
-          {"--backup-dir", backups, "--data-dir", one, "--id", "1"});
+             {"--backup-dir", backups, "--data-dir", one, "--id", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(keys_in(one), "first");
   const std::string latest = dir.path() + "/latest";
   r = RunCli(tools::RunBackupRestore,
-          {"--backup-dir", backups, "--data-dir", latest});
+             {"--backup-dir", backups, "--data-dir", latest});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(keys_in(latest), "firstsecond");
 
@@ -278,7 +279,7 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   const std::string empty = dir.path() + "/empty";
   std::filesystem::create_directory(empty);
   r = RunCli(tools::RunBackupCreate,
-          {"--data-dir", empty, "--backup-dir", backups});
+             {"--data-dir", empty, "--backup-dir", backups});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "no database here")) << r.err;
   EXPECT_TRUE(std::filesystem::is_empty(empty));  // none created
@@ -293,12 +294,12 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   EXPECT_TRUE(absl::StrContains(r.err, "no such backup folder")) << r.err;
   // Into a folder that is not empty: refused, the folder untouched.
   r = RunCli(tools::RunBackupRestore,
-          {"--backup-dir", backups, "--data-dir", data});
+             {"--backup-dir", backups, "--data-dir", data});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "not empty")) << r.err;
   EXPECT_EQ(keys_in(data), "firstsecond");
   r = RunCli(tools::RunBackupRestore, {"--backup-dir", backups, "--data-dir",
-                                    dir.path() + "/x", "--id", "9"});
+                                       dir.path() + "/x", "--id", "9"});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "no backup with id 9")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/x"));
