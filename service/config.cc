@@ -197,6 +197,7 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
                                   &c.write_buffer_mb));
   VIGIL_CONFIG_CHECK(storage->Int("state_cache_entries", 0, int64_t{1} << 30,
                                   &c.state_cache_entries));
+  VIGIL_CONFIG_CHECK(storage->String("backup_dir", &c.backup_dir));
   VIGIL_CONFIG_CHECK(storage->NoOthers());
 
   absl::StatusOr<TableReader> model = table("model");
@@ -344,58 +345,39 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommandLine& flags) {
   return c;
 }
 
+const flags::CommandSpec& VigildSpec() {
+  static const auto* const spec = new flags::CommandSpec{
+      .path = "vigild",
+      .summary = "the vigil HTTP service: risk decisions for sign-ins",
+      .flags = {{.name = "config",
+                 .value_name = "FILE",
+                 .help = "vigild.toml to read (default: built-in defaults, as "
+                         "in service/vigild.toml)"},
+                {.name = "listen",
+                 .value_name = "HOST:PORT",
+                 .help = "address to serve on; port 0 picks a free port"},
+                {.name = "data-dir",
+                 .value_name = "DIR",
+                 .help = "RocksDB folder"}},
+      .details =
+          "Each flag given overrides the file. Prints 'listening on "
+          "HOST:PORT' once ready;\nSIGTERM/SIGINT stop it gracefully.\n"};
+  return *spec;
+}
+
 absl::StatusOr<CommandLine> ParseCommandLine(
     const std::vector<std::string>& args) {
+  absl::StatusOr<flags::Values> values = flags::Parse(VigildSpec(), args);
+  if (!values.ok()) return values.status();
   CommandLine flags;
-  for (size_t i = 0; i < args.size(); ++i) {
-    absl::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      flags.help = true;
-      continue;
-    }
-    if (arg == "--version") {
-      flags.version = true;
-      continue;
-    }
-    if (!absl::StartsWith(arg, "--")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument \"", arg, "\""));
-    }
-    absl::string_view name = arg;
-    std::string value;
-    size_t eq = arg.find('=');
-    if (eq != absl::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = std::string(arg.substr(eq + 1));
-    }
-    std::optional<std::string>* target = nullptr;
-    if (name == "--config") target = &flags.config_path;
-    if (name == "--listen") target = &flags.listen;
-    if (name == "--data-dir") target = &flags.data_dir;
-    if (target == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag ", name, " (try --help)"));
-    }
-    if (eq == absl::string_view::npos) {
-      if (i + 1 >= args.size()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(name, ": needs a value"));
-      }
-      value = args[++i];
-    }
-    *target = std::move(value);
-  }
+  flags.help = values->help();
+  flags.version = values->version();
+  if (values->Has("config")) flags.config_path = values->Get("config");
+  if (values->Has("listen")) flags.listen = values->Get("listen");
+  if (values->Has("data-dir")) flags.data_dir = values->Get("data-dir");
   return flags;
 }
 
-std::string CommandLineUsage() {
-  return "usage: vigild [--config FILE] [--listen HOST:PORT] [--data-dir DIR]\n"
-         "  --config FILE       vigild.toml to read (default: built-in "
-         "defaults, as in service/vigild.toml)\n"
-         "  --listen HOST:PORT  address to serve on; port 0 picks a free port\n"
-         "  --data-dir DIR      RocksDB folder\n"
-         "Prints 'listening on HOST:PORT' once ready; SIGTERM/SIGINT stop it "
-         "gracefully.\n";
-}
+std::string CommandLineUsage() { return flags::Help(VigildSpec()); }
 
 }  // namespace vigil::service

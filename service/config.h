@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "cli/flags.h"
 #include "service/auth.h"
 #include "service/install_layout.h"
 #include "vigil/geo.h"
@@ -73,6 +74,8 @@ struct ServiceConfig {
   int64_t block_cache_mb = 256;
   int64_t write_buffer_mb = 32;
   int64_t state_cache_entries = 1 << 20;
+  // Where POST /v1/admin/backups writes; empty: backups refused (409).
+  std::string backup_dir;
 
   // [model]
   // Installed: <prefix>/share/vigil/models/default.toml (install_layout.h).
@@ -163,8 +166,11 @@ struct CommandLine {
   bool version = false;                    // --version
 };
 
-// Parses argv[1..]: "--flag VALUE" or "--flag=VALUE". InvalidArgument for an
-// unknown flag, a missing value or a positional argument.
+// vigild's flags, declared once (cli/flags.h).
+const flags::CommandSpec& VigildSpec();
+// Parses argv[1..] against VigildSpec(): "--flag VALUE" or "--flag=VALUE".
+// InvalidArgument for an unknown flag, a missing value or a positional
+// argument (the messages of cli/flags.h).
 absl::StatusOr<CommandLine> ParseCommandLine(
     const std::vector<std::string>& args);
 // The text printed for --help.

@@ -42,6 +42,10 @@ Reply HandleFeedback(const Request& req, const std::string& event_id,
 Reply HandleUserEvents(const Request& req, const std::string& user_id,
                        ServiceContext& ctx);
 Reply HandleReload(ServiceContext& ctx);
+// Online backups (backup_handlers.cc): POST makes one into [storage]
+// backup_dir, GET lists them; 409 backups_not_configured without it.
+Reply HandleBackupCreate(ServiceContext& ctx);
+Reply HandleBackupList(ServiceContext& ctx);
 Reply HandleMetrics(ServiceContext& ctx);
 // GET /range/{prefix} (service/pwned_handlers.cc).
 Reply HandleRange(const Request& req, const std::string& prefix,

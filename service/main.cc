@@ -15,9 +15,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   absl::StatusOr<CommandLine> flags = ParseCommandLine(args);
   if (!flags.ok()) {
-    std::fprintf(stderr, "vigild: %s\n%s",
-                 std::string(flags.status().message()).c_str(),
-                 CommandLineUsage().c_str());
+    std::fputs(vigil::flags::UsageError(VigildSpec(), flags.status().message())
+                   .c_str(),
+               stderr);
     return 2;
   }
   if (flags->help) {

@@ -48,6 +48,9 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/v1/passwords/check";
     case RouteId::kFeedbackLink:
       return "/v1/feedback";
+    case RouteId::kBackupCreate:
+    case RouteId::kBackupList:
+      return "/v1/admin/backups";
     case RouteId::kUnknown:
       break;
   }
@@ -65,6 +68,7 @@ http::verb RouteMethod(RouteId route) {
     case RouteId::kTotpEnroll:
     case RouteId::kTotpVerify:
     case RouteId::kPasswordCheck:
+    case RouteId::kBackupCreate:
       return http::verb::post;
     case RouteId::kMfaSettings:
       return http::verb::put;
@@ -117,6 +121,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kMetrics;
   } else if (path == "/v1/admin/reload") {
     m.route = RouteId::kAdminReload;
+  } else if (path == "/v1/admin/backups") {
+    m.route = RouteId::kBackupCreate;
   } else if (path == "/v1/passwords/check") {
     m.route = RouteId::kPasswordCheck;
   } else if (path == "/v1/feedback") {
@@ -177,6 +183,9 @@ RouteId RouteForMethod(RouteId route, http::verb method) {
   }
   if (route == RouteId::kDeviceUpdate && method == http::verb::delete_) {
     return RouteId::kDeviceDelete;
+  }
+  if (route == RouteId::kBackupCreate && method == http::verb::get) {
+    return RouteId::kBackupList;
   }
   return route;
 }

@@ -41,9 +41,11 @@ enum class RouteId : uint8_t {
   kRange,          // GET  /range/{prefix}
   kPasswordCheck,  // POST /v1/passwords/check
   kFeedbackLink,   // GET  /v1/feedback?token=... (one-click link)
+  kBackupCreate,   // POST /v1/admin/backups
+  kBackupList,     // GET  /v1/admin/backups
   kUnknown,        // anything else
 };
-inline constexpr int kRouteCount = 21;
+inline constexpr int kRouteCount = 23;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);

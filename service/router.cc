@@ -48,6 +48,8 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
       return scopes({Scope::kEvaluate, Scope::kAdmin});
     case RouteId::kEventFeedback:
     case RouteId::kAdminReload:
+    case RouteId::kBackupCreate:
+    case RouteId::kBackupList:
       return scopes({Scope::kAdmin});
     case RouteId::kChallengeSend:
     case RouteId::kChallengeVerify:
@@ -162,7 +164,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
   const bool has_body = method == http::verb::post || method == http::verb::put ||
                         method == http::verb::patch;
   if (has_body && route != RouteId::kAdminReload &&
-      route != RouteId::kTotpEnroll && !IsJson(req)) {
+      route != RouteId::kBackupCreate && route != RouteId::kTotpEnroll &&
+      !IsJson(req)) {
     return ErrorReply(415, "unsupported_media_type",
                       "content-type: must be application/json");
   }
@@ -208,6 +211,10 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandlePasswordCheck(req, ctx);
     case RouteId::kFeedbackLink:
       return HandleFeedbackLink(req, ctx);
+    case RouteId::kBackupCreate:
+      return HandleBackupCreate(ctx);
+    case RouteId::kBackupList:
+      return HandleBackupList(ctx);
     default:
       return ErrorReply(500, "internal", "internal error");
   }

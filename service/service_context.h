@@ -77,6 +77,15 @@ class ServiceContext {
   // Serializes admin reloads (evaluations never wait for it).
   absl::Mutex& reload_mutex() { return reload_mu_; }
 
+  // The engine's store, for backups; null while the engine is not open. Not
+  // owned; set with the engine.
+  Store* store() const { return store_.load(std::memory_order_acquire); }
+  void set_store(Store* store) {
+    store_.store(store, std::memory_order_release);
+  }
+  // Serializes backups (one BackupEngine per folder at a time).
+  absl::Mutex& backup_mutex() { return backup_mu_; }
+
  private:
   const ServiceConfig& config_;
   const Authenticator& auth_;
@@ -88,6 +97,8 @@ class ServiceContext {
   std::atomic<bool> draining_{false};
   std::atomic<LogFlusher*> log_flusher_{nullptr};
   absl::Mutex reload_mu_;
+  std::atomic<Store*> store_{nullptr};
+  absl::Mutex backup_mu_;
 };
 
 }  // namespace vigil::service

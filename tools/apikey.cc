@@ -4,16 +4,12 @@
 
 #include <optional>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/auth.h"
 
 namespace vigil::tools {
 namespace {
-
-constexpr char kUsage[] =
-    "usage: vigil apikey create --scopes evaluate,mfa,admin [--name NAME]\n";
 
 bool ValidName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
@@ -27,50 +23,49 @@ bool ValidName(const std::string& name) {
 
 }  // namespace
 
+const flags::CommandSpec& ApikeyCreateSpec() {
+  static const auto* const spec = new flags::CommandSpec{
+      .path = "vigil apikey create",
+      .summary =
+          "print a new API key once, then the lines to append to "
+          "vigild.toml (which keeps only its SHA-256)",
+      .flags = {{.name = "scopes",
+                 .value_name = "LIST",
+                 .help = "what the key may do, comma-separated: evaluate, mfa, "
+                         "admin",
+                 .required = true},
+                {.name = "name",
+                 .value_name = "NAME",
+                 .help = "its name in vigild.toml, 1-64 of A-Z a-z 0-9 - _ . "
+                         "(default: key-<first 8 hex digits of its hash>)"}}};
+  return *spec;
+}
+
 int RunApikeyCreate(const std::vector<std::string>& args, std::ostream& out,
                     std::ostream& err) {
-  std::optional<std::string> scopes_text;
+  const flags::CommandSpec& spec = ApikeyCreateSpec();
+  flags::Values flags;
+  if (std::optional<int> code =
+          flags::ParseOrExit(spec, args, out, err, &flags)) {
+    return *code;
+  }
+  const std::string scopes_text = flags.Get("scopes");
   std::optional<std::string> name;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    size_t eq = flag.find('=');
-    if (eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    } else if (i + 1 < args.size() && absl::StartsWith(flag, "--")) {
-      value = args[++i];
-    } else {
-      err << "vigil apikey create: " << flag << ": needs a value\n" << kUsage;
-      return 2;
-    }
-    if (flag == "--scopes") {
-      scopes_text = value;
-    } else if (flag == "--name") {
-      name = value;
-    } else {
-      err << "vigil apikey create: unknown flag " << flag << "\n" << kUsage;
-      return 2;
-    }
-  }
-  if (!scopes_text.has_value()) {
-    err << "vigil apikey create: --scopes is required\n" << kUsage;
-    return 2;
-  }
+  if (flags.Has("name")) name = flags.Get("name");
   absl::StatusOr<service::ScopeSet> scopes =
-      service::ParseScopeList(*scopes_text);
+      service::ParseScopeList(scopes_text);
   if (!scopes.ok()) {
-    err << "vigil apikey create: --scopes: " << scopes.status().message()
-        << "\n";
+    err << flags::UsageError(
+        spec, absl::StrCat("--scopes: ", scopes.status().message()));
     return 2;
   }
   if (name.has_value() && !ValidName(*name)) {
-    err << "vigil apikey create: --name: use 1-64 of A-Z a-z 0-9 - _ .\n";
+    err << flags::UsageError(spec, "--name: use 1-64 of A-Z a-z 0-9 - _ .");
     return 2;
   }
   absl::StatusOr<service::SecretString> key = service::GenerateApiKey();
   if (!key.ok()) {
-    err << "vigil apikey create: " << key.status().message() << "\n";
+    err << spec.path << ": " << key.status().message() << "\n";
     return 1;
   }
   std::string hash = service::HashApiKey(*key);

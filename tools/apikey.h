@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace vigil::tools {
+
+// Its flags, declared once.
+const flags::CommandSpec& ApikeyCreateSpec();
 
 // `vigil apikey create --scopes evaluate,mfa,admin [--name NAME]`, with
 // `args` being what follows "create". Prints the new key on the first line of

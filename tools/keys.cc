@@ -4,7 +4,6 @@
 
 #include <optional>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -12,62 +11,58 @@
 #include "vigil/store.h"
 
 namespace vigil::tools {
-namespace {
 
-constexpr char kUsage[] =
-    "usage: vigil keys rotate --key-file FILE --data-dir DIR [--key-id ID]\n";
-
-}  // namespace
+const flags::CommandSpec& KeysRotateSpec() {
+  static const auto* const spec = new flags::CommandSpec{
+      .path = "vigil keys rotate",
+      .summary =
+          "re-encrypt the stored TOTP secrets under a new key (vigild "
+          "stopped)",
+      .flags = {{.name = "key-file",
+                 .value_name = "FILE",
+                 .help = "the [mfa] key_file; afterwards it holds only the new "
+                         "key",
+                 .required = true},
+                {.name = "data-dir",
+                 .value_name = "DIR",
+                 .help = "vigild's data folder",
+                 .required = true},
+                {.name = "key-id",
+                 .value_name = "ID",
+                 .help = "the new key's id (default: k<UTC date and time>)"}}};
+  return *spec;
+}
 
 int RunKeysRotate(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err) {
-  std::optional<std::string> key_file, data_dir, key_id;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    const size_t eq = flag.find('=');
-    if (eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    } else if (i + 1 < args.size() && absl::StartsWith(flag, "--")) {
-      value = args[++i];
-    } else {
-      err << "vigil keys rotate: " << flag << ": needs a value\n" << kUsage;
-      return 2;
-    }
-    if (flag == "--key-file") {
-      key_file = value;
-    } else if (flag == "--data-dir") {
-      data_dir = value;
-    } else if (flag == "--key-id") {
-      key_id = value;
-    } else {
-      err << "vigil keys rotate: unknown flag " << flag << "\n" << kUsage;
-      return 2;
-    }
+  const flags::CommandSpec& spec = KeysRotateSpec();
+  flags::Values flags;
+  if (std::optional<int> code =
+          flags::ParseOrExit(spec, args, out, err, &flags)) {
+    return *code;
   }
-  if (!key_file || !data_dir) {
-    err << "vigil keys rotate: --key-file and --data-dir are required\n" << kUsage;
-    return 2;
-  }
+  const std::string key_file = flags.Get("key-file");
+  const std::string data_dir = flags.Get("data-dir");
+  std::optional<std::string> key_id;
+  if (flags.Has("key-id")) key_id = flags.Get("key-id");
   const std::string id = key_id.value_or(
       absl::StrCat("k", absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(),
                                           absl::UTCTimeZone())));
   RocksDbOptions db;
-  db.path = *data_dir;
+  db.path = data_dir;
   db.sync = true;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
   if (!store.ok()) {
-    err << "vigil keys rotate: " << store.status().message() << "\n";
+    err << spec.path << ": " << store.status().message() << "\n";
     return 1;
   }
-  absl::StatusOr<int> n = RotateTotpKeys(store->get(), *key_file, id);
+  absl::StatusOr<int> n = RotateTotpKeys(store->get(), key_file, id);
   if (!n.ok()) {
-    err << "vigil keys rotate: " << n.status().message() << "\n";
+    err << spec.path << ": " << n.status().message() << "\n";
     return 1;
   }
   out << "re-encrypted " << *n << " TOTP records under key " << id << "; "
-      << *key_file << " now holds only that key\n";
+      << key_file << " now holds only that key\n";
   return 0;
 }
 

@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace vigil::tools {
+
+// Its flags, declared once.
+const flags::CommandSpec& KeysRotateSpec();
 
 // args: --key-file FILE --data-dir DIR [--key-id ID]. Run it while vigild is
 // stopped (the database is opened exclusively). 0 on success, 1 on failure,

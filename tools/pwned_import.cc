@@ -5,112 +5,104 @@
 #include <chrono>
 #include <memory>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "cli/progress.h"
 #include "vigil/pwned.h"
 #include "vigil/store.h"
 
 namespace vigil::tools {
-namespace {
 
-constexpr char kUsage[] =
-    "usage: vigil pwned import [--data-dir DIR] [--ntlm] "
-    "[--format auto|dump|range|plain] [--skip-bad-lines] [--temp-dir DIR] "
-    "FILE...\n";
-
-// "--flag VALUE" or "--flag=VALUE" at args[*i]; advances *i.
-bool FlagValue(const std::vector<std::string>& args, size_t* i,
-               const std::string& flag, std::string* value) {
-  const std::string& a = args[*i];
-  if (a == flag) {
-    if (*i + 1 >= args.size()) return false;
-    *value = args[++*i];
-    return true;
-  }
-  if (absl::StartsWith(a, flag + "=")) {
-    *value = a.substr(flag.size() + 1);
-    return true;
-  }
-  return false;
+const flags::CommandSpec& PwnedImportSpec() {
+  static const auto* const spec = new flags::CommandSpec{
+      .path = "vigil pwned import",
+      .summary =
+          "replace the breach corpus with HASH:COUNT dumps, SUFFIX:COUNT "
+          "range files or plain password lists (vigild stopped)",
+      .flags = {{.name = "data-dir",
+                 .value_name = "DIR",
+                 .help = "vigild's data folder",
+                 .default_value = "vigil-data"},
+                {.name = "ntlm",
+                 .kind = flags::Kind::kSwitch,
+                 .help = "the files hold NTLM hashes (default: SHA-1)"},
+                {.name = "format",
+                 .kind = flags::Kind::kChoice,
+                 .help = "the files' format; auto detects it from the first "
+                         "line",
+                 .default_value = "auto",
+                 .choices = {"auto", "dump", "range", "plain"}},
+                {.name = "skip-bad-lines",
+                 .kind = flags::Kind::kSwitch,
+                 .help = "skip and count corrupt lines instead of stopping"},
+                {.name = "temp-dir",
+                 .value_name = "DIR",
+                 .help = "where unsorted input is spilled (default: the "
+                         "system's temporary folder)"}},
+      .positional = "FILE...",
+      .details =
+          "The import is atomic: on any error the previous corpus is "
+          "unchanged.\nOn a terminal, a progress line is drawn on "
+          "stderr.\n"};
+  return *spec;
 }
-
-}  // namespace
 
 int RunPwnedImport(const std::vector<std::string>& args, std::ostream& out,
                    std::ostream& err) {
-  std::string data_dir = "vigil-data";
+  const flags::CommandSpec& spec = PwnedImportSpec();
+  flags::Values flags;
+  if (std::optional<int> code =
+          flags::ParseOrExit(spec, args, out, err, &flags)) {
+    return *code;
+  }
+  const std::string data_dir = flags.Get("data-dir");
+  if (data_dir.empty()) {
+    err << flags::UsageError(spec, "--data-dir: empty");
+    return 2;
+  }
   ImportOptions options;
   options.source = "cli";
-  std::vector<std::string> files;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    std::string value;
-    if (a == "--ntlm") {
-      options.kind = HashKind::kNtlm;
-    } else if (a == "--skip-bad-lines") {
-      options.skip_bad_lines = true;
-    } else if (absl::StartsWith(a, "--data-dir")) {
-      if (!FlagValue(args, &i, "--data-dir", &data_dir) || data_dir.empty()) {
-        err << "vigil pwned import: --data-dir needs a folder\n" << kUsage;
-        return 2;
-      }
-    } else if (absl::StartsWith(a, "--temp-dir")) {
-      if (!FlagValue(args, &i, "--temp-dir", &options.temp_dir)) {
-        err << "vigil pwned import: --temp-dir needs a folder\n" << kUsage;
-        return 2;
-      }
-    } else if (absl::StartsWith(a, "--format")) {
-      if (!FlagValue(args, &i, "--format", &value)) value = "?";
-      if (value == "auto") {
-        options.format = ImportFormat::kAuto;
-      } else if (value == "dump") {
-        options.format = ImportFormat::kDump;
-      } else if (value == "range") {
-        options.format = ImportFormat::kRange;
-      } else if (value == "plain") {
-        options.format = ImportFormat::kPlain;
-      } else {
-        err << "vigil pwned import: --format must be auto, dump, range or "
-               "plain\n"
-            << kUsage;
-        return 2;
-      }
-    } else if (a == "--help" || a == "-h") {
-      out << kUsage;
-      return 0;
-    } else if (absl::StartsWith(a, "--")) {
-      err << "vigil pwned import: unknown flag " << a << "\n" << kUsage;
-      return 2;
-    } else {
-      files.push_back(a);
-    }
-  }
+  options.kind = flags.Has("ntlm") ? HashKind::kNtlm : HashKind::kSha1;
+  options.skip_bad_lines = flags.Has("skip-bad-lines");
+  options.temp_dir = flags.Get("temp-dir");
+  const std::string& format = flags.Get("format");
+  options.format = format == "dump"    ? ImportFormat::kDump
+                   : format == "range" ? ImportFormat::kRange
+                   : format == "plain" ? ImportFormat::kPlain
+                                       : ImportFormat::kAuto;
+  const std::vector<std::string>& files = flags.positional();
   if (files.empty()) {
-    err << "vigil pwned import: no files given\n" << kUsage;
+    err << flags::UsageError(spec, "no files given");
     return 2;
   }
   if (options.kind == HashKind::kNtlm && options.format == ImportFormat::kPlain) {
-    err << "vigil pwned import: plain password lists are imported as SHA-1 "
-           "only\n";
+    err << flags::UsageError(spec,
+                             "plain password lists are imported as SHA-1 only");
     return 2;
   }
   RocksDbOptions db;
   db.path = data_dir;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
   if (!store.ok()) {
-    err << "vigil pwned import: " << store.status().message() << "\n";
+    err << spec.path << ": " << store.status().message() << "\n";
     return 1;
   }
   std::shared_ptr<Store> shared(std::move(*store));
   absl::StatusOr<std::unique_ptr<BreachCorpus>> corpus = OpenBreachCorpus(shared);
   if (!corpus.ok()) {
-    err << "vigil pwned import: " << corpus.status().message() << "\n";
+    err << spec.path << ": " << corpus.status().message() << "\n";
     return 1;
   }
   const auto start = std::chrono::steady_clock::now();
+  Progress progress(err, "pwned import", "lines");
+  if (progress.enabled()) {
+    options.on_progress = [&progress](int64_t lines, double fraction) {
+      progress.Update(lines, fraction);
+    };
+  }
   absl::StatusOr<ImportStats> stats = (*corpus)->Import(files, options);
+  progress.Finish();
   if (!stats.ok()) {
-    err << "vigil pwned import: " << stats.status().message()
+    err << spec.path << ": " << stats.status().message()
         << "\nnothing was imported; the previous corpus is unchanged\n";
     return 1;
   }

@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace vigil::tools {
+
+// Its flags, declared once.
+const flags::CommandSpec& PwnedImportSpec();
 
 // `vigil pwned import [--data-dir DIR] [--ntlm] [--format auto|dump|range|plain]
 //  [--skip-bad-lines] [--temp-dir DIR] FILE...`, with `args` being what

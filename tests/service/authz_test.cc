@@ -187,6 +187,9 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
       {"GET", "/v1/users/authz-route/events", "",
        {{kEvaluateKey, 200}, {kAdminKey, 200}}, {kMfaKey}},
       {"POST", "/v1/admin/reload", "", {{kAdminKey, 200}}, {kEvaluateKey, kMfaKey}},
+      // No [storage] backup_dir here: the handler answers 409.
+      {"POST", "/v1/admin/backups", "", {{kAdminKey, 409}}, {kEvaluateKey, kMfaKey}},
+      {"GET", "/v1/admin/backups", "", {{kAdminKey, 409}}, {kEvaluateKey, kMfaKey}},
       {"POST", "/v1/challenges/0123456789abcdef0123456789abcdef/send",
        R"({"method":"sms"})", {{kMfaKey, 404}}, {kEvaluateKey, kAdminKey}},
       {"POST", "/v1/challenges/0123456789abcdef0123456789abcdef/verify",

@@ -2,7 +2,10 @@
 
 #include "tools/replay/event_reader.h"
 
+#include <algorithm>
 #include <boost/json/monotonic_resource.hpp>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -91,6 +94,12 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Open(
     const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::error_code size_error;
+  const std::uintmax_t file_size =
+      std::filesystem::is_regular_file(path, size_error)
+          ? std::filesystem::file_size(path, size_error)
+          : 0;
+  const int64_t size = size_error ? 0 : static_cast<int64_t>(file_size);
   // Detect from the first non-empty line.
   std::string first;
   int64_t line = 0;
@@ -108,16 +117,23 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Open(
   if (head.front() == '{') {
     in.clear();
     in.seekg(start);
-    return std::unique_ptr<EventReader>(
-        new EventReader(std::move(in), InputFormat::kJsonLines, line - 1));
+    return std::unique_ptr<EventReader>(new EventReader(
+        std::move(in), InputFormat::kJsonLines, line - 1, size));
   }
   if (first == kRbaHeader) {
     return std::unique_ptr<EventReader>(
-        new EventReader(std::move(in), InputFormat::kRbaCsv, line));
+        new EventReader(std::move(in), InputFormat::kRbaCsv, line, size));
   }
   return absl::InvalidArgumentError(absl::StrCat(
       path, ": line ", line,
       ": neither JSON Lines of attempts nor the RBA dataset CSV header"));
+}
+
+double EventReader::FractionRead() {
+  if (size_ <= 0) return -1;
+  const std::streamoff at = in_.tellg();
+  if (at < 0) return in_.eof() ? 1.0 : -1;
+  return std::min(1.0, static_cast<double>(at) / static_cast<double>(size_));
 }
 
 EventReader::Result EventReader::Next(ReplayRow* row, std::string* error) {

@@ -56,16 +56,21 @@ class EventReader {
   // "line N: <reason>" and row->index / row->line are set. An I/O error is
   // reported as a bad row too.
   Result Next(ReplayRow* row, std::string* error);
+  // The share of the file read so far (0..1), for a progress line; -1 if
+  // the file's size is unknown (a pipe). Costs a seek: call it now and then.
+  double FractionRead();
 
  private:
-  EventReader(std::ifstream in, InputFormat format, int64_t first_line)
-      : in_(std::move(in)), format_(format), line_(first_line) {}
+  EventReader(std::ifstream in, InputFormat format, int64_t first_line,
+              int64_t size)
+      : in_(std::move(in)), format_(format), line_(first_line), size_(size) {}
   absl::Status ParseJson(const std::string& text, ReplayRow* row);
   absl::Status ParseRba(const std::string& text, ReplayRow* row);
 
   std::ifstream in_;
   InputFormat format_;
   int64_t line_;  // lines consumed so far
+  int64_t size_;  // bytes in the file; 0: unknown
   int64_t index_ = 0;
   std::optional<absl::Time> last_time_;
   std::string buffer_;

@@ -3,108 +3,202 @@
 #include "tools/replay/replay_command.h"
 
 #include "absl/strings/str_format.h"
-#include "tools/replay/flags.h"
+#include "tools/replay/event_reader.h"
+#include "tools/replay/geo_files.h"
 #include "tools/replay/metrics.h"
 #include "tools/replay/replayer.h"
 #include "tools/replay/report_html.h"
 #include "vigil/model.h"
 
 namespace vigil::tools {
+namespace {
+
+flags::FlagSpec EventsFlag() {
+  return {.name = "events",
+          .value_name = "FILE",
+          .help = "the history: JSON Lines of attempts or the RBA dataset CSV",
+          .required = true};
+}
+flags::FlagSpec GeoipFlag() {
+  return {.name = "geoip",
+          .value_name = "DB",
+          .help =
+              "GeoIP file for JSON Lines rows: city, ASN or anonymous-IP "
+              ".mmdb, or ASN range .csv (sorted by name)",
+          .repeatable = true};
+}
+flags::FlagSpec SkipBadRowsFlag() {
+  return {
+      .name = "skip-bad-rows",
+      .kind = flags::Kind::kSwitch,
+      .help = "report bad rows and go on, instead of stopping at the first"};
+}
+flags::FlagSpec MinPriorFlag() {
+  return {.name = "min-prior-sign-ins",
+          .kind = flags::Kind::kInt,
+          .value_name = "N",
+          .help = "a user is mature after N trusted sign-ins (for the rates)",
+          .default_value = "5",
+          .min = 0,
+          .max = 1000000};
+}
+flags::FlagSpec TempDirFlag() {
+  return {.name = "temp-dir",
+          .value_name = "DIR",
+          .help = "where the temporary store goes (default: $TMPDIR or /tmp)"};
+}
+
+// JSON Lines rows carry only an address: without GeoIP files the location,
+// network and anonymizer signals see nothing. Said once, before the work.
+void WarnIfNoGeo(const flags::CommandSpec& spec, const flags::Values& values,
+                 std::ostream& err) {
+  if (!values.All("geoip").empty()) return;
+  absl::StatusOr<std::unique_ptr<EventReader>> reader =
+      EventReader::Open(values.Get("events"));
+  if (!reader.ok() || (*reader)->format() != InputFormat::kJsonLines) return;
+  err << spec.path
+      << ": warning: no --geoip data: rows get no country, city, network or "
+         "anonymizer, so geo_velocity, unfamiliar places and ip_reputation "
+         "cannot fire (data/fetch.sh fetches free databases)\n";
+}
+
+}  // namespace
+
+const flags::CommandSpec& ReplaySpec() {
+  static const auto* const spec = new flags::CommandSpec{
+      .path = "vigil replay",
+      .summary =
+          "replay a history (JSON Lines or RBA CSV) against a model and "
+          "summarize the decisions",
+      .flags = {EventsFlag(),
+                {.name = "model",
+                 .value_name = "MODEL",
+                 .help = "the model TOML to decide with",
+                 .required = true},
+                GeoipFlag(),
+                {.name = "out",
+                 .value_name = "FILE",
+                 .help = "write each decision as a JSON line"},
+                {.name = "report",
+                 .value_name = "FILE.html",
+                 .help = "write an HTML report"},
+                SkipBadRowsFlag(),
+                MinPriorFlag(),
+                TempDirFlag(),
+                {.name = "limit",
+                 .kind = flags::Kind::kInt,
+                 .value_name = "N",
+                 .help = "stop after N rows (0: all)",
+                 .default_value = "0",
+                 .min = 0}},
+      .details = "On a terminal, a progress line is drawn on stderr.\n"};
+  return *spec;
+}
+
+const flags::CommandSpec& CompareSpec() {
+  static const auto* const spec = new flags::CommandSpec{
+      .path = "vigil compare",
+      .summary =
+          "replay a history under two models: how the rates move and "
+          "which events and users change decision",
+      .flags = {EventsFlag(),
+                {.name = "model",
+                 .value_name = "MODEL",
+                 .help = "a model TOML; give exactly two, A then B",
+                 .required = true,
+                 .repeatable = true},
+                GeoipFlag(),
+                SkipBadRowsFlag(),
+                MinPriorFlag(),
+                TempDirFlag(),
+                {.name = "show",
+                 .kind = flags::Kind::kInt,
+                 .value_name = "N",
+                 .help = "list the first N changed events",
+                 .default_value = "20",
+                 .min = 0,
+                 .max = 1000000}}};
+  return *spec;
+}
 
 int RunReplay(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      args,
-      {"events", "model", "geoip", "out", "report", "min-prior-sign-ins",
-       "temp-dir", "limit"},
-      {"skip-bad-rows"});
-  if (!flags.ok()) {
-    err << "replay: " << flags.status().message() << "\n";
-    return 2;
+  const flags::CommandSpec& spec = ReplaySpec();
+  flags::Values flags;
+  if (std::optional<int> code =
+          flags::ParseOrExit(spec, args, out, err, &flags)) {
+    return *code;
   }
-  if (!flags->Has("events") || !flags->Has("model")) {
-    err << "replay: --events and --model are required\n";
-    return 2;
-  }
-  int64_t min_prior = 5, limit = 0;
-  if (absl::Status s = flags->GetInt("min-prior-sign-ins", &min_prior); !s.ok()) {
-    err << "replay: " << s.message() << "\n";
-    return 2;
-  }
-  if (absl::Status s = flags->GetInt("limit", &limit); !s.ok()) {
-    err << "replay: " << s.message() << "\n";
-    return 2;
-  }
+  const int64_t min_prior = flags.GetInt("min-prior-sign-ins");
   absl::StatusOr<std::shared_ptr<const Model>> model =
-      Model::LoadFile(flags->Get("model"));
+      Model::LoadFile(flags.Get("model"));
   if (!model.ok()) {
-    err << "replay: " << model.status().message() << "\n";
+    err << spec.path << ": " << model.status().message() << "\n";
     return 1;
   }
+  WarnIfNoGeo(spec, flags, err);
   ReplayOptions o;
-  o.events_path = flags->Get("events");
+  o.events_path = flags.Get("events");
   o.model = *model;
-  o.geo = GeoOptionsFromFiles(flags->All("geoip"));
-  o.out_path = flags->Get("out");
-  o.skip_bad_rows = flags->Has("skip-bad-rows");
-  o.temp_parent = flags->Get("temp-dir");
-  o.limit = limit;
+  o.geo = GeoOptionsFromFiles(flags.All("geoip"));
+  o.out_path = flags.Get("out");
+  o.skip_bad_rows = flags.Has("skip-bad-rows");
+  o.temp_parent = flags.Get("temp-dir");
+  o.limit = flags.GetInt("limit");
+  o.progress_label = "replay";
   absl::StatusOr<ReplayResult> result = Replay(o, err);
   if (!result.ok()) {
-    err << "replay: " << result.status().message() << "\n";
+    err << spec.path << ": " << result.status().message() << "\n";
     return 1;
   }
   const Summary summary = Summarize(*result, static_cast<int>(min_prior));
   PrintSummary(summary, out);
-  if (flags->Has("report")) {
-    absl::Status s = WriteHtmlReport(flags->Get("report"), summary, *result);
+  if (flags.Has("report")) {
+    absl::Status s = WriteHtmlReport(flags.Get("report"), summary, *result);
     if (!s.ok()) {
-      err << "replay: " << s.message() << "\n";
+      err << spec.path << ": " << s.message() << "\n";
       return 1;
     }
-    out << "report: " << flags->Get("report") << "\n";
+    out << "report: " << flags.Get("report") << "\n";
   }
   return 0;
 }
 
 int RunCompare(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  absl::StatusOr<Flags> flags = Flags::Parse(
-      args, {"events", "model", "geoip", "min-prior-sign-ins", "temp-dir", "show"},
-      {"skip-bad-rows"});
-  if (!flags.ok()) {
-    err << "compare: " << flags.status().message() << "\n";
+  const flags::CommandSpec& spec = CompareSpec();
+  flags::Values flags;
+  if (std::optional<int> code =
+          flags::ParseOrExit(spec, args, out, err, &flags)) {
+    return *code;
+  }
+  if (flags.All("model").size() != 2) {
+    err << flags::UsageError(spec, "give exactly two --model");
     return 2;
   }
-  if (!flags->Has("events") || flags->All("model").size() != 2) {
-    err << "compare: --events and exactly two --model are required\n";
-    return 2;
-  }
-  int64_t min_prior = 5, show = 20;
-  if (!flags->GetInt("min-prior-sign-ins", &min_prior).ok() ||
-      !flags->GetInt("show", &show).ok()) {
-    err << "compare: --min-prior-sign-ins and --show take integers\n";
-    return 2;
-  }
+  const int64_t min_prior = flags.GetInt("min-prior-sign-ins");
+  const int64_t show = flags.GetInt("show");
+  WarnIfNoGeo(spec, flags, err);
   ReplayResult results[2];
   Summary summaries[2];
   for (int m = 0; m < 2; ++m) {
     absl::StatusOr<std::shared_ptr<const Model>> model =
-        Model::LoadFile(flags->All("model")[m]);
+        Model::LoadFile(flags.All("model")[m]);
     if (!model.ok()) {
-      err << "compare: " << model.status().message() << "\n";
+      err << spec.path << ": " << model.status().message() << "\n";
       return 1;
     }
     ReplayOptions o;
-    o.events_path = flags->Get("events");
+    o.events_path = flags.Get("events");
     o.model = *model;
-    o.geo = GeoOptionsFromFiles(flags->All("geoip"));
-    o.skip_bad_rows = flags->Has("skip-bad-rows");
-    o.temp_parent = flags->Get("temp-dir");
+    o.geo = GeoOptionsFromFiles(flags.All("geoip"));
+    o.skip_bad_rows = flags.Has("skip-bad-rows");
+    o.temp_parent = flags.Get("temp-dir");
     o.keep_users = true;
+    o.progress_label = m == 0 ? "compare: model A" : "compare: model B";
     absl::StatusOr<ReplayResult> r = Replay(o, err);
     if (!r.ok()) {
-      err << "compare: " << r.status().message() << "\n";
+      err << spec.path << ": " << r.status().message() << "\n";
       return 1;
     }
     results[m] = *std::move(r);
@@ -114,7 +208,8 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out,
   const ReplayResult& b = results[1];
   static const char* kVerdicts[3] = {"allow", "challenge", "block"};
   out << absl::StrFormat("A = %s (%s)\nB = %s (%s)\n\n", a.model_id,
-                         flags->All("model")[0], b.model_id, flags->All("model")[1]);
+                         flags.All("model")[0], b.model_id,
+                         flags.All("model")[1]);
   auto line = [&](const char* what, const Rate& ra, const Rate& rb) {
     out << absl::StrFormat("  %-52s %7.2f%% -> %7.2f%%  (%+.2f points)\n", what,
                            100 * ra.value(), 100 * rb.value(),

@@ -9,7 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace vigil::tools {
+
+// Their flags, declared once (the help and the parser come from them).
+const flags::CommandSpec& ReplaySpec();
+const flags::CommandSpec& CompareSpec();
 
 // vigil replay --events FILE --model MODEL [--geoip DB ...]
 //     [--out decisions.jsonl] [--report report.html] [--skip-bad-rows]

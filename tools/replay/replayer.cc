@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "cli/progress.h"
 #include "vigil/clock.h"
 #include "vigil/engine.h"
 #include "vigil/ip_address.h"
@@ -216,9 +217,19 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   ReplayRow row;
   std::string error;
   int64_t done = 0;
+  std::ostream& progress_os =
+      options.progress_stream != nullptr ? *options.progress_stream : err;
+  Progress progress(
+      progress_os,
+      !options.progress_label.empty() && Progress::OnTerminal(progress_os),
+      options.progress_label, "rows");
+  if (options.limit > 0) progress.SetTotal(options.limit);
   while (options.limit == 0 || done < options.limit) {
     const EventReader::Result r = (*reader)->Next(&row, &error);
     if (r == EventReader::Result::kEnd) break;
+    if (progress.enabled() && done % 1024 == 0) {
+      progress.Update(done, (*reader)->FractionRead());
+    }
     ++done;
     absl::StatusOr<Decision> decision;
     if (r == EventReader::Result::kRow) {
@@ -301,6 +312,8 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
           absl::StrCat(options.out_path, ": write failed"));
     }
   }
+  progress.Update(done, 1.0);
+  progress.Finish();
   result.seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();

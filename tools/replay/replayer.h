@@ -86,6 +86,11 @@ struct ReplayOptions {
   // Rows with an index below this are replayed (and learned from) but not
   // kept in the result: a warm-up, e.g. the training half of a history.
   int64_t score_from = 0;
+  // Starts the progress line on a terminal (cli/progress.h), e.g.
+  // "replay"; empty: none. It goes to `progress_stream` if set, else to the
+  // `err` of Replay().
+  std::string progress_label;
+  std::ostream* progress_stream = nullptr;
 };
 
 // Replays and returns what each row decided. Bad rows: InvalidArgument

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_join.h"
+#include "cli/progress.h"
 #include "context/user_agent.h"
 #include "model/model_config.h"
 #include "tools/replay/event_reader.h"
@@ -225,7 +226,10 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   std::array<Table, 8> tables;
   ReplayRow row;
   std::string error;
+  Progress progress(log, "train: frequency tables", "rows");
+  progress.SetTotal(tr.training_rows);
   for (int64_t i = 0; i < tr.training_rows; ++i) {
+    if (progress.enabled() && i % 1024 == 0) progress.Update(i);
     const EventReader::Result r = (*reader)->Next(&row, &error);
     if (r == EventReader::Result::kEnd) break;
     if (r == EventReader::Result::kBadRow) continue;
@@ -253,6 +257,8 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
       tables[7].Add(std::string(DeviceTypeName(ua.device_type)));
     }
   }
+  progress.Update(tr.training_rows);
+  progress.Finish();
   std::string toml = base_text.str();
   std::string shares;
   for (const auto& [country, n] : tables[3].counts) {
@@ -287,6 +293,8 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   // that is learned from but not fitted on (it over-represents first sign-ins
   // and first devices).
   ro.score_from = tr.training_rows / 3;
+  ro.progress_label = "train: replay";
+  ro.progress_stream = &log;
   std::ostringstream replay_log;
   absl::StatusOr<ReplayResult> replayed = Replay(ro, replay_log);
   if (!replayed.ok()) return replayed.status();

@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace vigil::tools {
+
+// Its flags, declared once.
+const flags::CommandSpec& TrainSpec();
 
 // vigil train --events FILE --out MODEL [--base MODEL] [--geoip DB ...]
 //     [--target-challenge-rate R] [--train-fraction F] [--name NAME]

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "cli/progress.h"
 #include "tools/simulate/simulator.h"
 
 namespace vigil::tools {
@@ -38,8 +39,10 @@ struct SimEvent {
 
 // Writes `events` (in time order; `t0_ms` is the start of the simulation)
 // as JSON Lines of attempts with labels, and counts them into `stats`.
+// `progress` (may be null) counts the events written.
 absl::Status WriteSimEvents(const std::vector<SimEvent>& events, int64_t t0_ms,
-                            std::ostream& out, SimulateStats* stats);
+                            std::ostream& out, SimulateStats* stats,
+                            Progress* progress = nullptr);
 
 }  // namespace vigil::tools
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "cli/progress.h"
 #include "tools/simulate/sim_event.h"
 #include "tools/simulate/user_agents.h"
 #include "tools/simulate/world.h"
@@ -12,10 +13,14 @@
 namespace vigil::tools {
 
 absl::Status WriteSimEvents(const std::vector<SimEvent>& events, int64_t t0_ms,
-                            std::ostream& out, SimulateStats* stats) {
+                            std::ostream& out, SimulateStats* stats,
+                            Progress* progress) {
   SimulateStats s;
   std::string buf;
+  if (progress != nullptr)
+    progress->SetTotal(static_cast<int64_t>(events.size()));
   for (const SimEvent& e : events) {
+    if (progress != nullptr && s.events % 4096 == 0) progress->Update(s.events);
     const int64_t day = (e.ms - t0_ms) / kDay;
     const std::string user = e.user >= 0 ? absl::StrFormat("u%06d", e.user)
                                          : absl::StrFormat("x%07d", -1 - e.user);
@@ -48,6 +53,10 @@ absl::Status WriteSimEvents(const std::vector<SimEvent>& events, int64_t t0_ms,
   }
   out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   out.flush();
+  if (progress != nullptr) {
+    progress->Update(s.events);
+    progress->Finish();
+  }
   if (!out) return absl::UnavailableError("simulate: write failed");
   if (stats != nullptr) *stats = std::move(s);
   return absl::OkStatus();

@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
+
 namespace vigil::tools {
+
+// Its flags, declared once.
+const flags::CommandSpec& SimulateSpec();
 
 // vigil simulate --users N --days D --out FILE [--seed S]
 //     [--geoip-dir DIR] [--takeover-share F]

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <random>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "cli/progress.h"
 #include "tools/simulate/sim_event.h"
 #include "tools/simulate/user_agents.h"
 
@@ -224,6 +226,7 @@ class Gen {
     users_.resize(o_.users);
     for (User& u : users_) MakeUser(&u);
     for (int32_t id = 0; id < o_.users; ++id) {
+      if (progress_ != nullptr) progress_->Update(id);
       const User& u = users_[id];
       for (int day = 0; day < o_.days; ++day) {
         const int weekday = day % 7;
@@ -234,10 +237,16 @@ class Gen {
         }
       }
     }
+    if (progress_ != nullptr) {
+      progress_->Update(o_.users);
+      progress_->Finish();
+    }
     Takeovers();
     Stuffing();
     Spraying();
   }
+
+  Progress* progress_ = nullptr;  // counts the users
 
   // The right password, from somewhere else; a challenged attacker may come
   // back once.
@@ -366,11 +375,19 @@ absl::Status Simulate(const World& world, const SimulateOptions& options,
   if (options.users < 1 || options.days < 1) {
     return absl::InvalidArgumentError("users and days must be at least 1");
   }
+  std::ostream& ps =
+      options.progress_stream != nullptr ? *options.progress_stream : std::cerr;
+  const bool show =
+      options.progress_stream != nullptr && Progress::OnTerminal(ps);
   Gen g(world, options);
+  Progress users(ps, show, "simulate: users", "users");
+  users.SetTotal(options.users);
+  g.progress_ = &users;
   g.Run();
   std::stable_sort(g.events_.begin(), g.events_.end(),
                    [](const SimEvent& a, const SimEvent& b) { return a.ms < b.ms; });
-  return WriteSimEvents(g.events_, g.t0_, out, stats);
+  Progress written(ps, show, "simulate: writing", "events");
+  return WriteSimEvents(g.events_, g.t0_, out, stats, &written);
 }
 
 }  // namespace vigil::tools

@@ -49,6 +49,8 @@ struct SimulateOptions {
   absl::Time start = absl::FromUnixSeconds(1767571200);  // 2026-01-05 (Mon)
   // Share of users whose account is taken over once in the period.
   double takeover_share = 0.02;
+  // Where a progress line goes on a terminal (cli/progress.h); null: none.
+  std::ostream* progress_stream = nullptr;
 };
 
 struct SimulateStats {

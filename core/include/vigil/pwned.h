@@ -24,6 +24,7 @@
 #define VIGIL_PWNED_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,6 +98,11 @@ struct ImportOptions {
   std::string source;
   // Recorded with the corpus: what it was built from, e.g. a file checksum.
   std::string fingerprint;
+  // Called now and then while the files are read (every 64Ki lines, and once
+  // at the end of reading) with the lines read so far and the share of the
+  // input's bytes read (-1 if a file's size is unknown, e.g. a pipe). On the
+  // importing thread; may be empty.
+  std::function<void(int64_t lines, double fraction)> on_progress;
 };
 
 struct ImportStats {

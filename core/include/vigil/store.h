@@ -74,6 +74,14 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+// One backup of a store in a backup folder (see Store::CreateBackup).
+struct BackupInfo {
+  uint32_t id = 0;          // 1, 2, ... in the order they were made
+  int64_t timestamp = 0;    // Unix seconds when it was made
+  uint64_t size_bytes = 0;  // its files' total size (shared ones included)
+  uint32_t files = 0;
+};
+
 // Iterates one table in key order over [start, limit).
 class StoreIterator {
  public:
@@ -142,6 +150,17 @@ class Store {
   // and drops deleted ranges). Optional; the default does nothing.
   virtual absl::Status Compact(Table table) { return absl::OkStatus(); }
 
+  // Copies the store, as of the call and with every write accepted before it
+  // (its log flushed first), into the backup folder `backup_dir` (created if
+  // missing; RocksDB's BackupEngine: files are shared between backups, so a
+  // new one costs what changed). Safe while other threads read and write.
+  // One backup at a time per folder: callers serialize. Unimplemented for a
+  // store without backups (the default).
+  virtual absl::StatusOr<BackupInfo> CreateBackup(
+      const std::string& backup_dir) {
+    return absl::UnimplementedError("this store makes no backups");
+  }
+
   // Keys of `table` in [start, limit) in ascending byte order (limit empty:
   // to the end of the table).
   virtual std::unique_ptr<StoreIterator> Scan(Table table,
@@ -201,6 +220,19 @@ struct RocksDbOptions {
 // RocksDB's detail, to stderr ("vigil store: ..."), the operator's log.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbOptions& options);
+
+// The backups in `backup_dir`, oldest first. NotFound if it holds none (or
+// does not exist).
+absl::StatusOr<std::vector<BackupInfo>> ListRocksDbBackups(
+    const std::string& backup_dir);
+
+// Restores backup `id` (0: the latest) of `backup_dir` into `data_dir`, which
+// must not exist or be an empty folder (FailedPrecondition otherwise: a
+// restore never overwrites a database). The files are verified against their
+// checksums as they are copied; on failure `data_dir` may hold a partial copy
+// that OpenRocksDbStore refuses or that is to be removed.
+absl::Status RestoreRocksDbBackup(const std::string& backup_dir, uint32_t id,
+                                  const std::string& data_dir);
 
 }  // namespace vigil
 

@@ -8,11 +8,12 @@ namespace vigil {
 
 const char* GitCommit() { return VIGIL_GIT_COMMIT; }
 
+namespace {
+constexpr char kWithCommit[] = VIGIL_VERSION " (git " VIGIL_GIT_COMMIT ")";
+}  // namespace
+
 const char* VersionString() {
-  static const char* const kText = sizeof(VIGIL_GIT_COMMIT) > 1
-                                       ? VIGIL_VERSION " (git " VIGIL_GIT_COMMIT ")"
-                                       : VIGIL_VERSION;
-  return kText;
+  return sizeof(VIGIL_GIT_COMMIT) > 1 ? kWithCommit : VIGIL_VERSION;
 }
 
 }  // namespace vigil

@@ -484,6 +484,28 @@ absl::StatusOr<ImportStats> RunImport(Store* store,
   std::unique_ptr<ExternalSorter> sorter;  // once the input is out of order
   bool have_last = false;
   HashRecord last;
+  // For on_progress: the input's size, if every file has one.
+  int64_t total_bytes = 0;
+  for (const std::string& path : files) {
+    std::error_code ec;
+    const bool regular = std::filesystem::is_regular_file(path, ec);
+    const std::uintmax_t size =
+        regular ? std::filesystem::file_size(path, ec) : 0;
+    if (!regular || ec || total_bytes < 0) {
+      total_bytes = -1;
+    } else {
+      total_bytes += static_cast<int64_t>(size);
+    }
+  }
+  int64_t bytes_read = 0;
+  auto report = [&] {
+    if (!options.on_progress) return;
+    options.on_progress(
+        stats.lines, total_bytes > 0
+                         ? std::min(1.0, static_cast<double>(bytes_read) /
+                                             static_cast<double>(total_bytes))
+                         : -1.0);
+  };
 
   for (const std::string& path : files) {
     LineReader reader;
@@ -497,6 +519,8 @@ absl::StatusOr<ImportStats> RunImport(Store* store,
     while (reader.Next(&line)) {
       ++line_no;
       ++stats.lines;
+      bytes_read += static_cast<int64_t>(line.size()) + 1;
+      if ((stats.lines & 0xffff) == 0) report();
       if (reader.too_long()) {
         if (options.skip_bad_lines) {
           ++stats.skipped_lines;
@@ -551,6 +575,8 @@ absl::StatusOr<ImportStats> RunImport(Store* store,
       return absl::UnavailableError(absl::StrCat(path, ": read error"));
     }
   }
+  bytes_read = total_bytes;
+  report();
   VIGIL_RETURN_IF_ERROR(writer.Finish());
   if (sorter == nullptr) {
     stats.hashes = writer.hashes();

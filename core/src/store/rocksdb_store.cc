@@ -33,6 +33,7 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "store/backup.h"
 #include "store/event_record.h"
 #include "vigil/store.h"
 
@@ -516,6 +517,17 @@ class RocksDbStore final : public Store {
            !flushed_.compare_exchange_weak(prev, seen, std::memory_order_release)) {
     }
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& dir) override {
+    if (write_options_.disableWAL) {
+      return absl::FailedPreconditionError(
+          "a store without a log makes no backups");
+    }
+    // Every accepted write into the log file the backup copies.
+    if (absl::Status s = FlushLog(); !s.ok()) return s;
+    RocksCall call;
+    return internal::CreateRocksDbBackup(db_.get(), dir);
   }
 
   bool HasUnflushedWrites() const override {
