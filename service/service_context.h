@@ -48,13 +48,6 @@ class ServiceContext {
     checker_.store(checker, std::memory_order_release);
   }
 
-  // The engine's store (null while it is being opened). Not owned; set
-  // before set_engine() and kept alive as long as the engine.
-  const Store* store() const { return store_.load(std::memory_order_acquire); }
-  void set_store(const Store* store) {
-    store_.store(store, std::memory_order_release);
-  }
-
   // Ready: the engine is open, its store accepts writes (not while writes
   // fail, e.g. on a full disk) and shutdown has not begun.
   bool ready() const {
@@ -77,8 +70,9 @@ class ServiceContext {
   // Serializes admin reloads (evaluations never wait for it).
   absl::Mutex& reload_mutex() { return reload_mu_; }
 
-  // The engine's store, for backups; null while the engine is not open. Not
-  // owned; set with the engine.
+  // The engine's store, for readiness and backups; null while the engine is
+  // not open. Not owned; set before set_engine() and kept alive as long as
+  // the engine.
   Store* store() const { return store_.load(std::memory_order_acquire); }
   void set_store(Store* store) {
     store_.store(store, std::memory_order_release);
@@ -91,7 +85,6 @@ class ServiceContext {
   const Authenticator& auth_;
   Metrics metrics_;
   std::atomic<Engine*> engine_{nullptr};
-  std::atomic<const Store*> store_{nullptr};
   std::atomic<BreachCorpus*> corpus_{nullptr};
   std::atomic<const PasswordChecker*> checker_{nullptr};
   std::atomic<bool> draining_{false};
