@@ -326,9 +326,11 @@ TEST_F(HttpLimitsTest, ThousandIdleConnectionsFromOneAddressLockNobodyOut) {
     idle.push_back(Connect("127.0.0.1"));
     ASSERT_NE(idle.back(), nullptr) << i;
   }
+  // Admitted, not merely served once the idle ones reached the 5 s
+  // first-byte timeout: a liveness bound, not a speed target.
   const absl::Time start = absl::Now();
   EXPECT_TRUE(Healthy("127.0.0.2"));
-  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
 }
 
 // At max_connections, the longest idle connection is closed to admit a new
@@ -348,9 +350,11 @@ TEST_F(HttpLimitsTest, AtTheCapTheLongestIdleIsEvictedNeverABusyOne) {
     idle.push_back(Connect("127.0.0.1"));
     ASSERT_NE(idle.back(), nullptr) << i;
   }
+  // Admitted, not merely served once the idle ones reached the 5 s
+  // first-byte timeout: a liveness bound, not a speed target.
   const absl::Time start = absl::Now();
   EXPECT_TRUE(Healthy("127.0.0.2"));
-  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
 
   // The busy one finishes its request.
   ASSERT_TRUE(busy->Write("Connection: close\r\n\r\n").ok());
