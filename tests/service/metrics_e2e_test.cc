@@ -163,6 +163,9 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
        R"({"value":"valid"})", kAdminKey, 200},
       {"GET", "/v1/users/m/events", "", kEvaluateKey, 200},
       {"POST", "/v1/admin/reload", "", kAdminKey, 200},
+      // No [storage] backup_dir in this config: 409 backups_not_configured.
+      {"POST", "/v1/admin/backups", "", kAdminKey, 409},
+      {"GET", "/v1/admin/backups", "", kAdminKey, 409},
       {"GET", "/healthz", "", "", 200},
       {"GET", "/readyz", "", "", 200},
       {"POST", absl::StrCat("/v1/challenges/", challenge, "/send"),
