@@ -29,6 +29,26 @@ struct HttpClient::Impl {
   net::io_context ioc;
   beast::tcp_stream stream{ioc};
   beast::flat_buffer buffer;
+  tcp::endpoint endpoint;
+
+  beast::error_code Open() {
+    beast::error_code ec;
+    stream.expires_after(std::chrono::seconds(10));
+    stream.connect(endpoint, ec);
+    return ec;
+  }
+
+  // True if vigild has closed the connection while it was idle (its
+  // first-byte or idle timeout): the end of stream is waiting to be read.
+  // Checked before each request, as HTTP clients check a pooled connection
+  // before reusing it, so that no request is ever sent twice.
+  bool ClosedByPeer() {
+    if (buffer.size() > 0) return false;
+    pollfd p{stream.socket().native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return false;
+    char c;
+    return ::recv(p.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+  }
 };
 
 HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -47,8 +67,8 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Connect(
   beast::error_code ec;
   tcp::endpoint endpoint(net::ip::make_address(host, ec), port);
   if (ec) return absl::InvalidArgumentError(ec.message());
-  impl->stream.expires_after(std::chrono::seconds(10));
-  impl->stream.connect(endpoint, ec);
+  impl->endpoint = endpoint;
+  ec = impl->Open();
   if (ec)
     return absl::UnavailableError(absl::StrCat("connect: ", ec.message()));
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
@@ -68,6 +88,12 @@ absl::StatusOr<HttpResponse> HttpClient::Send(
   req.keep_alive(true);
 
   beast::error_code ec;
+  if (impl_->ClosedByPeer()) {
+    impl_->stream.close();
+    ec = impl_->Open();
+    if (ec)
+      return absl::UnavailableError(absl::StrCat("connect: ", ec.message()));
+  }
   impl_->stream.expires_after(std::chrono::seconds(30));
   http::write(impl_->stream, req, ec);
   if (ec) return absl::UnavailableError(absl::StrCat("write: ", ec.message()));
