@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the repository stands alone: nothing in it refers to a folder beside
-# it (the ../shared of the developers' workplace is not part of a clone).
+# it (a folder beside the clone, such as a workplace's shared notes, is not part of it).
 #
 #   scripts/check-standalone.sh           search the tracked files (ctest runs this)
 #   scripts/check-standalone.sh --clone   also clone HEAD into an empty temporary
