@@ -9,6 +9,7 @@
 #include "tools/replay/replay_command.h"
 #include "tools/replay/train_command.h"
 #include "tools/simulate/simulate_command.h"
+#include "tools/worldgen/worldgen_command.h"
 
 namespace vigil::tools {
 
@@ -24,6 +25,7 @@ const std::vector<flags::Command>& VigilCommands() {
       {{"compare"}, &CompareSpec(), RunCompare},
       {{"train"}, &TrainSpec(), RunTrain},
       {{"simulate"}, &SimulateSpec(), RunSimulate},
+      {{"worldgen"}, &WorldgenSpec(), RunWorldgen},
   };
   return *commands;
 }
