@@ -256,6 +256,23 @@ class Generator {
     return c;
   }
 
+  // The network of the ISP of `net` that carries its CGNAT pool in the
+  // country: its first network there.
+  int CgnatGateway(int net) {
+    const std::pair<std::string, uint32_t> isp(CountryOfNet(net),
+                                               w_.networks[net].asn);
+    auto it = cgnat_gateways_.find(isp);
+    if (it != cgnat_gateways_.end()) return it->second;
+    int gateway = net;
+    for (int n : w_.by_country.at(isp.first)) {
+      if (w_.networks[n].asn == isp.second) {
+        gateway = std::min(gateway, n);
+      }
+    }
+    cgnat_gateways_.emplace(isp, gateway);
+    return gateway;
+  }
+
   // ---- ids
 
   uint64_t NewId(std::mt19937_64& rng) {
@@ -690,8 +707,10 @@ class Generator {
     if (form == Form::kPhone && u01(rng) < 0.35) return mobile();
     const bool cgnat = h != nullptr ? h->cgnat : p.cgnat;
     const int net = h != nullptr ? h->net : p.net;
-    // Behind carrier-grade NAT, the line's customers share 16 addresses.
-    if (cgnat) return Ip(net, static_cast<uint32_t>(rng() % 16));
+    // Behind carrier-grade NAT, all of the ISP's customers in the country
+    // share a pool of 8 addresses (at the ISP's gateway, which may
+    // geolocate to another city).
+    if (cgnat) return Ip(CgnatGateway(net), static_cast<uint32_t>(rng() % 8));
     // A home address changes with the DHCP lease (weeks to months).
     const uint64_t lease_days =
         20 + Mix(o_.seed, net, h != nullptr ? 7 : 11) % 70;
@@ -827,6 +846,7 @@ class Generator {
   std::vector<const char*> place_continent_;
   absl::flat_hash_map<std::string, std::vector<int>> hosting_by_continent_;
   absl::flat_hash_map<std::string, std::vector<std::vector<int>>> carriers_;
+  absl::flat_hash_map<std::pair<std::string, uint32_t>, int> cgnat_gateways_;
   std::vector<Profile> profiles_;
   std::vector<Household> households_;
   std::vector<Office> offices_;
