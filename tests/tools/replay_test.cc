@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -43,7 +44,8 @@ std::string NormalizeEventIds(const std::string& text) {
   return std::regex_replace(text, kId, "\"event_id\":\"*\"");
 }
 
-int ReplayCli(const std::vector<std::string>& args, std::string* out, std::string* err) {
+int ReplayCli(const std::vector<std::string>& args, std::string* out,
+              std::string* err) {
   std::ostringstream o, e;
   const int rc = RunReplay(args, o, e);
   *out = o.str();
@@ -54,9 +56,10 @@ int ReplayCli(const std::vector<std::string>& args, std::string* out, std::strin
 TEST(ReplayGoldenTest, SmallJsonlToExactDecisions) {
   TempDir dir;
   const std::string out_path = dir.path() + "/decisions.jsonl";
-  std::vector<std::string> args = {"--events", Golden("golden.jsonl"), "--model",
-                                   SourcePath("models/default.toml"), "--out",
-                                   out_path};
+  std::vector<std::string> args = {
+      "--events", Golden("golden.jsonl"),
+      "--model",  SourcePath("models/default.toml"),
+      "--out",    out_path};
   for (const std::string& a : GeoArgs()) args.push_back(a);
   std::string out, err;
   ASSERT_EQ(ReplayCli(args, &out, &err), 0) << err;
@@ -96,21 +99,75 @@ TEST(ReplayGoldenTest, LearningFollowsTheDocumentedAssumptions) {
   EXPECT_EQ(r->rows[7].prior_sign_ins, r->rows[6].prior_sign_ins);
 }
 
+// --label-blind: the engine sees no label, so the challenged takeover of
+// row 10 counts as passed and is learned, as in a replay of the same file
+// without labels (identical decisions), while the summary still has them.
+TEST(ReplayGoldenTest, LabelBlindGivesTheEngineNoLabel) {
+  absl::StatusOr<std::shared_ptr<const Model>> model =
+      Model::LoadFile(SourcePath("models/default.toml"));
+  ASSERT_OK(model);
+  TempDir dir;
+  std::string stripped;
+  for (absl::string_view line : absl::StrSplit(
+           ReadFileOrDie(Golden("golden.jsonl")), '\n', absl::SkipEmpty())) {
+    const size_t at = line.find(",\"label\":");
+    ASSERT_NE(at, absl::string_view::npos) << line;
+    absl::StrAppend(&stripped, line.substr(0, at), "}\n");
+  }
+  WriteFileOrDie(dir.path() + "/unlabelled.jsonl", stripped);
+  auto replay = [&](const std::string& events, bool blind,
+                    const std::string& out) {
+    ReplayOptions o;
+    o.events_path = events;
+    o.model = *model;
+    o.geo.city_dbs = {TestDataPath("maxmind/GeoLite2-City-Test.mmdb")};
+    o.geo.asn_dbs = {TestDataPath("maxmind/GeoLite2-ASN-Test.mmdb")};
+    o.label_blind = blind;
+    o.out_path = out;
+    std::ostringstream err;
+    absl::StatusOr<ReplayResult> r = Replay(o, err);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return *std::move(r);
+  };
+  const ReplayResult blind =
+      replay(Golden("golden.jsonl"), true, dir.path() + "/blind.out");
+  const ReplayResult none =
+      replay(dir.path() + "/unlabelled.jsonl", false, dir.path() + "/none.out");
+  const ReplayResult oracle =
+      replay(Golden("golden.jsonl"), false, dir.path() + "/oracle.out");
+  ASSERT_EQ(blind.rows.size(), 27u);
+  EXPECT_EQ(NormalizeEventIds(ReadFileOrDie(dir.path() + "/blind.out")),
+            NormalizeEventIds(ReadFileOrDie(dir.path() + "/none.out")));
+  EXPECT_NE(NormalizeEventIds(ReadFileOrDie(dir.path() + "/blind.out")),
+            NormalizeEventIds(ReadFileOrDie(dir.path() + "/oracle.out")));
+  // The takeover is challenged in both protocols; only the oracle fails it.
+  EXPECT_EQ(blind.rows[10].verdict, Verdict::kChallenge);
+  EXPECT_EQ(blind.rows[26].prior_sign_ins, blind.rows[10].prior_sign_ins + 1);
+  EXPECT_EQ(oracle.rows[26].prior_sign_ins, oracle.rows[10].prior_sign_ins);
+  // The labels still feed the metrics.
+  EXPECT_TRUE(blind.rows[10].takeover);
+  EXPECT_FALSE(none.rows[10].takeover);
+  EXPECT_TRUE(Summarize(blind, 5).has_labels);
+  EXPECT_EQ(Summarize(blind, 5).detection.total,
+            Summarize(oracle, 5).detection.total);
+}
+
 TEST(ReplayRbaTest, FixtureReplays) {
   std::string out, err;
   TempDir dir;
   const std::string out_path = dir.path() + "/rba.jsonl";
-  ASSERT_EQ(ReplayCli({"--events", TestDataPath("rba/rba-dataset-head19.csv"), "--model",
-                 SourcePath("models/default.toml"), "--out", out_path},
-                &out, &err),
+  ASSERT_EQ(ReplayCli({"--events", TestDataPath("rba/rba-dataset-head19.csv"),
+                       "--model", SourcePath("models/default.toml"), "--out",
+                       out_path},
+                      &out, &err),
             0)
       << err;
   const std::string got = ReadFileOrDie(out_path);
-  std::vector<std::string> lines =
-      absl::StrSplit(got, '\n', absl::SkipEmpty());
+  std::vector<std::string> lines = absl::StrSplit(got, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 19u);
   for (size_t i = 0; i < lines.size(); ++i) {
-    EXPECT_EQ(lines[i].rfind("{\"i\":" + std::to_string(i) + ",", 0), 0u) << lines[i];
+    EXPECT_EQ(lines[i].rfind("{\"i\":" + std::to_string(i) + ",", 0), 0u)
+        << lines[i];
   }
   EXPECT_NE(out.find("19 rows replayed"), std::string::npos) << out;
   EXPECT_NE(out.find("confusion"), std::string::npos);
@@ -138,14 +195,15 @@ TEST(ReplayRbaTest, CountryAndAsnColumnsStandInForGeoIp) {
   EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M:%E3S", *row.attempt.timestamp,
                              absl::UTCTimeZone()),
             "2020-02-03 12:43:30.772");
-  EXPECT_EQ(row.attempt.device_fingerprint, "Firefox 20.0.0.1618|iOS 13.4|mobile");
+  EXPECT_EQ(row.attempt.device_fingerprint,
+            "Firefox 20.0.0.1618|iOS 13.4|mobile");
 }
 
 TEST(ReplayBadRowsTest, FatalByDefaultNamingTheLine) {
   std::string out, err;
   EXPECT_EQ(ReplayCli({"--events", Golden("bad_rows.jsonl"), "--model",
-                 SourcePath("models/default.toml")},
-                &out, &err),
+                       SourcePath("models/default.toml")},
+                      &out, &err),
             1);
   EXPECT_NE(err.find("line 2: timestamp"), std::string::npos) << err;
 }
@@ -155,23 +213,26 @@ TEST(ReplayBadRowsTest, SkippedByFlagEachWithItsLine) {
   const std::string out_path = dir.path() + "/d.jsonl";
   std::string out, err;
   ASSERT_EQ(ReplayCli({"--events", Golden("bad_rows.jsonl"), "--model",
-                 SourcePath("models/default.toml"), "--skip-bad-rows", "--out",
-                 out_path},
-                &out, &err),
+                       SourcePath("models/default.toml"), "--skip-bad-rows",
+                       "--out", out_path},
+                      &out, &err),
             0)
       << err;
   EXPECT_NE(err.find("line 2: timestamp"), std::string::npos) << err;
-  EXPECT_NE(err.find("line 3: ip: not an IPv4 or IPv6 address"), std::string::npos)
+  EXPECT_NE(err.find("line 3: ip: not an IPv4 or IPv6 address"),
+            std::string::npos)
       << err;
   EXPECT_NE(err.find("line 4: user_id"), std::string::npos) << err;
-  EXPECT_NE(err.find("line 6: timestamp: out of time order"), std::string::npos) << err;
+  EXPECT_NE(err.find("line 6: timestamp: out of time order"), std::string::npos)
+      << err;
   EXPECT_NE(err.find("line 7: body"), std::string::npos) << err;
   EXPECT_NE(out.find("5 bad rows skipped"), std::string::npos) << out;
   // The output keeps one line per input line, errors in place.
   const std::string got = ReadFileOrDie(out_path);
   std::vector<std::string> lines = absl::StrSplit(got, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 8u);
-  EXPECT_EQ(lines[1].rfind("{\"i\":1,\"error\":\"line 2: timestamp", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[1].rfind("{\"i\":1,\"error\":\"line 2: timestamp", 0), 0u)
+      << lines[1];
   EXPECT_EQ(lines[4].rfind("{\"i\":4,\"event_id\"", 0), 0u) << lines[4];
 }
 
@@ -182,13 +243,14 @@ TEST(ReplayBadRowsTest, RbaRowWithBadFields) {
   // Line 3: a bad timestamp; line 4: a bad IP.
   lines[2] = std::regex_replace(lines[2], std::regex("2020-02-03 12:43:43.549"),
                                 "yesterday");
-  lines[3] = std::regex_replace(lines[3], std::regex("81\\.167\\.144\\.58"), "81.167.144");
+  lines[3] = std::regex_replace(lines[3], std::regex("81\\.167\\.144\\.58"),
+                                "81.167.144");
   const std::string path = dir.path() + "/rba.csv";
   WriteFileOrDie(path, absl::StrJoin(lines, "\n"));
   std::string out, err;
-  ASSERT_EQ(ReplayCli({"--events", path, "--model", SourcePath("models/default.toml"),
-                 "--skip-bad-rows"},
-                &out, &err),
+  ASSERT_EQ(ReplayCli({"--events", path, "--model",
+                       SourcePath("models/default.toml"), "--skip-bad-rows"},
+                      &out, &err),
             0);
   EXPECT_NE(err.find("line 3: timestamp"), std::string::npos) << err;
   EXPECT_NE(err.find("line 4: ip"), std::string::npos) << err;
@@ -199,8 +261,8 @@ TEST(ReplayInputTest, UnknownFormatIsRefused) {
   WriteFileOrDie(dir.path() + "/x.csv", "a,b,c\n1,2,3\n");
   std::string out, err;
   EXPECT_EQ(ReplayCli({"--events", dir.path() + "/x.csv", "--model",
-                 SourcePath("models/default.toml")},
-                &out, &err),
+                       SourcePath("models/default.toml")},
+                      &out, &err),
             1);
   EXPECT_NE(err.find("neither JSON Lines"), std::string::npos) << err;
 }
@@ -209,7 +271,9 @@ TEST(ReplayArgsTest, BadArguments) {
   std::string out, err;
   EXPECT_EQ(ReplayCli({"--events"}, &out, &err), 2);
   EXPECT_EQ(ReplayCli({"--model", "m"}, &out, &err), 2);
-  EXPECT_EQ(ReplayCli({"--events", "e", "--model", "m", "--bogus", "1"}, &out, &err), 2);
+  EXPECT_EQ(
+      ReplayCli({"--events", "e", "--model", "m", "--bogus", "1"}, &out, &err),
+      2);
 }
 
 TEST(CsvTest, QuotedFields) {

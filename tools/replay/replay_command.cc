@@ -70,27 +70,33 @@ const flags::CommandSpec& ReplaySpec() {
       .summary =
           "replay a history (JSON Lines or RBA CSV) against a model and "
           "summarize the decisions",
-      .flags = {EventsFlag(),
-                {.name = "model",
-                 .value_name = "MODEL",
-                 .help = "the model TOML to decide with",
-                 .required = true},
-                GeoipFlag(),
-                {.name = "out",
-                 .value_name = "FILE",
-                 .help = "write each decision as a JSON line"},
-                {.name = "report",
-                 .value_name = "FILE.html",
-                 .help = "write an HTML report"},
-                SkipBadRowsFlag(),
-                MinPriorFlag(),
-                TempDirFlag(),
-                {.name = "limit",
-                 .kind = flags::Kind::kInt,
-                 .value_name = "N",
-                 .help = "stop after N rows (0: all)",
-                 .default_value = "0",
-                 .min = 0}},
+      .flags =
+          {EventsFlag(),
+           {.name = "model",
+            .value_name = "MODEL",
+            .help = "the model TOML to decide with",
+            .required = true},
+           GeoipFlag(),
+           {.name = "out",
+            .value_name = "FILE",
+            .help = "write each decision as a JSON line"},
+           {.name = "report",
+            .value_name = "FILE.html",
+            .help = "write an HTML report"},
+           SkipBadRowsFlag(),
+           {.name = "label-blind",
+            .kind = flags::Kind::kSwitch,
+            .help =
+                "give the engine no label (challenges of attacks pass too); "
+                "labels only feed the summary"},
+           MinPriorFlag(),
+           TempDirFlag(),
+           {.name = "limit",
+            .kind = flags::Kind::kInt,
+            .value_name = "N",
+            .help = "stop after N rows (0: all)",
+            .default_value = "0",
+            .min = 0}},
       .details = "On a terminal, a progress line is drawn on stderr.\n"};
   return *spec;
 }
@@ -143,6 +149,7 @@ int RunReplay(const std::vector<std::string>& args, std::ostream& out,
   o.geo = GeoOptionsFromFiles(flags.All("geoip"));
   o.out_path = flags.Get("out");
   o.skip_bad_rows = flags.Has("skip-bad-rows");
+  o.label_blind = flags.Has("label-blind");
   o.temp_parent = flags.Get("temp-dir");
   o.limit = flags.GetInt("limit");
   o.progress_label = "replay";
@@ -217,20 +224,21 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out,
   };
   out << "rates:\n";
   if (summaries[0].has_labels) {
-    line("detection of account takeovers (right password)", summaries[0].detection,
-         summaries[1].detection);
-    line(absl::StrFormat("challenge, legitimate, >= %d prior sign-ins", min_prior)
+    line("detection of account takeovers (right password)",
+         summaries[0].detection, summaries[1].detection);
+    line(absl::StrFormat("challenge, legitimate, >= %d prior sign-ins",
+                         min_prior)
              .c_str(),
          summaries[0].challenge_mature, summaries[1].challenge_mature);
     line("challenge, all legitimate", summaries[0].challenge_all,
          summaries[1].challenge_all);
-    out << absl::StrFormat("  %-52s %8.4f -> %8.4f\n", "ROC AUC", summaries[0].auc,
-                           summaries[1].auc);
+    out << absl::StrFormat("  %-52s %8.4f -> %8.4f\n", "ROC AUC",
+                           summaries[0].auc, summaries[1].auc);
   }
   for (int v = 0; v < 3; ++v) {
-    out << absl::StrFormat("  %-52s %8d -> %8d\n",
-                           absl::StrCat("decisions ", kVerdicts[v]),
-                           summaries[0].by_verdict[v], summaries[1].by_verdict[v]);
+    out << absl::StrFormat(
+        "  %-52s %8d -> %8d\n", absl::StrCat("decisions ", kVerdicts[v]),
+        summaries[0].by_verdict[v], summaries[1].by_verdict[v]);
   }
   // Rows line up by index (both replays read the same file and skip the same
   // bad rows).
@@ -250,8 +258,9 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out,
   }
   int64_t nusers = 0;
   for (int u : users_changed) nusers += u;
-  out << absl::StrFormat("\n%d of %d events and %d of %d users change decision\n",
-                         changed_rows, n, nusers, a.users.size());
+  out << absl::StrFormat(
+      "\n%d of %d events and %d of %d users change decision\n", changed_rows, n,
+      nusers, a.users.size());
   for (int x = 0; x < 3; ++x) {
     for (int y = 0; y < 3; ++y) {
       if (changed[x][y] == 0) continue;
@@ -264,9 +273,12 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out,
     for (size_t i : examples) {
       const RowResult& ra = a.rows[i];
       const RowResult& rb = b.rows[i];
-      const char* cls = ra.takeover ? "takeover" : ra.attack ? "attack" : "legitimate";
-      out << absl::StrFormat("  %8d  %-24s %-10s %.3f %-9s -> %.3f %s\n", ra.index,
-                             a.users[ra.user], ra.labelled ? cls : "-", ra.score,
+      const char* cls = ra.takeover ? "takeover"
+                        : ra.attack ? "attack"
+                                    : "legitimate";
+      out << absl::StrFormat("  %8d  %-24s %-10s %.3f %-9s -> %.3f %s\n",
+                             ra.index, a.users[ra.user],
+                             ra.labelled ? cls : "-", ra.score,
                              kVerdicts[static_cast<int>(ra.verdict)], rb.score,
                              kVerdicts[static_cast<int>(rb.verdict)]);
     }

@@ -78,11 +78,21 @@ void AppendJsonString(absl::string_view s, std::string* out) {
   out->push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           absl::StrAppendFormat(out, "\\u%04x", static_cast<int>(c));
@@ -135,8 +145,9 @@ std::string DecisionLine(int64_t index, const Attempt& attempt,
   AppendJsonString(d.event_id, &line);
   line.append(",\"user_id\":");
   AppendJsonString(attempt.user_id, &line);
-  absl::StrAppendFormat(&line, ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\"",
-                        d.score, RiskLevelName(d.level), VerdictName(d.verdict));
+  absl::StrAppendFormat(
+      &line, ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\"", d.score,
+      RiskLevelName(d.level), VerdictName(d.verdict));
   absl::StrAppend(&line, ",\"baseline\":", d.baseline.successful_sign_ins,
                   ",\"reasons\":[");
   for (size_t i = 0; i < d.reasons.size(); ++i) {
@@ -144,8 +155,9 @@ std::string DecisionLine(int64_t index, const Attempt& attempt,
     if (i > 0) line.push_back(',');
     line.append("{\"signal\":");
     AppendJsonString(r.signal, &line);
-    absl::StrAppendFormat(&line, ",\"score\":%.4f,\"contribution\":%.4f,\"detail\":",
-                          r.score, r.contribution);
+    absl::StrAppendFormat(
+        &line, ",\"score\":%.4f,\"contribution\":%.4f,\"detail\":", r.score,
+        r.contribution);
     AppendJsonString(r.detail, &line);
     line.push_back('}');
   }
@@ -189,8 +201,10 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
     row_geo = std::make_shared<RowGeoResolver>();
     eo.geo_resolver = row_geo;
   } else if (!(options.geo.city_dbs.empty() && options.geo.asn_dbs.empty() &&
-               options.geo.asn_csvs.empty() && options.geo.anonymous_ip_dbs.empty())) {
-    absl::StatusOr<std::unique_ptr<GeoResolver>> made = CreateGeoResolver(options.geo);
+               options.geo.asn_csvs.empty() &&
+               options.geo.anonymous_ip_dbs.empty())) {
+    absl::StatusOr<std::unique_ptr<GeoResolver>> made =
+        CreateGeoResolver(options.geo);
     if (!made.ok()) return made.status();
     eo.geo_resolver = std::make_shared<CachingGeoResolver>(*std::move(made));
   }
@@ -235,14 +249,22 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
     if (r == EventReader::Result::kRow) {
       clock.SetTime(*row.attempt.timestamp);
       if (row_geo != nullptr) row_geo->Set(&*row.geo);
-      decision = (*engine)->Evaluate(row.attempt);
+      if (options.label_blind) {
+        std::optional<AttemptLabel> label =
+            std::exchange(row.attempt.label, std::nullopt);
+        decision = (*engine)->Evaluate(row.attempt);
+        row.attempt.label = std::move(label);
+      } else {
+        decision = (*engine)->Evaluate(row.attempt);
+      }
       if (!decision.ok()) {
         if (decision.status().code() != absl::StatusCode::kInvalidArgument) {
           return absl::Status(decision.status().code(),
                               absl::StrCat("line ", row.line, ": ",
                                            decision.status().message()));
         }
-        error = absl::StrCat("line ", row.line, ": ", decision.status().message());
+        error =
+            absl::StrCat("line ", row.line, ": ", decision.status().message());
       }
     }
     if (r == EventReader::Result::kBadRow || !decision.ok()) {
@@ -252,7 +274,8 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
             absl::StrCat(options.events_path, ": ", error));
       }
       err << options.events_path << ": " << error << " (skipped)\n";
-      if (result.bad_row_errors.size() < 100) result.bad_row_errors.push_back(error);
+      if (result.bad_row_errors.size() < 100)
+        result.bad_row_errors.push_back(error);
       if (out.is_open()) {
         absl::StrAppend(&out_buf, "{\"i\":", row.index, ",\"error\":");
         AppendJsonString(error, &out_buf);
@@ -314,9 +337,9 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   }
   progress.Update(done, 1.0);
   progress.Finish();
-  result.seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return result;
 }
 

@@ -11,6 +11,10 @@
 //     when the row is not labelled as an attack; when it is, the challenge
 //     counts as failed and nothing is learned;
 //   - `block` is never learned.
+// With ReplayOptions::label_blind the engine is given no label: a challenge
+// of an attack row counts as passed too (what replaying a passive export
+// without labels does), while the result keeps the labels for the metrics.
+//
 // Exported history does not say who has an MFA factor, so the replay engine
 // assumes every user has one (EngineOptions::assume_mfa_factor): the policy's
 // `mfa_if_configured` and `mfa_required` levels challenge.
@@ -50,7 +54,7 @@ struct RowResult {
   bool labelled = false;
   bool attack = false;
   bool takeover = false;
-  int16_t kind = -1;     // index into ReplayResult::kinds; -1: none
+  int16_t kind = -1;  // index into ReplayResult::kinds; -1: none
   int8_t top_signal = -1;
   int32_t prior_sign_ins = 0;  // the user's trusted sign-ins before this one
   int32_t user = 0;            // index into ReplayResult::users, if kept
@@ -81,6 +85,8 @@ struct ReplayOptions {
   // Where the temporary store goes; empty: $TMPDIR or /tmp.
   std::string temp_parent;
   bool keep_users = false;
+  // Labels reach the metrics only, never the engine (see above).
+  bool label_blind = false;
   // Stop after this many rows (0: all).
   int64_t limit = 0;
   // Rows with an index below this are replayed (and learned from) but not
