@@ -3,6 +3,7 @@
 // vigil replay: the golden file to exact decisions, the RBA fixture, bad rows
 // with their line numbers, the summary's metrics.
 
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -327,6 +328,121 @@ TEST(MetricsTest, SummaryCountsAndRates) {
   EXPECT_EQ(s.kinds[0].caught.hits, 1);
   // 0.9 ranks above both legitimate scores, 0.1 above one of them.
   EXPECT_DOUBLE_EQ(s.auc, 0.75);
+}
+
+// The operating points on a labelled set computed by hand: 200 legitimate
+// sign-ins scored 0, 0.005, ..., 0.995 (the first 100 of users with 1 prior
+// trusted sign-in, the others with 20), six takeovers of two kinds.
+TEST(MetricsTest, OperatingPointsPerKindAndHistory) {
+  ReplayResult r;
+  r.kinds = {"ato_a", "ato_b"};
+  auto row = [](int64_t time, float score, bool takeover, int prior,
+                int16_t kind) {
+    RowResult x;
+    x.time = time;
+    x.score = score;
+    x.labelled = true;
+    x.attack = takeover;
+    x.takeover = takeover;
+    x.success = true;
+    x.prior_sign_ins = prior;
+    x.kind = kind;
+    return x;
+  };
+  for (int i = 0; i < 200; ++i) {
+    r.rows.push_back(row(1000 + i, static_cast<float>(i) / 200, false,
+                         i < 100 ? 1 : 20, -1));
+  }
+  r.rows.push_back(row(1300, 0.999f, true, 1, 0));
+  r.rows.push_back(row(1301, 0.988f, true, 3, 0));
+  r.rows.push_back(row(1302, 0.98f, true, 25, 0));
+  r.rows.push_back(row(1303, 0.5f, true, 7, 0));
+  r.rows.push_back(row(1304, 0.992f, true, 12, 1));
+  r.rows.push_back(row(1305, 0.1f, true, 1, 1));
+  // Not in the population: no prior sign-in, a failure, a password change.
+  r.rows.push_back(row(1306, 0.0f, true, 0, 0));
+  RowResult failure = row(1307, 1.0f, false, 5, -1);
+  failure.success = false;
+  r.rows.push_back(failure);
+  RowResult change = row(1308, 1.0f, false, 5, -1);
+  change.sign_in = false;
+  r.rows.push_back(change);
+
+  const OperatingPoints op = Summarize(r, 5).operating;
+  EXPECT_EQ(op.positives, 6);
+  EXPECT_EQ(op.negatives, 200);
+  // floor(0.005 * 200) = 1, 2, 4: the 2nd, 3rd and 5th highest legitimate
+  // scores.
+  EXPECT_FLOAT_EQ(op.thresholds[0], 0.99f);
+  EXPECT_FLOAT_EQ(op.thresholds[1], 0.985f);
+  EXPECT_FLOAT_EQ(op.thresholds[2], 0.975f);
+  const int64_t caught[3] = {
+      2, 3, 4};  // above 0.99: 0.999, 0.992; then 0.988; then 0.98
+  const int64_t legit[3] = {1, 2, 4};  // 0.995; 0.99; 0.98 and 0.985
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(op.caught[i].hits, caught[i]) << i;
+    EXPECT_EQ(op.caught[i].total, 6);
+    EXPECT_EQ(op.legit[i].hits, legit[i]) << i;
+    EXPECT_EQ(op.legit[i].total, 200);
+  }
+  ASSERT_EQ(op.kinds.size(), 2u);
+  EXPECT_EQ(op.kinds[0].name, "ato_a");
+  EXPECT_EQ(op.kinds[0].caught[0].hits, 1);  // 0.999
+  EXPECT_EQ(op.kinds[0].caught[2].hits, 3);  // and 0.988, 0.98
+  EXPECT_EQ(op.kinds[0].caught[2].total, 4);
+  EXPECT_EQ(op.kinds[1].caught[2].hits, 1);  // 0.992
+  EXPECT_EQ(op.kinds[1].caught[2].total, 2);
+  // At 2 %: history 1 catches 0.999 but not 0.1; 2-4: 0.988; 5-9: not 0.5;
+  // 10-19: 0.992; 20+: 0.98. The four legitimate challenges are all 20+.
+  const int64_t bucket_hits[5] = {1, 1, 0, 1, 1},
+                bucket_total[5] = {2, 1, 1, 1, 1};
+  for (int b = 0; b < 5; ++b) {
+    EXPECT_EQ(op.history[b].caught[2].hits, bucket_hits[b]) << b;
+    EXPECT_EQ(op.history[b].caught[2].total, bucket_total[b]) << b;
+  }
+  EXPECT_EQ(op.history[0].legit[2].hits, 0);
+  EXPECT_EQ(op.history[0].legit[2].total, 100);
+  EXPECT_EQ(op.history[4].legit[2].hits, 4);
+  EXPECT_EQ(op.history[4].legit[2].total, 100);
+  // Means 4.559 / 6 and 99.5 / 200; medians (0.98 + 0.988) / 2 and
+  // (0.495 + 0.5) / 2.
+  EXPECT_NEAR(op.mean_attacker, 4.559 / 6, 1e-6);
+  EXPECT_NEAR(op.mean_legit, 0.4975, 1e-6);
+  EXPECT_NEAR(op.mean_ratio(), (4.559 / 6) / 0.4975, 1e-5);
+  EXPECT_NEAR(op.median_attacker, 0.984, 1e-6);
+  EXPECT_NEAR(op.median_ratio(), 0.984 / 0.4975, 1e-5);
+
+  // A warm-up of half the span (1000..1308) leaves out the first 154 rows.
+  EXPECT_EQ(Summarize(r, 5, 0.5).operating.negatives, 200 - 154);
+  EXPECT_EQ(Summarize(r, 5, 0.5).operating.positives, 6);
+
+  // The summary prints them.
+  std::ostringstream out;
+  PrintSummary(Summarize(r, 5), out);
+  EXPECT_NE(out.str().find("detection at a legitimate challenge rate"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("risk-score ratio"), std::string::npos);
+  EXPECT_NE(out.str().find("20+ (1 takeovers)"), std::string::npos)
+      << out.str();
+}
+
+TEST(MetricsTest, RiskScoreRatioIsNotANumberWhenLegitimateScoresAreZero) {
+  ReplayResult r;
+  for (int i = 0; i < 3; ++i) {
+    RowResult x;
+    x.labelled = true;
+    x.success = true;
+    x.prior_sign_ins = 2;
+    x.score = i == 0 ? 0.8f : 0.0f;
+    x.attack = x.takeover = i == 0;
+    r.rows.push_back(x);
+  }
+  const OperatingPoints op = Summarize(r, 5).operating;
+  EXPECT_TRUE(std::isnan(op.mean_ratio()));
+  EXPECT_TRUE(std::isnan(op.median_ratio()));
+  // With every legitimate score 0, any score above 0 is caught at any rate.
+  EXPECT_EQ(op.caught[0].hits, 1);
 }
 
 }  // namespace

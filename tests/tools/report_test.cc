@@ -41,12 +41,13 @@ TEST(ReportTest, SelfContainedWithEveryPlot) {
   const ReplayResult r = ReplayGolden();
   const std::string html = HtmlReport(Summarize(r, 5), r);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
-  for (const char* part : {"Score distribution", "ROC curve", "Threshold sweep",
-                           "Decisions over time", "Top reasons", "Confusion",
-                           "Per attack kind"}) {
+  for (const char* part :
+       {"Score distribution", "ROC curve", "Threshold sweep",
+        "Decisions over time", "Top reasons", "Confusion", "Per attack kind",
+        "Detection at a legitimate challenge rate", "Risk-score ratio"}) {
     EXPECT_NE(html.find(part), std::string::npos) << part;
   }
-  EXPECT_GE(std::count(html.begin(), html.end(), '<') , 100);
+  EXPECT_GE(std::count(html.begin(), html.end(), '<'), 100);
   // Nothing is fetched: no script, no link, no URL but the SVG namespace.
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
@@ -78,18 +79,22 @@ TEST(ReportTest, HeadlessChromiumRendersIt) {
   const std::string png = dir.path() + "/report.png";
   const std::string flags =
       " --headless --no-sandbox --disable-gpu --hide-scrollbars"
-      " --user-data-dir=" + dir.path() + "/profile --window-size=1280,1600 ";
-  const std::string shot = chromium + flags + "--screenshot=" + png + " file://" +
-                           html + " >" + dir.path() + "/shot.log 2>&1";
-  ASSERT_EQ(std::system(shot.c_str()), 0) << ReadFileOrDie(dir.path() + "/shot.log");
+      " --user-data-dir=" +
+      dir.path() + "/profile --window-size=1280,1600 ";
+  const std::string shot = chromium + flags + "--screenshot=" + png +
+                           " file://" + html + " >" + dir.path() +
+                           "/shot.log 2>&1";
+  ASSERT_EQ(std::system(shot.c_str()), 0)
+      << ReadFileOrDie(dir.path() + "/shot.log");
   ASSERT_TRUE(std::filesystem::exists(png));
   EXPECT_GT(std::filesystem::file_size(png), 10000u);
   EXPECT_EQ(ReadFileOrDie(png).substr(1, 3), "PNG");
   // The DOM Chromium built holds every chart.
   const std::string dom_path = dir.path() + "/dom.html";
-  const std::string dump = chromium + flags + "--dump-dom file://" + html + " >" +
-                           dom_path + " 2>" + dir.path() + "/dom.log";
-  ASSERT_EQ(std::system(dump.c_str()), 0) << ReadFileOrDie(dir.path() + "/dom.log");
+  const std::string dump = chromium + flags + "--dump-dom file://" + html +
+                           " >" + dom_path + " 2>" + dir.path() + "/dom.log";
+  ASSERT_EQ(std::system(dump.c_str()), 0)
+      << ReadFileOrDie(dir.path() + "/dom.log");
   const std::string dom = ReadFileOrDie(dom_path);
   size_t svgs = 0, pos = 0;
   while ((pos = dom.find("</svg>", pos)) != std::string::npos) {

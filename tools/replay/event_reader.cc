@@ -29,8 +29,22 @@ constexpr char kRbaHeader[] =
     "OS Name and Version,Device Type,Login Successful,Is Attack IP,"
     "Is Account Takeover";
 enum RbaColumn {
-  kIndex, kTimestamp, kUserId, kRtt, kIp, kCountry, kRegion, kCity, kAsn,
-  kUserAgent, kBrowser, kOs, kDeviceType, kSuccess, kAttackIp, kTakeover,
+  kIndex,
+  kTimestamp,
+  kUserId,
+  kRtt,
+  kIp,
+  kCountry,
+  kRegion,
+  kCity,
+  kAsn,
+  kUserAgent,
+  kBrowser,
+  kOs,
+  kDeviceType,
+  kSuccess,
+  kAttackIp,
+  kTakeover,
   kRbaColumns
 };
 
@@ -163,7 +177,8 @@ EventReader::Result EventReader::Next(ReplayRow* row, std::string* error) {
   if (s.ok() && !row->attempt.timestamp.has_value()) {
     s = absl::InvalidArgumentError("timestamp: is required in a replay");
   }
-  if (s.ok() && last_time_.has_value() && *row->attempt.timestamp < *last_time_) {
+  if (s.ok() && last_time_.has_value() &&
+      *row->attempt.timestamp < *last_time_) {
     s = absl::InvalidArgumentError(
         "timestamp: out of time order (earlier than the row before)");
   }
@@ -195,8 +210,9 @@ absl::Status EventReader::ParseRba(const std::string& text, ReplayRow* row) {
     return absl::InvalidArgumentError("csv: unterminated quoted field");
   }
   if (f.size() != kRbaColumns) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "csv: ", f.size(), " fields, expected ", static_cast<int>(kRbaColumns)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("csv: ", f.size(), " fields, expected ",
+                     static_cast<int>(kRbaColumns)));
   }
   Attempt a;
   a.event_type = EventType::kSignIn;
@@ -204,21 +220,23 @@ absl::Status EventReader::ParseRba(const std::string& text, ReplayRow* row) {
   a.ip = f[kIp];
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", f[kTimestamp], absl::UTCTimeZone(),
-                       &t, &err)) {
+  if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", f[kTimestamp],
+                       absl::UTCTimeZone(), &t, &err)) {
     return absl::InvalidArgumentError("timestamp: not YYYY-MM-DD HH:MM:SS.fff");
   }
   a.timestamp = t;
   a.user_agent = f[kUserAgent];
   // The dataset's own browser / OS / device type stand in for a client
   // fingerprint.
-  a.device_fingerprint = absl::StrCat(f[kBrowser], "|", f[kOs], "|", f[kDeviceType]);
+  a.device_fingerprint =
+      absl::StrCat(f[kBrowser], "|", f[kOs], "|", f[kDeviceType]);
   if (a.device_fingerprint.size() > 256) a.device_fingerprint.resize(256);
   bool success = false, attack = false, takeover = false;
   if (!ParseBool(f[kSuccess], &success)) {
     return absl::InvalidArgumentError("Login Successful: not True or False");
   }
-  if (!ParseBool(f[kAttackIp], &attack) || !ParseBool(f[kTakeover], &takeover)) {
+  if (!ParseBool(f[kAttackIp], &attack) ||
+      !ParseBool(f[kTakeover], &takeover)) {
     return absl::InvalidArgumentError(
         "Is Attack IP / Is Account Takeover: not True or False");
   }

@@ -3,7 +3,8 @@
 // tools/replay/event_reader.h: reads a replay input file row by row.
 //
 // Two formats, detected from the first non-empty line:
-//   - JSON Lines of attempts as in docs/architecture.md (the service's strict codec),
+//   - JSON Lines of attempts as in docs/architecture.md (the service's strict
+//   codec),
 //     each with a `timestamp`, and optionally `outcome` and `label`;
 //   - the RBA dataset CSV of Wiefling et al. (header exactly as in
 //     testdata/rba/), whose Country and ASN columns stand in for the GeoIP

@@ -14,6 +14,17 @@
 //   - ROC AUC and the threshold sweep rank account takeovers against those
 //     mature legitimate sign-ins by score; a sweep point t counts a score
 //     >= t as challenged (what a medium threshold of t would do).
+//   - detection at fixed legitimate challenge rates (OperatingPoints), as
+//     the evaluation protocol of issue 14 and Wiefling et al. ("Pump Up
+//     Password Security!", ACM TOPS 2022) report it: population = successful
+//     sign_in rows of users with >= 1 prior trusted sign-in (after a warm-up
+//     share of the time span, if asked); positives = account takeovers,
+//     negatives = legitimate; the threshold for a rate r is a score quantile
+//     of the negatives (sorted descending, the one at index floor(r * n)),
+//     and a row is challenged when its score is above it. Reported overall,
+//     per attack kind, per length of the user's history (prior trusted
+//     sign-ins 1, 2-4, 5-9, 10-19, 20+), with the risk-score ratio
+//     (attacker over legitimate score, means and medians).
 
 #ifndef VIGIL_TOOLS_REPLAY_METRICS_H_
 #define VIGIL_TOOLS_REPLAY_METRICS_H_
@@ -30,7 +41,9 @@ namespace vigil::tools {
 struct Rate {
   int64_t hits = 0;
   int64_t total = 0;
-  double value() const { return total == 0 ? 0 : static_cast<double>(hits) / total; }
+  double value() const {
+    return total == 0 ? 0 : static_cast<double>(hits) / total;
+  }
 };
 
 struct SweepPoint {
@@ -43,6 +56,39 @@ struct SweepPoint {
 enum RowClass { kLegit = 0, kAttack = 1, kTakeover = 2, kRowClassCount = 3 };
 RowClass ClassOf(const RowResult& r);
 
+// See the definitions above.
+struct OperatingPoints {
+  static constexpr int kPoints = 3;
+  static constexpr double kRates[kPoints] = {0.005, 0.01, 0.02};
+  static constexpr int kBuckets = 5;
+  static constexpr const char* kBucketNames[kBuckets] = {"1", "2-4", "5-9",
+                                                         "10-19", "20+"};
+  double warmup = 0;  // share of the time span left out
+  int64_t positives = 0;
+  int64_t negatives = 0;
+  // Per point: the threshold (-infinity: everything is challenged).
+  double thresholds[kPoints] = {};
+  Rate caught[kPoints];  // takeovers with score > threshold
+  Rate legit[kPoints];   // the realized legitimate challenge rate
+  struct Group {
+    std::string name;
+    Rate caught[kPoints];  // takeovers of the group
+    Rate legit[kPoints];   // legitimate sign-ins of the group
+  };
+  std::vector<Group> kinds;  // takeovers by label kind, by name
+  std::vector<Group> history =
+      std::vector<Group>(kBuckets);          // by prior trusted sign-ins
+  double mean_attacker = 0, mean_legit = 0;  // scores
+  double median_attacker = 0, median_legit = 0;
+  // Risk-score ratios, attacker over legitimate; NaN when the legitimate
+  // score is 0 or a side is empty.
+  double mean_ratio() const;
+  double median_ratio() const;
+};
+
+// The history bucket (index into kBucketNames) of `prior` >= 1 sign-ins.
+int HistoryBucket(int32_t prior);
+
 struct Summary {
   std::string model_id;
   int64_t rows = 0;
@@ -53,9 +99,9 @@ struct Summary {
   bool has_labels = false;
   int min_prior_sign_ins = 5;
   int64_t confusion[3][kRowClassCount] = {};  // [verdict][class]
-  Rate detection;                 // account takeovers, right password
-  Rate challenge_mature;          // legitimate, baseline >= min prior
-  Rate challenge_all;             // all legitimate
+  Rate detection;         // account takeovers, right password
+  Rate challenge_mature;  // legitimate, baseline >= min prior
+  Rate challenge_all;     // all legitimate
   struct Kind {
     std::string name;
     Rate caught;
@@ -68,9 +114,13 @@ struct Summary {
   // Top reasons: how often each signal was the largest contribution of a
   // non-allowed decision.
   int64_t top_reason[kSignalCount] = {};
+  OperatingPoints operating;
 };
 
-Summary Summarize(const ReplayResult& result, int min_prior_sign_ins);
+// `warmup`: the share of the time span (first to last row) whose rows the
+// operating points leave out (the evaluator's default is 0.3).
+Summary Summarize(const ReplayResult& result, int min_prior_sign_ins,
+                  double warmup = 0);
 
 // ROC AUC of positives vs negatives (ties count one half).
 double RocAuc(std::vector<float> positives, std::vector<float> negatives);

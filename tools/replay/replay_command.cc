@@ -90,6 +90,15 @@ const flags::CommandSpec& ReplaySpec() {
                 "give the engine no label (challenges of attacks pass too); "
                 "labels only feed the summary"},
            MinPriorFlag(),
+           {.name = "warmup",
+            .kind = flags::Kind::kDouble,
+            .value_name = "F",
+            .help =
+                "leave the first F of the time span out of the detection at "
+                "fixed challenge rates (the evaluator uses 0.3)",
+            .default_value = "0",
+            .min = 0,
+            .max = 0.99},
            TempDirFlag(),
            {.name = "limit",
             .kind = flags::Kind::kInt,
@@ -158,7 +167,8 @@ int RunReplay(const std::vector<std::string>& args, std::ostream& out,
     err << spec.path << ": " << result.status().message() << "\n";
     return 1;
   }
-  const Summary summary = Summarize(*result, static_cast<int>(min_prior));
+  const Summary summary = Summarize(*result, static_cast<int>(min_prior),
+                                    flags.GetDouble("warmup"));
   PrintSummary(summary, out);
   if (flags.Has("report")) {
     absl::Status s = WriteHtmlReport(flags.Get("report"), summary, *result);

@@ -18,7 +18,8 @@ const flags::CommandSpec& ReplaySpec();
 const flags::CommandSpec& CompareSpec();
 
 // vigil replay --events FILE --model MODEL [--geoip DB ...]
-//     [--out decisions.jsonl] [--report report.html] [--skip-bad-rows] [--label-blind]
+//     [--out decisions.jsonl] [--report report.html] [--skip-bad-rows]
+//     [--label-blind]
 //     [--min-prior-sign-ins N] [--temp-dir DIR] [--limit N]
 // Prints the summary on `out`. Exit code 0; 1 if the replay failed (a bad
 // row without --skip-bad-rows, an unreadable file); 2 for bad arguments.

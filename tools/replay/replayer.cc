@@ -301,6 +301,7 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
     rr.verdict = d.verdict;
     rr.level = d.level;
     rr.success = a.outcome == Outcome::kSuccess;
+    rr.sign_in = a.event_type == EventType::kSignIn;
     rr.prior_sign_ins = static_cast<int32_t>(d.baseline.successful_sign_ins);
     if (a.label.has_value()) {
       rr.labelled = true;

@@ -51,6 +51,7 @@ struct RowResult {
   Verdict verdict = Verdict::kAllow;
   RiskLevel level = RiskLevel::kNone;
   bool success = false;  // outcome success (the right password)
+  bool sign_in = true;   // event_type sign_in
   bool labelled = false;
   bool attack = false;
   bool takeover = false;

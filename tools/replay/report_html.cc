@@ -15,7 +15,7 @@
 namespace vigil::tools {
 namespace {
 
-constexpr int kW = 520, kH = 300;             // chart size
+constexpr int kW = 520, kH = 300;                  // chart size
 constexpr int kL = 56, kR = 16, kT = 16, kB = 40;  // margins
 
 std::string Esc(absl::string_view s) {
@@ -33,33 +33,38 @@ std::string Axes(const std::string& xlabel, const std::string& ylabel,
       kL, kH - kB, kW - kR, kH - kB, kL, kT, kL, kH - kB);
   for (int i = 0; i <= 4; ++i) {
     const double f = i / 4.0;
-    absl::StrAppendFormat(&s,
-                          "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' class='grid'/>"
-                          "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
-                          Px(0), Py(f), Px(1), Py(f), kL - 4, Py(f) + 4,
-                          percent_y ? absl::StrFormat("%.0f%%", 100 * f * ymax)
-                                    : absl::StrFormat("%.3g", f * ymax));
+    absl::StrAppendFormat(
+        &s,
+        "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' class='grid'/>"
+        "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
+        Px(0), Py(f), Px(1), Py(f), kL - 4, Py(f) + 4,
+        percent_y ? absl::StrFormat("%.0f%%", 100 * f * ymax)
+                  : absl::StrFormat("%.3g", f * ymax));
   }
-  absl::StrAppendFormat(&s,
-                        "<text x='%.1f' y='%d' class='lbl' text-anchor='middle'>%s</text>"
-                        "<text x='14' y='%.1f' class='lbl' text-anchor='middle' "
-                        "transform='rotate(-90 14 %.1f)'>%s</text>",
-                        Px(0.5), kH - 6, Esc(xlabel), Py(0.5), Py(0.5), Esc(ylabel));
+  absl::StrAppendFormat(
+      &s,
+      "<text x='%.1f' y='%d' class='lbl' text-anchor='middle'>%s</text>"
+      "<text x='14' y='%.1f' class='lbl' text-anchor='middle' "
+      "transform='rotate(-90 14 %.1f)'>%s</text>",
+      Px(0.5), kH - 6, Esc(xlabel), Py(0.5), Py(0.5), Esc(ylabel));
   return s;
 }
 
 std::string XTicks01() {
   std::string s;
   for (int i = 0; i <= 4; ++i) {
-    absl::StrAppendFormat(&s, "<text x='%.1f' y='%d' class='tick' text-anchor='middle'>%.2f</text>",
-                          Px(i / 4.0), kH - kB + 14, i / 4.0);
+    absl::StrAppendFormat(
+        &s,
+        "<text x='%.1f' y='%d' class='tick' text-anchor='middle'>%.2f</text>",
+        Px(i / 4.0), kH - kB + 14, i / 4.0);
   }
   return s;
 }
 
 std::string Svg(const std::string& title, const std::string& body) {
   return absl::StrFormat(
-      "<figure><figcaption>%s</figcaption><svg xmlns='http://www.w3.org/2000/svg' "
+      "<figure><figcaption>%s</figcaption><svg "
+      "xmlns='http://www.w3.org/2000/svg' "
       "width='%d' height='%d' viewBox='0 0 %d %d'>%s</svg></figure>\n",
       Esc(title), kW, kH, kW, kH, body);
 }
@@ -67,19 +72,22 @@ std::string Svg(const std::string& title, const std::string& body) {
 std::string Polyline(const std::vector<std::pair<double, double>>& pts,
                      const std::string& cls) {
   std::string s = absl::StrCat("<polyline class='", cls, "' points='");
-  for (const auto& [x, y] : pts) absl::StrAppendFormat(&s, "%.1f,%.1f ", Px(x), Py(y));
+  for (const auto& [x, y] : pts)
+    absl::StrAppendFormat(&s, "%.1f,%.1f ", Px(x), Py(y));
   s += "'/>";
   return s;
 }
 
-std::string Legend(const std::vector<std::pair<std::string, std::string>>& items) {
+std::string Legend(
+    const std::vector<std::pair<std::string, std::string>>& items) {
   std::string s;
   int x = kL + 10;
   for (const auto& [cls, name] : items) {
-    absl::StrAppendFormat(&s,
-                          "<rect x='%d' y='%d' width='10' height='10' class='%s'/>"
-                          "<text x='%d' y='%d' class='tick'>%s</text>",
-                          x, kT, cls, x + 14, kT + 9, Esc(name));
+    absl::StrAppendFormat(
+        &s,
+        "<rect x='%d' y='%d' width='10' height='10' class='%s'/>"
+        "<text x='%d' y='%d' class='tick'>%s</text>",
+        x, kT, cls, x + 14, kT + 9, Esc(name));
     x += 24 + 7 * static_cast<int>(name.size());
   }
   return s;
@@ -111,17 +119,20 @@ std::string ScoreDistribution(const ReplayResult& r, int min_prior) {
   const double bw = 1.0 / kBins;
   for (int b = 0; b < kBins; ++b) {
     const double x = b * bw;
-    absl::StrAppendFormat(&body,
-                          "<rect class='legit' x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>",
-                          Px(x), Py(legit[b] / ymax), Px(x + bw / 2) - Px(x),
-                          Py(0) - Py(legit[b] / ymax));
-    absl::StrAppendFormat(&body,
-                          "<rect class='attack' x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>",
-                          Px(x + bw / 2), Py(attack[b] / ymax), Px(x + bw / 2) - Px(x),
-                          Py(0) - Py(attack[b] / ymax));
+    absl::StrAppendFormat(
+        &body,
+        "<rect class='legit' x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>",
+        Px(x), Py(legit[b] / ymax), Px(x + bw / 2) - Px(x),
+        Py(0) - Py(legit[b] / ymax));
+    absl::StrAppendFormat(
+        &body,
+        "<rect class='attack' x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>",
+        Px(x + bw / 2), Py(attack[b] / ymax), Px(x + bw / 2) - Px(x),
+        Py(0) - Py(attack[b] / ymax));
   }
-  body += Legend({{"legit", absl::StrCat("legitimate (>= ", min_prior, " prior)")},
-                  {"attack", "attack"}});
+  body +=
+      Legend({{"legit", absl::StrCat("legitimate (>= ", min_prior, " prior)")},
+              {"attack", "attack"}});
   return Svg("Score distribution", body);
 }
 
@@ -131,9 +142,11 @@ std::string RocCurve(const Summary& s) {
                      XTicks01();
   body += Polyline({{0, 0}, {1, 1}}, "diag");
   body += Polyline(s.roc, "roc");
-  absl::StrAppendFormat(&body, "<text x='%.1f' y='%.1f' class='lbl'>AUC %.4f</text>",
+  absl::StrAppendFormat(&body,
+                        "<text x='%.1f' y='%.1f' class='lbl'>AUC %.4f</text>",
                         Px(0.55), Py(0.1), s.auc);
-  return Svg("ROC curve: account takeovers vs mature legitimate sign-ins", body);
+  return Svg("ROC curve: account takeovers vs mature legitimate sign-ins",
+             body);
 }
 
 std::string SweepChart(const Summary& s) {
@@ -144,7 +157,8 @@ std::string SweepChart(const Summary& s) {
   }
   std::string body = Axes("threshold", "rate", 1, true) + XTicks01();
   body += Polyline(ch, "ch") + Polyline(det, "det");
-  body += Legend({{"legit", "challenge rate (legitimate)"}, {"attack", "detection rate"}});
+  body += Legend(
+      {{"legit", "challenge rate (legitimate)"}, {"attack", "detection rate"}});
   return Svg("Threshold sweep", body);
 }
 
@@ -174,11 +188,13 @@ std::string OverTime(const ReplayResult& r) {
   for (auto& p : bl) p.second /= ymax;
   std::string body = Axes("time", "share of decisions", ymax, true);
   for (int i = 0; i <= 4; ++i) {
-    const absl::Time t = absl::FromUnixSeconds(t0 + static_cast<int64_t>(span * i / 4));
-    absl::StrAppendFormat(&body,
-                          "<text x='%.1f' y='%d' class='tick' text-anchor='middle'>%s</text>",
-                          Px(i / 4.0), kH - kB + 14,
-                          absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()));
+    const absl::Time t =
+        absl::FromUnixSeconds(t0 + static_cast<int64_t>(span * i / 4));
+    absl::StrAppendFormat(
+        &body,
+        "<text x='%.1f' y='%d' class='tick' text-anchor='middle'>%s</text>",
+        Px(i / 4.0), kH - kB + 14,
+        absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()));
   }
   body += Polyline(ch, "ch") + Polyline(bl, "bl");
   body += Legend({{"legit", "challenge"}, {"block", "block"}});
@@ -192,26 +208,89 @@ std::string TopReasons(const Summary& s) {
   for (int i = 0; i < kSignalCount; ++i) {
     const double y = kT + 10 + i * 48;
     const double w = (kW - 170.0) * s.top_reason[i] / max;
-    absl::StrAppendFormat(&body,
-                          "<text x='120' y='%.1f' class='lbl' text-anchor='end'>%s</text>"
-                          "<rect class='attack' x='128' y='%.1f' width='%.1f' height='26'/>"
-                          "<text x='%.1f' y='%.1f' class='tick'>%d</text>",
-                          y + 18, kSignalNames[i], y, w, 132 + w, y + 18,
-                          s.top_reason[i]);
+    absl::StrAppendFormat(
+        &body,
+        "<text x='120' y='%.1f' class='lbl' text-anchor='end'>%s</text>"
+        "<rect class='attack' x='128' y='%.1f' width='%.1f' height='26'/>"
+        "<text x='%.1f' y='%.1f' class='tick'>%d</text>",
+        y + 18, kSignalNames[i], y, w, 132 + w, y + 18, s.top_reason[i]);
   }
-  return Svg("Top reasons (largest contribution of each challenge or block)", body);
+  return Svg("Top reasons (largest contribution of each challenge or block)",
+             body);
 }
 
 std::string SummaryTable(const Summary& s) {
   static const char* kVerdicts[3] = {"allow", "challenge", "block"};
-  std::string h = "<table><tr><th>decision</th><th>legitimate</th><th>attack</th>"
-                  "<th>takeover</th></tr>";
+  std::string h =
+      "<table><tr><th>decision</th><th>legitimate</th><th>attack</th>"
+      "<th>takeover</th></tr>";
   for (int v = 0; v < 3; ++v) {
-    absl::StrAppendFormat(&h, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td></tr>",
-                          kVerdicts[v], s.confusion[v][kLegit], s.confusion[v][kAttack],
-                          s.confusion[v][kTakeover]);
+    absl::StrAppendFormat(
+        &h, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td></tr>",
+        kVerdicts[v], s.confusion[v][kLegit], s.confusion[v][kAttack],
+        s.confusion[v][kTakeover]);
   }
   h += "</table>";
+  return h;
+}
+
+std::string RateCell(const Rate& r) {
+  return r.total == 0
+             ? "<td>n/a</td>"
+             : absl::StrFormat("<td>%.2f%% <small>(%d/%d)</small></td>",
+                               100 * r.value(), r.hits, r.total);
+}
+
+std::string RatioCell(double attacker, double legit, double ratio) {
+  return std::isnan(ratio)
+             ? absl::StrFormat("%.4f / %.4f = n/a", attacker, legit)
+             : absl::StrFormat("%.4f / %.4f = <b>%.2f</b>", attacker, legit,
+                               ratio);
+}
+
+// Detection at 0.5 / 1 / 2 % legitimate challenge: overall, per kind, per
+// history length, and the risk-score ratio (metrics.h).
+std::string OperatingPointsTable(const OperatingPoints& op) {
+  using P = OperatingPoints;
+  std::string h = absl::StrFormat(
+      "<h2>Detection at a legitimate challenge rate</h2><p>Successful sign-ins "
+      "of users with "
+      "at least one prior trusted sign-in%s: %d takeovers, %d legitimate. The "
+      "threshold of a "
+      "rate is a score quantile of the legitimate sign-ins; a sign-in is "
+      "challenged when its "
+      "score is above it.</p><table><tr><th></th>",
+      op.warmup > 0
+          ? absl::StrFormat(", after the first %.0f%% of the time span",
+                            100 * op.warmup)
+          : "",
+      op.positives, op.negatives);
+  for (double r : P::kRates)
+    absl::StrAppendFormat(&h, "<th>%.1f%%</th>", 100 * r);
+  h += "</tr>";
+  auto row = [&](const std::string& name, const Rate* rates) {
+    h += "<tr><td>" + Esc(name) + "</td>";
+    for (int i = 0; i < P::kPoints; ++i) h += RateCell(rates[i]);
+    h += "</tr>";
+  };
+  row("takeovers caught", op.caught);
+  row("legitimate challenged (realized)", op.legit);
+  for (const P::Group& k : op.kinds) row("takeovers: " + k.name, k.caught);
+  for (const P::Group& b : op.history) {
+    row(absl::StrCat("history ", b.name, " prior sign-ins: takeovers caught"),
+        b.caught);
+    row(absl::StrCat("history ", b.name,
+                     " prior sign-ins: legitimate challenged"),
+        b.legit);
+  }
+  h += "</table>";
+  absl::StrAppend(
+      &h,
+      "<p>Risk-score ratio (attacker / legitimate score, Wiefling et al.): "
+      "mean ",
+      RatioCell(op.mean_attacker, op.mean_legit, op.mean_ratio()), ", median ",
+      RatioCell(op.median_attacker, op.median_legit, op.median_ratio()),
+      "</p>");
   return h;
 }
 
@@ -233,34 +312,40 @@ std::string HtmlReport(const Summary& s, const ReplayResult& r) {
       ".lbl{font-size:12px;fill:#222}.legit{fill:#3b7dd8;stroke:#3b7dd8}"
       ".attack{fill:#d8533b;stroke:#d8533b}.block{fill:#222;stroke:#222}"
       "polyline{fill:none;stroke-width:2}.roc{stroke:#d8533b}.diag{stroke:#bbb;"
-      "stroke-dasharray:4}.ch{stroke:#3b7dd8}.det{stroke:#d8533b}.bl{stroke:#222}"
+      "stroke-dasharray:4}.ch{stroke:#3b7dd8}.det{stroke:#d8533b}.bl{stroke:#"
+      "222}"
       "</style></head><body>";
   absl::StrAppendFormat(&h, "<h1>vigil replay: model %s</h1>", Esc(s.model_id));
   absl::StrAppendFormat(&h, "<p>%d rows (%s), %d bad rows skipped.</p>", s.rows,
                         InputFormatName(r.format), s.bad_rows);
   h += "<div class='kpi'>";
-  absl::StrAppendFormat(&h,
-                        "<div>takeovers caught (right password)<b>%.2f%%</b>%d / %d</div>",
-                        100 * s.detection.value(), s.detection.hits, s.detection.total);
-  absl::StrAppendFormat(&h,
-                        "<div>legitimate challenged, &ge; %d prior sign-ins<b>%.2f%%</b>"
-                        "%d / %d</div>",
-                        s.min_prior_sign_ins, 100 * s.challenge_mature.value(),
-                        s.challenge_mature.hits, s.challenge_mature.total);
-  absl::StrAppendFormat(&h, "<div>all legitimate challenged<b>%.2f%%</b>%d / %d</div>",
-                        100 * s.challenge_all.value(), s.challenge_all.hits,
-                        s.challenge_all.total);
-  absl::StrAppendFormat(&h, "<div>ROC AUC<b>%.4f</b>takeovers vs legitimate</div>",
-                        s.auc);
+  absl::StrAppendFormat(
+      &h, "<div>takeovers caught (right password)<b>%.2f%%</b>%d / %d</div>",
+      100 * s.detection.value(), s.detection.hits, s.detection.total);
+  absl::StrAppendFormat(
+      &h,
+      "<div>legitimate challenged, &ge; %d prior sign-ins<b>%.2f%%</b>"
+      "%d / %d</div>",
+      s.min_prior_sign_ins, 100 * s.challenge_mature.value(),
+      s.challenge_mature.hits, s.challenge_mature.total);
+  absl::StrAppendFormat(
+      &h, "<div>all legitimate challenged<b>%.2f%%</b>%d / %d</div>",
+      100 * s.challenge_all.value(), s.challenge_all.hits,
+      s.challenge_all.total);
+  absl::StrAppendFormat(
+      &h, "<div>ROC AUC<b>%.4f</b>takeovers vs legitimate</div>", s.auc);
   h += "</div><h2>Confusion (decision &times; label)</h2>" + SummaryTable(s);
   if (!s.kinds.empty()) {
-    h += "<h2>Per attack kind</h2><table><tr><th>kind</th><th>rows</th><th>caught</th></tr>";
+    h += "<h2>Per attack "
+         "kind</h2><table><tr><th>kind</th><th>rows</th><th>caught</th></tr>";
     for (const auto& k : s.kinds) {
-      absl::StrAppendFormat(&h, "<tr><td>%s</td><td>%d</td><td>%.2f%%</td></tr>",
-                            Esc(k.name), k.caught.total, 100 * k.caught.value());
+      absl::StrAppendFormat(
+          &h, "<tr><td>%s</td><td>%d</td><td>%.2f%%</td></tr>", Esc(k.name),
+          k.caught.total, 100 * k.caught.value());
     }
     h += "</table>";
   }
+  if (s.has_labels) h += OperatingPointsTable(s.operating);
   h += "<div class='charts'>";
   h += ScoreDistribution(r, s.min_prior_sign_ins);
   h += RocCurve(s);
@@ -270,8 +355,9 @@ std::string HtmlReport(const Summary& s, const ReplayResult& r) {
   h += "</div><h2>Threshold sweep</h2><table><tr><th>threshold</th>"
        "<th>challenge rate</th><th>detection rate</th></tr>";
   for (const SweepPoint& p : s.sweep) {
-    absl::StrAppendFormat(&h, "<tr><td>%.2f</td><td>%.2f%%</td><td>%.2f%%</td></tr>",
-                          p.threshold, 100 * p.challenge_rate, 100 * p.detection_rate);
+    absl::StrAppendFormat(
+        &h, "<tr><td>%.2f</td><td>%.2f%%</td><td>%.2f%%</td></tr>", p.threshold,
+        100 * p.challenge_rate, 100 * p.detection_rate);
   }
   h += "</table><p>Caught and challenged mean any decision other than allow. "
        "The sweep counts a score at or above the threshold as challenged.</p>"

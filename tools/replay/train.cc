@@ -26,8 +26,9 @@
 namespace vigil::tools {
 namespace {
 
-constexpr const char* kPriorKeys[8] = {"ip", "network", "asn", "country",
-                                       "user_agent", "browser", "os", "device_type"};
+constexpr const char* kPriorKeys[8] = {"ip",      "network",    "asn",
+                                       "country", "user_agent", "browser",
+                                       "os",      "device_type"};
 
 // Counts values of one level.
 struct Table {
@@ -60,7 +61,8 @@ struct Sample {
 
 double Score(const Sample& x, const std::array<double, kSignalCount>& w) {
   double keep = 1;
-  for (int k = 0; k < kSignalCount; ++k) keep *= 1 - std::min(1.0, w[k] * x.s[k]);
+  for (int k = 0; k < kSignalCount; ++k)
+    keep *= 1 - std::min(1.0, w[k] * x.s[k]);
   return 1 - keep;
 }
 
@@ -72,8 +74,8 @@ struct Fit {
 
 // Detection and challenge rate at the threshold that challenges at most
 // `rate` of the mature legitimate rows.
-Fit FitAt(const std::vector<float>& legit_desc, int64_t n, const std::vector<float>& ato,
-          double rate) {
+Fit FitAt(const std::vector<float>& legit_desc, int64_t n,
+          const std::vector<float>& ato, double rate) {
   const size_t k = static_cast<size_t>(rate * static_cast<double>(n));
   Fit f;
   f.threshold = k < legit_desc.size() ? legit_desc[k] + 1e-6 : 1e-6;
@@ -83,10 +85,10 @@ Fit FitAt(const std::vector<float>& legit_desc, int64_t n, const std::vector<flo
     f.detection = -1;
     return f;
   }
-  const int64_t hit = std::upper_bound(legit_desc.begin(), legit_desc.end(),
-                                       static_cast<float>(f.threshold),
-                                       std::greater<float>()) -
-                      legit_desc.begin();
+  const int64_t hit =
+      std::upper_bound(legit_desc.begin(), legit_desc.end(),
+                       static_cast<float>(f.threshold), std::greater<float>()) -
+      legit_desc.begin();
   // upper_bound with greater<>: the first score below the threshold.
   f.challenge = n > 0 ? static_cast<double>(hit) / n : 0;
   int64_t caught = 0;
@@ -103,16 +105,19 @@ Fit Evaluate(const std::vector<Sample>& legit, int64_t legit_zero,
              double* objective) {
   std::vector<float> scores;
   scores.reserve(legit.size());
-  for (const Sample& x : legit) scores.push_back(static_cast<float>(Score(x, w)));
+  for (const Sample& x : legit)
+    scores.push_back(static_cast<float>(Score(x, w)));
   std::sort(scores.begin(), scores.end(), std::greater<float>());
   std::vector<float> ato;
   ato.reserve(ato_samples.size());
-  for (const Sample& x : ato_samples) ato.push_back(static_cast<float>(Score(x, w)));
+  for (const Sample& x : ato_samples)
+    ato.push_back(static_cast<float>(Score(x, w)));
   // The zero-score rows only count in the denominator.
   const int64_t n = static_cast<int64_t>(legit.size()) + legit_zero;
   const Fit at = FitAt(scores, n, ato, rate);
   *objective = (FitAt(scores, n, ato, rate / 2).detection + at.detection +
-                FitAt(scores, n, ato, rate * 2).detection) / 3;
+                FitAt(scores, n, ato, rate * 2).detection) /
+               3;
   return at;
 }
 
@@ -130,7 +135,8 @@ std::string SetTomlSection(const std::string& toml, const std::string& section,
     found = true;
     // Keep the comment lines right after the header, drop the rest.
     size_t j = i + 1;
-    while (j < lines.size() && absl::StartsWith(lines[j], "#")) out.push_back(lines[j++]);
+    while (j < lines.size() && absl::StartsWith(lines[j], "#"))
+      out.push_back(lines[j++]);
     while (j < lines.size() && !absl::StartsWith(lines[j], "[")) ++j;
     if (!body.empty()) out.push_back(body);
     out.push_back("");
@@ -176,14 +182,16 @@ Operating AtChallengeRate(const ReplayResult& r, double rate, int min_prior) {
   for (const RowResult& row : r.rows) {
     const RowClass c = ClassOf(row);
     if (c == kTakeover && row.success) ato.push_back(row.score);
-    if (c == kLegit && row.prior_sign_ins >= min_prior) legit.push_back(row.score);
+    if (c == kLegit && row.prior_sign_ins >= min_prior)
+      legit.push_back(row.score);
   }
   Operating o;
   o.threshold = ThresholdForRate(legit, rate);
   int64_t hit = 0, caught = 0;
   for (float s : legit) hit += s >= o.threshold;
   for (float s : ato) caught += s >= o.threshold;
-  o.challenge_rate = legit.empty() ? 0 : static_cast<double>(hit) / legit.size();
+  o.challenge_rate =
+      legit.empty() ? 0 : static_cast<double>(hit) / legit.size();
   o.detection_rate = ato.empty() ? 0 : static_cast<double>(caught) / ato.size();
   return o;
 }
@@ -191,7 +199,8 @@ Operating AtChallengeRate(const ReplayResult& r, double rate, int min_prior) {
 absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   std::ifstream base_in(o.base_model_path, std::ios::binary);
   if (!base_in) {
-    return absl::NotFoundError(absl::StrCat(o.base_model_path, ": cannot open"));
+    return absl::NotFoundError(
+        absl::StrCat(o.base_model_path, ": cannot open"));
   }
   std::stringstream base_text;
   base_text << base_in.rdbuf();
@@ -202,11 +211,13 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   TrainResult tr;
   // Pass 1: count the rows.
   {
-    absl::StatusOr<std::unique_ptr<EventReader>> reader = EventReader::Open(o.events_path);
+    absl::StatusOr<std::unique_ptr<EventReader>> reader =
+        EventReader::Open(o.events_path);
     if (!reader.ok()) return reader.status();
     ReplayRow row;
     std::string error;
-    while ((*reader)->Next(&row, &error) != EventReader::Result::kEnd) ++tr.total_rows;
+    while ((*reader)->Next(&row, &error) != EventReader::Result::kEnd)
+      ++tr.total_rows;
   }
   tr.training_rows = static_cast<int64_t>(tr.total_rows * o.train_fraction);
   if (tr.training_rows < 1) {
@@ -214,12 +225,15 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   }
 
   // Pass 2: global frequency tables.
-  absl::StatusOr<std::unique_ptr<EventReader>> reader = EventReader::Open(o.events_path);
+  absl::StatusOr<std::unique_ptr<EventReader>> reader =
+      EventReader::Open(o.events_path);
   if (!reader.ok()) return reader.status();
   std::unique_ptr<GeoResolver> geo;
   if ((*reader)->format() == InputFormat::kJsonLines &&
-      !(o.geo.city_dbs.empty() && o.geo.asn_dbs.empty() && o.geo.asn_csvs.empty())) {
-    absl::StatusOr<std::unique_ptr<GeoResolver>> made = CreateGeoResolver(o.geo);
+      !(o.geo.city_dbs.empty() && o.geo.asn_dbs.empty() &&
+        o.geo.asn_csvs.empty())) {
+    absl::StatusOr<std::unique_ptr<GeoResolver>> made =
+        CreateGeoResolver(o.geo);
     if (!made.ok()) return made.status();
     geo = *std::move(made);
   }
@@ -235,7 +249,8 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
     if (r == EventReader::Result::kBadRow) continue;
     const Attempt& a = row.attempt;
     if (a.outcome != Outcome::kSuccess) continue;
-    if (a.label.has_value() && (a.label->attack || a.label->account_takeover)) continue;
+    if (a.label.has_value() && (a.label->attack || a.label->account_takeover))
+      continue;
     absl::StatusOr<IpAddress> ip = IpAddress::Parse(a.ip);
     if (!ip.ok()) continue;
     GeoInfo g;
@@ -250,8 +265,8 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
     tables[3].Add(g.country);
     if (!a.user_agent.empty()) {
       const UserAgentInfo ua = ParseUserAgent(a.user_agent);
-      tables[4].Add(absl::StrCat(ua.browser, "/", ua.browser_major, "/", ua.os, "/",
-                                 ua.os_version));
+      tables[4].Add(absl::StrCat(ua.browser, "/", ua.browser_major, "/", ua.os,
+                                 "/", ua.os_version));
       tables[5].Add(ua.browser);
       tables[6].Add(ua.os);
       tables[7].Add(std::string(DeviceTypeName(ua.device_type)));
@@ -266,14 +281,16 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
     if (share >= 0.001) tr.country_share[country] = share;
   }
   for (const auto& [country, share] : tr.country_share) {
-    absl::StrAppend(&shares, shares.empty() ? "" : "\n", country, " = ", Num(share));
+    absl::StrAppend(&shares, shares.empty() ? "" : "\n", country, " = ",
+                    Num(share));
   }
   toml = SetTomlSection(toml, "signals.unfamiliar.country_share", shares);
   for (int i = 0; i < 8; ++i) {
     // Never 0 (the loader wants a positive prior), never above 1.
     tr.priors[i] = std::clamp(tables[i].TypicalShare(), 1e-9, 1.0);
     if (tables[i].total == 0) continue;
-    toml = SetTomlValue(toml, "signals.unfamiliar.prior", kPriorKeys[i], Num(tr.priors[i]));
+    toml = SetTomlValue(toml, "signals.unfamiliar.prior", kPriorKeys[i],
+                        Num(tr.priors[i]));
   }
   absl::StatusOr<std::shared_ptr<const Model>> with_tables =
       Model::FromString(toml, o.base_model_path);
@@ -300,9 +317,9 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   if (!replayed.ok()) return replayed.status();
 
   const internal::ModelConfig& mc = (*with_tables)->config();
-  std::array<double, kSignalCount> w = {mc.new_device.weight, mc.unfamiliar.weight,
-                                        mc.geo_velocity.weight, mc.ip_reputation.weight,
-                                        mc.velocity.weight};
+  std::array<double, kSignalCount> w = {
+      mc.new_device.weight, mc.unfamiliar.weight, mc.geo_velocity.weight,
+      mc.ip_reputation.weight, mc.velocity.weight};
   std::vector<Sample> legit, ato;
   int64_t legit_zero = 0;
   // The latest third of the training part, for the thresholds: scores drift
@@ -371,18 +388,19 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   tr.low = tr.medium * 0.6;
   tr.high = std::min(1.0, tr.medium + (1 - tr.medium) * 0.5);
   for (int k = 0; k < kSignalCount; ++k) {
-    toml = SetTomlValue(toml, absl::StrCat("signals.", kSignalNames[k]), "weight",
-                        Num(w[k]));
+    toml = SetTomlValue(toml, absl::StrCat("signals.", kSignalNames[k]),
+                        "weight", Num(w[k]));
   }
   toml = SetTomlValue(toml, "levels", "low", Num(tr.low));
   toml = SetTomlValue(toml, "levels", "medium", Num(tr.medium));
   toml = SetTomlValue(toml, "levels", "high", Num(tr.high));
   toml = SetTomlValue(toml, "model", "name", absl::StrCat("\"", o.name, "\""));
   toml = absl::StrCat(
-      absl::StrFormat("# Fitted by `vigil train` on the first %d of %d rows of %s,\n"
-                      "# target challenge rate %.4g (from %s).\n",
-                      tr.training_rows, tr.total_rows, o.events_path,
-                      o.target_challenge_rate, o.base_model_path),
+      absl::StrFormat(
+          "# Fitted by `vigil train` on the first %d of %d rows of %s,\n"
+          "# target challenge rate %.4g (from %s).\n",
+          tr.training_rows, tr.total_rows, o.events_path,
+          o.target_challenge_rate, o.base_model_path),
       toml);
   absl::StatusOr<std::shared_ptr<const Model>> fitted =
       Model::FromString(toml, "trained model");

@@ -52,7 +52,8 @@ struct TrainResult {
   int64_t training_rows = 0;
   int64_t total_rows = 0;
   std::map<std::string, double> country_share;
-  std::array<double, 8> priors{};  // ip, network, asn, country, ua, browser, os, device type
+  std::array<double, 8>
+      priors{};  // ip, network, asn, country, ua, browser, os, device type
   std::array<double, kSignalCount> weights{};
   double low = 0, medium = 0, high = 0;
   // On the latest third of the training part, at the target rate.
@@ -60,7 +61,8 @@ struct TrainResult {
   double train_challenge = 0;
 };
 
-absl::StatusOr<TrainResult> Train(const TrainOptions& options, std::ostream& log);
+absl::StatusOr<TrainResult> Train(const TrainOptions& options,
+                                  std::ostream& log);
 
 // Replaces `key = ...` in [section] of a TOML text (or adds it right after
 // the section header); adds the section at the end if missing.
@@ -77,7 +79,8 @@ struct Operating {
   double challenge_rate = 0;
   double detection_rate = 0;
 };
-Operating AtChallengeRate(const ReplayResult& result, double rate, int min_prior);
+Operating AtChallengeRate(const ReplayResult& result, double rate,
+                          int min_prior);
 
 }  // namespace vigil::tools
 

@@ -120,11 +120,13 @@ int RunTrain(const std::vector<std::string>& args, std::ostream& out,
   }
   out << absl::StrFormat("\n  %d country shares\n", r->country_share.size());
   out << absl::StrFormat(
-      "  latest third of the training part: detection %.2f%% at challenge rate %.2f%%\n",
+      "  latest third of the training part: detection %.2f%% at challenge rate "
+      "%.2f%%\n",
       100 * r->train_detection, 100 * r->train_challenge);
   if (!flags.Has("evaluate") || o.train_fraction >= 1) return 0;
 
-  out << absl::StrFormat("\nheld-out rows %d..%d:\n", r->training_rows, r->total_rows);
+  out << absl::StrFormat("\nheld-out rows %d..%d:\n", r->training_rows,
+                         r->total_rows);
   const std::string paths[2] = {o.base_model_path, flags.Get("out")};
   for (const std::string& path : paths) {
     absl::StatusOr<std::shared_ptr<const Model>> model = Model::LoadFile(path);
@@ -145,14 +147,15 @@ int RunTrain(const std::vector<std::string>& args, std::ostream& out,
       err << spec.path << ": " << result.status().message() << "\n";
       return 1;
     }
-    const Operating op = AtChallengeRate(*result, o.target_challenge_rate,
-                                         o.min_prior_sign_ins);
+    const Operating op =
+        AtChallengeRate(*result, o.target_challenge_rate, o.min_prior_sign_ins);
     const Summary sm = Summarize(*result, o.min_prior_sign_ins);
     out << absl::StrFormat(
         "  %-28s at challenge rate %.2f%%: detection %.2f%% (threshold %.4f); "
         "own thresholds: detection %.2f%%, challenge %.2f%%\n",
         (*model)->id(), 100 * op.challenge_rate, 100 * op.detection_rate,
-        op.threshold, 100 * sm.detection.value(), 100 * sm.challenge_mature.value());
+        op.threshold, 100 * sm.detection.value(),
+        100 * sm.challenge_mature.value());
   }
   return 0;
 }
