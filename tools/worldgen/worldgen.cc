@@ -95,7 +95,6 @@ struct Event {
 
 struct Household {
   int place, net;
-  uint8_t host;
   bool cgnat;
   bool shared_computer;
   Browser browser;
@@ -162,7 +161,7 @@ struct Hit {
 struct AgendaItem {
   int64_t ms;
   int64_t seq;
-  enum What : uint8_t { kSession, kAttack, kChange, kReturn, kImpossible } what;
+  enum What : uint8_t { kSession, kAttack, kChange, kReturn } what;
   int attacker;  // into the user's attackers; -1 for a session
   bool operator>(const AgendaItem& o) const {
     return ms != o.ms ? ms > o.ms : seq > o.seq;
@@ -275,9 +274,9 @@ class Generator {
 
   // ---- ids
 
-  uint64_t NewId(std::mt19937_64& rng) {
-    return rng() | 1u << 8;
-  }  // never 0..255
+  // A fresh id for a key, fingerprint or password: never 0 ("none") nor one
+  // of the common passwords.
+  uint64_t NewId(std::mt19937_64& rng) { return rng() | 1u << 8; }
 
   int32_t Ua(const std::string& s) {
     auto [it, added] =
@@ -308,8 +307,9 @@ class Generator {
         p.place = RandomHomePlace(rng);
         p.net = RandomNetIn(p.place, rng);
         p.cgnat = u01(rng) < o_.cgnat_share;
-        // A share of household_share of the users live with 1-3 others.
-        const double mean_size = 2.6;
+        // Households of 2-4 users (3 on average), started so that
+        // household_share of the users live in one.
+        const double mean_size = 3;
         if (u01(rng) <
             o_.household_share / mean_size * 1.0 /
                 (1 - o_.household_share + o_.household_share / mean_size)) {
@@ -317,7 +317,6 @@ class Generator {
           Household h;
           h.place = p.place;
           h.net = p.net;
-          h.host = static_cast<uint8_t>(rng() % 254);
           h.cgnat = p.cgnat;
           h.shared_computer = u01(rng) < o_.shared_device_share;
           h.browser = PickBrowser(Form::kDesktop, u01(rng));

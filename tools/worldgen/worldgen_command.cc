@@ -88,9 +88,10 @@ const flags::CommandSpec& WorldgenSpec() {
                    "households with one family computer"),
              Share("office-share", d.office_share,
                    "users who work behind an office NAT"),
-             Share("cgnat-share", d.cgnat_share,
-                   "home lines behind carrier-grade NAT (16 addresses per "
-                   "network)"),
+             Share(
+                 "cgnat-share", d.cgnat_share,
+                 "home lines behind carrier-grade NAT (8 shared addresses per "
+                 "ISP and country)"),
              Rate("travel-rate", d.travel_rate, "trips per user per year"),
              Share("vpn-share", d.vpn_share,
                    "users who sign in through a commercial VPN"),
