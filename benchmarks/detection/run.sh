@@ -29,8 +29,8 @@
 #
 # Bounded: each step is cut at 15 minutes; the worlds, decisions and reports (about 2 GB at the
 # default size) go to --work (default: a temporary folder, removed at the end). At the default
-# size (20,000 users x 60 days, like the independent stream) the whole run took 7.5 minutes on a
-# 2-core machine shared with other builds. Needs python3 (the evaluator's standard library only) and a built `vigil`.
+# size (20,000 users x 60 days, like the independent stream) the whole run takes 2.5 to 7.5
+# minutes on a 2-core machine shared with other builds. Needs python3 (the evaluator's standard library only) and a built `vigil`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
