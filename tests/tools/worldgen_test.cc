@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "testing/test_util.h"
 #include "tools/replay/event_reader.h"
+#include "tools/worldgen/browsers.h"
 #include "tools/worldgen/worldgen_command.h"
 #include "vigil/geo.h"
 #include "vigil/ip_address.h"
@@ -325,6 +326,45 @@ TEST(WorldgenTest, ImpossibleTravelFollowsAVictimSignInFromAnotherContinent) {
     ++checked;
   }
   EXPECT_GT(checked, 20);
+}
+
+// Versions follow the vendors' calendars: Chrome 134 and Firefox 136
+// shipped on 2025-03-04, Safari 18.4 on 2025-03-31.
+TEST(WorldgenTest, BrowserVersionsFollowTheReleaseCalendar) {
+  using namespace worldgen;  // NOLINT
+  auto ms = [](int y, int m, int d) {
+    return absl::ToUnixMillis(
+        absl::FromCivil(absl::CivilDay(y, m, d), absl::UTCTimeZone()));
+  };
+  EXPECT_NE(
+      UserAgent(kChromeWindows, ms(2025, 3, 3), 0, 0).find("Chrome/133.0.0.0"),
+      std::string::npos);
+  EXPECT_NE(
+      UserAgent(kChromeWindows, ms(2025, 3, 5), 0, 0).find("Chrome/134.0.0.0"),
+      std::string::npos);
+  EXPECT_NE(
+      UserAgent(kChromeWindows, ms(2025, 3, 5), 1, 0).find("Chrome/133.0.0.0"),
+      std::string::npos);  // a release behind
+  EXPECT_NE(
+      UserAgent(kFirefoxLinux, ms(2025, 3, 5), 0, 0).find("Firefox/136.0"),
+      std::string::npos);
+  EXPECT_NE(UserAgent(kSafariMac, ms(2025, 3, 30), 0, 0).find("Version/18.3"),
+            std::string::npos);
+  EXPECT_NE(
+      UserAgent(kSafariIphone, ms(2025, 4, 1), 0, 0).find("iPhone OS 18_4"),
+      std::string::npos);
+  EXPECT_EQ(OsOf(kSafariIpad), Os::kIos);
+  EXPECT_EQ(FormOf(kSamsungAndroid), Form::kPhone);
+  for (double u : {0.0, 0.3, 0.6, 0.99}) {
+    EXPECT_EQ(FormOf(PickBrowser(Form::kPhone, u)), Form::kPhone);
+    EXPECT_EQ(FormOf(PickBrowser(Form::kDesktop, u)), Form::kDesktop);
+  }
+  // Attacker tooling: at least half a year old.
+  for (uint32_t v = 0; v < 200; v += 7) {
+    const std::string ua = OutdatedUserAgent(ms(2025, 3, 5), v);
+    EXPECT_EQ(ua.find("Chrome/134."), std::string::npos) << ua;
+    EXPECT_EQ(ua.find("Chrome/133."), std::string::npos) << ua;
+  }
 }
 
 TEST(WorldgenTest, ContinentsOfCountries) {

@@ -28,7 +28,7 @@ int FirefoxMajor(int64_t ms, int lag) { return ChromeMajor(ms, lag) + 2; }
 int SafariMinor(int64_t ms, int lag) {
   return std::max(
       0,
-      static_cast<int>(3 + FloorDiv(ms / kDayMs - kSafariEpochDay, 49)) - lag);
+      static_cast<int>(3 + FloorDiv(ms / kDayMs - kSafariEpochDay, 63)) - lag);
 }
 
 const char* const kSamsungModels[] = {"SM-A346B", "SM-S921B", "SM-A155F",

@@ -7,7 +7,7 @@
 // A browser is a template (browser family on an OS on a kind of device).
 // Its version on a date is the vendor's current release then, minus the
 // device's lag in releases (people update late); Chrome, Edge and Firefox
-// ship every four weeks, Safari / iOS about every seven.
+// ship every four weeks, Safari / iOS about every nine weeks.
 
 #ifndef VIGIL_TOOLS_WORLDGEN_BROWSERS_H_
 #define VIGIL_TOOLS_WORLDGEN_BROWSERS_H_
