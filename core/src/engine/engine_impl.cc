@@ -464,19 +464,26 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   CounterKind kind = CounterKind::kAttempt;
   if (attempt.outcome == Outcome::kSuccess &&
       d.enforced_verdict == Verdict::kAllow) {
-    internal::LearnTrustedSuccess(stored, &profile);
-    stored.learned = true;
+    // A success on probation counts as an attempt, not a trusted success.
+    stored.learned = internal::LearnSuccess(
+        stored, internal::Confirmation::kPassword, m, &profile);
     profile_changed = true;
-    kind = CounterKind::kSuccess;
+    if (stored.learned) kind = CounterKind::kSuccess;
+    internal::UpdateUserRisk(stored, /*second_factor=*/false, m, &profile);
   } else if (learn_passed_challenges_ && attempt.outcome == Outcome::kSuccess &&
              d.enforced_verdict == Verdict::kChallenge &&
              !(attempt.label.has_value() &&
                (attempt.label->attack || attempt.label->account_takeover))) {
-    // As RecordFeedback "valid" after the challenge: the profile learns; the
-    // counters keep the attempt as an attempt.
-    internal::LearnTrustedSuccess(stored, &profile);
-    stored.learned = true;
+    // As a passed challenge: the profile learns; the counters keep the
+    // attempt as an attempt.
+    stored.learned = internal::LearnSuccess(
+        stored, internal::Confirmation::kSecondFactor, m, &profile);
+    internal::UpdateUserRisk(stored, /*second_factor=*/true, m, &profile);
     profile_changed = true;
+  } else if (attempt.outcome == Outcome::kSuccess) {
+    // The right password, challenged or blocked: the user risk may rise.
+    profile_changed |=
+        internal::UpdateUserRisk(stored, /*second_factor=*/false, m, &profile);
   } else if (attempt.outcome == Outcome::kFailure) {
     internal::RecordFailure(absl::ToUnixSeconds(now), &profile);
     profile_changed = true;
@@ -693,12 +700,16 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
       VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
           model()->config(), e.event.user_id, &batch));
     }
+    const internal::ModelConfig& m = model()->config();
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
-      internal::LearnTrustedSuccess(e, &profile);
-      e.learned = true;
-      touched = AddCounters(e, CounterKind::kSuccess, &batch);
+      e.learned = internal::LearnSuccess(
+          e, internal::Confirmation::kPassword, m, &profile);
+      // On probation it stays counted as the attempt it was.
+      if (e.learned) touched = AddCounters(e, CounterKind::kSuccess, &batch);
       profile_changed = true;
     }
+    profile_changed |=
+        internal::UpdateUserRisk(e, /*second_factor=*/false, m, &profile);
   } else {
     internal::RecordFailure(absl::ToUnixSeconds(e.event.time), &profile);
     touched = AddCounters(e, CounterKind::kFailure, &batch);
@@ -787,11 +798,16 @@ absl::Status EngineImpl::RecordChallengeResponse(
     // factor passed: a trusted success.
     VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
     e.event.outcome = Outcome::kSuccess;
+    const internal::ModelConfig& m = model()->config();
     if (!e.learned) {
-      internal::LearnTrustedSuccess(e, &profile);
-      e.learned = true;
+      e.learned = internal::LearnSuccess(
+          e, internal::Confirmation::kSecondFactor, m, &profile);
       touched = AddCounters(e, CounterKind::kSuccess, &batch);
       profile_changed = true;
+    }
+    profile_changed |=
+        internal::UpdateUserRisk(e, /*second_factor=*/true, m, &profile);
+    if (profile_changed) {
       batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
     }
     if (e.event.event_type == EventType::kPasswordChange) {
