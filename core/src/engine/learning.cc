@@ -21,6 +21,9 @@ void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
       p->Observe(static_cast<Feature>(i), e.features.hashes[i], t);
     }
   }
+  if (e.features.fingerprint != 0) {
+    p->Observe(Feature::kDevice, e.features.fingerprint, t);
+  }
   if (e.features.has_location &&
       (!p->has_trusted_location || t >= p->trusted_time)) {
     p->has_trusted_location = true;
@@ -55,6 +58,9 @@ void TrustQuietProbation(int64_t t, int64_t quiet, UserProfile* p) {
         p->Observe(static_cast<Feature>(i), entry.hashes[i], entry.time);
       }
     }
+    if (entry.fingerprint != 0) {
+      p->Observe(Feature::kDevice, entry.fingerprint, entry.time);
+    }
     return true;
   });
 }
@@ -71,13 +77,15 @@ bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
     if (p->probation.size() >= UserProfile::kMaxProbation) {
       p->probation.erase(p->probation.begin());
     }
-    p->probation.push_back(
-        ProbationEntry{e.event.event_id, t, e.features.hashes});
+    p->probation.push_back(ProbationEntry{
+        e.event.event_id, t, e.features.hashes, e.features.fingerprint});
     return false;
   }
   const uint64_t device = e.features.hashes[kDevice];
   const bool established =
-      device != 0 && p->Count(Feature::kDevice, device) >= 2;
+      (device != 0 && p->Count(Feature::kDevice, device) >= 2) ||
+      (e.features.fingerprint != 0 &&
+       p->Count(Feature::kDevice, e.features.fingerprint) >= 2);
   DropProbation(e.event.event_id, p);
   LearnTrustedSuccess(e, p);
   if (established && !p->probation.empty()) {
@@ -123,6 +131,9 @@ void ForgetDistrusted(const StoredEvent& e, UserProfile* p) {
   for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
     const uint64_t h = e.features.hashes[static_cast<int>(f)];
     if (h != 0) p->Forget(f, h);
+  }
+  if (e.features.fingerprint != 0) {
+    p->Forget(Feature::kDevice, e.features.fingerprint);
   }
   p->password_reset_required = true;
 }
@@ -311,6 +322,9 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
       ObserveRecorded(static_cast<Feature>(i), e.features.hashes[i], t, p, u);
     }
   }
+  if (e.features.fingerprint != 0) {
+    ObserveRecorded(Feature::kDevice, e.features.fingerprint, t, p, u);
+  }
   scratch.features = std::move(p->features);
   *p = std::move(scratch);
 }
@@ -362,6 +376,9 @@ void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
     for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
       const uint64_t h = e->features.hashes[static_cast<int>(f)];
       if (h != 0) ForgetRecorded(f, h, p, &u);
+    }
+    if (e->features.fingerprint != 0) {
+      ForgetRecorded(Feature::kDevice, e->features.fingerprint, p, &u);
     }
     p->password_reset_required = true;
     DistrustRecorded(Feature::kIp,

@@ -21,6 +21,8 @@ constexpr uint8_t kFeedbackTrailerTag = 0xf1;
 constexpr uint8_t kClientTimeTrailerTag = 0xc7;
 // Marks the optional trailer of what the feedback in force changed.
 constexpr uint8_t kUndoTrailerTag = 0xf2;
+// Marks the optional trailer of the fingerprint beside a device key.
+constexpr uint8_t kFingerprintTrailerTag = 0xf3;
 constexpr size_t kMaxUndoEntries = 64;
 
 bool GetFeature(Decoder* d, Feature* f) {
@@ -218,9 +220,9 @@ bool DecodeDecision(Decoder* d, Decision* out) {
     c.expires_at = absl::FromUnixNanos(expires);
     out->challenge = std::move(c);
   }
-  if (!d->GetString(&out->context.country) || !d->GetString(&out->context.city) ||
-      !d->GetVarintAs(&out->context.asn) || !d->GetString(&out->context.device) ||
-      !d->GetVarint(&n) || n > 64) {
+  if (!d->GetString(&out->context.country) ||
+      !d->GetString(&out->context.city) || !d->GetVarintAs(&out->context.asn) ||
+      !d->GetString(&out->context.device) || !d->GetVarint(&n) || n > 64) {
     return false;
   }
   out->signal_failures.resize(n);
@@ -281,6 +283,10 @@ std::string StoredEvent::Encode() const {
     e.PutU8(distrusted ? 1 : 0);
   }
   if (undo.present) EncodeUndo(&e, undo);
+  if (features.fingerprint != 0) {
+    e.PutU8(kFingerprintTrailerTag);
+    e.PutFixed64(features.fingerprint);
+  }
   return out;
 }
 
@@ -330,11 +336,12 @@ bool StoredEvent::Decode(absl::string_view data) {
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
-    const int rank = tag == kChallengeTrailerTag    ? 0
-                     : tag == kClientTimeTrailerTag ? 1
-                     : tag == kFeedbackTrailerTag   ? 2
-                     : tag == kUndoTrailerTag       ? 3
-                                                    : -1;
+    const int rank = tag == kChallengeTrailerTag     ? 0
+                     : tag == kClientTimeTrailerTag  ? 1
+                     : tag == kFeedbackTrailerTag    ? 2
+                     : tag == kUndoTrailerTag        ? 3
+                     : tag == kFingerprintTrailerTag ? 4
+                                                     : -1;
     if (rank <= last) return false;
     last = rank;
     if (tag == kChallengeTrailerTag) {
@@ -360,6 +367,10 @@ bool StoredEvent::Decode(absl::string_view data) {
         return false;
       }
       distrusted = flags != 0;
+    } else if (tag == kFingerprintTrailerTag) {
+      if (!d.GetFixed64(&features.fingerprint) || features.fingerprint == 0) {
+        return false;
+      }
     } else if (!DecodeUndo(&d, &undo)) {
       return false;
     }

@@ -137,6 +137,7 @@ std::string UserProfile::Encode() const {
       e.PutString(p.event_id);
       e.PutSignedVarint(p.time);
       for (uint64_t h : p.hashes) e.PutFixed64(h);
+      e.PutFixed64(p.fingerprint);
     }
   }
   return out;
@@ -213,6 +214,7 @@ bool UserProfile::Decode(absl::string_view data) {
         for (uint64_t& h : p.hashes) {
           if (!d.GetFixed64(&h)) return false;
         }
+        if (!d.GetFixed64(&p.fingerprint)) return false;
       }
       continue;
     }

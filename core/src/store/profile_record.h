@@ -53,6 +53,7 @@ struct ProbationEntry {
   std::string event_id;
   int64_t time = 0;  // unix seconds
   std::array<uint64_t, kFeatureCount> hashes{};
+  uint64_t fingerprint = 0;  // as LearnableFeatures::fingerprint
 };
 
 struct UserProfile {
@@ -110,6 +111,12 @@ struct UserProfile {
   void Distrust(Feature feature, uint64_t hash, int64_t t);
   void Undistrust(Feature feature, uint64_t hash);
 
+  // Whether the device of `f` is known: its kDevice hash, or its
+  // fingerprint beside a device key, was seen in a trusted sign-in.
+  bool KnowsDevice(uint64_t device, uint64_t fingerprint) const {
+    return (device != 0 && Count(Feature::kDevice, device) > 0) ||
+           (fingerprint != 0 && Count(Feature::kDevice, fingerprint) > 0);
+  }
   // Count of `hash` in `feature`'s history; 0 if never seen.
   uint32_t Count(Feature feature, uint64_t hash) const;
   // Number of distinct values kept for `feature`.

@@ -194,5 +194,31 @@ TEST(RiskMemoryTest, TheUsersOwnPasswordChangeRemediatesAndTheRiskDecays) {
   }
 }
 
+// A device key is lost (cleared storage, a new key issued): the same
+// browser's fingerprint, learned beside the old key, still knows the device.
+TEST(RiskMemoryTest, TheSameBrowserWithANewOrNoDeviceKeyIsKnown) {
+  EngineFixture f;
+  for (int i = 0; i < 6; ++i) {
+    Attempt a = Of(f, kLondon, kChromeWindows, "fp-laptop");
+    a.device_key = "us-east-1_key-1";
+    f.Evaluate(a);
+    f.clock().Advance(absl::Hours(20));
+  }
+  Attempt lost = Of(f, kLondon2, kChromeWindows, "fp-laptop");
+  Decision d = f.Evaluate(lost);
+  EXPECT_FALSE(HasReason(d, "new_device"));
+  EXPECT_EQ(d.context.device, "known");
+  f.clock().Advance(absl::Hours(20));
+  Attempt renewed = Of(f, kLondon2, kChromeWindows, "fp-laptop");
+  renewed.device_key = "us-east-1_key-2";
+  d = f.Evaluate(renewed);
+  EXPECT_FALSE(HasReason(d, "new_device"));
+  EXPECT_EQ(d.level, RiskLevel::kNone);
+  // Another browser without a key on the same network is new.
+  f.clock().Advance(absl::Hours(20));
+  d = f.Evaluate(Of(f, kLondon2, kChromeWindows, "fp-other"));
+  EXPECT_TRUE(HasReason(d, "new_device"));
+}
+
 }  // namespace
 }  // namespace vigil::testing

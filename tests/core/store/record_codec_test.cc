@@ -276,6 +276,7 @@ TEST(ProfileRecordTest, UserRiskAndProbationTrailersRoundTrip) {
     e.event_id = absl::StrCat("event-", i);
     e.time = kDay0 - static_cast<int64_t>(i) * 3600;
     for (int f = 0; f < kFeatureCount; ++f) e.hashes[f] = i * 100 + f;
+    e.fingerprint = 5000 + i;
     p.probation.push_back(e);
   }
   UserProfile decoded;
@@ -288,6 +289,7 @@ TEST(ProfileRecordTest, UserRiskAndProbationTrailersRoundTrip) {
     EXPECT_EQ(decoded.probation[i].event_id, p.probation[i].event_id);
     EXPECT_EQ(decoded.probation[i].time, p.probation[i].time);
     EXPECT_EQ(decoded.probation[i].hashes, p.probation[i].hashes);
+    EXPECT_EQ(decoded.probation[i].fingerprint, p.probation[i].fingerprint);
   }
   EXPECT_EQ(decoded.distrusted.size(), 1u);
   EXPECT_EQ(decoded.notify_sent, 2u);
@@ -356,9 +358,12 @@ TEST(EventRecordTest, RoundTripsExactly) {
     const char* name;
     StoredEvent event;
   };
+  StoredEvent fingerprint = FullEvent();
+  fingerprint.features.fingerprint = 0x0123456789abcdefULL;
   const std::vector<Case> cases = {
       {"minimal", minimal},
       {"full", FullEvent()},
+      {"with the fingerprint beside the key", fingerprint},
       {"no challenge, feedback or location", no_challenge},
       {"before 1970", before_1970},
   };
@@ -368,6 +373,7 @@ TEST(EventRecordTest, RoundTripsExactly) {
     StoredEvent decoded = FullEvent();  // Decode must reset everything
     ASSERT_TRUE(decoded.Decode(encoded));
     ExpectSameEvent(decoded, c.event);
+    EXPECT_EQ(decoded.features.fingerprint, c.event.features.fingerprint);
     EXPECT_EQ(decoded.Encode(), encoded);
   }
 }
