@@ -102,8 +102,7 @@ absl::Status ValidateAttempt(const Attempt& a, absl::Time now, IpAddress* ip) {
   }
   if (!a.password_sha1.empty()) {
     bool hex = a.password_sha1.size() == 40;
-    for (char c : a.password_sha1)
-      hex = hex && isxdigit(static_cast<unsigned char>(c));
+    for (char c : a.password_sha1) hex = hex && isxdigit(static_cast<unsigned char>(c));
     if (!hex) return Bad("password_sha1", "must be 40 hexadecimal digits");
   }
   if (a.timestamp.has_value()) {

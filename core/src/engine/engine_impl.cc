@@ -100,14 +100,12 @@ class EngineImpl final : public Engine, public internal::MfaHost {
         record_events_(options.record_events) {
     if (ephemeral_state_) {
       // Write-back: an evicted record is saved, else it would be lost.
-      profiles_.set_on_evict(
-          [this](absl::string_view key, const UserProfile& p) {
-            WriteBack(Table::kUsers, key, p.Encode());
-          });
-      counters_.set_on_evict(
-          [this](absl::string_view key, const CounterRecord& r) {
-            WriteBack(Table::kCounters, key, r.Encode());
-          });
+      profiles_.set_on_evict([this](absl::string_view key, const UserProfile& p) {
+        WriteBack(Table::kUsers, key, p.Encode());
+      });
+      counters_.set_on_evict([this](absl::string_view key, const CounterRecord& r) {
+        WriteBack(Table::kCounters, key, r.Encode());
+      });
     }
   }
 
@@ -154,8 +152,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
     EngineStats s;
     s.evaluations = stats_.evaluations.load();
     for (int i = 0; i < 3; ++i) s.verdicts[i] = stats_.verdicts[i].load();
-    for (int i = 0; i < kRiskLevelCount; ++i)
-      s.levels[i] = stats_.levels[i].load();
+    for (int i = 0; i < kRiskLevelCount; ++i) s.levels[i] = stats_.levels[i].load();
     s.outcomes = stats_.outcomes.load();
     s.invalid_attempts = stats_.invalid_attempts.load();
     s.store_errors = stats_.store_errors.load();
@@ -173,8 +170,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
                                              absl::string_view user_id,
                                              WriteBatch* batch) {
     if (!m.mfa.forget_devices_on_password_change) return absl::OkStatus();
-    absl::StatusOr<int> n =
-        internal::ForgetAllDevices(store_.get(), user_id, batch);
+    absl::StatusOr<int> n = internal::ForgetAllDevices(store_.get(), user_id, batch);
     if (!n.ok()) return StoreError(&stats_, n.status());
     return absl::OkStatus();
   }
@@ -217,9 +213,8 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   bool ReadCounters(const std::string& key, CounterRecord* out);
   // Adds the event's observation to its IP and ASN counters: merge operands
   // in `batch`, and the cached records. Returns the keys touched.
-  std::vector<std::string> AddCounters(const StoredEvent& e,
-                                       const IpAddress& ip, CounterKind kind,
-                                       WriteBatch* batch);
+  std::vector<std::string> AddCounters(const StoredEvent& e, const IpAddress& ip,
+                                       CounterKind kind, WriteBatch* batch);
   // The same, parsing the event's IP (for events read back from the store).
   std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
                                        WriteBatch* batch);
@@ -299,9 +294,9 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   const UserAgentInfo ua = CachedParseUserAgent(attempt.user_agent);
 
   StoredEvent stored;
-  VIGIL_ASSIGN_OR_RETURN(
-      stored.event.event_id,
-      internal::NewEventId(attempt.user_id, absl::ToUnixNanos(now)));
+  VIGIL_ASSIGN_OR_RETURN(stored.event.event_id,
+                         internal::NewEventId(attempt.user_id,
+                                              absl::ToUnixNanos(now)));
   stored.features = internal::ExtractFeatures(attempt, ip, geo, ua);
   Event& event = stored.event;
   event.user_id = attempt.user_id;
@@ -376,13 +371,13 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
       stored.features.hashes[static_cast<int>(internal::Feature::kDevice)];
   d.context.device =
       profile.KnowsDevice(device_hash, stored.features.fingerprint) ? "known"
-                                                                    : "new";
+                                                                     : "new";
   d.password_reset_required = profile.password_reset_required;
   internal::DeviceMatch device;
   if (!attempt.device_key.empty()) {
-    if (absl::Status s = internal::FindDevice(
-            store_.get(), attempt.user_id, attempt.device_key,
-            absl::ToUnixSeconds(now), &device);
+    if (absl::Status s = internal::FindDevice(store_.get(), attempt.user_id,
+                                              attempt.device_key,
+                                              absl::ToUnixSeconds(now), &device);
         !s.ok()) {
       return StoreError(&stats_, s);
     }
@@ -399,9 +394,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     d.level = RiskLevel::kHigh;
     d.score = 1;
     d.enforced_verdict = Verdict::kBlock;
-    d.reasons.push_back(
-        {"ip_reputation", 1, 1,
-         absl::StrCat("in always-block range ", match.ToString())});
+    d.reasons.push_back({"ip_reputation", 1, 1,
+                         absl::StrCat("in always-block range ", match.ToString())});
   } else {
     internal::SignalInput in;
     in.attempt = &attempt;
@@ -440,9 +434,9 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
               });
     d.score = internal::CombineContributions(contributions);
     d.level = internal::LevelForScore(m, d.score);
-    d.enforced_verdict =
-        internal::PolicyVerdict(m, attempt.event_type, d.level,
-                                assume_mfa_factor_ || profile.mfa_factors != 0);
+    d.enforced_verdict = internal::PolicyVerdict(
+        m, attempt.event_type, d.level,
+        assume_mfa_factor_ || profile.mfa_factors != 0);
     // A remembered device answers the challenge at the levels the policy says.
     if (device.active && d.enforced_verdict == Verdict::kChallenge &&
         m.mfa.remembered_suppresses[static_cast<int>(d.level)]) {
@@ -459,9 +453,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     }
   }
   d.verdict = m.mode == Mode::kAudit ? Verdict::kAllow : d.enforced_verdict;
-  d.notify =
-      m.policy[static_cast<int>(attempt.event_type)][static_cast<int>(d.level)]
-          .notify;
+  d.notify = m.policy[static_cast<int>(attempt.event_type)]
+                     [static_cast<int>(d.level)].notify;
 
   // Record: the event, its index entry, counters, and what the profile
   // learns, in one atomic batch.
@@ -496,9 +489,9 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     kind = CounterKind::kFailure;
   }
   if (d.verdict == Verdict::kChallenge) {
-    VIGIL_ASSIGN_OR_RETURN(
-        d.challenge, internal::NewChallenge(m.mfa, event, profile.mfa_factors,
-                                            clock_now, &batch));
+    VIGIL_ASSIGN_OR_RETURN(d.challenge,
+                           internal::NewChallenge(m.mfa, event, profile.mfa_factors,
+                                                  clock_now, &batch));
   }
   if (device.found) {
     device.record.last_seen = absl::ToUnixSeconds(now);
@@ -512,8 +505,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   if (attempt.event_type == EventType::kPasswordChange &&
       attempt.outcome == Outcome::kSuccess &&
       d.enforced_verdict == Verdict::kAllow) {
-    VIGIL_RETURN_IF_ERROR(
-        ForgetDevicesOnPasswordChange(m, attempt.user_id, &batch));
+    VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(m, attempt.user_id, &batch));
   }
   if (record_events_) {
     std::string event_key;
@@ -549,10 +541,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   }
 
   stats_.evaluations.fetch_add(1, std::memory_order_relaxed);
-  stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(
-      1, std::memory_order_relaxed);
-  stats_.levels[static_cast<int>(d.level)].fetch_add(1,
-                                                     std::memory_order_relaxed);
+  stats_.verdicts[static_cast<int>(d.verdict)].fetch_add(1, std::memory_order_relaxed);
+  stats_.levels[static_cast<int>(d.level)].fetch_add(1, std::memory_order_relaxed);
   return std::move(d);
 }
 
@@ -599,8 +589,8 @@ bool EngineImpl::AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
 std::vector<std::string> EngineImpl::CounterKeys(const StoredEvent& e,
                                                  const IpAddress& ip) {
   std::vector<std::string> keys;
-  keys.push_back(internal::IpCounterKey(
-      absl::string_view(reinterpret_cast<const char*>(ip.bytes().data()), 16)));
+  keys.push_back(internal::IpCounterKey(absl::string_view(
+      reinterpret_cast<const char*>(ip.bytes().data()), 16)));
   if (e.event.decision.context.asn != 0) {
     keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
   }
@@ -625,7 +615,8 @@ bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
 }
 
 absl::Status EngineImpl::Commit(const WriteBatch& batch,
-                                absl::string_view user_id, UserProfile* profile,
+                                absl::string_view user_id,
+                                UserProfile* profile,
                                 const std::vector<std::string>& counter_keys) {
   absl::Status s;
   if (!batch.ops().empty()) s = store_->Write(batch);  // empty: ephemeral state
@@ -710,8 +701,8 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
     }
     const internal::ModelConfig& m = model()->config();
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
-      e.learned = internal::LearnSuccess(e, internal::Confirmation::kPassword,
-                                         m, &profile);
+      e.learned = internal::LearnSuccess(
+          e, internal::Confirmation::kPassword, m, &profile);
       // On probation it stays counted as the attempt it was.
       if (e.learned) touched = AddCounters(e, CounterKind::kSuccess, &batch);
       profile_changed = true;
@@ -723,8 +714,7 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
     touched = AddCounters(e, CounterKind::kFailure, &batch);
     profile_changed = true;
   }
-  if (profile_changed)
-    batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
+  if (profile_changed) batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
   std::string event_key;
   internal::EventKey(event_id, &event_key);
   batch.Put(Table::kEvents, event_key, e.Encode());
@@ -792,8 +782,7 @@ absl::Status EngineImpl::RecordChallengeResponse(
   absl::StatusOr<StoredEvent> probe = LoadEvent(event_id);
   if (absl::IsNotFound(probe.status())) {
     // The event is gone (retention): keep the challenge's own changes.
-    if (absl::Status s = store_->Write(batch); !s.ok())
-      return StoreError(&stats_, s);
+    if (absl::Status s = store_->Write(batch); !s.ok()) return StoreError(&stats_, s);
     return absl::OkStatus();
   }
   VIGIL_RETURN_IF_ERROR(probe.status());
@@ -858,10 +847,8 @@ absl::StatusOr<EventPage> EngineImpl::ListEvents(absl::string_view user_id,
   // it is never all 0xff bytes).
   std::string limit_key = prefix;
   while (static_cast<uint8_t>(limit_key.back()) == 0xff) limit_key.pop_back();
-  limit_key.back() =
-      static_cast<char>(static_cast<uint8_t>(limit_key.back()) + 1);
-  std::unique_ptr<StoreIterator> it =
-      store_->Scan(Table::kEvents, start, limit_key);
+  limit_key.back() = static_cast<char>(static_cast<uint8_t>(limit_key.back()) + 1);
+  std::unique_ptr<StoreIterator> it = store_->Scan(Table::kEvents, start, limit_key);
   EventPage page;
   for (; it->Valid(); it->Next()) {
     if (!cursor.empty() && it->key() == start) continue;
@@ -932,9 +919,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       std::unique_ptr<MfaService> mfa,
       internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));
   engine->set_mfa(std::move(mfa));
-  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<internal::Notifier> notifier,
-                         internal::Notifier::Create(std::move(options.notify),
-                                                    shared_store, clock));
+  VIGIL_ASSIGN_OR_RETURN(
+      std::unique_ptr<internal::Notifier> notifier,
+      internal::Notifier::Create(std::move(options.notify), shared_store, clock));
   engine->set_notifier(std::move(notifier));
   return std::unique_ptr<Engine>(std::move(engine));
 }

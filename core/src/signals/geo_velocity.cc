@@ -15,8 +15,7 @@ namespace {
 
 std::string PlaceName(absl::string_view city, absl::string_view country,
                       double lat, double lon) {
-  if (!city.empty() && !country.empty())
-    return absl::StrCat(city, " ", country);
+  if (!city.empty() && !country.empty()) return absl::StrCat(city, " ", country);
   if (!country.empty()) return std::string(country);
   return absl::StrFormat("(%.2f, %.2f)", lat, lon);
 }

@@ -48,8 +48,7 @@ class IpReputation final : public Signal {
     add(g.is_anonymous, c.anonymous_score, "anonymizer");
     // This user's own reports ("this wasn't me").
     const auto& h = in.features->hashes;
-    if (in.profile->IsDistrusted(Feature::kIp,
-                                 h[static_cast<int>(Feature::kIp)])) {
+    if (in.profile->IsDistrusted(Feature::kIp, h[static_cast<int>(Feature::kIp)])) {
       add(true, c.distrusted_ip_score, "IP reported by the user as not them");
     } else if (in.profile->IsDistrusted(
                    Feature::kNetwork, h[static_cast<int>(Feature::kNetwork)])) {

@@ -21,18 +21,15 @@ class NewDevice final : public Signal {
 
   SignalResult Evaluate(const SignalInput& in) const override {
     SignalResult r;
-    const uint64_t device =
-        in.features->hashes[static_cast<int>(Feature::kDevice)];
+    const uint64_t device = in.features->hashes[static_cast<int>(Feature::kDevice)];
     if (device == 0 ||
         in.profile->KnowsDevice(device, in.features->fingerprint)) {
       return r;
     }
     // A new device on a network the user has trusted (a new phone at home)
     // is less telling than one on a network never seen.
-    const uint64_t net =
-        in.features->hashes[static_cast<int>(Feature::kNetwork)];
-    const bool known_network =
-        net != 0 && in.profile->Count(Feature::kNetwork, net) > 0;
+    const uint64_t net = in.features->hashes[static_cast<int>(Feature::kNetwork)];
+    const bool known_network = net != 0 && in.profile->Count(Feature::kNetwork, net) > 0;
     r.score = known_network ? in.model->new_device.known_network_score : 1;
     if (!in.attempt->device_key.empty()) {
       r.detail = "device key never seen for this user";
@@ -49,8 +46,6 @@ class NewDevice final : public Signal {
 
 }  // namespace
 
-std::unique_ptr<Signal> NewDeviceSignal() {
-  return std::make_unique<NewDevice>();
-}
+std::unique_ptr<Signal> NewDeviceSignal() { return std::make_unique<NewDevice>(); }
 
 }  // namespace vigil::internal

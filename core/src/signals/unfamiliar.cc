@@ -70,27 +70,25 @@ class Unfamiliar final : public Signal {
                              {Feature::kNetwork, c.prior_network, "network"},
                              {Feature::kAsn, c.prior_asn, "ASN"},
                              {Feature::kCountry, country_prior, "country"}};
-    const Level agent[] = {
-        {Feature::kUserAgent, c.prior_user_agent, "user agent"},
-        {Feature::kBrowser, c.prior_browser, "browser"},
-        {Feature::kOs, c.prior_os, "OS"},
-        {Feature::kDeviceType, c.prior_device_type, "device type"}};
+    const Level agent[] = {{Feature::kUserAgent, c.prior_user_agent, "user agent"},
+                           {Feature::kBrowser, c.prior_browser, "browser"},
+                           {Feature::kOs, c.prior_os, "OS"},
+                           {Feature::kDeviceType, c.prior_device_type, "device type"}};
     const GroupResult net = ScoreGroup(in, network, 4);
     const GroupResult ua = ScoreGroup(in, agent, 4);
     const double s_net = 1 - std::exp(-std::max(0.0, net.llr) / c.scale);
     const double s_ua = 1 - std::exp(-std::max(0.0, ua.llr) / c.scale);
 
     SignalResult r;
-    r.score =
-        1 - (1 - c.network_weight * s_net) * (1 - c.user_agent_weight * s_ua);
+    r.score = 1 - (1 - c.network_weight * s_net) * (1 - c.user_agent_weight * s_ua);
     if (r.score <= 0) return r;
     if (s_net > 0) {
       std::string where;
       if (net.matched < 0) {
-        where = absl::StrCat(
-            "country ", in.geo->country.empty() ? "unknown" : in.geo->country,
-            in.geo->asn ? absl::StrCat(", AS", in.geo->asn) : "",
-            " never seen");
+        where = absl::StrCat("country ",
+                             in.geo->country.empty() ? "unknown" : in.geo->country,
+                             in.geo->asn ? absl::StrCat(", AS", in.geo->asn) : "",
+                             " never seen");
       } else {
         where = absl::StrCat(network[net.matched].label, " rarely seen");
       }
@@ -99,13 +97,12 @@ class Unfamiliar final : public Signal {
     }
     if (s_ua > 0) {
       if (!r.detail.empty()) r.detail += "; ";
-      absl::StrAppend(
-          &r.detail, "user agent: ", in.user_agent->browser, " on ",
-          in.user_agent->os,
-          ua.matched < 0
-              ? " never seen"
-              : absl::StrCat(", ", agent[ua.matched].label, " rarely seen"),
-          absl::StrFormat(" (LR %.1f)", std::exp(ua.llr)));
+      absl::StrAppend(&r.detail, "user agent: ", in.user_agent->browser, " on ",
+                      in.user_agent->os,
+                      ua.matched < 0 ? " never seen"
+                                     : absl::StrCat(", ", agent[ua.matched].label,
+                                                    " rarely seen"),
+                      absl::StrFormat(" (LR %.1f)", std::exp(ua.llr)));
     }
     return r;
   }

@@ -50,8 +50,7 @@ class Velocity final : public Signal {
     const absl::Duration window = absl::Minutes(c.ip_window_minutes);
 
     // Per IP.
-    const CounterRecord::Totals ip =
-        in.ip_counters->ShortWindow(in.now, window);
+    const CounterRecord::Totals ip = in.ip_counters->ShortWindow(in.now, window);
     const double trusted_users =
         in.ip_counters->LongWindow(in.now, absl::Hours(24 * c.ip_trust_days))
             .success_users.Estimate();
@@ -68,12 +67,11 @@ class Velocity final : public Signal {
     // Per ASN.
     double s_asn = 0, asn_users = 0;
     if (in.geo->asn != 0) {
-      const CounterRecord::Totals asn =
-          in.asn_counters->ShortWindow(in.now, window);
+      const CounterRecord::Totals asn = in.asn_counters->ShortWindow(in.now, window);
       asn_users = asn.failure_users.Estimate();
-      const double asn_trusted =
-          in.asn_counters->LongWindow(in.now, absl::Hours(24 * c.ip_trust_days))
-              .success_users.Estimate();
+      const double asn_trusted = in.asn_counters
+                                     ->LongWindow(in.now, absl::Hours(24 * c.ip_trust_days))
+                                     .success_users.Estimate();
       s_asn = Clamp01((asn_users - c.asn_failed_users -
                        c.ip_trust_per_success_user * asn_trusted) /
                       c.asn_ramp_users);
@@ -88,9 +86,8 @@ class Velocity final : public Signal {
           in.ip->ToString(), ip.failures, failed_users, c.ip_window_minutes,
           ip.successes, trusted_users);
     } else if (r.score == s_asn) {
-      r.detail =
-          absl::StrFormat("AS%u: failed sign-ins for ~%.0f users in %d min",
-                          in.geo->asn, asn_users, c.ip_window_minutes);
+      r.detail = absl::StrFormat("AS%u: failed sign-ins for ~%.0f users in %d min",
+                                 in.geo->asn, asn_users, c.ip_window_minutes);
     } else {
       r.detail = streak_detail();
     }
@@ -100,8 +97,6 @@ class Velocity final : public Signal {
 
 }  // namespace
 
-std::unique_ptr<Signal> VelocitySignal() {
-  return std::make_unique<Velocity>();
-}
+std::unique_ptr<Signal> VelocitySignal() { return std::make_unique<Velocity>(); }
 
 }  // namespace vigil::internal

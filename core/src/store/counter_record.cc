@@ -97,8 +97,7 @@ bool DecodeRing(Decoder* d, std::vector<CounterBucket>* ring, int max) {
 }  // namespace
 
 double UserSketch::Estimate() const {
-  const int ones =
-      __builtin_popcountll(bits[0]) + __builtin_popcountll(bits[1]);
+  const int ones = __builtin_popcountll(bits[0]) + __builtin_popcountll(bits[1]);
   const int zeros = 128 - ones;
   if (ones == 0) return 0;
   if (zeros == 0) return 128.0 * std::log(128.0);
@@ -179,8 +178,8 @@ std::string ApplyCounterMerge(const std::string* existing,
         kind > 2 || !d.GetFixed64(&t) || !d.GetFixed64(&user)) {
       continue;  // not an operand of ours: skip it, keep the rest
     }
-    record.Add(static_cast<int64_t>(t),
-               static_cast<internal::CounterKind>(kind), user);
+    record.Add(static_cast<int64_t>(t), static_cast<internal::CounterKind>(kind),
+               user);
   }
   return record.Encode();
 }

@@ -49,10 +49,10 @@ struct CounterBucket {
 };
 
 struct CounterRecord {
-  static constexpr int64_t kShortWidth = 300;   // 5 minutes
-  static constexpr int kShortBuckets = 12;      // 1 hour
-  static constexpr int64_t kLongWidth = 86400;  // 1 day
-  static constexpr int kLongBuckets = 8;        // 1 week and a day
+  static constexpr int64_t kShortWidth = 300;     // 5 minutes
+  static constexpr int kShortBuckets = 12;        // 1 hour
+  static constexpr int64_t kLongWidth = 86400;    // 1 day
+  static constexpr int kLongBuckets = 8;          // 1 week and a day
 
   // Newest first; buckets older than the ring are dropped.
   std::vector<CounterBucket> short_ring;

@@ -220,9 +220,9 @@ bool DecodeDecision(Decoder* d, Decision* out) {
     c.expires_at = absl::FromUnixNanos(expires);
     out->challenge = std::move(c);
   }
-  if (!d->GetString(&out->context.country) ||
-      !d->GetString(&out->context.city) || !d->GetVarintAs(&out->context.asn) ||
-      !d->GetString(&out->context.device) || !d->GetVarint(&n) || n > 64) {
+  if (!d->GetString(&out->context.country) || !d->GetString(&out->context.city) ||
+      !d->GetVarintAs(&out->context.asn) || !d->GetString(&out->context.device) ||
+      !d->GetVarint(&n) || n > 64) {
     return false;
   }
   out->signal_failures.resize(n);
@@ -336,12 +336,12 @@ bool StoredEvent::Decode(absl::string_view data) {
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
-    const int rank = tag == kChallengeTrailerTag     ? 0
-                     : tag == kClientTimeTrailerTag  ? 1
-                     : tag == kFeedbackTrailerTag    ? 2
-                     : tag == kUndoTrailerTag        ? 3
+    const int rank = tag == kChallengeTrailerTag    ? 0
+                     : tag == kClientTimeTrailerTag ? 1
+                     : tag == kFeedbackTrailerTag   ? 2
+                     : tag == kUndoTrailerTag       ? 3
                      : tag == kFingerprintTrailerTag ? 4
-                                                     : -1;
+                                                    : -1;
     if (rank <= last) return false;
     last = rank;
     if (tag == kChallengeTrailerTag) {

@@ -199,8 +199,7 @@ bool WithinOnePrefix(absl::string_view start, absl::string_view limit) {
     successor.pop_back();
   }
   if (successor.empty()) return false;
-  successor.back() =
-      static_cast<char>(static_cast<uint8_t>(successor.back()) + 1);
+  successor.back() = static_cast<char>(static_cast<uint8_t>(successor.back()) + 1);
   return limit <= absl::string_view(successor);
 }
 
@@ -278,8 +277,7 @@ class RocksDbStore final : public Store {
                        kMinWriteBufferBytes >> 20, " MiB"));
     }
     if (o.event_retention < absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(
-          "event_retention: must not be negative");
+      return absl::InvalidArgumentError("event_retention: must not be negative");
     }
     std::shared_ptr<EventRetentionFilter> retention;
     if (o.event_retention > absl::ZeroDuration()) {
@@ -380,11 +378,11 @@ class RocksDbStore final : public Store {
     if (rocksdb::DB::ListColumnFamilies(db_options, o.path, &existing).ok()) {
       for (int i = 0; i < kTableCount; ++i) {
         const std::string name(TableName(static_cast<Table>(i)));
-        if (std::find(existing.begin(), existing.end(), name) ==
-            existing.end()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "data_dir ", o.path,
-              ": not a vigil database (no column family \"", name, "\")"));
+        if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("data_dir ", o.path,
+                           ": not a vigil database (no column family \"", name,
+                           "\")"));
         }
       }
     }
@@ -495,8 +493,7 @@ class RocksDbStore final : public Store {
     // Every write counted before this load is in the log buffer, which the
     // flush below writes out (with whatever came after it).
     const uint64_t seen = writes_.load(std::memory_order_acquire);
-    if (seen == flushed_.load(std::memory_order_acquire))
-      return absl::OkStatus();
+    if (seen == flushed_.load(std::memory_order_acquire)) return absl::OkStatus();
     absl::Status s;
     {
       // No write is under way while the log is written: a write that
@@ -516,8 +513,8 @@ class RocksDbStore final : public Store {
     }
     if (!s.ok()) return s;
     uint64_t prev = flushed_.load(std::memory_order_relaxed);
-    while (prev < seen && !flushed_.compare_exchange_weak(
-                              prev, seen, std::memory_order_release)) {
+    while (prev < seen &&
+           !flushed_.compare_exchange_weak(prev, seen, std::memory_order_release)) {
     }
     return absl::OkStatus();
   }
@@ -578,8 +575,9 @@ class RocksDbStore final : public Store {
           break;
         case WriteBatch::OpType::kMerge:
           if (op.table != Table::kCounters) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "merge into ", TableName(op.table), ": only counters merge"));
+            return absl::InvalidArgumentError(
+                absl::StrCat("merge into ", TableName(op.table),
+                             ": only counters merge"));
           }
           s = wb.Merge(handle(op.table), ToSlice(op.key), ToSlice(op.value));
           break;
