@@ -410,8 +410,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     in.counters_failed = counters_failed;
     in.now = now;
     in.model = &m;
-    const double maturity =
-        std::min(1.0, static_cast<double>(n) / m.mature_after);
+    const double maturity = internal::BaselineMaturity(m, n);
     std::vector<double> contributions;
     contributions.reserve(8);
     for (const auto& signal : internal::BuiltinSignals()) {

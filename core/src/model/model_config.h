@@ -179,6 +179,10 @@ struct ModelConfig {
 
   // Successful sign-ins after which a baseline is mature.
   int mature_after = 5;
+  // Smoothing of the maturity ramp (see BaselineMaturity): the number of
+  // sign-ins that weigh as much as the user's own evidence. 0: full weight
+  // from the first sign-in on.
+  double maturity_prior = 1.0;
 
   Mode mode = Mode::kEnforced;
   // [event type][level]

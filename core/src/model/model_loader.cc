@@ -494,6 +494,8 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
 
   VIGIL_ASSIGN_OR_RETURN(TableReader baseline, root.Sub("baseline"));
   VIGIL_RETURN_IF_ERROR(baseline.Int("mature_after", 1, 10000, &c->mature_after));
+  VIGIL_RETURN_IF_ERROR(
+      baseline.Double("maturity_prior", 0, 1000, &c->maturity_prior));
   VIGIL_RETURN_IF_ERROR(baseline.Finish());
 
   VIGIL_ASSIGN_OR_RETURN(TableReader learning, root.Sub("learning"));

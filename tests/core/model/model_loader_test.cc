@@ -58,6 +58,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.medium, 0.55);
   EXPECT_DOUBLE_EQ(c.high, 0.80);
   EXPECT_EQ(c.mature_after, 5);
+  EXPECT_DOUBLE_EQ(c.maturity_prior, 1.0);
   EXPECT_EQ(c.mode, Mode::kEnforced);
 
   EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
@@ -179,6 +180,7 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.medium, b.medium);
   EXPECT_EQ(a.high, b.high);
   EXPECT_EQ(a.mature_after, b.mature_after);
+  EXPECT_EQ(a.maturity_prior, b.maturity_prior);
   EXPECT_EQ(a.mode, b.mode);
   EXPECT_EQ(a.new_device.weight, b.new_device.weight);
   EXPECT_EQ(a.unfamiliar.weight, b.unfamiliar.weight);
@@ -439,6 +441,8 @@ std::vector<BadCase> BadCases() {
       {"country share out of range",
        m + "[signals.unfamiliar.country_share]\nUS = 2\n",
        "signals.unfamiliar.country_share.US", "must be in"},
+      {"negative maturity prior", m + "[baseline]\nmaturity_prior = -1\n",
+       "baseline.maturity_prior", "must be in [0, 1000], is -1"},
       {"unknown probation level",
        m + "[learning]\nprobation_level = \"severe\"\n",
        "learning.probation_level", "unknown level \"severe\""},
