@@ -478,6 +478,11 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
         stored, internal::Confirmation::kSecondFactor, m, &profile);
     internal::UpdateUserRisk(stored, /*second_factor=*/true, m, &profile);
     profile_changed = true;
+  } else if (learn_passed_challenges_ && attempt.outcome == Outcome::kSuccess &&
+             d.enforced_verdict == Verdict::kChallenge) {
+    // A labelled attack: the challenge counts as failed for good.
+    internal::RecordFailedChallenge(stored, &profile);
+    profile_changed = true;
   } else if (attempt.outcome == Outcome::kSuccess) {
     // The right password, challenged or blocked: the user risk may rise.
     profile_changed |=
@@ -812,6 +817,11 @@ absl::Status EngineImpl::RecordChallengeResponse(
       VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
           model()->config(), e.event.user_id, &batch));
     }
+  } else if (!passed && response.result == "locked") {
+    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
+    internal::RecordFailedChallenge(e, &profile);
+    profile_changed = true;
+    batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
   }
   std::string event_key;
   internal::EventKey(event_id, &event_key);

@@ -115,6 +115,16 @@ bool UpdateUserRisk(const StoredEvent& e, bool second_factor,
   return true;
 }
 
+void RecordFailedChallenge(const StoredEvent& e, UserProfile* p) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  p->Distrust(Feature::kIp, e.features.hashes[kIp], t);
+  const double score = std::clamp(e.event.decision.score, 0.0, 1.0);
+  if (score > 0 && score >= p->user_risk) {
+    p->user_risk = score;
+    p->user_risk_time = t;
+  }
+}
+
 double CarriedUserRisk(const UserProfile& p, const UserRiskConfig& c,
                        int64_t now) {
   if (p.user_risk <= 0) return 0;

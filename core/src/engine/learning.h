@@ -42,6 +42,14 @@ bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
 bool UpdateUserRisk(const StoredEvent& e, bool second_factor,
                     const ModelConfig& m, UserProfile* profile);
 
+// The second factor after the right password was failed for good (a
+// challenge locked by wrong answers; in a replay, an attacker's challenge):
+// the event's IP is remembered as the attacker's (ip_reputation scores it
+// for this user, as after "not me", without asking for a reset: the
+// password may be the user's own typo-free one, but someone else has it)
+// and the user risk rises to the event's score.
+void RecordFailedChallenge(const StoredEvent& e, UserProfile* profile);
+
 // The user risk `profile` carries at `now_unix`: decayed by the half-life.
 double CarriedUserRisk(const UserProfile& profile, const UserRiskConfig& c,
                        int64_t now_unix);
