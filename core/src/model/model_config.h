@@ -124,7 +124,7 @@ struct LearningConfig {
   // A success allowed on the password alone (no second factor, no "this was
   // me") whose level reaches this is learned on probation: kept aside, not
   // trusted, until a passed challenge, "this was me", or a quiet period.
-  RiskLevel probation_level = RiskLevel::kMedium;
+  RiskLevel probation_level = RiskLevel::kLow;
   bool probation = true;
   // A probationary device is trusted once an established device of the
   // user signs in successfully at least this long after it, and nobody said

@@ -120,7 +120,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_EQ(c.user_risk.event_types,
             (std::array<bool, kEventTypeCount>{false, false, true, false}));
   EXPECT_TRUE(c.learning.probation);
-  EXPECT_EQ(c.learning.probation_level, RiskLevel::kMedium);
+  EXPECT_EQ(c.learning.probation_level, RiskLevel::kLow);
   EXPECT_EQ(c.learning.quiet_days, 7);
   EXPECT_EQ(c.velocity.on_error, OnError::kOpen);
 }
