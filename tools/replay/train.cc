@@ -18,6 +18,7 @@
 #include "cli/progress.h"
 #include "context/user_agent.h"
 #include "model/model_config.h"
+#include "model/scoring.h"
 #include "tools/replay/event_reader.h"
 #include "tools/replay/metrics.h"
 #include "vigil/ip_address.h"
@@ -332,7 +333,7 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
   for (const RowResult& r : replayed->rows) {
     labelled = labelled || r.labelled;
     const double maturity =
-        std::min(1.0, static_cast<double>(r.prior_sign_ins) / mc.mature_after);
+        internal::BaselineMaturity(mc, r.prior_sign_ins);
     Sample x;
     bool any = false;
     for (int k = 0; k < kSignalCount; ++k) {

@@ -370,9 +370,8 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   const uint64_t device_hash =
       stored.features.hashes[static_cast<int>(internal::Feature::kDevice)];
   d.context.device =
-      device_hash != 0 && profile.Count(internal::Feature::kDevice, device_hash) > 0
-          ? "known"
-          : "new";
+      profile.KnowsDevice(device_hash, stored.features.fingerprint) ? "known"
+                                                                     : "new";
   d.password_reset_required = profile.password_reset_required;
   internal::DeviceMatch device;
   if (!attempt.device_key.empty()) {
@@ -411,8 +410,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     in.counters_failed = counters_failed;
     in.now = now;
     in.model = &m;
-    const double maturity =
-        std::min(1.0, static_cast<double>(n) / m.mature_after);
+    const double maturity = internal::BaselineMaturity(m, n);
     std::vector<double> contributions;
     contributions.reserve(8);
     for (const auto& signal : internal::BuiltinSignals()) {
@@ -464,19 +462,31 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   CounterKind kind = CounterKind::kAttempt;
   if (attempt.outcome == Outcome::kSuccess &&
       d.enforced_verdict == Verdict::kAllow) {
-    internal::LearnTrustedSuccess(stored, &profile);
-    stored.learned = true;
+    // A success on probation counts as an attempt, not a trusted success.
+    stored.learned = internal::LearnSuccess(
+        stored, internal::Confirmation::kPassword, m, &profile);
     profile_changed = true;
-    kind = CounterKind::kSuccess;
+    if (stored.learned) kind = CounterKind::kSuccess;
+    internal::UpdateUserRisk(stored, /*second_factor=*/false, m, &profile);
   } else if (learn_passed_challenges_ && attempt.outcome == Outcome::kSuccess &&
              d.enforced_verdict == Verdict::kChallenge &&
              !(attempt.label.has_value() &&
                (attempt.label->attack || attempt.label->account_takeover))) {
-    // As RecordFeedback "valid" after the challenge: the profile learns; the
-    // counters keep the attempt as an attempt.
-    internal::LearnTrustedSuccess(stored, &profile);
-    stored.learned = true;
+    // As a passed challenge: the profile learns; the counters keep the
+    // attempt as an attempt.
+    stored.learned = internal::LearnSuccess(
+        stored, internal::Confirmation::kSecondFactor, m, &profile);
+    internal::UpdateUserRisk(stored, /*second_factor=*/true, m, &profile);
     profile_changed = true;
+  } else if (learn_passed_challenges_ && attempt.outcome == Outcome::kSuccess &&
+             d.enforced_verdict == Verdict::kChallenge) {
+    // A labelled attack: the challenge counts as failed for good.
+    internal::RecordFailedChallenge(stored, &profile);
+    profile_changed = true;
+  } else if (attempt.outcome == Outcome::kSuccess) {
+    // The right password, challenged or blocked: the user risk may rise.
+    profile_changed |=
+        internal::UpdateUserRisk(stored, /*second_factor=*/false, m, &profile);
   } else if (attempt.outcome == Outcome::kFailure) {
     internal::RecordFailure(absl::ToUnixSeconds(now), &profile);
     profile_changed = true;
@@ -693,12 +703,16 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
       VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
           model()->config(), e.event.user_id, &batch));
     }
+    const internal::ModelConfig& m = model()->config();
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
-      internal::LearnTrustedSuccess(e, &profile);
-      e.learned = true;
-      touched = AddCounters(e, CounterKind::kSuccess, &batch);
+      e.learned = internal::LearnSuccess(
+          e, internal::Confirmation::kPassword, m, &profile);
+      // On probation it stays counted as the attempt it was.
+      if (e.learned) touched = AddCounters(e, CounterKind::kSuccess, &batch);
       profile_changed = true;
     }
+    profile_changed |=
+        internal::UpdateUserRisk(e, /*second_factor=*/false, m, &profile);
   } else {
     internal::RecordFailure(absl::ToUnixSeconds(e.event.time), &profile);
     touched = AddCounters(e, CounterKind::kFailure, &batch);
@@ -787,17 +801,27 @@ absl::Status EngineImpl::RecordChallengeResponse(
     // factor passed: a trusted success.
     VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
     e.event.outcome = Outcome::kSuccess;
+    const internal::ModelConfig& m = model()->config();
     if (!e.learned) {
-      internal::LearnTrustedSuccess(e, &profile);
-      e.learned = true;
+      e.learned = internal::LearnSuccess(
+          e, internal::Confirmation::kSecondFactor, m, &profile);
       touched = AddCounters(e, CounterKind::kSuccess, &batch);
       profile_changed = true;
+    }
+    profile_changed |=
+        internal::UpdateUserRisk(e, /*second_factor=*/true, m, &profile);
+    if (profile_changed) {
       batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
     }
     if (e.event.event_type == EventType::kPasswordChange) {
       VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
           model()->config(), e.event.user_id, &batch));
     }
+  } else if (!passed && response.result == "locked") {
+    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
+    internal::RecordFailedChallenge(e, &profile);
+    profile_changed = true;
+    batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
   }
   std::string event_key;
   internal::EventKey(event_id, &event_key);

@@ -28,7 +28,8 @@ LearnableFeatures ExtractFeatures(const Attempt& attempt, const IpAddress& ip,
       absl::string_view(reinterpret_cast<const char*>(nb.data()), nb.size()));
   if (geo.asn != 0) Set(&f, Feature::kAsn, absl::StrCat(geo.asn));
   Set(&f, Feature::kCountry, geo.country);
-  if (!geo.city.empty()) Set(&f, Feature::kCity, absl::StrCat(geo.country, "/", geo.city));
+  if (!geo.city.empty())
+    Set(&f, Feature::kCity, absl::StrCat(geo.country, "/", geo.city));
   if (!attempt.user_agent.empty()) {
     Set(&f, Feature::kUserAgent,
         absl::StrCat(ua.browser, "/", ua.browser_major, "/", ua.os, "/",
@@ -39,6 +40,12 @@ LearnableFeatures ExtractFeatures(const Attempt& attempt, const IpAddress& ip,
   }
   if (!attempt.device_key.empty()) {
     Set(&f, Feature::kDevice, absl::StrCat("k:", attempt.device_key));
+    if (!attempt.device_fingerprint.empty()) {
+      LearnableFeatures fp;
+      Set(&fp, Feature::kDevice,
+          absl::StrCat("f:", attempt.device_fingerprint));
+      f.fingerprint = fp.hashes[static_cast<int>(Feature::kDevice)];
+    }
   } else if (!attempt.device_fingerprint.empty()) {
     Set(&f, Feature::kDevice, absl::StrCat("f:", attempt.device_fingerprint));
   } else if (!attempt.user_agent.empty()) {

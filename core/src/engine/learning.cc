@@ -3,6 +3,7 @@
 #include "engine/learning.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,9 @@ void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
       p->Observe(static_cast<Feature>(i), e.features.hashes[i], t);
     }
   }
+  if (e.features.fingerprint != 0) {
+    p->Observe(Feature::kDevice, e.features.fingerprint, t);
+  }
   if (e.features.has_location &&
       (!p->has_trusted_location || t >= p->trusted_time)) {
     p->has_trusted_location = true;
@@ -33,6 +37,101 @@ void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   p->failure_streak = 0;
 }
 
+namespace {
+
+constexpr int kDevice = static_cast<int>(Feature::kDevice);
+constexpr int kIp = static_cast<int>(Feature::kIp);
+
+void DropProbation(absl::string_view event_id, UserProfile* p) {
+  std::erase_if(p->probation, [&](const ProbationEntry& entry) {
+    return entry.event_id == event_id;
+  });
+}
+
+// Trusts the probation entries at least `quiet` seconds older than `t`.
+void TrustQuietProbation(int64_t t, int64_t quiet, UserProfile* p) {
+  std::erase_if(p->probation, [&](const ProbationEntry& entry) {
+    if (entry.time + quiet > t) return false;
+    ++p->successful_sign_ins;
+    for (int i = 0; i < kFeatureCount; ++i) {
+      if (entry.hashes[i] != 0) {
+        p->Observe(static_cast<Feature>(i), entry.hashes[i], entry.time);
+      }
+    }
+    if (entry.fingerprint != 0) {
+      p->Observe(Feature::kDevice, entry.fingerprint, entry.time);
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
+bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
+                  UserProfile* p) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  const LearningConfig& l = m.learning;
+  if (how == Confirmation::kPassword && l.probation &&
+      e.event.decision.level >= l.probation_level) {
+    DropProbation(e.event.event_id, p);
+    if (p->probation.size() >= UserProfile::kMaxProbation) {
+      p->probation.erase(p->probation.begin());
+    }
+    p->probation.push_back(ProbationEntry{
+        e.event.event_id, t, e.features.hashes, e.features.fingerprint});
+    return false;
+  }
+  const uint64_t device = e.features.hashes[kDevice];
+  const bool established =
+      (device != 0 && p->Count(Feature::kDevice, device) >= 2) ||
+      (e.features.fingerprint != 0 &&
+       p->Count(Feature::kDevice, e.features.fingerprint) >= 2);
+  DropProbation(e.event.event_id, p);
+  LearnTrustedSuccess(e, p);
+  if (established && !p->probation.empty()) {
+    TrustQuietProbation(t, int64_t{l.quiet_days} * 86400, p);
+  }
+  return true;
+}
+
+bool UpdateUserRisk(const StoredEvent& e, bool second_factor,
+                    const ModelConfig& m, UserProfile* p) {
+  const UserRiskConfig& c = m.user_risk;
+  const Decision& d = e.event.decision;
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  if (second_factor ||
+      (e.event.event_type == EventType::kPasswordChange &&
+       d.enforced_verdict == Verdict::kAllow && d.level < c.from_level)) {
+    if (p->user_risk == 0 || p->user_risk_time > t) return false;
+    p->user_risk = 0;
+    p->user_risk_time = 0;
+    return true;
+  }
+  if (d.level < c.from_level || d.score <= 0) return false;
+  const double score = std::min(1.0, d.score);
+  if (CarriedUserRisk(*p, c, t) >= score) return false;
+  p->user_risk = score;
+  p->user_risk_time = t;
+  return true;
+}
+
+void RecordFailedChallenge(const StoredEvent& e, UserProfile* p) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  p->Distrust(Feature::kIp, e.features.hashes[kIp], t);
+  const double score = std::clamp(e.event.decision.score, 0.0, 1.0);
+  if (score > 0 && score >= p->user_risk) {
+    p->user_risk = score;
+    p->user_risk_time = t;
+  }
+}
+
+double CarriedUserRisk(const UserProfile& p, const UserRiskConfig& c,
+                       int64_t now) {
+  if (p.user_risk <= 0) return 0;
+  const double hours = std::max<int64_t>(0, now - p.user_risk_time) / 3600.0;
+  return p.user_risk * std::exp2(-hours / c.half_life_hours);
+}
+
 void RecordFailure(int64_t t, UserProfile* p) {
   ++p->failure_streak;
   p->last_failure = std::max(p->last_failure, t);
@@ -42,6 +141,9 @@ void ForgetDistrusted(const StoredEvent& e, UserProfile* p) {
   for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
     const uint64_t h = e.features.hashes[static_cast<int>(f)];
     if (h != 0) p->Forget(f, h);
+  }
+  if (e.features.fingerprint != 0) {
+    p->Forget(Feature::kDevice, e.features.fingerprint);
   }
   p->password_reset_required = true;
 }
@@ -230,6 +332,9 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
       ObserveRecorded(static_cast<Feature>(i), e.features.hashes[i], t, p, u);
     }
   }
+  if (e.features.fingerprint != 0) {
+    ObserveRecorded(Feature::kDevice, e.features.fingerprint, t, p, u);
+  }
   scratch.features = std::move(p->features);
   *p = std::move(scratch);
 }
@@ -265,10 +370,25 @@ void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
   u.value = value;
   u.time = now_unix;
   u.before = Scalars(*p);
+  DropProbation(e->event.event_id, p);
   if (value == FeedbackValue::kInvalid) {
+    const uint64_t device = e->features.hashes[kDevice];
+    const uint64_t ip = e->features.hashes[kIp];
+    std::erase_if(p->probation, [&](const ProbationEntry& entry) {
+      return (device != 0 && entry.hashes[kDevice] == device) ||
+             (ip != 0 && entry.hashes[kIp] == ip);
+    });
+    const double score = std::clamp(e->event.decision.score, 0.0, 1.0);
+    if (score > 0 && score >= p->user_risk) {
+      p->user_risk = score;
+      p->user_risk_time = absl::ToUnixSeconds(e->event.time);
+    }
     for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
       const uint64_t h = e->features.hashes[static_cast<int>(f)];
       if (h != 0) ForgetRecorded(f, h, p, &u);
+    }
+    if (e->features.fingerprint != 0) {
+      ForgetRecorded(Feature::kDevice, e->features.fingerprint, p, &u);
     }
     p->password_reset_required = true;
     DistrustRecorded(Feature::kIp,
@@ -278,10 +398,17 @@ void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
                      e->features.hashes[static_cast<int>(Feature::kNetwork)],
                      now_unix, p, &u);
     e->distrusted = true;
-  } else if (!e->learned) {
-    LearnRecorded(*e, p, &u);
-    u.learned = true;
-    e->learned = true;
+  } else {
+    if (!e->learned) {
+      LearnRecorded(*e, p, &u);
+      u.learned = true;
+      e->learned = true;
+    }
+    if (p->user_risk > 0 &&
+        p->user_risk_time == absl::ToUnixSeconds(e->event.time)) {
+      p->user_risk = 0;  // the event that raised it was the user
+      p->user_risk_time = 0;
+    }
   }
   u.after = Scalars(*p);
   e->undo = std::move(u);

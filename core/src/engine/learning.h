@@ -6,6 +6,7 @@
 #ifndef VIGIL_CORE_SRC_ENGINE_LEARNING_H_
 #define VIGIL_CORE_SRC_ENGINE_LEARNING_H_
 
+#include "model/model_config.h"
 #include "store/event_record.h"
 #include "store/profile_record.h"
 
@@ -13,6 +14,45 @@ namespace vigil::internal {
 
 // Teaches `profile` the features, place and time of a trusted success.
 void LearnTrustedSuccess(const StoredEvent& event, UserProfile* profile);
+
+// What confirmed a success.
+enum class Confirmation {
+  kPassword,      // allowed on its risk alone
+  kSecondFactor,  // a passed challenge (or, in a replay, its stand-in)
+};
+
+// Learns the success `e` (its decision's level decides) under `m`:
+//  - confirmed by a second factor, or by the password alone below
+//    m.learning.probation_level (or with probation off): trusted, as
+//    LearnTrustedSuccess; its own probation entry, if any, is dropped; and
+//    when it comes from an established device (one trusted at least twice
+//    before), every probation entry at least m.learning.quiet_days older is
+//    trusted too (learned at its own time);
+//  - by the password alone at or above the probation level: put on
+//    probation (nothing learned; the oldest entry goes when full).
+// Returns whether `e` was learned.
+bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
+                  UserProfile* profile);
+
+// After the success `e` (the right password) was decided: a level at or
+// above m.user_risk.from_level raises the user risk to the event's score
+// (never lowers a higher carried risk); a password change allowed below
+// that level, or any success confirmed by a second factor
+// (`second_factor`), remediates it. Returns whether `profile` changed.
+bool UpdateUserRisk(const StoredEvent& e, bool second_factor,
+                    const ModelConfig& m, UserProfile* profile);
+
+// The second factor after the right password was failed for good (a
+// challenge locked by wrong answers; in a replay, an attacker's challenge):
+// the event's IP is remembered as the attacker's (ip_reputation scores it
+// for this user, as after "not me", without asking for a reset: the
+// password may be the user's own typo-free one, but someone else has it)
+// and the user risk rises to the event's score.
+void RecordFailedChallenge(const StoredEvent& e, UserProfile* profile);
+
+// The user risk `profile` carries at `now_unix`: decayed by the half-life.
+double CarriedUserRisk(const UserProfile& profile, const UserRiskConfig& c,
+                       int64_t now_unix);
 
 // Records one failed sign-in at `unix_seconds`.
 void RecordFailure(int64_t unix_seconds, UserProfile* profile);
@@ -26,7 +66,10 @@ void ForgetDistrusted(const StoredEvent& event, UserProfile* profile);
 //  - invalid: forgets the event's device, IP and network, distrusts the IP
 //    and network (ip_reputation scores them), asks for a password reset.
 //  - valid: teaches the profile as a trusted success would, unless it
-//    already learned the event.
+//    already learned the event; remediates the user risk the event raised.
+// Either way the event leaves probation; "invalid" also drops the other
+// probation entries with its device or IP, and raises the user risk to the
+// event's score (not taken back by undo).
 // What the feedback changed is kept in event->undo. The opposite feedback
 // first takes back exactly that (entries it added or counted, entries it
 // forgot, distrust it added, the fields it set), so that the profile is as

@@ -103,6 +103,35 @@ struct VelocityConfig {
   OnError on_error = OnError::kOpen;
 };
 
+// user_risk: the risk a user carries after a risky success with the right
+// password, applied to the sensitive events that follow (an attacker's
+// password change minutes after a risky sign-in).
+struct UserRiskConfig {
+  double weight = 1.0;
+  // A success whose level reaches this raises the user's risk to its score.
+  RiskLevel from_level = RiskLevel::kMedium;
+  // The carried risk halves every half_life_hours.
+  double half_life_hours = 24;
+  // Multiplies the sub-score when the event comes from a device the user
+  // had trusted at least twice before the risk was raised.
+  double established_device_factor = 0.5;
+  // By EventType: the events scored with it.
+  std::array<bool, kEventTypeCount> event_types = {false, false, true, false};
+};
+
+// [learning]: how a profile learns from successes.
+struct LearningConfig {
+  // A success allowed on the password alone (no second factor, no "this was
+  // me") whose level reaches this is learned on probation: kept aside, not
+  // trusted, until a passed challenge, "this was me", or a quiet period.
+  RiskLevel probation_level = RiskLevel::kLow;
+  bool probation = true;
+  // A probationary device is trusted once an established device of the
+  // user signs in successfully at least this long after it, and nobody said
+  // "not me" meanwhile.
+  int quiet_days = 7;
+};
+
 struct LevelPolicy {
   PolicyAction action = PolicyAction::kAllow;
   bool notify = false;
@@ -150,6 +179,10 @@ struct ModelConfig {
 
   // Successful sign-ins after which a baseline is mature.
   int mature_after = 5;
+  // Smoothing of the maturity ramp (see BaselineMaturity): the number of
+  // sign-ins that weigh as much as the user's own evidence. 0: full weight
+  // from the first sign-in on.
+  double maturity_prior = 1.0;
 
   Mode mode = Mode::kEnforced;
   // [event type][level]
@@ -161,6 +194,8 @@ struct ModelConfig {
   GeoVelocityConfig geo_velocity;
   IpReputationConfig ip_reputation;
   VelocityConfig velocity;
+  UserRiskConfig user_risk;
+  LearningConfig learning;
   MfaPolicyConfig mfa;
 };
 

@@ -96,6 +96,42 @@ class TableReader {
     return absl::OkStatus();
   }
 
+  absl::Status Bool(absl::string_view key, bool* out) {
+    const toml::node* node = Take(key);
+    if (node == nullptr) return absl::OkStatus();
+    if (!node->is_boolean()) return Error(key, "must be true or false");
+    *out = *node->value<bool>();
+    return absl::OkStatus();
+  }
+
+  // One of "none", "low", "medium", "high".
+  absl::Status Level(absl::string_view key, RiskLevel* out) {
+    std::string v;
+    VIGIL_RETURN_IF_ERROR(String(key, false, &v));
+    if (!Has(key)) return absl::OkStatus();
+    if (!ParseRiskLevel(v, out)) {
+      return Error(key, absl::StrCat("unknown level \"", v, "\""));
+    }
+    return absl::OkStatus();
+  }
+
+  // A list of event type names, as a set by EventType.
+  absl::Status EventTypes(absl::string_view key,
+                          std::array<bool, kEventTypeCount>* out) {
+    if (!Has(key)) return absl::OkStatus();
+    std::vector<std::string> types;
+    VIGIL_RETURN_IF_ERROR(StringList(key, &types));
+    out->fill(false);
+    for (const std::string& name : types) {
+      EventType type;
+      if (!ParseEventType(name, &type)) {
+        return Error(key, absl::StrCat("unknown event type \"", name, "\""));
+      }
+      (*out)[static_cast<int>(type)] = true;
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status OnErrorValue(absl::string_view key, OnError* out) {
     std::string v;
     VIGIL_RETURN_IF_ERROR(String(key, false, &v));
@@ -196,19 +232,7 @@ void DefaultPolicy(ModelConfig* c) {
 absl::Status ReadCompromisedCredentials(TableReader& policy, ModelConfig* c) {
   VIGIL_ASSIGN_OR_RETURN(TableReader cc, policy.Sub("compromised_credentials"));
   internal::CompromisedCredentialsConfig& out = c->compromised_credentials;
-  if (cc.Has("event_types")) {
-    std::vector<std::string> types;
-    VIGIL_RETURN_IF_ERROR(cc.StringList("event_types", &types));
-    out.event_types.fill(false);
-    for (const std::string& name : types) {
-      EventType type;
-      if (!ParseEventType(name, &type)) {
-        return cc.Error("event_types",
-                        absl::StrCat("unknown event type \"", name, "\""));
-      }
-      out.event_types[static_cast<int>(type)] = true;
-    }
-  }
+  VIGIL_RETURN_IF_ERROR(cc.EventTypes("event_types", &out.event_types));
   int min_count = static_cast<int>(out.min_count);
   VIGIL_RETURN_IF_ERROR(cc.Int("min_count", 1, 2000000000, &min_count));
   out.min_count = min_count;
@@ -414,6 +438,20 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(vel.OnErrorValue("on_error", &v.on_error));
   VIGIL_RETURN_IF_ERROR(vel.Finish());
 
+  auto& ur = c->user_risk;
+  VIGIL_ASSIGN_OR_RETURN(TableReader urr, signals.Sub("user_risk"));
+  VIGIL_RETURN_IF_ERROR(urr.Double("weight", 0, 1, &ur.weight));
+  VIGIL_RETURN_IF_ERROR(urr.Level("from_level", &ur.from_level));
+  if (ur.from_level == RiskLevel::kNone) {
+    return urr.Error("from_level", "must be low, medium or high");
+  }
+  VIGIL_RETURN_IF_ERROR(
+      urr.Double("half_life_hours", 0.1, 24 * 365, &ur.half_life_hours));
+  VIGIL_RETURN_IF_ERROR(urr.Double("established_device_factor", 0, 1,
+                                   &ur.established_device_factor));
+  VIGIL_RETURN_IF_ERROR(urr.EventTypes("event_types", &ur.event_types));
+  VIGIL_RETURN_IF_ERROR(urr.Finish());
+
   return signals.Finish();
 }
 
@@ -456,7 +494,19 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
 
   VIGIL_ASSIGN_OR_RETURN(TableReader baseline, root.Sub("baseline"));
   VIGIL_RETURN_IF_ERROR(baseline.Int("mature_after", 1, 10000, &c->mature_after));
+  VIGIL_RETURN_IF_ERROR(
+      baseline.Double("maturity_prior", 0, 1000, &c->maturity_prior));
   VIGIL_RETURN_IF_ERROR(baseline.Finish());
+
+  VIGIL_ASSIGN_OR_RETURN(TableReader learning, root.Sub("learning"));
+  auto& l = c->learning;
+  VIGIL_RETURN_IF_ERROR(learning.Bool("probation", &l.probation));
+  VIGIL_RETURN_IF_ERROR(learning.Level("probation_level", &l.probation_level));
+  if (l.probation_level == RiskLevel::kNone) {
+    return learning.Error("probation_level", "must be low, medium or high");
+  }
+  VIGIL_RETURN_IF_ERROR(learning.Int("quiet_days", 1, 365, &l.quiet_days));
+  VIGIL_RETURN_IF_ERROR(learning.Finish());
 
   VIGIL_RETURN_IF_ERROR(ReadPolicy(root, c.get()));
   VIGIL_RETURN_IF_ERROR(ReadSignals(root, base_dir, c.get()));

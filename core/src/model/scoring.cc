@@ -12,6 +12,15 @@ double CombineContributions(const std::vector<double>& contributions) {
   return std::clamp(1 - keep, 0.0, 1.0);
 }
 
+double BaselineMaturity(const ModelConfig& m, int64_t n) {
+  if (n <= 0) return 0;
+  if (n >= m.mature_after) return 1;
+  const double k = m.maturity_prior;
+  const double own = n / (n + k);
+  const double full = m.mature_after / (m.mature_after + k);
+  return std::min(1.0, own / full);
+}
+
 RiskLevel LevelForScore(const ModelConfig& m, double score) {
   if (score >= m.high) return RiskLevel::kHigh;
   if (score >= m.medium) return RiskLevel::kMedium;

@@ -17,6 +17,14 @@ namespace vigil::internal {
 // evidence; one strong signal alone can reach a high score.
 double CombineContributions(const std::vector<double>& contributions);
 
+// How much the familiarity signals count for a user with `sign_ins`
+// trusted sign-ins, in [0, 1]: the share of evidence that is the user's own,
+// n / (n + k) with k = maturity_prior, rescaled to reach 1 at mature_after.
+// A user never seen counts 0 (being new is not suspicious); one or two
+// sign-ins already count most of the way, as their few devices and
+// networks say more about them than about the population.
+double BaselineMaturity(const ModelConfig& model, int64_t sign_ins);
+
 // The level whose threshold `score` reaches.
 RiskLevel LevelForScore(const ModelConfig& model, double score);
 

@@ -12,6 +12,7 @@ const std::vector<std::unique_ptr<Signal>>& BuiltinSignals() {
     v->push_back(GeoVelocitySignal());
     v->push_back(NewDeviceSignal());
     v->push_back(UnfamiliarSignal());
+    v->push_back(UserRiskSignal());
     return v;
   }();
   return *signals;

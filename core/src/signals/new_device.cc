@@ -1,7 +1,9 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // new_device: the device (remembered-device key, else fingerprint, else
-// browser and OS) has never been seen in a trusted sign-in of this user.
+// browser and OS) has never been seen in a trusted sign-in of this user. A
+// sign-in with a device key also learns its fingerprint, so the same browser
+// with a new or lost key (cleared storage) is still known.
 
 #include "absl/strings/str_cat.h"
 #include "signals/signal.h"
@@ -20,7 +22,8 @@ class NewDevice final : public Signal {
   SignalResult Evaluate(const SignalInput& in) const override {
     SignalResult r;
     const uint64_t device = in.features->hashes[static_cast<int>(Feature::kDevice)];
-    if (device == 0 || in.profile->Count(Feature::kDevice, device) > 0) {
+    if (device == 0 ||
+        in.profile->KnowsDevice(device, in.features->fingerprint)) {
       return r;
     }
     // A new device on a network the user has trusted (a new phone at home)

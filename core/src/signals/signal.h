@@ -70,6 +70,7 @@ std::unique_ptr<Signal> UnfamiliarSignal();
 std::unique_ptr<Signal> GeoVelocitySignal();
 std::unique_ptr<Signal> IpReputationSignal();
 std::unique_ptr<Signal> VelocitySignal();
+std::unique_ptr<Signal> UserRiskSignal();
 
 // Clamps to [0,1].
 inline double Clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }

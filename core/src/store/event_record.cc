@@ -21,6 +21,8 @@ constexpr uint8_t kFeedbackTrailerTag = 0xf1;
 constexpr uint8_t kClientTimeTrailerTag = 0xc7;
 // Marks the optional trailer of what the feedback in force changed.
 constexpr uint8_t kUndoTrailerTag = 0xf2;
+// Marks the optional trailer of the fingerprint beside a device key.
+constexpr uint8_t kFingerprintTrailerTag = 0xf3;
 constexpr size_t kMaxUndoEntries = 64;
 
 bool GetFeature(Decoder* d, Feature* f) {
@@ -281,6 +283,10 @@ std::string StoredEvent::Encode() const {
     e.PutU8(distrusted ? 1 : 0);
   }
   if (undo.present) EncodeUndo(&e, undo);
+  if (features.fingerprint != 0) {
+    e.PutU8(kFingerprintTrailerTag);
+    e.PutFixed64(features.fingerprint);
+  }
   return out;
 }
 
@@ -334,6 +340,7 @@ bool StoredEvent::Decode(absl::string_view data) {
                      : tag == kClientTimeTrailerTag ? 1
                      : tag == kFeedbackTrailerTag   ? 2
                      : tag == kUndoTrailerTag       ? 3
+                     : tag == kFingerprintTrailerTag ? 4
                                                     : -1;
     if (rank <= last) return false;
     last = rank;
@@ -360,6 +367,10 @@ bool StoredEvent::Decode(absl::string_view data) {
         return false;
       }
       distrusted = flags != 0;
+    } else if (tag == kFingerprintTrailerTag) {
+      if (!d.GetFixed64(&features.fingerprint) || features.fingerprint == 0) {
+        return false;
+      }
     } else if (!DecodeUndo(&d, &undo)) {
       return false;
     }

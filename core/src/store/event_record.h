@@ -25,6 +25,11 @@ namespace vigil::internal {
 struct LearnableFeatures {
   // Hash per Feature; 0: the feature was unknown for this attempt.
   std::array<uint64_t, kFeatureCount> hashes = {};
+  // The device's fingerprint as a kDevice hash (what a sign-in with only
+  // that fingerprint has as its device), when the attempt had a device key
+  // too; 0 otherwise. Learned beside the key, so that the same browser with
+  // a new or lost key is still known.
+  uint64_t fingerprint = 0;
   bool has_location = false;
   double latitude = 0;
   double longitude = 0;

@@ -14,6 +14,10 @@ constexpr uint8_t kProfileVersion = 1;
 constexpr uint8_t kDistrustTrailerTag = 0xd1;
 // Marks the optional trailer of the notification cap's state.
 constexpr uint8_t kNotifyTrailerTag = 0xe1;
+// Marks the optional trailer of the user risk.
+constexpr uint8_t kRiskTrailerTag = 0xe2;
+// Marks the optional trailer of the successes on probation.
+constexpr uint8_t kProbationTrailerTag = 0xe3;
 }  // namespace
 
 bool UserProfile::IsDistrusted(Feature feature, uint64_t hash) const {
@@ -33,7 +37,8 @@ void UserProfile::Distrust(Feature feature, uint64_t hash, int64_t t) {
 void UserProfile::Undistrust(Feature feature, uint64_t hash) {
   distrusted.erase(std::remove_if(distrusted.begin(), distrusted.end(),
                                   [&](const DistrustEntry& e) {
-                                    return e.feature == feature && e.hash == hash;
+                                    return e.feature == feature &&
+                                           e.hash == hash;
                                   }),
                    distrusted.end());
 }
@@ -55,11 +60,12 @@ void UserProfile::Observe(Feature feature, uint64_t hash, int64_t t) {
     }
   }
   if (list.size() >= kMaxEntries) {
-    auto victim = std::min_element(
-        list.begin(), list.end(), [](const FeatureEntry& a, const FeatureEntry& b) {
-          if (a.count != b.count) return a.count < b.count;
-          return a.last_seen < b.last_seen;
-        });
+    auto victim =
+        std::min_element(list.begin(), list.end(),
+                         [](const FeatureEntry& a, const FeatureEntry& b) {
+                           if (a.count != b.count) return a.count < b.count;
+                           return a.last_seen < b.last_seen;
+                         });
     *victim = FeatureEntry{hash, 1, t};
     return;
   }
@@ -68,9 +74,10 @@ void UserProfile::Observe(Feature feature, uint64_t hash, int64_t t) {
 
 void UserProfile::Forget(Feature feature, uint64_t hash) {
   std::vector<FeatureEntry>& list = features[static_cast<int>(feature)];
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [hash](const FeatureEntry& e) { return e.hash == hash; }),
-             list.end());
+  list.erase(
+      std::remove_if(list.begin(), list.end(),
+                     [hash](const FeatureEntry& e) { return e.hash == hash; }),
+      list.end());
 }
 
 std::string UserProfile::Encode() const {
@@ -117,6 +124,21 @@ std::string UserProfile::Encode() const {
     e.PutSignedVarint(notify_window_start);
     e.PutVarint(notify_sent);
     e.PutVarint(notify_suppressed);
+  }
+  if (user_risk > 0) {
+    e.PutU8(kRiskTrailerTag);
+    e.PutDouble(user_risk);
+    e.PutSignedVarint(user_risk_time);
+  }
+  if (!probation.empty()) {
+    e.PutU8(kProbationTrailerTag);
+    e.PutVarint(probation.size());
+    for (const ProbationEntry& p : probation) {
+      e.PutString(p.event_id);
+      e.PutSignedVarint(p.time);
+      for (uint64_t h : p.hashes) e.PutFixed64(h);
+      e.PutFixed64(p.fingerprint);
+    }
   }
   return out;
 }
@@ -165,11 +187,37 @@ bool UserProfile::Decode(absl::string_view data) {
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
-    const int rank = tag == kDistrustTrailerTag ? 0
-                     : tag == kNotifyTrailerTag ? 1
-                                                : -1;
+    const int rank = tag == kDistrustTrailerTag    ? 0
+                     : tag == kNotifyTrailerTag    ? 1
+                     : tag == kRiskTrailerTag      ? 2
+                     : tag == kProbationTrailerTag ? 3
+                                                   : -1;
     if (rank <= last) return false;
     last = rank;
+    if (tag == kRiskTrailerTag) {
+      if (!d.GetDouble(&user_risk) || !(user_risk > 0 && user_risk <= 1) ||
+          !d.GetSignedVarint(&user_risk_time)) {
+        return false;
+      }
+      continue;
+    }
+    if (tag == kProbationTrailerTag) {
+      uint64_t count;
+      if (!d.GetVarint(&count) || count == 0 || count > kMaxProbation) {
+        return false;
+      }
+      probation.resize(count);
+      for (ProbationEntry& p : probation) {
+        if (!d.GetString(&p.event_id) || !d.GetSignedVarint(&p.time)) {
+          return false;
+        }
+        for (uint64_t& h : p.hashes) {
+          if (!d.GetFixed64(&h)) return false;
+        }
+        if (!d.GetFixed64(&p.fingerprint)) return false;
+      }
+      continue;
+    }
     if (tag == kNotifyTrailerTag) {
       if (!d.GetSignedVarint(&notify_window_start) ||
           !d.GetVarintAs(&notify_sent) || !d.GetVarintAs(&notify_suppressed)) {

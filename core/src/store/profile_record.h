@@ -26,11 +26,11 @@ enum class Feature : uint8_t {
   kAsn,
   kCountry,
   kCity,
-  kUserAgent,   // browser family + major, OS family + version
-  kBrowser,     // browser family
-  kOs,          // OS family
+  kUserAgent,  // browser family + major, OS family + version
+  kBrowser,    // browser family
+  kOs,         // OS family
   kDeviceType,
-  kDevice,      // device key, else fingerprint, else browser + OS
+  kDevice,  // device key, else fingerprint, else browser + OS
 };
 inline constexpr int kFeatureCount = 10;
 
@@ -45,6 +45,15 @@ struct DistrustEntry {
   Feature feature = Feature::kIp;  // kIp or kNetwork
   uint64_t hash = 0;
   int64_t since = 0;  // unix seconds
+};
+
+// A success learned on probation (LearningConfig): its features, kept aside
+// until it is trusted or dropped.
+struct ProbationEntry {
+  std::string event_id;
+  int64_t time = 0;  // unix seconds
+  std::array<uint64_t, kFeatureCount> hashes{};
+  uint64_t fingerprint = 0;  // as LearnableFeatures::fingerprint
 };
 
 struct UserProfile {
@@ -87,10 +96,27 @@ struct UserProfile {
   uint32_t notify_sent = 0;
   uint32_t notify_suppressed = 0;
 
+  // User risk (UserRiskConfig): the score of the latest risky success with
+  // the right password that nothing has remediated yet, and that event's
+  // time (unix seconds). 0: none.
+  double user_risk = 0;
+  int64_t user_risk_time = 0;
+
+  // Successes on probation, oldest first; at most kMaxProbation (the oldest
+  // is dropped, never trusted).
+  static constexpr size_t kMaxProbation = 4;
+  std::vector<ProbationEntry> probation;
+
   bool IsDistrusted(Feature feature, uint64_t hash) const;
   void Distrust(Feature feature, uint64_t hash, int64_t t);
   void Undistrust(Feature feature, uint64_t hash);
 
+  // Whether the device of `f` is known: its kDevice hash, or its
+  // fingerprint beside a device key, was seen in a trusted sign-in.
+  bool KnowsDevice(uint64_t device, uint64_t fingerprint) const {
+    return (device != 0 && Count(Feature::kDevice, device) > 0) ||
+           (fingerprint != 0 && Count(Feature::kDevice, fingerprint) > 0);
+  }
   // Count of `hash` in `feature`'s history; 0 if never seen.
   uint32_t Count(Feature feature, uint64_t hash) const;
   // Number of distinct values kept for `feature`.

@@ -119,7 +119,10 @@ TEST(FeedbackUndoTest, ClicksBackAndForthEndAsTheLastOneAlone) {
 // Learning that happens between the two clicks stays: the revert takes back
 // what the feedback did, not what came after it.
 TEST(FeedbackUndoTest, LaterTrustedSignInsSurviveTheRevert) {
-  EngineFixture f;
+  // Without probation, so that the trip below (a low-level success) is
+  // learned at once; probation has its own tests (risk_memory_test.cc).
+  EngineFixture f(
+      EditedDefaultModel({{"probation = true", "probation = false"}}));
   f.BuildBaseline("bob", kLondon, kChromeWindows, "fp-home", 12,
                   absl::Hours(20));
   const Decision attacker = f.Evaluate(f.MakeAttempt(

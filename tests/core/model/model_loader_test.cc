@@ -58,6 +58,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.medium, 0.55);
   EXPECT_DOUBLE_EQ(c.high, 0.80);
   EXPECT_EQ(c.mature_after, 5);
+  EXPECT_DOUBLE_EQ(c.maturity_prior, 1.0);
   EXPECT_EQ(c.mode, Mode::kEnforced);
 
   EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
@@ -111,6 +112,16 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.velocity.asn_ramp_users, 60);
   EXPECT_DOUBLE_EQ(c.velocity.user_failure_streak, 5);
   EXPECT_DOUBLE_EQ(c.velocity.user_ramp_failures, 5);
+
+  EXPECT_DOUBLE_EQ(c.user_risk.weight, 1.0);
+  EXPECT_EQ(c.user_risk.from_level, RiskLevel::kMedium);
+  EXPECT_DOUBLE_EQ(c.user_risk.half_life_hours, 24);
+  EXPECT_DOUBLE_EQ(c.user_risk.established_device_factor, 0.5);
+  EXPECT_EQ(c.user_risk.event_types,
+            (std::array<bool, kEventTypeCount>{false, false, true, false}));
+  EXPECT_TRUE(c.learning.probation);
+  EXPECT_EQ(c.learning.probation_level, RiskLevel::kLow);
+  EXPECT_EQ(c.learning.quiet_days, 7);
   EXPECT_EQ(c.velocity.on_error, OnError::kOpen);
 }
 
@@ -169,6 +180,7 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.medium, b.medium);
   EXPECT_EQ(a.high, b.high);
   EXPECT_EQ(a.mature_after, b.mature_after);
+  EXPECT_EQ(a.maturity_prior, b.maturity_prior);
   EXPECT_EQ(a.mode, b.mode);
   EXPECT_EQ(a.new_device.weight, b.new_device.weight);
   EXPECT_EQ(a.unfamiliar.weight, b.unfamiliar.weight);
@@ -216,6 +228,15 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.velocity.asn_ramp_users, b.velocity.asn_ramp_users);
   EXPECT_EQ(a.velocity.user_failure_streak, b.velocity.user_failure_streak);
   EXPECT_EQ(a.velocity.user_ramp_failures, b.velocity.user_ramp_failures);
+  EXPECT_EQ(a.user_risk.weight, b.user_risk.weight);
+  EXPECT_EQ(a.user_risk.from_level, b.user_risk.from_level);
+  EXPECT_EQ(a.user_risk.half_life_hours, b.user_risk.half_life_hours);
+  EXPECT_EQ(a.user_risk.established_device_factor,
+            b.user_risk.established_device_factor);
+  EXPECT_EQ(a.user_risk.event_types, b.user_risk.event_types);
+  EXPECT_EQ(a.learning.probation, b.learning.probation);
+  EXPECT_EQ(a.learning.probation_level, b.learning.probation_level);
+  EXPECT_EQ(a.learning.quiet_days, b.learning.quiet_days);
   EXPECT_EQ(a.velocity.on_error, b.velocity.on_error);
 }
 
@@ -420,6 +441,29 @@ std::vector<BadCase> BadCases() {
       {"country share out of range",
        m + "[signals.unfamiliar.country_share]\nUS = 2\n",
        "signals.unfamiliar.country_share.US", "must be in"},
+      {"negative maturity prior", m + "[baseline]\nmaturity_prior = -1\n",
+       "baseline.maturity_prior", "must be in [0, 1000], is -1"},
+      {"unknown probation level",
+       m + "[learning]\nprobation_level = \"severe\"\n",
+       "learning.probation_level", "unknown level \"severe\""},
+      {"probation from level none",
+       m + "[learning]\nprobation_level = \"none\"\n",
+       "learning.probation_level", "must be low, medium or high"},
+      {"probation not a bool", m + "[learning]\nprobation = \"yes\"\n",
+       "learning.probation", "must be true or false"},
+      {"quiet days of zero", m + "[learning]\nquiet_days = 0\n",
+       "learning.quiet_days", "must be in [1, 365], is 0"},
+      {"unknown key in [learning]", m + "[learning]\nquiet = 3\n",
+       "learning.quiet", "unknown key"},
+      {"user risk for an unknown event type",
+       m + "[signals.user_risk]\nevent_types = [\"mfa_change\"]\n",
+       "signals.user_risk.event_types", "unknown event type \"mfa_change\""},
+      {"user risk from level none",
+       m + "[signals.user_risk]\nfrom_level = \"none\"\n",
+       "signals.user_risk.from_level", "must be low, medium or high"},
+      {"user risk half-life of zero",
+       m + "[signals.user_risk]\nhalf_life_hours = 0\n",
+       "signals.user_risk.half_life_hours", "must be in"},
       {"full-score speed factor of 1",
        m + "[signals.geo_velocity]\nfull_score_speed_factor = 1\n",
        "signals.geo_velocity.full_score_speed_factor", "must be in"},

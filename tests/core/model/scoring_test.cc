@@ -62,6 +62,21 @@ TEST(CombineContributionsTest, OrderDoesNotMatterAndOneStrongSignalSuffices) {
   EXPECT_GE(CombineContributions({0.4, 0.01}), CombineContributions({0.4}));
 }
 
+TEST(BaselineMaturityTest, SmoothedRampFromZeroToOneAtMatureAfter) {
+  ModelConfig m;  // mature_after 5, maturity_prior 1
+  EXPECT_EQ(BaselineMaturity(m, 0), 0);
+  EXPECT_DOUBLE_EQ(BaselineMaturity(m, 1), 0.5 / (5.0 / 6));
+  EXPECT_DOUBLE_EQ(BaselineMaturity(m, 2), (2.0 / 3) / (5.0 / 6));
+  EXPECT_DOUBLE_EQ(BaselineMaturity(m, 4), 0.8 / (5.0 / 6));
+  EXPECT_EQ(BaselineMaturity(m, 5), 1);
+  EXPECT_EQ(BaselineMaturity(m, 500), 1);
+  EXPECT_EQ(BaselineMaturity(m, -3), 0);
+  m.maturity_prior = 0;  // any history counts in full
+  EXPECT_EQ(BaselineMaturity(m, 1), 1);
+  m.maturity_prior = 1e6;  // approaches the linear ramp
+  EXPECT_NEAR(BaselineMaturity(m, 2), 0.4, 1e-5);
+}
+
 TEST(LevelForScoreTest, ExactThresholdsReachTheirLevel) {
   std::shared_ptr<const Model> model = LoadDefault();
   ASSERT_NE(model, nullptr);

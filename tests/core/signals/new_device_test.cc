@@ -158,7 +158,8 @@ TEST(BuiltinSignalsTest, OrderNamesWeightsAndScaling) {
                        {"velocity", 0.95, false},
                        {"geo_velocity", 0.95, false},
                        {"new_device", 0.60, true},
-                       {"unfamiliar", 1.0, true}};
+                       {"unfamiliar", 1.0, true},
+                       {"user_risk", 1.0, false}};
   const auto& signals = BuiltinSignals();
   ASSERT_EQ(signals.size(), std::size(want));
   for (size_t i = 0; i < signals.size(); ++i) {

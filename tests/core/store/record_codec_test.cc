@@ -5,6 +5,7 @@
 // is refused (Decode returns false) without crashing.
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -260,6 +261,61 @@ TEST(ProfileRecordTest, RoundTripsExactly) {
   }
 }
 
+// The optional trailers of the user risk and of probation round-trip; a
+// record without them (written before they existed) decodes with none; bad
+// values in them are refused.
+TEST(ProfileRecordTest, UserRiskAndProbationTrailersRoundTrip) {
+  UserProfile p = FullProfile();
+  p.distrusted.push_back(DistrustEntry{Feature::kIp, 42, kDay0});
+  p.notify_window_start = kDay0;
+  p.notify_sent = 2;
+  p.user_risk = 0.8125;
+  p.user_risk_time = kDay0 - 660;
+  for (size_t i = 0; i < UserProfile::kMaxProbation; ++i) {
+    ProbationEntry e;
+    e.event_id = absl::StrCat("event-", i);
+    e.time = kDay0 - static_cast<int64_t>(i) * 3600;
+    for (int f = 0; f < kFeatureCount; ++f) e.hashes[f] = i * 100 + f;
+    e.fingerprint = 5000 + i;
+    p.probation.push_back(e);
+  }
+  UserProfile decoded;
+  ASSERT_TRUE(decoded.Decode(p.Encode()));
+  ExpectSameProfile(decoded, p);
+  EXPECT_EQ(decoded.user_risk, p.user_risk);
+  EXPECT_EQ(decoded.user_risk_time, p.user_risk_time);
+  ASSERT_EQ(decoded.probation.size(), p.probation.size());
+  for (size_t i = 0; i < p.probation.size(); ++i) {
+    EXPECT_EQ(decoded.probation[i].event_id, p.probation[i].event_id);
+    EXPECT_EQ(decoded.probation[i].time, p.probation[i].time);
+    EXPECT_EQ(decoded.probation[i].hashes, p.probation[i].hashes);
+    EXPECT_EQ(decoded.probation[i].fingerprint, p.probation[i].fingerprint);
+  }
+  EXPECT_EQ(decoded.distrusted.size(), 1u);
+  EXPECT_EQ(decoded.notify_sent, 2u);
+
+  // Without the trailers: nothing carried, nothing on probation.
+  UserProfile old;
+  ASSERT_TRUE(old.Decode(FullProfile().Encode()));
+  EXPECT_EQ(old.user_risk, 0);
+  EXPECT_TRUE(old.probation.empty());
+
+  // A risk above 1 and a trailer out of order are refused.
+  UserProfile bad = FullProfile();
+  bad.user_risk = 0.5;
+  std::string risky = bad.Encode();
+  UserProfile out;
+  ASSERT_TRUE(out.Decode(risky));
+  const size_t tag = risky.size() - 1 - 8 - 1;  // tag, double, varint time 0
+  ASSERT_EQ(static_cast<uint8_t>(risky[tag]), 0xe2);
+  std::string above = risky;
+  const double two = 2;
+  std::memcpy(&above[tag + 1], &two, sizeof(two));
+  EXPECT_FALSE(out.Decode(above));
+  std::string twice = risky + risky.substr(tag);
+  EXPECT_FALSE(out.Decode(twice));
+}
+
 TEST(ProfileRecordTest, ObserveCountsAndEvictsTheLeastUsedThenOldest) {
   UserProfile p;
   EXPECT_EQ(p.Count(Feature::kIp, 1), 0u);
@@ -302,9 +358,12 @@ TEST(EventRecordTest, RoundTripsExactly) {
     const char* name;
     StoredEvent event;
   };
+  StoredEvent fingerprint = FullEvent();
+  fingerprint.features.fingerprint = 0x0123456789abcdefULL;
   const std::vector<Case> cases = {
       {"minimal", minimal},
       {"full", FullEvent()},
+      {"with the fingerprint beside the key", fingerprint},
       {"no challenge, feedback or location", no_challenge},
       {"before 1970", before_1970},
   };
@@ -314,6 +373,7 @@ TEST(EventRecordTest, RoundTripsExactly) {
     StoredEvent decoded = FullEvent();  // Decode must reset everything
     ASSERT_TRUE(decoded.Decode(encoded));
     ExpectSameEvent(decoded, c.event);
+    EXPECT_EQ(decoded.features.fingerprint, c.event.features.fingerprint);
     EXPECT_EQ(decoded.Encode(), encoded);
   }
 }

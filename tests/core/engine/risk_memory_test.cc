@@ -1,0 +1,224 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The engine's memory of risk across events (issue 14's failure modes):
+// a risky success allowed on the password alone is learned on probation, so
+// the attacker returning from the same IP and browser is scored as the
+// first time; the risk of a risky success carries to the sensitive events
+// after it (an attacker's password change), decays, and is remediated. A
+// real engine: RocksDB in a temporary folder, the MaxMind test databases.
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "testing/engine_fixture.h"
+
+namespace vigil::testing {
+namespace {
+
+// A pool whose users have no second factor and that never blocks a sign-in
+// or a password change on risk alone: every risky success with the right
+// password is allowed, as `mfa_if_configured` does for a user without a
+// factor.
+std::string AllowingModel() {
+  return EditedDefaultModel({
+      {"[policy.sign_in]\nnone = \"allow\"\nlow = \"allow\"\nmedium = "
+       "\"mfa_if_configured\"\nhigh = \"mfa_required\"",
+       "[policy.sign_in]\nnone = \"allow\"\nlow = \"allow\"\nmedium = "
+       "\"mfa_if_configured\"\nhigh = \"mfa_if_configured\""},
+      {"[policy.password_change]\nnone = \"allow\"\nlow = \"allow\"\nmedium = "
+       "\"mfa_if_configured\"\nhigh = \"mfa_required\"",
+       "[policy.password_change]\nnone = \"allow\"\nlow = \"allow\"\nmedium = "
+       "\"mfa_if_configured\"\nhigh = \"mfa_if_configured\""},
+  });
+}
+
+Attempt Of(const EngineFixture& f, const std::string& ip, const char* ua,
+           const std::string& fp, EventType type = EventType::kSignIn) {
+  Attempt a = f.MakeAttempt("alice", ip, ua, fp, Outcome::kSuccess);
+  a.event_type = type;
+  return a;
+}
+
+// Alice signs in at home in London from her Windows laptop.
+void Baseline(EngineFixture& f) {
+  f.BuildBaseline("alice", kLondon, kChromeWindows, "fp-laptop", 10,
+                  absl::Hours(20));
+}
+
+TEST(RiskMemoryTest, AReturningAttackerAfterARiskyAllowedSuccessIsNotTrusted) {
+  EngineFixture f(AllowingModel());
+  Baseline(f);
+  const Decision first =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  ASSERT_GE(first.level, RiskLevel::kMedium);
+  ASSERT_EQ(first.verdict, Verdict::kAllow);  // no factor to ask for
+
+  // Hours later, the same IP and browser: as risky as the first time.
+  f.clock().Advance(absl::Hours(5));
+  const Decision again =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  EXPECT_EQ(again.level, first.level);
+  EXPECT_NEAR(again.score, first.score, 1e-9);
+  EXPECT_EQ(again.baseline.successful_sign_ins,
+            first.baseline.successful_sign_ins);
+
+  // Alice herself is unaffected.
+  f.clock().Advance(absl::Hours(1));
+  EXPECT_EQ(f.Evaluate(Of(f, kLondon, kChromeWindows, "fp-laptop")).level,
+            RiskLevel::kNone);
+}
+
+TEST(RiskMemoryTest, ThisWasMeTrustsAProbationarySuccess) {
+  EngineFixture f(AllowingModel());
+  Baseline(f);
+  // Alice on holiday in Sweden with a new Linux laptop.
+  const Decision trip =
+      f.Evaluate(Of(f, kLinkoping, kFirefoxLinux, "fp-new-laptop"));
+  ASSERT_GE(trip.level, RiskLevel::kMedium);
+  f.clock().Advance(absl::Hours(2));
+  const Decision before =
+      f.Evaluate(Of(f, kLinkoping, kFirefoxLinux, "fp-new-laptop"));
+  EXPECT_EQ(before.level, trip.level);
+  ASSERT_TRUE(f.engine()
+                  .RecordFeedback(trip.event_id, FeedbackValue::kValid, "email")
+                  .ok());
+  f.clock().Advance(absl::Hours(2));
+  const Decision after =
+      f.Evaluate(Of(f, kLinkoping, kFirefoxLinux, "fp-new-laptop"));
+  EXPECT_LT(after.level, RiskLevel::kMedium);
+  EXPECT_LT(after.score, before.score);
+}
+
+TEST(RiskMemoryTest, AQuietWeekWithTheEstablishedDeviceTrustsAProbationaryOne) {
+  EngineFixture f(AllowingModel());
+  Baseline(f);
+  // A new phone on a network never seen.
+  const Decision phone = f.Evaluate(Of(f, kMilton, kSafariIphone, "fp-phone"));
+  ASSERT_GE(phone.level, RiskLevel::kMedium);
+
+  // The laptop keeps signing in, but less than a quiet week later: the
+  // phone is still on probation (half a day apart: no impossible travel).
+  f.clock().Advance(absl::Hours(24 * 3));
+  EXPECT_EQ(f.Evaluate(Of(f, kLondon, kChromeWindows, "fp-laptop")).level,
+            RiskLevel::kNone);
+  f.clock().Advance(absl::Hours(12));
+  EXPECT_EQ(f.Evaluate(Of(f, kMilton, kSafariIphone, "fp-phone")).level,
+            phone.level);
+
+  // A week on, the laptop signs in again, nobody said "not me": trusted.
+  f.clock().Advance(absl::Hours(24 * 5));
+  EXPECT_EQ(f.Evaluate(Of(f, kLondon, kChromeWindows, "fp-laptop")).level,
+            RiskLevel::kNone);
+  f.clock().Advance(absl::Hours(12));
+  const Decision later = f.Evaluate(Of(f, kMilton, kSafariIphone, "fp-phone"));
+  EXPECT_LT(later.level, RiskLevel::kMedium);
+}
+
+TEST(RiskMemoryTest, NotMeDropsTheAttackersProbation) {
+  EngineFixture f(AllowingModel());
+  Baseline(f);
+  const Decision first =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  ASSERT_GE(first.level, RiskLevel::kMedium);
+  f.clock().Advance(absl::Hours(1));
+  const Decision second =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  ASSERT_TRUE(
+      f.engine()
+          .RecordFeedback(first.event_id, FeedbackValue::kInvalid, "email")
+          .ok());
+  // A quiet week of the laptop does not trust the second visit either: "not
+  // me" dropped every probation entry with the attacker's device or IP.
+  f.clock().Advance(absl::Hours(24 * 8));
+  f.Evaluate(Of(f, kLondon, kChromeWindows, "fp-laptop"));
+  f.clock().Advance(absl::Hours(1));
+  const Decision later =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  EXPECT_GE(later.level, second.level);
+}
+
+TEST(RiskMemoryTest, APasswordChangeAfterARiskySignInCarriesItsRisk) {
+  EngineFixture f(AllowingModel());
+  Baseline(f);
+  // Without a risky sign-in before, the attacker's password change alone.
+  EngineFixture g(AllowingModel());
+  Baseline(g);
+  const Decision alone = g.Evaluate(Of(
+      g, kChangchun, kFirefoxLinux, "fp-attacker", EventType::kPasswordChange));
+
+  const Decision sign_in =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  ASSERT_GE(sign_in.level, RiskLevel::kMedium);
+  f.clock().Advance(absl::Minutes(11));
+  const Decision change = f.Evaluate(Of(
+      f, kChangchun, kFirefoxLinux, "fp-attacker", EventType::kPasswordChange));
+  EXPECT_EQ(change.level, RiskLevel::kHigh);
+  EXPECT_GT(change.score, alone.score);
+  EXPECT_TRUE(HasReason(change, "user_risk"));
+  // A sign-in is not scored with it: Alice's own laptop stays quiet.
+  EXPECT_EQ(f.Evaluate(Of(f, kLondon, kChromeWindows, "fp-laptop")).level,
+            RiskLevel::kNone);
+}
+
+TEST(RiskMemoryTest, TheUsersOwnPasswordChangeRemediatesAndTheRiskDecays) {
+  EngineFixture f(AllowingModel());
+  Baseline(f);
+  const Decision sign_in =
+      f.Evaluate(Of(f, kChangchun, kFirefoxLinux, "fp-attacker"));
+  ASSERT_GE(sign_in.level, RiskLevel::kMedium);
+  f.clock().Advance(absl::Minutes(30));
+  // Alice changes her password on her laptop at home: the risk counts for
+  // half there, the change is allowed below medium and remediates it.
+  const Decision own = f.Evaluate(
+      Of(f, kLondon, kChromeWindows, "fp-laptop", EventType::kPasswordChange));
+  EXPECT_TRUE(HasReason(own, "user_risk"));
+  EXPECT_LT(own.level, RiskLevel::kMedium);
+  f.clock().Advance(absl::Minutes(5));
+  const Decision after = f.Evaluate(Of(
+      f, kChangchun, kFirefoxLinux, "fp-attacker", EventType::kPasswordChange));
+  EXPECT_FALSE(HasReason(after, "user_risk"));
+
+  // Without remediation the carried risk halves every day.
+  EngineFixture g(AllowingModel());
+  Baseline(g);
+  const Decision risky =
+      g.Evaluate(Of(g, kChangchun, kFirefoxLinux, "fp-attacker"));
+  g.clock().Advance(absl::Hours(24 * 4));
+  const Decision late = g.Evaluate(
+      Of(g, kLondon, kChromeWindows, "fp-laptop", EventType::kPasswordChange));
+  EXPECT_EQ(late.level, RiskLevel::kNone);
+  for (const Reason& r : late.reasons) {
+    if (r.signal == "user_risk") {
+      EXPECT_NEAR(r.score, risky.score / 16 * 0.5, 1e-3);
+    }
+  }
+}
+
+// A device key is lost (cleared storage, a new key issued): the same
+// browser's fingerprint, learned beside the old key, still knows the device.
+TEST(RiskMemoryTest, TheSameBrowserWithANewOrNoDeviceKeyIsKnown) {
+  EngineFixture f;
+  for (int i = 0; i < 6; ++i) {
+    Attempt a = Of(f, kLondon, kChromeWindows, "fp-laptop");
+    a.device_key = "us-east-1_key-1";
+    f.Evaluate(a);
+    f.clock().Advance(absl::Hours(20));
+  }
+  Attempt lost = Of(f, kLondon2, kChromeWindows, "fp-laptop");
+  Decision d = f.Evaluate(lost);
+  EXPECT_FALSE(HasReason(d, "new_device"));
+  EXPECT_EQ(d.context.device, "known");
+  f.clock().Advance(absl::Hours(20));
+  Attempt renewed = Of(f, kLondon2, kChromeWindows, "fp-laptop");
+  renewed.device_key = "us-east-1_key-2";
+  d = f.Evaluate(renewed);
+  EXPECT_FALSE(HasReason(d, "new_device"));
+  EXPECT_EQ(d.level, RiskLevel::kNone);
+  // Another browser without a key on the same network is new.
+  f.clock().Advance(absl::Hours(20));
+  d = f.Evaluate(Of(f, kLondon2, kChromeWindows, "fp-other"));
+  EXPECT_TRUE(HasReason(d, "new_device"));
+}
+
+}  // namespace
+}  // namespace vigil::testing
