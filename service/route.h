@@ -43,9 +43,11 @@ enum class RouteId : uint8_t {
   kFeedbackLink,   // GET  /v1/feedback?token=... (one-click link)
   kBackupCreate,   // POST /v1/admin/backups
   kBackupList,     // GET  /v1/admin/backups
+  kDeadLetters,      // GET  /v1/admin/outbox/dead-letters
+  kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
   kUnknown,        // anything else
 };
-inline constexpr int kRouteCount = 23;
+inline constexpr int kRouteCount = 25;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);

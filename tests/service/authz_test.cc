@@ -190,6 +190,10 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
       // No [storage] backup_dir here: the handler answers 409.
       {"POST", "/v1/admin/backups", "", {{kAdminKey, 409}}, {kEvaluateKey, kMfaKey}},
       {"GET", "/v1/admin/backups", "", {{kAdminKey, 409}}, {kEvaluateKey, kMfaKey}},
+      {"GET", "/v1/admin/outbox/dead-letters", "", {{kAdminKey, 200}},
+       {kEvaluateKey, kMfaKey}},
+      {"POST", "/v1/admin/outbox/dead-letters/no-such.email/retry", "",
+       {{kAdminKey, 404}}, {kEvaluateKey, kMfaKey}},
       {"POST", "/v1/challenges/0123456789abcdef0123456789abcdef/send",
        R"({"method":"sms"})", {{kMfaKey, 404}}, {kEvaluateKey, kAdminKey}},
       {"POST", "/v1/challenges/0123456789abcdef0123456789abcdef/verify",

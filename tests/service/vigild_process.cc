@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/json/parse.hpp>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -211,6 +213,35 @@ void StartVigildAndConnect(const std::string& dir,
       HttpClient::Connect((*vigild)->address());
   ASSERT_TRUE(c.ok()) << c.status();
   *client = *std::move(c);
+}
+
+std::vector<boost::json::object> ParseLogLines(const std::string& log,
+                                               std::vector<std::string>* bad) {
+  std::vector<boost::json::object> out;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(line, ec);
+    if (!ec && v.is_object()) {
+      out.push_back(std::move(v.as_object()));
+    } else if (bad != nullptr) {
+      bad->emplace_back(line);
+    }
+  }
+  return out;
+}
+
+std::vector<boost::json::object> LogEvents(
+    const std::vector<boost::json::object>& lines, absl::string_view event) {
+  std::vector<boost::json::object> out;
+  for (const boost::json::object& o : lines) {
+    if (LogString(o, "event") == event) out.push_back(o);
+  }
+  return out;
+}
+
+std::string LogString(const boost::json::object& o, absl::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : "";
 }
 
 }  // namespace vigil::testing
