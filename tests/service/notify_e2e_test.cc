@@ -565,7 +565,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   const std::string totp_secret(totp.at("secret").as_string());
   smtp_.reset();  // the mail server goes down: a temporary failure
   const json::value d = RiskySignIn("olga");
-  const std::string id = absl::StrCat(d.at("event_id").as_string(), ".email");
+  const std::string id =
+      absl::StrCat(std::string(d.at("event_id").as_string()), ".email");
   vigild_->WaitForStderr(R"("event":"delivery_failed")", absl::Seconds(10));
   StartSmtp("smtp-refuse");  // back, refusing the recipient for good
   ASSERT_GT(smtp_port_, 0);
@@ -612,7 +613,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   EXPECT_EQ(letter.at("channel"), "email");
   EXPECT_EQ(letter.at("recipient"), "o***@example.com");
   EXPECT_GE(letter.at("attempts").as_int64(), 2);
-  EXPECT_TRUE(absl::StrContains(letter.at("last_error").as_string(), "550"));
+  EXPECT_TRUE(absl::StrContains(
+      std::string(letter.at("last_error").as_string()), "550"));
   EXPECT_EQ(list.at("more"), false);
   EXPECT_EQ(Send("GET", "/v1/admin/outbox/dead-letters", "", kEvaluateKey)
                 .status,
@@ -691,7 +693,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
   StartVigild();
   SetEmail("pia");
   const json::value d = RiskySignIn("pia");
-  const std::string id = absl::StrCat(d.at("event_id").as_string(), ".email");
+  const std::string id =
+      absl::StrCat(std::string(d.at("event_id").as_string()), ".email");
   vigild_->WaitForStderr(R"("event":"dead_letter")", absl::Seconds(20));
 
   const std::string data = dir_.path() + "/data";

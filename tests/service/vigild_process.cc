@@ -220,7 +220,8 @@ std::vector<boost::json::object> ParseLogLines(const std::string& log,
   std::vector<boost::json::object> out;
   for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(line, ec);
+    boost::json::value v = boost::json::parse(
+        boost::json::string_view(line.data(), line.size()), ec);
     if (!ec && v.is_object()) {
       out.push_back(std::move(v.as_object()));
     } else if (bad != nullptr) {
@@ -240,7 +241,8 @@ std::vector<boost::json::object> LogEvents(
 }
 
 std::string LogString(const boost::json::object& o, absl::string_view key) {
-  const boost::json::value* v = o.if_contains(key);
+  const boost::json::value* v =
+      o.if_contains(boost::json::string_view(key.data(), key.size()));
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : "";
 }
 

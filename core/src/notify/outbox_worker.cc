@@ -274,6 +274,10 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
     VIGIL_RETURN_IF_ERROR(store_->Write(batch));
     pending_.fetch_sub(1, kRelaxed);
     delivered_.fetch_add(1, kRelaxed);
+    logger_->Log(LogLevel::kDebug, "delivered", "",
+                 {{"message_id", r.message.idempotency_key},
+                  {"channel", ChannelName(r.channel)},
+                  {"failed_attempts", r.attempts}});
     return absl::OkStatus();
   }
   ++r.attempts;
