@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -396,8 +397,8 @@ TEST_F(OutboxWorkerTest, DeadLetterIsListedAndRequeuedWithAFreshAttemptCount) {
   auto log = std::make_shared<RecordingLogger>();
   OutboxOptions o = Options();
   o.logger = log;
+  const std::string id = Enqueue(1);  // before the worker counts the store
   auto w = Worker(o);
-  const std::string id = Enqueue(1);
   email_->Then(absl::FailedPreconditionError("refused <user@example.com>"));
   ASSERT_OK(w->DeliverDue());
 
