@@ -50,8 +50,8 @@ constexpr size_t kMaxPending = 4 << 20;
 constexpr size_t kWakeBytes = 64 << 10;
 constexpr std::chrono::milliseconds kWriteInterval(20);
 
-// The one writer thread behind WriteAccessLog and WriteLogLine. Created on first use; lives
-// until the process exits.
+// The one writer thread behind WriteAccessLog and WriteLogLine. Created on
+// first use; lives until the process exits.
 class AccessLogWriter {
  public:
   AccessLogWriter() : thread_([this] { Run(); }) {}

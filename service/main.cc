@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
     JsonLogger(config->log_level)
         .Log(vigil::LogLevel::kError, "start_failed",
              absl::StrCat("vigild: ", status.message()),
-             {{"error_class",
-               absl::AsciiStrToLower(absl::StatusCodeToString(status.code()))}});
+             {{"error_class", absl::AsciiStrToLower(
+                                  absl::StatusCodeToString(status.code()))}});
     FlushAccessLog();
     return 1;
   }

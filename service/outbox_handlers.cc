@@ -24,7 +24,8 @@ constexpr size_t kMaxListed = 1000;
 
 Reply HandleDeadLetterList(ServiceContext& ctx) {
   Store* store = ctx.store();
-  if (store == nullptr) return ErrorReply(503, "unavailable", "engine: not open yet");
+  if (store == nullptr)
+    return ErrorReply(503, "unavailable", "engine: not open yet");
   bool more = false;
   absl::StatusOr<std::vector<DeadLetter>> list =
       ListDeadLetters(*store, kMaxListed, &more);
@@ -40,7 +41,8 @@ Reply HandleDeadLetterRetry(const std::string& id, ServiceContext& ctx) {
   if (outbox == nullptr) {
     // Say 404 for an unknown id even so; a known one has nobody to send it.
     Store* store = ctx.store();
-    if (store == nullptr) return ErrorReply(503, "unavailable", "engine: not open yet");
+    if (store == nullptr)
+      return ErrorReply(503, "unavailable", "engine: not open yet");
     absl::StatusOr<std::vector<DeadLetter>> list = ListDeadLetters(*store);
     if (!list.ok()) return EngineErrorReply(list.status());
     bool found = false;

@@ -2,17 +2,15 @@
 
 #include "service/server.h"
 
-#include "service/access_log.h"
-
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -22,20 +20,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "service/access_log.h"
 #include "service/connections.h"
 #include "service/listener.h"
 #include "service/mfa_key_setup.h"
 #include "service/notify_setup.h"
 #include "service/pwned_setup.h"
-#include "service/session.h"
 #include "service/secret.h"
 #include "service/service_context.h"
+#include "service/session.h"
 #include "service/tls.h"
 #include "vigil/engine.h"
 #include "vigil/log.h"
-#include "vigil/version.h"
 #include "vigil/sender.h"
 #include "vigil/store.h"
+#include "vigil/version.h"
 
 namespace vigil::service {
 namespace {
@@ -128,15 +127,17 @@ GeoOptions UsableGeoFiles(const GeoOptions& geo, Logger& log) {
   if (dropped > 0 || no_city || no_asn) {
     std::string off;
     if (no_city) {
-      off = "no city data: geo_velocity (impossible travel) and country "
-            "familiarity see no place";
+      off =
+          "no city data: geo_velocity (impossible travel) and country "
+          "familiarity see no place";
     }
     if (no_asn) {
       absl::StrAppend(&off, off.empty() ? "" : "; ",
                       "no ASN data: network familiarity and the per-ASN "
                       "velocity see no network");
     }
-    if (off.empty()) off = "some GeoIP files are missing; each kind still has one";
+    if (off.empty())
+      off = "some GeoIP files are missing; each kind still has one";
     log.Log(no_city || no_asn ? LogLevel::kWarn : LogLevel::kInfo,
             "geo_degraded", off,
             {{"city", !no_city},
@@ -147,11 +148,9 @@ GeoOptions UsableGeoFiles(const GeoOptions& geo, Logger& log) {
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
-                                                   Logger& log,
-                                                   const std::shared_ptr<Logger>& logger,
-                                                   PwnedSetup* pwned,
-                                                   std::shared_ptr<Store>* store_out) {
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
+    const ServiceConfig& c, Logger& log, const std::shared_ptr<Logger>& logger,
+    PwnedSetup* pwned, std::shared_ptr<Store>* store_out) {
   RocksDbOptions db;
   db.logger = logger;
   db.path = c.data_dir;
@@ -257,7 +256,6 @@ class IoThreads {
   std::vector<std::thread> threads_;
 };
 
-
 const char* SignalName(int signal) {
   switch (signal) {
     case SIGTERM:
@@ -279,17 +277,20 @@ absl::Status RunServer(const ServiceConfig& config,
   if (!auth.ok()) return auth.status();
   ServiceContext context(config, **auth);
   Logger& log = context.log();
-  log.Log(LogLevel::kInfo, "start", "",
-          {{"version", VersionString()},
-           {"pid", static_cast<int64_t>(getpid())},
-           {"config", config.source},
-           {"listen",
-            absl::StrCat(config.listen_host, ":", config.listen_port)},
-           {"tls", config.tls_enabled()},
-           {"data_dir", config.data_dir},
-           {"model", config.model_path},
-           {"api_keys", static_cast<int64_t>(config.api_keys.size())},
-           {"log_level", LogLevelName(config.log_level)}});
+  log.Log(
+      LogLevel::kInfo, "start", "",
+      {{"version", VersionString()},
+       {"pid", static_cast<int64_t>(getpid())},
+       {"config", config.source},
+       {"listen", absl::StrCat(config.listen_host.find(':') == std::string::npos
+                                   ? config.listen_host
+                                   : absl::StrCat("[", config.listen_host, "]"),
+                               ":", config.listen_port)},
+       {"tls", config.tls_enabled()},
+       {"data_dir", config.data_dir},
+       {"model", config.model_path},
+       {"api_keys", static_cast<int64_t>(config.api_keys.size())},
+       {"log_level", LogLevelName(config.log_level)}});
   RaiseOpenFileLimit(config, log);
   std::unique_ptr<net::ssl::context> tls;
   if (config.tls_enabled()) {
@@ -352,9 +353,10 @@ absl::Status RunServer(const ServiceConfig& config,
   }
   const absl::Time stopping = absl::Now();
   if (engine.ok()) {
-    log.Log(LogLevel::kInfo, "shutdown", "draining",
-            {{"signal", SignalName(stop_signal.load())},
-             {"timeout_ms", absl::ToInt64Milliseconds(config.shutdown_timeout)}});
+    log.Log(
+        LogLevel::kInfo, "shutdown", "draining",
+        {{"signal", SignalName(stop_signal.load())},
+         {"timeout_ms", absl::ToInt64Milliseconds(config.shutdown_timeout)}});
   }
 
   // Shut down: readiness off, no new connections, idle ones closed, busy

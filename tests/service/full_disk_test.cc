@@ -210,7 +210,8 @@ TEST(FullDiskTest, VigildRefusesWritesWhileFullAndWritesAgainWhenSpaceReturns) {
       LogEvents(lines, "store_writes_failing");
   ASSERT_GE(failing.size(), 1u) << log;
   EXPECT_EQ(LogString(failing[0], "level"), "error");
-  EXPECT_EQ(LogString(failing[0], "reason"), "no space left on the data volume");
+  EXPECT_EQ(LogString(failing[0], "reason"),
+            "no space left on the data volume");
   const std::vector<boost::json::object> recovered =
       LogEvents(lines, "store_writes_resumed");
   ASSERT_GE(recovered.size(), 1u) << log;

@@ -560,8 +560,7 @@ TEST_F(NotifyE2eTest, AdminFeedbackRouteHasTheSameEffects) {
 TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   SetEmail("olga");
   // A TOTP secret exists: it must not reach the log either.
-  const json::value totp =
-      Call("POST", "/v1/users/olga/mfa/totp", "", kMfaKey);
+  const json::value totp = Call("POST", "/v1/users/olga/mfa/totp", "", kMfaKey);
   const std::string totp_secret(totp.at("secret").as_string());
   smtp_.reset();  // the mail server goes down: a temporary failure
   const json::value d = RiskySignIn("olga");
@@ -616,9 +615,9 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   EXPECT_TRUE(absl::StrContains(
       std::string(letter.at("last_error").as_string()), "550"));
   EXPECT_EQ(list.at("more"), false);
-  EXPECT_EQ(Send("GET", "/v1/admin/outbox/dead-letters", "", kEvaluateKey)
-                .status,
-            403);
+  EXPECT_EQ(
+      Send("GET", "/v1/admin/outbox/dead-letters", "", kEvaluateKey).status,
+      403);
   EXPECT_TRUE(absl::StrContains(Metrics(), "vigil_outbox_dead_letters 1\n"));
 
   // An unknown id: 404, and nothing changes.
@@ -643,8 +642,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   list = Call("GET", "/v1/admin/outbox/dead-letters", "", kAdminKey);
   EXPECT_TRUE(list.at("dead_letters").as_array().empty());
   // Retrying it again: it is no dead letter any more.
-  Call("POST", absl::StrCat("/v1/admin/outbox/dead-letters/", id, "/retry"),
-       "", kAdminKey, 404);
+  Call("POST", absl::StrCat("/v1/admin/outbox/dead-letters/", id, "/retry"), "",
+       kAdminKey, 404);
   absl::SleepFor(absl::Milliseconds(300));
   const std::string metrics = Metrics();
   EXPECT_TRUE(absl::StrContains(metrics, "vigil_outbox_dead_letters 0\n"))
@@ -663,12 +662,11 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   // No secret reached the log: the API keys, the feedback and webhook keys,
   // the TOTP key file's key and a TOTP secret, the links' tokens, and the
   // whole address.
-  const std::string key_line =
-      ReadFileOrDie(dir_.path() + "/data/mfa.key");
+  const std::string key_line = ReadFileOrDie(dir_.path() + "/data/mfa.key");
   const std::string totp_key = key_line.substr(key_line.find(' ') + 1, 64);
   ASSERT_EQ(totp_key.size(), 64u) << key_line;
-  std::vector<std::string> secrets = {kEvaluateKey, kAdminKey,  kMfaKey,
-                                      kFeedbackKey, kWebhookKey, totp_key,
+  std::vector<std::string> secrets = {kEvaluateKey, kAdminKey,         kMfaKey,
+                                      kFeedbackKey, kWebhookKey,       totp_key,
                                       totp_secret,  "olga@example.com"};
   for (const char* label : {"This wasn't me:", "This was me:"}) {
     const std::string link = LinkAfter(mail.body, label);
@@ -726,14 +724,15 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
             "p***@example.com");
 
   // Bad requests change nothing.
-  out = RunShell(
-      absl::StrCat(cli, "retry --id no-such-id.email --data-dir ", data, " 2>&1"),
-      &code);
+  out = RunShell(absl::StrCat(cli, "retry --id no-such-id.email --data-dir ",
+                              data, " 2>&1"),
+                 &code);
   EXPECT_EQ(code, 1) << out;
   EXPECT_TRUE(absl::StrContains(out, "no dead letter")) << out;
   out = RunShell(absl::StrCat(cli, "retry --data-dir ", data, " 2>&1"), &code);
   EXPECT_EQ(code, 2) << out;
-  EXPECT_TRUE(absl::StrContains(out, "exactly one of --id ID and --all")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "exactly one of --id ID and --all"))
+      << out;
   EXPECT_EQ(RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1")),
             listed);
 

@@ -47,13 +47,14 @@ class OpLogE2eTest : public ::testing::Test {
     WriteFileOrDie(empty_asn_, "");
     // The test config's [geo] with a missing city file before the real one,
     // and an empty ASN CSV.
-    std::string config =
-        TestConfigToml(dir_.path() + "/data", model_, "shutdown_timeout_ms = 3000\n");
+    std::string config = TestConfigToml(dir_.path() + "/data", model_,
+                                        "shutdown_timeout_ms = 3000\n");
     config = absl::StrReplaceAll(
-        config, {{"city_dbs = [\"", absl::StrCat("city_dbs = [\"", missing_city_,
-                                                 "\", \"")},
-                 {"asn_csvs = []", absl::StrCat("asn_csvs = [\"", empty_asn_,
-                                                "\"]\n[log]\nlevel = \"info\"")}});
+        config,
+        {{"city_dbs = [\"",
+          absl::StrCat("city_dbs = [\"", missing_city_, "\", \"")},
+         {"asn_csvs = []", absl::StrCat("asn_csvs = [\"", empty_asn_,
+                                        "\"]\n[log]\nlevel = \"info\"")}});
     config_ = config;
     ASSERT_NO_FATAL_FAILURE(
         StartVigildAndConnect(dir_.path(), config_, &vigild_, &client_));
@@ -137,7 +138,8 @@ TEST_F(OpLogE2eTest, StartLoadReadyReloadAndShutdownAreJsonEvents) {
   e = LogEvents(lines, "geo_file_loaded");
   ASSERT_EQ(e.size(), 2u) << log;
   EXPECT_EQ(LogString(e[0], "kind"), "city");
-  EXPECT_EQ(LogString(e[0], "path"), TestDataPath("maxmind/GeoIP2-City-Test.mmdb"));
+  EXPECT_EQ(LogString(e[0], "path"),
+            TestDataPath("maxmind/GeoIP2-City-Test.mmdb"));
   EXPECT_EQ(LogString(e[0], "database_type"), "GeoIP2-City");
   EXPECT_EQ(LogString(e[0], "build_time").size(), 20u) << json::serialize(e[0]);
   EXPECT_GT(e[0].at("nodes").as_int64(), 0);
@@ -153,7 +155,8 @@ TEST_F(OpLogE2eTest, StartLoadReadyReloadAndShutdownAreJsonEvents) {
   ASSERT_EQ(e.size(), 1u) << log;
   EXPECT_EQ(LogString(e[0], "level"), "warn");
   EXPECT_EQ(LogString(e[0], "path"), dir_.path() + "/data/mfa.key");
-  EXPECT_TRUE(absl::StrContains(LogString(e[0], "msg"), "LOSING IT LOSES EVERY"));
+  EXPECT_TRUE(
+      absl::StrContains(LogString(e[0], "msg"), "LOSING IT LOSES EVERY"));
 
   e = LogEvents(lines, "ready");
   ASSERT_EQ(e.size(), 1u) << log;
@@ -205,7 +208,8 @@ TEST_F(OpLogE2eTest, LevelWarnLeavesOnlyWarningsAndErrors) {
   EXPECT_EQ(LogEvents(lines, "geo_file_unavailable").size(), 2u);
   for (const json::object& o : lines) {
     if (!o.contains("event")) continue;
-    EXPECT_TRUE(LogString(o, "level") == "warn" || LogString(o, "level") == "error")
+    EXPECT_TRUE(LogString(o, "level") == "warn" ||
+                LogString(o, "level") == "error")
         << json::serialize(o);
   }
 }

@@ -17,14 +17,16 @@ namespace {
 namespace json = boost::json;
 
 TEST(OpLogTest, OneJsonObjectPerLineWithTypedFields) {
-  const std::string line = FormatLogLine(
-      absl::FromUnixMillis(1767225600123), LogLevel::kWarn, "delivery_failed",
-      "two\nlines \"quoted\"",
-      {{"message_id", "e1.email"},
-       {"attempt", 3},
-       {"ratio", 0.5},
-       {"permanent", false},
-       {"bad_utf8", absl::string_view("a\xff" "b", 3)}});
+  const std::string line =
+      FormatLogLine(absl::FromUnixMillis(1767225600123), LogLevel::kWarn,
+                    "delivery_failed", "two\nlines \"quoted\"",
+                    {{"message_id", "e1.email"},
+                     {"attempt", 3},
+                     {"ratio", 0.5},
+                     {"permanent", false},
+                     {"bad_utf8", absl::string_view("a\xff"
+                                                    "b",
+                                                    3)}});
   ASSERT_EQ(line.back(), '\n');
   EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line";
   EXPECT_EQ(line.rfind(R"({"time":"2026-01-01T00:00:00.123Z","level":"warn",)"
@@ -38,7 +40,9 @@ TEST(OpLogTest, OneJsonObjectPerLineWithTypedFields) {
   EXPECT_EQ(v.at("attempt"), 3);
   EXPECT_EQ(v.at("ratio"), 0.5);
   EXPECT_EQ(v.at("permanent"), false);
-  EXPECT_EQ(v.at("bad_utf8"), "a\xEF\xBF\xBD" "b");  // U+FFFD
+  EXPECT_EQ(v.at("bad_utf8"),
+            "a\xEF\xBF\xBD"
+            "b");  // U+FFFD
 }
 
 TEST(OpLogTest, NoMessageNoMsgKey) {

@@ -8,10 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
 #include <fstream>
 #include <sstream>
-
-#include <boost/json/parse.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"

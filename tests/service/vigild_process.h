@@ -10,7 +10,6 @@
 #include <sys/types.h>
 
 #include <boost/json/object.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>

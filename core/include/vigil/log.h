@@ -12,7 +12,8 @@
 //
 // Whoever builds the component passes a Logger (RocksDbOptions::logger,
 // EngineOptions::logger, ...); null means DefaultLogger(), one text line per
-// warning or error on stderr. vigild passes one that writes a JSON object per line.
+// warning or error on stderr. vigild passes one that writes a JSON object per
+// line.
 //
 // Fields never hold secrets (keys, passwords, TOTP secrets, one-click link
 // tokens) nor whole e-mail addresses (MaskEmail): callers see to it, and

@@ -13,8 +13,7 @@ namespace {
 class StderrTextLogger final : public Logger {
  public:
   LogLevel min_level() const override { return LogLevel::kWarn; }
-  void Write(LogLevel level, absl::string_view event,
-             absl::string_view message,
+  void Write(LogLevel level, absl::string_view event, absl::string_view message,
              std::initializer_list<LogField> fields) override {
     std::string line = absl::StrCat("vigil: ", LogLevelName(level), " ", event);
     if (!message.empty()) absl::StrAppend(&line, ": ", message);
@@ -46,8 +45,8 @@ class StderrTextLogger final : public Logger {
 };
 
 bool IsAddressChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-         c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+         c == '_' || c == '%' || c == '+' || c == '-';
 }
 
 }  // namespace

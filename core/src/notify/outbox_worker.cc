@@ -59,8 +59,8 @@ absl::StatusOr<std::vector<DeadLetter>> ListDeadLettersIn(Store& store,
                                                           bool* more) {
   if (more != nullptr) *more = false;
   std::vector<DeadLetter> out;
-  std::unique_ptr<StoreIterator> it = store.Scan(
-      Table::kOutbox, std::string(1, kDeadPrefix), DeadLimit());
+  std::unique_ptr<StoreIterator> it =
+      store.Scan(Table::kOutbox, std::string(1, kDeadPrefix), DeadLimit());
   for (; it->Valid(); it->Next()) {
     if (limit > 0 && out.size() == limit) {
       if (more != nullptr) *more = true;
@@ -312,7 +312,8 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
             r.Encode());
   VIGIL_RETURN_IF_ERROR(store_->Write(batch));
   retries_.fetch_add(1, kRelaxed);
-  logger_->Log(LogLevel::kWarn, "delivery_failed", "notification will be retried",
+  logger_->Log(LogLevel::kWarn, "delivery_failed",
+               "notification will be retried",
                {{"message_id", r.message.idempotency_key},
                 {"channel", ChannelName(r.channel)},
                 {"recipient", recipient},

@@ -55,8 +55,8 @@ class OutboxWorker final : public Outbox {
 
   absl::StatusOr<int> DeliverDue() override;
   OutboxStats stats() const override;
-  absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(
-      size_t limit, bool* more) override;
+  absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(size_t limit,
+                                                          bool* more) override;
   absl::Status RetryDeadLetter(absl::string_view id) override;
 
   // Called by the engine after it committed `n` new messages (and counted

@@ -559,8 +559,9 @@ class RocksDbStore final : public Store {
     options.bottommost_level_compaction =
         rocksdb::BottommostLevelCompaction::kForceOptimized;
     RocksCall call;
-    return FromRocks(logger_, 
-        db_->CompactRange(options, handle(table), nullptr, nullptr), "compact");
+    return FromRocks(
+        logger_, db_->CompactRange(options, handle(table), nullptr, nullptr),
+        "compact");
   }
 
   absl::Status WriteWith(const WriteBatch& batch,
@@ -641,14 +642,14 @@ class RocksDbStore final : public Store {
       return;  // another thread got there first (or a recovery did)
     }
     const std::string detail = s.ToString();
-    logger_->Log(LogLevel::kError, "store_writes_failing",
-                 absl::StrCat("vigil store: writes failing, refused until the "
-                              "store recovers: ",
-                              detail),
-                 {{"reason", Describe(s)},
-                  {"detail", detail},
-                  {"retry_interval_ms",
-                   absl::ToInt64Milliseconds(retry_interval_)}});
+    logger_->Log(
+        LogLevel::kError, "store_writes_failing",
+        absl::StrCat("vigil store: writes failing, refused until the "
+                     "store recovers: ",
+                     detail),
+        {{"reason", Describe(s)},
+         {"detail", detail},
+         {"retry_interval_ms", absl::ToInt64Milliseconds(retry_interval_)}});
   }
 
   // Accepts writes again. Any thread (RocksDB's too).

@@ -62,9 +62,9 @@ class RecordingLogger final : public Logger {
              std::initializer_list<LogField> fields) override {
     Event e{level, std::string(event), {}};
     for (const LogField& f : fields) {
-      e.fields[std::string(f.key)] =
-          f.type == LogField::Type::kString ? std::string(f.string_value)
-                                            : absl::StrCat(f.int_value);
+      e.fields[std::string(f.key)] = f.type == LogField::Type::kString
+                                         ? std::string(f.string_value)
+                                         : absl::StrCat(f.int_value);
     }
     std::lock_guard<std::mutex> lock(mu_);
     events_.push_back(std::move(e));
