@@ -50,15 +50,16 @@ constexpr size_t kMaxPending = 4 << 20;
 constexpr size_t kWakeBytes = 64 << 10;
 constexpr std::chrono::milliseconds kWriteInterval(20);
 
-// The one writer thread behind WriteAccessLog. Created on first use; lives
-// until the process exits.
+// The one writer thread behind WriteAccessLog and WriteLogLine. Created on
+// first use; lives until the process exits.
 class AccessLogWriter {
  public:
   AccessLogWriter() : thread_([this] { Run(); }) {}
 
-  void Append(const std::string& line) {
+  // `droppable`: dropped (and counted) when kMaxPending bytes wait.
+  void Append(const std::string& line, bool droppable) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (pending_.size() + line.size() > kMaxPending) {
+    if (droppable && pending_.size() + line.size() > kMaxPending) {
       ++dropped_;
       return;
     }
@@ -143,7 +144,11 @@ AccessLogWriter& Writer() {
 }  // namespace
 
 void WriteAccessLog(const AccessLogEntry& entry) {
-  Writer().Append(FormatAccessLog(entry));
+  Writer().Append(FormatAccessLog(entry), /*droppable=*/true);
+}
+
+void WriteLogLine(const std::string& line) {
+  Writer().Append(line, /*droppable=*/false);
 }
 
 void FlushAccessLog() { Writer().Flush(); }

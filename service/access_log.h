@@ -41,6 +41,9 @@ std::string FormatAccessLog(const AccessLogEntry& entry);
 // are dropped (and counted in DroppedAccessLogLines()) rather than holding
 // up requests.
 void WriteAccessLog(const AccessLogEntry& entry);
+// Queues an operational log line (service/op_log.h) in the same stream:
+// ordered with the access lines, never interleaved, never dropped.
+void WriteLogLine(const std::string& line);
 // Returns once every line queued before the call has been written.
 void FlushAccessLog();
 int64_t DroppedAccessLogLines();

@@ -215,6 +215,18 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   }
   VIGIL_CONFIG_CHECK(evaluate->NoOthers());
 
+  absl::StatusOr<TableReader> log = table("log");
+  if (!log.ok()) return log.status();
+  {
+    std::string level(LogLevelName(c.log_level));
+    VIGIL_CONFIG_CHECK(log->String("level", &level));
+    if (!ParseLogLevel(level, &c.log_level)) {
+      return log->Error("level",
+                        "must be \"debug\", \"info\", \"warn\" or \"error\"");
+    }
+  }
+  VIGIL_CONFIG_CHECK(log->NoOthers());
+
   absl::StatusOr<TableReader> geo = table("geo");
   if (!geo.ok()) return geo.status();
   VIGIL_CONFIG_CHECK(geo->StringList("city_dbs", &c.geo.city_dbs));
@@ -303,8 +315,9 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   }
 
   for (absl::string_view name :
-       {"server", "tls", "storage", "model", "evaluate", "geo", "metrics",
-        "pwned", "mfa", "smtp", "sms", "notify", "webhook", "outbox"}) {
+       {"server", "tls", "storage", "model", "evaluate", "log", "geo",
+        "metrics", "pwned", "mfa", "smtp", "sms", "notify", "webhook",
+        "outbox"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

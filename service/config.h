@@ -26,6 +26,7 @@
 #include "service/auth.h"
 #include "service/install_layout.h"
 #include "vigil/geo.h"
+#include "vigil/log.h"
 #include "vigil/mfa.h"
 #include "vigil/notify.h"
 
@@ -57,6 +58,9 @@ struct ServiceConfig {
   absl::Duration shutdown_timeout = absl::Seconds(10);
   int max_json_depth = 16;
   bool access_log = true;
+
+  // [log] The operational log's lowest level (service/op_log.h).
+  LogLevel log_level = LogLevel::kInfo;
 
   // [tls]: both set, or neither (plain HTTP).
   std::string tls_cert_file;

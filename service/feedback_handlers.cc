@@ -133,6 +133,7 @@ std::string NotifyMetrics(ServiceContext& ctx) {
       s.delivered, "\n", "vigil_outbox_messages_total{result=\"retried\"} ",
       s.retries, "\n", "vigil_outbox_messages_total{result=\"dead_lettered\"} ",
       s.dead_lettered, "\n",
+      "vigil_outbox_messages_total{result=\"requeued\"} ", s.requeued, "\n",
       "# HELP vigil_notify_no_address_total Notifications due for users "
       "without an e-mail address.\n"
       "# TYPE vigil_notify_no_address_total counter\n"

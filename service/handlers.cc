@@ -168,14 +168,25 @@ Reply HandleReload(ServiceContext& ctx) {
   absl::MutexLock lock(&ctx.reload_mutex());
   absl::StatusOr<std::shared_ptr<const Model>> model =
       Model::LoadFile(ctx.config().model_path);
+  const std::shared_ptr<const Model> old = ctx.engine()->model();
+  const std::string old_id = old != nullptr ? old->id() : "";
   if (!model.ok()) {
     ctx.metrics().RecordReload(false);
     // The old model stays.
+    ctx.log().Log(LogLevel::kWarn, "model_reload_refused",
+                  "the model file was refused; the running model stays",
+                  {{"path", ctx.config().model_path},
+                   {"model_id", old_id},
+                   {"error", model.status().message()}});
     return ErrorReply(422, "invalid_model",
                       absl::StrCat("model: ", model.status().message()));
   }
   ctx.engine()->SetModel(*model);
   ctx.metrics().RecordReload(true);
+  ctx.log().Log(LogLevel::kInfo, "model_reloaded", "",
+                {{"path", ctx.config().model_path},
+                 {"model_id", (*model)->id()},
+                 {"previous_model_id", old_id}});
   return JsonObjectReply({{"model", (*model)->id()}});
 }
 

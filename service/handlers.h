@@ -46,6 +46,10 @@ Reply HandleReload(ServiceContext& ctx);
 // backup_dir, GET lists them; 409 backups_not_configured without it.
 Reply HandleBackupCreate(ServiceContext& ctx);
 Reply HandleBackupList(ServiceContext& ctx);
+// GET /v1/admin/outbox/dead-letters and
+// POST /v1/admin/outbox/dead-letters/{id}/retry (service/outbox_handlers.cc).
+Reply HandleDeadLetterList(ServiceContext& ctx);
+Reply HandleDeadLetterRetry(const std::string& id, ServiceContext& ctx);
 Reply HandleMetrics(ServiceContext& ctx);
 // GET /range/{prefix} (service/pwned_handlers.cc).
 Reply HandleRange(const Request& req, const std::string& prefix,

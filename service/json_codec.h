@@ -23,6 +23,7 @@
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -30,6 +31,7 @@
 #include "vigil/attempt.h"
 #include "vigil/decision.h"
 #include "vigil/event.h"
+#include "vigil/notify.h"
 
 namespace vigil::service {
 
@@ -56,6 +58,11 @@ std::string DecisionToJson(const Decision& decision);
 // One event of the history, and a page of them.
 std::string EventToJson(const Event& event);
 std::string EventPageToJson(const EventPage& page);
+// {"dead_letters":[{"id","channel","recipient","created","dead_since",
+// "attempts","last_error"},...],"more":bool}: GET
+// /v1/admin/outbox/dead-letters and `vigil outbox list --json`.
+std::string DeadLettersToJson(const std::vector<DeadLetter>& dead_letters,
+                              bool more);
 // {"error":{"code":...,"message":...}}
 std::string ErrorToJson(absl::string_view code, absl::string_view message);
 

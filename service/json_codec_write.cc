@@ -206,4 +206,36 @@ std::string ErrorToJson(absl::string_view code, absl::string_view message) {
   return out;
 }
 
+std::string DeadLettersToJson(const std::vector<DeadLetter>& dead_letters,
+                              bool more) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("dead_letters");
+  w.BeginArray();
+  for (const DeadLetter& d : dead_letters) {
+    w.BeginObject();
+    w.Key("id");
+    w.String(d.id);
+    w.Key("channel");
+    w.StringOrNull(d.channel);
+    w.Key("recipient");
+    w.StringOrNull(d.recipient);
+    w.Key("created");
+    w.String(FormatTimestamp(d.created));
+    w.Key("dead_since");
+    w.String(FormatTimestamp(d.dead_since));
+    w.Key("attempts");
+    w.Int(d.attempts);
+    w.Key("last_error");
+    w.StringOrNull(d.last_error);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("more");
+  w.Bool(more);
+  w.EndObject();
+  return out;
+}
+
 }  // namespace vigil::service

@@ -6,7 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "service/access_log.h"
 #include "service/config.h"
+#include "service/op_log.h"
 #include "service/server.h"
 #include "vigil/version.h"
 
@@ -39,7 +43,12 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   });
   if (!status.ok()) {
-    std::fprintf(stderr, "vigild: %s\n", std::string(status.message()).c_str());
+    JsonLogger(config->log_level)
+        .Log(vigil::LogLevel::kError, "start_failed",
+             absl::StrCat("vigild: ", status.message()),
+             {{"error_class", absl::AsciiStrToLower(
+                                  absl::StatusCodeToString(status.code()))}});
+    FlushAccessLog();
     return 1;
   }
   return 0;

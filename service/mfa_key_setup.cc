@@ -2,7 +2,6 @@
 
 #include "service/mfa_key_setup.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -14,8 +13,13 @@
 namespace vigil::service {
 
 absl::StatusOr<std::string> SetUpMfaKeyFile(const ServiceConfig& config,
-                                            Store* store) {
-  if (!config.mfa_key_file.empty()) return config.mfa_key_file;
+                                            Store* store, Logger* logger) {
+  Logger& log = *OrDefault(logger);
+  if (!config.mfa_key_file.empty()) {
+    log.Log(LogLevel::kInfo, "mfa_key_file", "",
+            {{"path", config.mfa_key_file}, {"source", "config"}});
+    return config.mfa_key_file;
+  }
   const std::string path =
       (std::filesystem::path(config.data_dir) / kDefaultMfaKeyFileName)
           .string();
@@ -30,32 +34,26 @@ absl::StatusOr<std::string> SetUpMfaKeyFile(const ServiceConfig& config,
         absl::StrCat("mfa.key_file: ", created.status().message()));
   }
   if (*created) {
-    std::fprintf(
-        stderr,
-        "vigild: "
-        "****************************************************************\n"
-        "vigild: [mfa] key_file is not set: created the TOTP key file\n"
-        "vigild:   %s (mode 0600, one random AES-256 key).\n"
-        "vigild: It encrypts every TOTP secret. LOSING IT LOSES EVERY TOTP\n"
-        "vigild: ENROLMENT (users would have to enrol again): back it up, "
-        "apart\n"
-        "vigild: from the database. It lies beside the data it protects; to "
-        "keep\n"
-        "vigild: them apart, stop vigild, move the file to a secret store "
-        "(e.g.\n"
-        "vigild: /etc/vigil/mfa.key, owned by vigild's user, mode 0600, or a\n"
-        "vigild: mounted secret), set [mfa] key_file to its path, start "
-        "vigild.\n"
-        "vigild: Rotate it with `vigil keys rotate --key-file FILE --data-dir "
-        "DIR`.\n"
-        "vigild: "
-        "****************************************************************\n",
-        path.c_str());
+    // Loud: a warning, whatever [log] level says is the least.
+    log.Write(
+        LogLevel::kWarn, "mfa_key_file_created",
+        absl::StrCat(
+            "[mfa] key_file is not set: created the TOTP key file ", path,
+            " (mode 0600, one random AES-256 key). It encrypts every TOTP "
+            "secret. LOSING IT LOSES EVERY TOTP ENROLMENT (users would have "
+            "to enrol again): back it up, apart from the database. It lies "
+            "beside the data it protects; to keep them apart, stop vigild, "
+            "move the file to a secret store (e.g. /etc/vigil/mfa.key, owned "
+            "by vigild's user, mode 0600, or a mounted secret), set [mfa] "
+            "key_file to its path, start vigild. Rotate it with `vigil keys "
+            "rotate --key-file FILE --data-dir DIR`."),
+        {{"path", path}, {"key_id", key_id}});
   } else {
-    std::fprintf(stderr,
-                 "vigild: TOTP key file %s (made on the first start; [mfa] "
-                 "key_file is not set)\n",
-                 path.c_str());
+    log.Log(LogLevel::kInfo, "mfa_key_file",
+            absl::StrCat("TOTP key file ", path,
+                         " (made on the first start; [mfa] key_file is not "
+                         "set)"),
+            {{"path", path}, {"source", "data_dir"}});
   }
   return path;
 }

@@ -26,7 +26,8 @@ inline constexpr char kDefaultMfaKeyFileName[] = "mfa.key";
 // <data_dir>/mfa.key, created first if missing. `store` is the open store
 // of data_dir (its lock makes this vigild the only one creating the file).
 absl::StatusOr<std::string> SetUpMfaKeyFile(const ServiceConfig& config,
-                                            Store* store);
+                                            Store* store,
+                                            Logger* logger = nullptr);
 
 }  // namespace vigil::service
 

@@ -4,7 +4,6 @@
 
 #include <openssl/evp.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -23,14 +22,15 @@ class NoChecker final : public PasswordChecker {
   }
 };
 
-absl::Status Seed(const ServiceConfig& c, BreachCorpus& corpus) {
+absl::Status Seed(const ServiceConfig& c, BreachCorpus& corpus, Logger& log) {
   const std::string& path = c.pwned_seed_file;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    std::fprintf(stderr,
-                 "vigild: pwned.seed_file %s not found; the local corpus "
-                 "stays as it is (data/fetch.sh builds it)\n",
-                 path.c_str());
+    log.Log(LogLevel::kWarn, "breach_corpus_degraded",
+            absl::StrCat("pwned.seed_file ", path,
+                         " not found; the local corpus stays as it is "
+                         "(data/fetch.sh builds it)"),
+            {{"seed_file", path}, {"reason", "seed_file_missing"}});
     return absl::OkStatus();
   }
   absl::StatusOr<CorpusInfo> info = corpus.Info(HashKind::kSha1);
@@ -47,14 +47,15 @@ absl::Status Seed(const ServiceConfig& c, BreachCorpus& corpus) {
   absl::StatusOr<ImportStats> stats = corpus.Import({path}, options);
   if (!stats.ok()) {
     // The check is one defence among several: serve on, loudly.
-    std::fprintf(stderr,
-                 "vigild: pwned.seed_file: %s; the local corpus stays as it "
-                 "is\n",
-                 std::string(stats.status().message()).c_str());
+    log.Log(LogLevel::kWarn, "breach_corpus_degraded",
+            absl::StrCat("pwned.seed_file: ", stats.status().message(),
+                         "; the local corpus stays as it is"),
+            {{"seed_file", path}, {"reason", "seed_import_failed"}});
     return absl::OkStatus();
   }
-  std::fprintf(stderr, "vigild: imported %lld passwords from %s\n",
-               static_cast<long long>(stats->hashes), path.c_str());
+  log.Log(LogLevel::kInfo, "breach_corpus_seeded",
+          absl::StrCat("imported ", stats->hashes, " passwords from ", path),
+          {{"seed_file", path}, {"hashes", stats->hashes}});
   return absl::OkStatus();
 }
 
@@ -80,14 +81,28 @@ absl::StatusOr<std::string> FileFingerprint(const std::string& path) {
 }
 
 absl::StatusOr<PwnedSetup> SetUpPwned(const ServiceConfig& c,
-                                      std::shared_ptr<Store> store) {
+                                      std::shared_ptr<Store> store,
+                                      std::shared_ptr<Logger> logger) {
+  Logger& log = *OrDefault(logger.get());
   PwnedSetup out;
+  int64_t hashes = 0;
+  std::string source;
   if (c.pwned_local) {
     absl::StatusOr<std::unique_ptr<BreachCorpus>> corpus = OpenBreachCorpus(store);
     if (!corpus.ok()) return corpus.status();
     out.corpus = std::move(*corpus);
     if (!c.pwned_seed_file.empty()) {
-      if (absl::Status s = Seed(c, *out.corpus); !s.ok()) return s;
+      if (absl::Status s = Seed(c, *out.corpus, log); !s.ok()) return s;
+    }
+    absl::StatusOr<CorpusInfo> info = out.corpus->Info(HashKind::kSha1);
+    if (!info.ok()) return info.status();
+    hashes = info->hashes;
+    source = info->source;
+    if (!info->present || info->hashes == 0) {
+      log.Log(LogLevel::kWarn, "breach_corpus_degraded",
+              "the local breach corpus is empty: no password is found "
+              "compromised locally (vigil pwned import, or [pwned] seed_file)",
+              {{"reason", "corpus_empty"}});
     }
   }
   if (!c.pwned_remote_url.empty()) {
@@ -98,6 +113,7 @@ absl::StatusOr<PwnedSetup> SetUpPwned(const ServiceConfig& c,
     options.cache_ttl = c.pwned_cache_ttl;
     options.fail_open = c.pwned_fail_open;
     options.fallback = out.corpus;
+    options.logger = logger;
     absl::StatusOr<std::unique_ptr<RemoteChecker>> remote =
         CreateRemoteChecker(options);
     if (!remote.ok()) {
@@ -110,6 +126,15 @@ absl::StatusOr<PwnedSetup> SetUpPwned(const ServiceConfig& c,
   } else {
     out.checker = std::make_shared<NoChecker>();
   }
+  const char* mode = !c.pwned_remote_url.empty()
+                         ? (c.pwned_local ? "remote+local" : "remote")
+                         : (c.pwned_local ? "local" : "off");
+  log.Log(LogLevel::kInfo, "breach_corpus", "",
+          {{"mode", mode},
+           {"hashes", hashes},
+           {"source", source},
+           {"remote", !c.pwned_remote_url.empty()},
+           {"fail_open", c.pwned_fail_open}});
   return out;
 }
 

@@ -25,8 +25,13 @@ struct PwnedSetup {
 
 // Opens the corpus in `store`, imports the seed file if due (progress and
 // warnings go to stderr), and builds the checker. Errors name the key.
+// Opens the local corpus (seeding it from [pwned] seed_file) and the remote
+// checker. Reports to `logger` (null: DefaultLogger()): breach_corpus (the
+// mode and the corpus size), breach_corpus_seeded, breach_corpus_degraded
+// (no seed file, or its import failed: the corpus stays as it was).
 absl::StatusOr<PwnedSetup> SetUpPwned(const ServiceConfig& config,
-                                      std::shared_ptr<Store> store);
+                                      std::shared_ptr<Store> store,
+                                      std::shared_ptr<Logger> logger = nullptr);
 
 // "sha256:<hex>" of a file's contents, for telling seed files apart.
 absl::StatusOr<std::string> FileFingerprint(const std::string& path);

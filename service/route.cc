@@ -2,6 +2,7 @@
 
 #include "service/route.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 
 namespace vigil::service {
@@ -51,6 +52,10 @@ absl::string_view RouteTemplate(RouteId route) {
     case RouteId::kBackupCreate:
     case RouteId::kBackupList:
       return "/v1/admin/backups";
+    case RouteId::kDeadLetters:
+      return "/v1/admin/outbox/dead-letters";
+    case RouteId::kDeadLetterRetry:
+      return "/v1/admin/outbox/dead-letters/{id}/retry";
     case RouteId::kUnknown:
       break;
   }
@@ -69,6 +74,7 @@ http::verb RouteMethod(RouteId route) {
     case RouteId::kTotpVerify:
     case RouteId::kPasswordCheck:
     case RouteId::kBackupCreate:
+    case RouteId::kDeadLetterRetry:
       return http::verb::post;
     case RouteId::kMfaSettings:
       return http::verb::put;
@@ -123,6 +129,19 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kAdminReload;
   } else if (path == "/v1/admin/backups") {
     m.route = RouteId::kBackupCreate;
+  } else if (path == "/v1/admin/outbox/dead-letters") {
+    m.route = RouteId::kDeadLetters;
+  } else if (absl::StartsWith(path, "/v1/admin/outbox/dead-letters/") &&
+             absl::EndsWith(path, "/retry") &&
+             path.size() > sizeof("/v1/admin/outbox/dead-letters/retry") - 1) {
+    // The {id} between them, one path segment.
+    absl::string_view id = path.substr(
+        sizeof("/v1/admin/outbox/dead-letters/") - 1,
+        path.size() - (sizeof("/v1/admin/outbox/dead-letters/") - 1) -
+            (sizeof("/retry") - 1));
+    if (id.find('/') != absl::string_view::npos) return m;
+    m.route = RouteId::kDeadLetterRetry;
+    m.bad_escape = !PercentDecode(id, false, &m.param);
   } else if (path == "/v1/passwords/check") {
     m.route = RouteId::kPasswordCheck;
   } else if (path == "/v1/feedback") {

@@ -21,14 +21,14 @@
 namespace vigil::service {
 
 enum class RouteId : uint8_t {
-  kEvaluate,       // POST /v1/evaluate
-  kEventOutcome,   // POST /v1/events/{id}/outcome
-  kEventFeedback,  // POST /v1/events/{id}/feedback
-  kUserEvents,     // GET  /v1/users/{user}/events
-  kAdminReload,    // POST /v1/admin/reload
-  kHealthz,        // GET  /healthz
-  kReadyz,         // GET  /readyz
-  kMetrics,        // GET  /metrics
+  kEvaluate,         // POST /v1/evaluate
+  kEventOutcome,     // POST /v1/events/{id}/outcome
+  kEventFeedback,    // POST /v1/events/{id}/feedback
+  kUserEvents,       // GET  /v1/users/{user}/events
+  kAdminReload,      // POST /v1/admin/reload
+  kHealthz,          // GET  /healthz
+  kReadyz,           // GET  /readyz
+  kMetrics,          // GET  /metrics
   kChallengeSend,    // POST /v1/challenges/{id}/send
   kChallengeVerify,  // POST /v1/challenges/{id}/verify
   kMfaSettings,      // PUT  /v1/users/{user}/mfa
@@ -38,14 +38,16 @@ enum class RouteId : uint8_t {
   kDevices,          // GET  /v1/users/{user}/devices
   kDeviceUpdate,     // PATCH /v1/users/{user}/devices/{id}
   kDeviceDelete,     // DELETE /v1/users/{user}/devices/{id}
-  kRange,          // GET  /range/{prefix}
-  kPasswordCheck,  // POST /v1/passwords/check
-  kFeedbackLink,   // GET  /v1/feedback?token=... (one-click link)
-  kBackupCreate,   // POST /v1/admin/backups
-  kBackupList,     // GET  /v1/admin/backups
-  kUnknown,        // anything else
+  kRange,            // GET  /range/{prefix}
+  kPasswordCheck,    // POST /v1/passwords/check
+  kFeedbackLink,     // GET  /v1/feedback?token=... (one-click link)
+  kBackupCreate,     // POST /v1/admin/backups
+  kBackupList,       // GET  /v1/admin/backups
+  kDeadLetters,      // GET  /v1/admin/outbox/dead-letters
+  kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
+  kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 23;
+inline constexpr int kRouteCount = 25;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);

@@ -50,6 +50,8 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
     case RouteId::kAdminReload:
     case RouteId::kBackupCreate:
     case RouteId::kBackupList:
+    case RouteId::kDeadLetters:
+    case RouteId::kDeadLetterRetry:
       return scopes({Scope::kAdmin});
     case RouteId::kChallengeSend:
     case RouteId::kChallengeVerify:
@@ -164,8 +166,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
   const bool has_body = method == http::verb::post || method == http::verb::put ||
                         method == http::verb::patch;
   if (has_body && route != RouteId::kAdminReload &&
-      route != RouteId::kBackupCreate && route != RouteId::kTotpEnroll &&
-      !IsJson(req)) {
+      route != RouteId::kBackupCreate && route != RouteId::kDeadLetterRetry &&
+      route != RouteId::kTotpEnroll && !IsJson(req)) {
     return ErrorReply(415, "unsupported_media_type",
                       "content-type: must be application/json");
   }
@@ -215,6 +217,10 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleBackupCreate(ctx);
     case RouteId::kBackupList:
       return HandleBackupList(ctx);
+    case RouteId::kDeadLetters:
+      return HandleDeadLetterList(ctx);
+    case RouteId::kDeadLetterRetry:
+      return HandleDeadLetterRetry(match.param, ctx);
     default:
       return ErrorReply(500, "internal", "internal error");
   }

@@ -2,14 +2,15 @@
 
 #include "service/server.h"
 
-#include "service/access_log.h"
-
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -19,18 +20,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "service/access_log.h"
 #include "service/connections.h"
 #include "service/listener.h"
 #include "service/mfa_key_setup.h"
 #include "service/notify_setup.h"
 #include "service/pwned_setup.h"
-#include "service/session.h"
 #include "service/secret.h"
 #include "service/service_context.h"
+#include "service/session.h"
 #include "service/tls.h"
 #include "vigil/engine.h"
+#include "vigil/log.h"
 #include "vigil/sender.h"
 #include "vigil/store.h"
+#include "vigil/version.h"
 
 namespace vigil::service {
 namespace {
@@ -82,10 +86,73 @@ absl::Status MfaOptionsFromConfig(const ServiceConfig& c, MfaOptions* o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
-                                                   PwnedSetup* pwned,
-                                                   std::shared_ptr<Store>* store_out) {
+// Whether `path` can serve as a GeoIP file; else why not ("missing",
+// "unreadable", "empty").
+const char* GeoFileProblem(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return "missing";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "unreadable";
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return "unreadable";
+  if (size == 0) return "empty";
+  return nullptr;
+}
+
+// `geo` without the files that are missing, unreadable or empty, each
+// reported (geo_file_unavailable), and what that turns off (geo_degraded).
+// A corrupt file is left in: CreateGeoResolver refuses it.
+GeoOptions UsableGeoFiles(const GeoOptions& geo, Logger& log) {
+  GeoOptions out;
+  int dropped = 0;
+  auto keep = [&](const std::vector<std::string>& in, absl::string_view kind,
+                  std::vector<std::string>* kept) {
+    for (const std::string& path : in) {
+      if (const char* problem = GeoFileProblem(path)) {
+        log.Log(LogLevel::kWarn, "geo_file_unavailable",
+                "GeoIP file skipped: vigild serves without it",
+                {{"kind", kind}, {"path", path}, {"reason", problem}});
+        ++dropped;
+      } else {
+        kept->push_back(path);
+      }
+    }
+  };
+  keep(geo.city_dbs, "city", &out.city_dbs);
+  keep(geo.asn_dbs, "asn", &out.asn_dbs);
+  keep(geo.asn_csvs, "asn_csv", &out.asn_csvs);
+  keep(geo.anonymous_ip_dbs, "anonymous_ip", &out.anonymous_ip_dbs);
+  const bool no_city = out.city_dbs.empty();
+  const bool no_asn = out.asn_dbs.empty() && out.asn_csvs.empty();
+  if (dropped > 0 || no_city || no_asn) {
+    std::string off;
+    if (no_city) {
+      off =
+          "no city data: geo_velocity (impossible travel) and country "
+          "familiarity see no place";
+    }
+    if (no_asn) {
+      absl::StrAppend(&off, off.empty() ? "" : "; ",
+                      "no ASN data: network familiarity and the per-ASN "
+                      "velocity see no network");
+    }
+    if (off.empty())
+      off = "some GeoIP files are missing; each kind still has one";
+    log.Log(no_city || no_asn ? LogLevel::kWarn : LogLevel::kInfo,
+            "geo_degraded", off,
+            {{"city", !no_city},
+             {"asn", !no_asn},
+             {"anonymous_ip", !out.anonymous_ip_dbs.empty()},
+             {"files_skipped", dropped}});
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
+    const ServiceConfig& c, Logger& log, const std::shared_ptr<Logger>& logger,
+    PwnedSetup* pwned, std::shared_ptr<Store>* store_out) {
   RocksDbOptions db;
+  db.logger = logger;
   db.path = c.data_dir;
   db.sync = c.sync_writes;
   db.manual_log_flush = c.group_commit;
@@ -94,23 +161,30 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const ServiceConfig& c,
   db.write_buffer_bytes = static_cast<size_t>(c.write_buffer_mb) << 20;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
   if (!store.ok()) return store.status();
+  log.Log(LogLevel::kInfo, "store_opened", "",
+          {{"store", "rocksdb"},
+           {"data_dir", c.data_dir},
+           {"sync_writes", c.sync_writes},
+           {"group_commit", c.group_commit},
+           {"event_retention_days", c.event_retention_days}});
   EngineOptions options;
+  options.logger = logger;
   options.store = std::shared_ptr<Store>(std::move(*store));
   *store_out = options.store;
   options.state_cache_entries = static_cast<size_t>(c.state_cache_entries);
-  absl::StatusOr<PwnedSetup> set_up = SetUpPwned(c, options.store);
+  absl::StatusOr<PwnedSetup> set_up = SetUpPwned(c, options.store, logger);
   if (!set_up.ok()) return set_up.status();
   *pwned = *std::move(set_up);
   options.password_checker = pwned->checker;
   options.data_dir = c.data_dir;
   options.model_path = c.model_path;
   options.trust_attempt_timestamps = c.client_timestamps == "trust";
-  options.geo = c.geo;
+  options.geo = UsableGeoFiles(c.geo, log);
   absl::Status mfa = MfaOptionsFromConfig(c, &options.mfa);
   if (!mfa.ok()) return mfa;
   // [mfa] key_file, or <data_dir>/mfa.key made on the first start.
   absl::StatusOr<std::string> key_file =
-      SetUpMfaKeyFile(c, options.store.get());
+      SetUpMfaKeyFile(c, options.store.get(), &log);
   if (!key_file.ok()) return key_file.status();
   options.mfa.key_file = *std::move(key_file);
   // Notifications share the [smtp] sender with the MFA codes; the engine
@@ -128,7 +202,7 @@ constexpr rlim_t kReservedFiles = 256;
 
 // Raises the soft limit on open files to the hard one, and warns when
 // max_connections does not fit in it.
-void RaiseOpenFileLimit(const ServiceConfig& config) {
+void RaiseOpenFileLimit(const ServiceConfig& config, Logger& log) {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
   if (limit.rlim_cur < limit.rlim_max) {
@@ -139,25 +213,26 @@ void RaiseOpenFileLimit(const ServiceConfig& config) {
   const rlim_t needed =
       static_cast<rlim_t>(config.max_connections) + kReservedFiles;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
-    std::fprintf(stderr,
-                 "vigild: warning: the open-file limit is %llu, below "
-                 "server.max_connections (%d) + %llu; connections will be "
-                 "refused before that cap (raise the hard limit, e.g. "
-                 "LimitNOFILE=, or lower max_connections)\n",
-                 static_cast<unsigned long long>(limit.rlim_cur),
-                 config.max_connections,
-                 static_cast<unsigned long long>(kReservedFiles));
+    log.Log(LogLevel::kWarn, "open_file_limit",
+            absl::StrCat("warning: the open-file limit is ", limit.rlim_cur,
+                         ", below server.max_connections (",
+                         config.max_connections, ") + ", kReservedFiles,
+                         "; connections will be refused before that cap "
+                         "(raise the hard limit, e.g. LimitNOFILE=, or lower "
+                         "max_connections)"),
+            {{"limit", static_cast<int64_t>(limit.rlim_cur)},
+             {"max_connections", config.max_connections}});
   }
 }
 
 // The io_context threads, and a way to wait for them with a deadline.
 class IoThreads {
  public:
-  IoThreads(net::io_context& ioc, int n, Metrics& metrics) {
+  IoThreads(net::io_context& ioc, int n, Metrics& metrics, Logger& log) {
     running_ = n;
     for (int i = 0; i < n; ++i) {
-      threads_.emplace_back([this, &ioc, &metrics] {
-        RunConnections(ioc, metrics);
+      threads_.emplace_back([this, &ioc, &metrics, &log] {
+        RunConnections(ioc, metrics, &log);
         absl::MutexLock lock(&mu_);
         --running_;
       });
@@ -181,14 +256,42 @@ class IoThreads {
   std::vector<std::thread> threads_;
 };
 
+const char* SignalName(int signal) {
+  switch (signal) {
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    default:
+      return "signal";
+  }
+}
+
 }  // namespace
 
 absl::Status RunServer(const ServiceConfig& config,
                        const std::function<void(const std::string&)>& ready) {
-  RaiseOpenFileLimit(config);
+  const absl::Time started = absl::Now();
   absl::StatusOr<std::unique_ptr<Authenticator>> auth =
       Authenticator::Create(config.api_keys);
   if (!auth.ok()) return auth.status();
+  ServiceContext context(config, **auth);
+  Logger& log = context.log();
+  log.Log(
+      LogLevel::kInfo, "start", "",
+      {{"version", VersionString()},
+       {"pid", static_cast<int64_t>(getpid())},
+       {"config", config.source},
+       {"listen", absl::StrCat(config.listen_host.find(':') == std::string::npos
+                                   ? config.listen_host
+                                   : absl::StrCat("[", config.listen_host, "]"),
+                               ":", config.listen_port)},
+       {"tls", config.tls_enabled()},
+       {"data_dir", config.data_dir},
+       {"model", config.model_path},
+       {"api_keys", static_cast<int64_t>(config.api_keys.size())},
+       {"log_level", LogLevelName(config.log_level)}});
+  RaiseOpenFileLimit(config, log);
   std::unique_ptr<net::ssl::context> tls;
   if (config.tls_enabled()) {
     absl::StatusOr<std::unique_ptr<net::ssl::context>> made =
@@ -201,7 +304,6 @@ absl::Status RunServer(const ServiceConfig& config,
                     ? config.threads
                     : std::max(1u, std::thread::hardware_concurrency());
   net::io_context ioc(threads);
-  ServiceContext context(config, **auth);
   ConnectionRegistry registry(config.max_connections,
                               config.max_connections_per_ip);
   absl::StatusOr<std::shared_ptr<Listener>> listener =
@@ -210,17 +312,22 @@ absl::Status RunServer(const ServiceConfig& config,
   if (!listener.ok()) return listener.status();
 
   absl::Notification stop;
+  std::atomic<int> stop_signal{0};
   net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&stop](const boost::system::error_code& ec, int) {
-    if (!ec) stop.Notify();
-  });
+  signals.async_wait(
+      [&stop, &stop_signal](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        stop_signal.store(signal);
+        stop.Notify();
+      });
   (*listener)->Start();
-  IoThreads io(ioc, threads, context.metrics());
+  IoThreads io(ioc, threads, context.metrics(), log);
 
   // Serve /healthz (and 503s) while the database and GeoIP data open.
   PwnedSetup pwned;
   std::shared_ptr<Store> store;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(config, &pwned, &store);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      OpenEngine(config, log, context.logger(), &pwned, &store);
   absl::Status result = engine.status();
   std::unique_ptr<LogFlusher> flusher;
   if (engine.ok()) {
@@ -231,8 +338,25 @@ absl::Status RunServer(const ServiceConfig& config,
     context.set_pwned(pwned.corpus.get(), pwned.checker.get());
     context.set_store(store.get());
     context.set_engine(engine->get());
+    const std::shared_ptr<const Model> model = (*engine)->model();
+    log.Log(LogLevel::kInfo, "ready", "serving",
+            {{"address", (*listener)->address()},
+             {"model_id", model != nullptr ? model->id() : ""},
+             {"threads", threads},
+             {"notify_email", config.notify_email},
+             {"webhook", !config.webhook_url.empty()},
+             {"sms", !config.sms_url.empty()},
+             {"smtp", !config.smtp_host.empty()},
+             {"startup_ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
     ready((*listener)->address());
     stop.WaitForNotification();
+  }
+  const absl::Time stopping = absl::Now();
+  if (engine.ok()) {
+    log.Log(
+        LogLevel::kInfo, "shutdown", "draining",
+        {{"signal", SignalName(stop_signal.load())},
+         {"timeout_ms", absl::ToInt64Milliseconds(config.shutdown_timeout)}});
   }
 
   // Shut down: readiness off, no new connections, idle ones closed, busy
@@ -244,15 +368,26 @@ absl::Status RunServer(const ServiceConfig& config,
     boost::system::error_code ignored;
     signals.cancel(ignored);
   });
-  if (!io.WaitIdle(config.shutdown_timeout)) ioc.stop();
+  const bool drained = io.WaitIdle(config.shutdown_timeout);
+  if (!drained) ioc.stop();
   io.Join();
-  FlushAccessLog();
   context.set_log_flusher(nullptr);
   context.set_engine(nullptr);
   context.set_store(nullptr);
   context.set_pwned(nullptr, nullptr);
   if (engine.ok()) engine->reset();
   pwned = PwnedSetup();  // the last owner of the store: flushes and closes it
+  if (engine.ok()) {
+    log.Log(drained ? LogLevel::kInfo : LogLevel::kWarn, "stopped",
+            drained ? "every request answered; store closed"
+                    : "requests still running at shutdown_timeout were "
+                      "dropped; store closed",
+            {{"signal", SignalName(stop_signal.load())},
+             {"drained", drained},
+             {"shutdown_ms", absl::ToInt64Milliseconds(absl::Now() - stopping)},
+             {"uptime_s", absl::ToInt64Seconds(absl::Now() - started)}});
+  }
+  FlushAccessLog();
   return result;
 }
 

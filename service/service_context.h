@@ -7,12 +7,14 @@
 #define VIGIL_SERVICE_SERVICE_CONTEXT_H_
 
 #include <atomic>
+#include <memory>
 
 #include "absl/synchronization/mutex.h"
 #include "service/auth.h"
 #include "service/config.h"
 #include "service/log_flusher.h"
 #include "service/metrics.h"
+#include "service/op_log.h"
 #include "vigil/engine.h"
 #include "vigil/pwned.h"
 #include "vigil/store.h"
@@ -23,9 +25,14 @@ class ServiceContext {
  public:
   // `config` and `auth` must outlive the context.
   ServiceContext(const ServiceConfig& config, const Authenticator& auth)
-      : config_(config), auth_(auth) {}
+      : config_(config),
+        auth_(auth),
+        logger_(std::make_shared<JsonLogger>(config.log_level)) {}
 
   const ServiceConfig& config() const { return config_; }
+  // The operational log (service/op_log.h), at [log] level.
+  const std::shared_ptr<Logger>& logger() const { return logger_; }
+  Logger& log() const { return *logger_; }
   const Authenticator& auth() const { return auth_; }
   Metrics& metrics() { return metrics_; }
 
@@ -83,6 +90,7 @@ class ServiceContext {
  private:
   const ServiceConfig& config_;
   const Authenticator& auth_;
+  const std::shared_ptr<Logger> logger_;
   Metrics metrics_;
   std::atomic<Engine*> engine_{nullptr};
   std::atomic<BreachCorpus*> corpus_{nullptr};

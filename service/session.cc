@@ -46,17 +46,19 @@ std::string CurrentExceptionType() {
 
 }  // namespace
 
-void RunConnections(net::io_context& ioc, Metrics& metrics) {
+void RunConnections(net::io_context& ioc, Metrics& metrics, Logger* log) {
   for (;;) {
     try {
       ioc.run();
       return;
     } catch (...) {
       metrics.RecordConnectionError();
-      std::fprintf(stderr,
-                   "vigild: a connection failed with an internal error (%s) "
-                   "and was closed\n",
-                   CurrentExceptionType().c_str());
+      const std::string type = CurrentExceptionType();
+      OrDefault(log)->Log(
+          LogLevel::kError, "internal_error",
+          absl::StrCat("a connection failed with an internal error (", type,
+                       ") and was closed"),
+          {{"exception", type}, {"scope", "connection"}});
     }
   }
 }
@@ -231,10 +233,14 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
     response_ = Handle(req, context_, &notes_);
   } catch (...) {
     context_.metrics().RecordConnectionError();
-    std::fprintf(stderr,
-                 "vigild: a request failed with an internal error (%s); "
-                 "answered 500 and closed its connection\n",
-                 CurrentExceptionType().c_str());
+    const std::string type = CurrentExceptionType();
+    context_.log().Log(
+        LogLevel::kError, "internal_error",
+        absl::StrCat("a request failed with an internal error (", type,
+                     "); answered 500 and closed its connection"),
+        {{"exception", type},
+         {"scope", "request"},
+         {"route", RouteTemplate(notes_.route)}});
     response_ =
         ErrorResponse(req.version(), false, 500, "internal", "internal error");
   }

@@ -94,7 +94,9 @@ class Session : public Connection,
 // that escapes a handler is logged on stderr (its type only: no request
 // data), counted in `metrics` (vigil_http_connection_errors_total), and run()
 // goes on; the connection whose handler threw has been released by then.
-void RunConnections(boost::asio::io_context& ioc, Metrics& metrics);
+// `log` null: DefaultLogger().
+void RunConnections(boost::asio::io_context& ioc, Metrics& metrics,
+                    Logger* log = nullptr);
 
 extern template class Session<PlainStream>;
 extern template class Session<TlsStream>;

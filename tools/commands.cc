@@ -5,6 +5,7 @@
 #include "tools/apikey.h"
 #include "tools/backup.h"
 #include "tools/keys.h"
+#include "tools/outbox.h"
 #include "tools/pwned_import.h"
 #include "tools/replay/replay_command.h"
 #include "tools/replay/train_command.h"
@@ -21,6 +22,8 @@ const std::vector<flags::Command>& VigilCommands() {
       {{"backup", "create"}, &BackupCreateSpec(), RunBackupCreate},
       {{"backup", "list"}, &BackupListSpec(), RunBackupList},
       {{"backup", "restore"}, &BackupRestoreSpec(), RunBackupRestore},
+      {{"outbox", "list"}, &OutboxListSpec(), RunOutboxList},
+      {{"outbox", "retry"}, &OutboxRetrySpec(), RunOutboxRetry},
       {{"replay"}, &ReplaySpec(), RunReplay},
       {{"compare"}, &CompareSpec(), RunCompare},
       {{"train"}, &TrainSpec(), RunTrain},

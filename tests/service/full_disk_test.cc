@@ -204,6 +204,19 @@ TEST(FullDiskTest, VigildRefusesWritesWhileFullAndWritesAgainWhenSpaceReturns) {
   const std::string log = (*vigild)->Stderr();
   EXPECT_TRUE(absl::StrContains(log, "vigil store: writes failing")) << log;
   EXPECT_TRUE(absl::StrContains(log, "vigil store: writes resumed")) << log;
+  // As events of the operational log, in that order.
+  const std::vector<boost::json::object> lines = ParseLogLines(log);
+  const std::vector<boost::json::object> failing =
+      LogEvents(lines, "store_writes_failing");
+  ASSERT_GE(failing.size(), 1u) << log;
+  EXPECT_EQ(LogString(failing[0], "level"), "error");
+  EXPECT_EQ(LogString(failing[0], "reason"),
+            "no space left on the data volume");
+  const std::vector<boost::json::object> recovered =
+      LogEvents(lines, "store_writes_resumed");
+  ASSERT_GE(recovered.size(), 1u) << log;
+  EXPECT_EQ(LogString(recovered[0], "level"), "info");
+  EXPECT_LT(log.find("store_writes_failing"), log.find("store_writes_resumed"));
 }
 
 TEST(FullDiskTest, VigildRestartedOnAFullDiskExitsWithAClearMessage) {

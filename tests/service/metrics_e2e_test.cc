@@ -161,6 +161,9 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
       // No [storage] backup_dir in this config: 409 backups_not_configured.
       {"POST", "/v1/admin/backups", "", kAdminKey, 409},
       {"GET", "/v1/admin/backups", "", kAdminKey, 409},
+      {"GET", "/v1/admin/outbox/dead-letters", "", kAdminKey, 200},
+      {"POST", "/v1/admin/outbox/dead-letters/no-such.email/retry", "",
+       kAdminKey, 404},
       {"GET", "/healthz", "", "", 200},
       {"GET", "/readyz", "", "", 200},
       {"POST", absl::StrCat("/v1/challenges/", challenge, "/send"),

@@ -12,6 +12,10 @@
 #                                       delivery of each Message-ID with 451
 #                                       after storing it (a lost "250"), so
 #                                       the client sends it again
+#   mfa_peers.py smtp-refuse OUT_DIR [PORT]
+#                                       the same, but it refuses every
+#                                       recipient for good (550, quoting the
+#                                       address, as real servers do)
 #   mfa_peers.py smtp-tls OUT_DIR CERT KEY USER PASSWORD
 #                                       the same, requiring STARTTLS and AUTH
 #   mfa_peers.py http OUT_DIR KEY_FILE  an SMS gateway that checks the
@@ -33,13 +37,20 @@ def write(out_dir, suffix, data):
     os.rename(path + '.tmp', path)
 
 
-def smtp(out_dir, tls=None, port=0, flaky=False):
+def smtp(out_dir, tls=None, port=0, flaky=False, refuse=False):
     import re
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
     seen = set()
 
     class Handler:
+        async def handle_RCPT(self, server, session, envelope, address,
+                              rcpt_options):
+            if refuse:
+                return '550 5.1.1 <%s>: Recipient address rejected' % address
+            envelope.rcpt_tos.append(address)
+            return '250 OK'
+
         async def handle_DATA(self, server, session, envelope):
             login = session.auth_data or b''
             if isinstance(login, str):
@@ -118,6 +129,9 @@ def http(out_dir, key_file):
 if __name__ == '__main__':
     if sys.argv[1] == 'smtp':
         smtp(sys.argv[2], port=int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    elif sys.argv[1] == 'smtp-refuse':
+        smtp(sys.argv[2], port=int(sys.argv[3]) if len(sys.argv) > 3 else 0,
+             refuse=True)
     elif sys.argv[1] == 'smtp-flaky':
         smtp(sys.argv[2], flaky=True)
     elif sys.argv[1] == 'smtp-tls':

@@ -552,5 +552,207 @@ TEST_F(NotifyE2eTest, AdminFeedbackRouteHasTheSameEffects) {
   Call("POST", target, R"({"value":"valid"})", kEvaluateKey, 403);
 }
 
+// The outbox's operational log, its dead letters and their retry while
+// vigild runs: the mail server is down (delivery_failed, a retry), then back
+// but refusing the recipient for good (dead_letter); the admin routes list
+// the dead letter and put it back once the server accepts; it is delivered.
+// No secret and no whole address reaches the log.
+TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
+  SetEmail("olga");
+  // A TOTP secret exists: it must not reach the log either.
+  const json::value totp = Call("POST", "/v1/users/olga/mfa/totp", "", kMfaKey);
+  const std::string totp_secret(totp.at("secret").as_string());
+  smtp_.reset();  // the mail server goes down: a temporary failure
+  const json::value d = RiskySignIn("olga");
+  const std::string id =
+      absl::StrCat(std::string(d.at("event_id").as_string()), ".email");
+  vigild_->WaitForStderr(R"("event":"delivery_failed")", absl::Seconds(10));
+  StartSmtp("smtp-refuse");  // back, refusing the recipient for good
+  ASSERT_GT(smtp_port_, 0);
+  std::string log =
+      vigild_->WaitForStderr(R"("event":"dead_letter")", absl::Seconds(20));
+
+  std::vector<json::object> lines = ParseLogLines(log);
+  std::vector<json::object> failed = LogEvents(lines, "delivery_failed");
+  ASSERT_GE(failed.size(), 1u) << log;
+  EXPECT_EQ(LogString(failed[0], "level"), "warn");
+  EXPECT_EQ(LogString(failed[0], "message_id"), id);
+  EXPECT_EQ(LogString(failed[0], "channel"), "email");
+  EXPECT_EQ(LogString(failed[0], "recipient"), "o***@example.com");
+  EXPECT_EQ(failed[0].at("attempt"), 1);
+  EXPECT_EQ(failed[0].at("max_attempts"), 100);
+  EXPECT_EQ(LogString(failed[0], "error_class"), "unavailable");
+  absl::Time next_retry;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full,
+                              LogString(failed[0], "next_retry"), &next_retry,
+                              nullptr))
+      << LogString(failed[0], "next_retry");
+  std::vector<json::object> dead = LogEvents(lines, "dead_letter");
+  ASSERT_EQ(dead.size(), 1u) << log;
+  EXPECT_EQ(LogString(dead[0], "level"), "error");
+  EXPECT_EQ(LogString(dead[0], "message_id"), id);
+  EXPECT_EQ(LogString(dead[0], "reason"), "permanent_refusal");
+  EXPECT_EQ(LogString(dead[0], "error_class"), "failed_precondition");
+  // The server's reply named the address; the log masks it.
+  EXPECT_TRUE(absl::StrContains(LogString(dead[0], "error"), "550"))
+      << json::serialize(dead[0]);
+  EXPECT_TRUE(
+      absl::StrContains(LogString(dead[0], "error"), "o***@example.com"))
+      << json::serialize(dead[0]);
+
+  // Listed by the admin route: masked, no body, no link.
+  HttpResponse r = Send("GET", "/v1/admin/outbox/dead-letters", "", kAdminKey);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(absl::StrContains(r.body, "olga@")) << r.body;
+  EXPECT_FALSE(absl::StrContains(r.body, "token=")) << r.body;
+  json::value list = json::parse(r.body);
+  ASSERT_EQ(list.at("dead_letters").as_array().size(), 1u) << r.body;
+  const json::value& letter = list.at("dead_letters").as_array()[0];
+  EXPECT_EQ(letter.at("id"), id.c_str());
+  EXPECT_EQ(letter.at("channel"), "email");
+  EXPECT_EQ(letter.at("recipient"), "o***@example.com");
+  EXPECT_GE(letter.at("attempts").as_int64(), 2);
+  EXPECT_TRUE(absl::StrContains(
+      std::string(letter.at("last_error").as_string()), "550"));
+  EXPECT_EQ(list.at("more"), false);
+  EXPECT_EQ(
+      Send("GET", "/v1/admin/outbox/dead-letters", "", kEvaluateKey).status,
+      403);
+  EXPECT_TRUE(absl::StrContains(Metrics(), "vigil_outbox_dead_letters 1\n"));
+
+  // An unknown id: 404, and nothing changes.
+  Call("POST", "/v1/admin/outbox/dead-letters/no-such-id.email/retry", "",
+       kAdminKey, 404);
+  EXPECT_EQ(Send("GET", "/v1/admin/outbox/dead-letters", "", kAdminKey).body,
+            r.body);
+
+  // The server accepts again; the retry delivers it and the letter is gone.
+  smtp_.reset();
+  StartSmtp();
+  ASSERT_GT(smtp_port_, 0);
+  json::value requeued =
+      Call("POST", absl::StrCat("/v1/admin/outbox/dead-letters/", id, "/retry"),
+           "", kAdminKey);
+  EXPECT_EQ(requeued.at("requeued"), id.c_str());
+  const std::vector<std::string> mails = WaitForFiles(mail_dir_, 1);
+  ASSERT_EQ(mails.size(), 1u);
+  const Mail mail = ParseMail(mails[0]);
+  EXPECT_EQ(mail.headers.at("x-vigil-idempotency-key"), id);
+  EXPECT_EQ(mail.headers.at("to"), "olga@example.com");
+  list = Call("GET", "/v1/admin/outbox/dead-letters", "", kAdminKey);
+  EXPECT_TRUE(list.at("dead_letters").as_array().empty());
+  // Retrying it again: it is no dead letter any more.
+  Call("POST", absl::StrCat("/v1/admin/outbox/dead-letters/", id, "/retry"), "",
+       kAdminKey, 404);
+  absl::SleepFor(absl::Milliseconds(300));
+  const std::string metrics = Metrics();
+  EXPECT_TRUE(absl::StrContains(metrics, "vigil_outbox_dead_letters 0\n"))
+      << metrics;
+  EXPECT_TRUE(absl::StrContains(
+      metrics, "vigil_outbox_messages_total{result=\"requeued\"} 1\n"));
+
+  client_.reset();
+  ASSERT_EQ(vigild_->Stop(SIGTERM), 0);
+  log = vigild_->Stderr();
+  lines = ParseLogLines(log);
+  std::vector<json::object> back = LogEvents(lines, "dead_letter_requeued");
+  ASSERT_EQ(back.size(), 1u) << log;
+  EXPECT_EQ(LogString(back[0], "message_id"), id);
+
+  // No secret reached the log: the API keys, the feedback and webhook keys,
+  // the TOTP key file's key and a TOTP secret, the links' tokens, and the
+  // whole address.
+  const std::string key_line = ReadFileOrDie(dir_.path() + "/data/mfa.key");
+  const std::string totp_key = key_line.substr(key_line.find(' ') + 1, 64);
+  ASSERT_EQ(totp_key.size(), 64u) << key_line;
+  std::vector<std::string> secrets = {kEvaluateKey, kAdminKey,         kMfaKey,
+                                      kFeedbackKey, kWebhookKey,       totp_key,
+                                      totp_secret,  "olga@example.com"};
+  for (const char* label : {"This wasn't me:", "This was me:"}) {
+    const std::string link = LinkAfter(mail.body, label);
+    ASSERT_FALSE(link.empty()) << mail.body;
+    secrets.push_back(link.substr(link.find("token=") + 6));
+  }
+  for (const std::string& secret : secrets) {
+    EXPECT_FALSE(absl::StrContains(log, secret)) << secret << "\n" << log;
+  }
+  EXPECT_FALSE(absl::StrContains(log, "token=")) << log;
+}
+
+// The same with vigild stopped: `vigil outbox list|retry` on its data
+// folder; while vigild runs, the CLI says the folder is in use.
+TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
+  smtp_.reset();
+  client_.reset();
+  vigild_->Stop(SIGTERM);
+  vigild_.reset();
+  StartSmtp("smtp-refuse");
+  ASSERT_GT(smtp_port_, 0);
+  StartVigild();
+  SetEmail("pia");
+  const json::value d = RiskySignIn("pia");
+  const std::string id =
+      absl::StrCat(std::string(d.at("event_id").as_string()), ".email");
+  vigild_->WaitForStderr(R"("event":"dead_letter")", absl::Seconds(20));
+
+  const std::string data = dir_.path() + "/data";
+  const std::string cli = absl::StrCat(VIGIL_CLI_PATH, " outbox ");
+  int code = 0;
+  std::string out =
+      RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1"), &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_TRUE(absl::StrContains(out, "in use by another process")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "/v1/admin/outbox/dead-letters")) << out;
+
+  client_.reset();
+  ASSERT_EQ(vigild_->Stop(SIGTERM), 0);
+  vigild_.reset();
+  out = RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1"), &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(absl::StrContains(out, id)) << out;
+  EXPECT_TRUE(absl::StrContains(out, "p***@example.com")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "1 dead letter\n")) << out;
+  EXPECT_FALSE(absl::StrContains(out, "pia@example.com")) << out;
+  const std::string listed = out;
+
+  out = RunShell(absl::StrCat(cli, "list --json --data-dir ", data), &code);
+  EXPECT_EQ(code, 0) << out;
+  json::value list = json::parse(out);
+  ASSERT_EQ(list.at("dead_letters").as_array().size(), 1u) << out;
+  EXPECT_EQ(list.at("dead_letters").as_array()[0].at("id"), id.c_str());
+  EXPECT_EQ(list.at("dead_letters").as_array()[0].at("recipient"),
+            "p***@example.com");
+
+  // Bad requests change nothing.
+  out = RunShell(absl::StrCat(cli, "retry --id no-such-id.email --data-dir ",
+                              data, " 2>&1"),
+                 &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_TRUE(absl::StrContains(out, "no dead letter")) << out;
+  out = RunShell(absl::StrCat(cli, "retry --data-dir ", data, " 2>&1"), &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_TRUE(absl::StrContains(out, "exactly one of --id ID and --all"))
+      << out;
+  EXPECT_EQ(RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1")),
+            listed);
+
+  out = RunShell(absl::StrCat(cli, "retry --all --data-dir ", data, " 2>&1"),
+                 &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(absl::StrContains(out, absl::StrCat("requeued ", id))) << out;
+  out = RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1"), &code);
+  EXPECT_TRUE(absl::StrContains(out, "0 dead letters")) << out;
+
+  // The next vigild, with a mail server that accepts, delivers it.
+  smtp_.reset();
+  StartSmtp();
+  ASSERT_GT(smtp_port_, 0);
+  StartVigild();
+  const std::vector<std::string> mails = WaitForFiles(mail_dir_, 1);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(ParseMail(mails[0]).headers.at("x-vigil-idempotency-key"), id);
+  EXPECT_EQ(ParseMail(mails[0]).headers.at("to"), "pia@example.com");
+}
+
 }  // namespace
 }  // namespace vigil::testing

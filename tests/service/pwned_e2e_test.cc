@@ -286,6 +286,15 @@ TEST_F(PwnedE2eTest, RemoteModeAgainstASecondVigild) {
   d = SignUp(*closed, "grace", kUnbreached);
   EXPECT_EQ(d.at("decision").as_string(), "block") << d;
   EXPECT_TRUE(d.at("risk").at("compromised_credentials").as_bool());
+  // Each says so once in its log, with the mode it degraded to.
+  for (VigildProcess* b : {open.get(), closed.get()}) {
+    const std::vector<json::object> down =
+        LogEvents(ParseLogLines(b->WaitForStderr("pwned_remote_unavailable")),
+                  "pwned_remote_unavailable");
+    ASSERT_EQ(down.size(), 1u) << b->Stderr();
+    EXPECT_EQ(LogString(down[0], "level"), "warn");
+    EXPECT_EQ(down[0].at("fail_open"), b == open.get());
+  }
 }
 
 // The same over HTTPS: the remote vigild's certificate is verified against

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -211,6 +212,37 @@ void StartVigildAndConnect(const std::string& dir,
       HttpClient::Connect((*vigild)->address());
   ASSERT_TRUE(c.ok()) << c.status();
   *client = *std::move(c);
+}
+
+std::vector<boost::json::object> ParseLogLines(const std::string& log,
+                                               std::vector<std::string>* bad) {
+  std::vector<boost::json::object> out;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(
+        boost::json::string_view(line.data(), line.size()), ec);
+    if (!ec && v.is_object()) {
+      out.push_back(std::move(v.as_object()));
+    } else if (bad != nullptr) {
+      bad->emplace_back(line);
+    }
+  }
+  return out;
+}
+
+std::vector<boost::json::object> LogEvents(
+    const std::vector<boost::json::object>& lines, absl::string_view event) {
+  std::vector<boost::json::object> out;
+  for (const boost::json::object& o : lines) {
+    if (LogString(o, "event") == event) out.push_back(o);
+  }
+  return out;
+}
+
+std::string LogString(const boost::json::object& o, absl::string_view key) {
+  const boost::json::value* v =
+      o.if_contains(boost::json::string_view(key.data(), key.size()));
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : "";
 }
 
 }  // namespace vigil::testing

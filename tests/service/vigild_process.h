@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +69,17 @@ class VigildProcess {
   std::string address_;
   std::string stderr_path_;
 };
+
+// Every line of `log` (vigild's stderr: access and operational lines) parsed
+// as a JSON object; lines that are not one go to *bad (if given).
+std::vector<boost::json::object> ParseLogLines(
+    const std::string& log, std::vector<std::string>* bad = nullptr);
+// The lines of `lines` whose "event" is `event` (the operational log,
+// service/op_log.h), in order.
+std::vector<boost::json::object> LogEvents(
+    const std::vector<boost::json::object>& lines, absl::string_view event);
+// o[key] if it is a string, else "".
+std::string LogString(const boost::json::object& o, absl::string_view key);
 
 // Writes `config_toml` to `dir`/vigild.toml and runs vigild with it for a
 // start that must fail: its exit code once it exits (-1 if a signal ended it,

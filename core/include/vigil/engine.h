@@ -34,6 +34,7 @@
 #include "vigil/decision.h"
 #include "vigil/event.h"
 #include "vigil/geo.h"
+#include "vigil/log.h"
 #include "vigil/mfa.h"
 #include "vigil/model.h"
 #include "vigil/notify.h"
@@ -107,6 +108,11 @@ struct EngineOptions {
   // Notifications of risky events, one-click feedback links and the outbox
   // (see vigil/notify.h). No sender: no notifications.
   NotifyOptions notify;
+
+  // The operational log (vigil/log.h): the GeoIP files opened
+  // (geo_file_loaded), the outbox's deliveries unless notify.outbox.logger is
+  // set, and the store the engine opens itself. Null: DefaultLogger().
+  std::shared_ptr<Logger> logger;
 };
 
 // Monotonic counters of what the engine did, for metrics.

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vigil/ip_address.h"
+#include "vigil/log.h"
 
 namespace vigil {
 
@@ -72,8 +73,11 @@ struct GeoOptions {
 
 // Opens every file of `options`. A missing, unreadable or corrupt file is an
 // error naming the file (InvalidArgument or DataLoss); nothing is half-open.
+// Each file opened is reported to `logger` (null: DefaultLogger()) as
+// geo_file_loaded: kind, path, and its build time and nodes (mmdb) or its
+// ranges (CSV).
 absl::StatusOr<std::unique_ptr<GeoResolver>> CreateGeoResolver(
-    const GeoOptions& options);
+    const GeoOptions& options, Logger* logger = nullptr);
 
 }  // namespace vigil
 

@@ -30,8 +30,10 @@
 #include "absl/time/time.h"
 #include "vigil/decision.h"
 #include "vigil/event.h"
+#include "vigil/log.h"
 #include "vigil/secret.h"
 #include "vigil/sender.h"
+#include "vigil/store.h"
 
 namespace vigil {
 
@@ -80,6 +82,10 @@ struct OutboxOptions {
   // Start a background delivery thread; false: the caller calls
   // Outbox::DeliverDue() itself (tests, batch jobs).
   bool deliver_in_background = true;
+  // Where delivery failures, dead letters and re-queues are reported
+  // (delivery_failed, dead_letter, dead_letter_requeued); null: the engine's
+  // EngineOptions::logger.
+  std::shared_ptr<Logger> logger;
 };
 
 struct NotifyOptions {
@@ -123,7 +129,35 @@ struct OutboxStats {
   int64_t dead_lettered = 0;  // messages given up on
   int64_t no_address = 0;     // notifications due for users without e-mail
   int64_t suppressed = 0;     // e-mails over a user's cap, not sent
+  int64_t requeued = 0;       // dead letters put back for delivery
 };
+
+// A message the outbox gave up on, as an operator sees it: never its body,
+// its links or a whole address.
+struct DeadLetter {
+  std::string id;          // "<event id>.<channel>", the idempotency key
+  std::string channel;     // "email" or "webhook"
+  std::string recipient;   // MaskEmail(address); empty for the webhook
+  absl::Time created;      // when the event was recorded
+  absl::Time dead_since;   // when it was given up on
+  int attempts = 0;        // failed attempts
+  std::string last_error;  // the last failure, addresses masked
+};
+
+// The dead letters in `store`, by id, at most `limit` (0: all); *more (if
+// given) tells whether there were more. For vigil's own store, also offline
+// (`vigil outbox list`).
+absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(Store& store,
+                                                        size_t limit = 0,
+                                                        bool* more = nullptr);
+
+// Puts dead letter `id` back in the outbox, due at `now` with no failed
+// attempts, in one atomic write. NotFound (and nothing changes) if there is
+// no such dead letter. Without a running Outbox on the store (offline), the
+// next engine that opens it delivers the message; with one, use
+// Outbox::RetryDeadLetter, which also wakes the worker.
+absl::Status RequeueDeadLetter(Store& store, absl::string_view id,
+                               absl::Time now);
 
 // The delivery side of the outbox. Thread-safe.
 class Outbox {
@@ -133,6 +167,12 @@ class Outbox {
   // many were attempted. Non-OK only if the store failed.
   virtual absl::StatusOr<int> DeliverDue() = 0;
   virtual OutboxStats stats() const = 0;
+  // ListDeadLetters on the outbox's store.
+  virtual absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(
+      size_t limit, bool* more) = 0;
+  // RequeueDeadLetter at the clock's now, then wakes the delivery worker.
+  // NotFound if `id` is not a dead letter.
+  virtual absl::Status RetryDeadLetter(absl::string_view id) = 0;
 };
 
 // What a redeemed one-click link did.

@@ -34,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "vigil/clock.h"
+#include "vigil/log.h"
 #include "vigil/store.h"
 
 namespace vigil {
@@ -177,6 +178,10 @@ struct RemoteCheckerOptions {
   std::shared_ptr<const PasswordChecker> fallback;
   // Time for the cache. If null, RealClock(). Not owned.
   const Clock* clock = nullptr;
+  // Told when the server stops answering (pwned_remote_unavailable, once
+  // per outage) and answers again (pwned_remote_recovered); null:
+  // DefaultLogger().
+  std::shared_ptr<Logger> logger;
 };
 
 // Counters of a remote checker, for metrics.

@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "vigil/clock.h"
+#include "vigil/log.h"
 
 namespace vigil {
 
@@ -211,13 +212,18 @@ struct RocksDbOptions {
   // RocksDB to resume. On a full disk RocksDB also resumes by itself, at most
   // 5 s after at least one memtable's worth (write_buffer_bytes) is free.
   absl::Duration recovery_interval = absl::Seconds(1);
+  // Where the store reports its failures and recoveries (store_writes_failing,
+  // store_writes_resumed, store_error with RocksDB's detail, which names
+  // files); null: DefaultLogger(). RocksDB's own warnings go to the LOG file
+  // in the folder.
+  std::shared_ptr<Logger> logger;
 };
 
 // Opens (or creates) the embedded RocksDB store. Fails with a message naming
 // the folder if it cannot be opened (locked by another process, corrupt, not
 // a vigil database, no space left to replay its log). RocksDB's warnings go
 // to the LOG file in the folder; the store's failures and recoveries, with
-// RocksDB's detail, to stderr ("vigil store: ..."), the operator's log.
+// RocksDB's detail, to RocksDbOptions::logger, the operator's log.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbOptions& options);
 

@@ -102,9 +102,19 @@ void Reset(GeoInfo* info) {
 }
 
 absl::Status OpenAll(const std::vector<std::string>& paths,
+                     absl::string_view kind, Logger* log,
                      std::vector<std::unique_ptr<MmdbFile>>* out) {
   for (const std::string& path : paths) {
     VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<MmdbFile> db, MmdbFile::Open(path));
+    log->Log(LogLevel::kInfo, "geo_file_loaded", "",
+             {{"kind", kind},
+              {"path", path},
+              {"database_type", db->database_type()},
+              {"build_time",
+               absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                absl::FromUnixSeconds(db->build_epoch()),
+                                absl::UTCTimeZone())},
+              {"nodes", db->node_count()}});
     out->push_back(std::move(db));
   }
   return absl::OkStatus();
@@ -206,14 +216,21 @@ absl::Status ReadAnonymousIpRecord(const MmdbFile& db, uint32_t offset,
 }
 
 absl::StatusOr<std::unique_ptr<MaxMindGeoResolver>> MaxMindGeoResolver::Create(
-    const GeoOptions& options) {
+    const GeoOptions& options, Logger* logger) {
+  Logger* log = OrDefault(logger);
   std::unique_ptr<MaxMindGeoResolver> resolver(new MaxMindGeoResolver());
-  VIGIL_RETURN_IF_ERROR(OpenAll(options.city_dbs, &resolver->city_dbs_));
-  VIGIL_RETURN_IF_ERROR(OpenAll(options.asn_dbs, &resolver->asn_dbs_));
   VIGIL_RETURN_IF_ERROR(
-      OpenAll(options.anonymous_ip_dbs, &resolver->anonymous_ip_dbs_));
+      OpenAll(options.city_dbs, "city", log, &resolver->city_dbs_));
+  VIGIL_RETURN_IF_ERROR(
+      OpenAll(options.asn_dbs, "asn", log, &resolver->asn_dbs_));
+  VIGIL_RETURN_IF_ERROR(OpenAll(options.anonymous_ip_dbs, "anonymous_ip", log,
+                                &resolver->anonymous_ip_dbs_));
   for (const std::string& path : options.asn_csvs) {
     VIGIL_ASSIGN_OR_RETURN(AsnRanges ranges, AsnRanges::LoadCsv(path));
+    log->Log(LogLevel::kInfo, "geo_file_loaded", "",
+             {{"kind", "asn_csv"},
+              {"path", path},
+              {"ranges", static_cast<int64_t>(ranges.size())}});
     resolver->asn_csvs_.push_back(std::move(ranges));
   }
   return resolver;
@@ -268,9 +285,9 @@ absl::Status MaxMindGeoResolver::LookupInto(const IpAddress& ip,
 }
 
 absl::StatusOr<std::unique_ptr<GeoResolver>> CreateGeoResolver(
-    const GeoOptions& options) {
+    const GeoOptions& options, Logger* logger) {
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<MaxMindGeoResolver> resolver,
-                         MaxMindGeoResolver::Create(options));
+                         MaxMindGeoResolver::Create(options, logger));
   return std::unique_ptr<GeoResolver>(std::move(resolver));
 }
 

@@ -46,7 +46,7 @@ class MaxMindGeoResolver final : public GeoResolver {
  public:
   // Opens every file of `options` (see CreateGeoResolver in vigil/geo.h).
   static absl::StatusOr<std::unique_ptr<MaxMindGeoResolver>> Create(
-      const GeoOptions& options);
+      const GeoOptions& options, Logger* logger = nullptr);
 
   // For each kind, the first source with a record for `ip` answers. For the
   // ASN, the ASN mmdb files are asked before the CSVs.

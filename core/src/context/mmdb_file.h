@@ -38,6 +38,17 @@ class MmdbFile {
   const std::string& path() const { return path_; }
   // True for a database whose tree only holds IPv4 addresses.
   bool ipv4_only() const { return mmdb_.metadata.ip_version == 4; }
+  // The metadata's database_type ("GeoLite2-City", ...), build time and
+  // node count, for the operator's log.
+  const char* database_type() const {
+    return mmdb_.metadata.database_type != nullptr
+               ? mmdb_.metadata.database_type
+               : "";
+  }
+  int64_t build_epoch() const {
+    return static_cast<int64_t>(mmdb_.metadata.build_epoch);
+  }
+  int64_t node_count() const { return mmdb_.metadata.node_count; }
 
   // Finds the record for `ip` and sets *offset to where it starts in the
   // data section (read it with decoder()). Sets *found to false (and

@@ -888,6 +888,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
     }
     RocksDbOptions ro;
     ro.path = options.data_dir;
+    ro.logger = options.logger;
     VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Store> opened, OpenRocksDbStore(ro));
     store = std::move(opened);
   }
@@ -907,7 +908,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       geo = std::make_shared<EmptyGeoResolver>();
     } else {
       VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<GeoResolver> made,
-                             CreateGeoResolver(g));
+                             CreateGeoResolver(g, options.logger.get()));
       geo = std::move(made);
     }
   }
@@ -928,6 +929,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       std::unique_ptr<MfaService> mfa,
       internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));
   engine->set_mfa(std::move(mfa));
+  if (options.notify.outbox.logger == nullptr) {
+    options.notify.outbox.logger = options.logger;
+  }
   VIGIL_ASSIGN_OR_RETURN(
       std::unique_ptr<internal::Notifier> notifier,
       internal::Notifier::Create(std::move(options.notify), shared_store, clock));

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -22,7 +23,82 @@ bool IsPermanent(const absl::Status& s) {
   return absl::IsInvalidArgument(s) || absl::IsFailedPrecondition(s);
 }
 
+// "unavailable", "failed_precondition", ...
+std::string ErrorClass(const absl::Status& s) {
+  return absl::AsciiStrToLower(absl::StatusCodeToString(s.code()));
+}
+
+std::string FormatUtc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
+
+DeadLetter ToDeadLetter(absl::string_view key, const std::string& value) {
+  DeadLetter d;
+  d.id = std::string(key.substr(1));
+  OutboxRecord r;
+  if (!r.Decode(value)) {
+    d.last_error = "unreadable record";
+    return d;
+  }
+  d.channel = std::string(ChannelName(r.channel));
+  d.recipient = MaskEmail(r.message.to);
+  d.created = r.created;
+  d.dead_since = r.due;
+  d.attempts = r.attempts;
+  d.last_error = MaskEmailsIn(r.last_error);
+  return d;
+}
+
+// The first key after every dead-letter key.
+std::string DeadLimit() { return std::string(1, kDeadPrefix + 1); }
+
 }  // namespace
+
+absl::StatusOr<std::vector<DeadLetter>> ListDeadLettersIn(Store& store,
+                                                          size_t limit,
+                                                          bool* more) {
+  if (more != nullptr) *more = false;
+  std::vector<DeadLetter> out;
+  std::unique_ptr<StoreIterator> it =
+      store.Scan(Table::kOutbox, std::string(1, kDeadPrefix), DeadLimit());
+  for (; it->Valid(); it->Next()) {
+    if (limit > 0 && out.size() == limit) {
+      if (more != nullptr) *more = true;
+      break;
+    }
+    out.push_back(ToDeadLetter(it->key(), std::string(it->value())));
+  }
+  VIGIL_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+absl::Status RequeueDeadLetterIn(Store& store, absl::string_view id,
+                                 absl::Time now) {
+  if (id.empty() || id.size() > 256) {
+    return absl::NotFoundError("outbox: no such dead letter");
+  }
+  const std::string key = DeadLetterKey(id);
+  std::string value;
+  absl::Status got = store.Get(Table::kOutbox, key, &value);
+  if (absl::IsNotFound(got)) {
+    return absl::NotFoundError(
+        absl::StrCat("outbox: no dead letter \"", id, "\""));
+  }
+  VIGIL_RETURN_IF_ERROR(got);
+  OutboxRecord r;
+  if (!r.Decode(value)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "outbox: dead letter \"", id, "\" is unreadable and cannot be sent"));
+  }
+  r.attempts = 0;
+  r.last_error.clear();
+  r.due = now;
+  WriteBatch batch;
+  batch.Delete(Table::kOutbox, key);
+  batch.Put(Table::kOutbox, PendingKey(now, r.message.idempotency_key),
+            r.Encode());
+  return store.Write(batch);
+}
 
 absl::Duration OutboxBackoff(const OutboxOptions& o, int failures) {
   absl::Duration d = o.initial_backoff;
@@ -70,7 +146,30 @@ OutboxWorker::OutboxWorker(
     : store_(std::move(store)),
       clock_(clock),
       senders_(std::move(senders)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      logger_(OrDefault(options_.logger.get())) {}
+
+absl::StatusOr<std::vector<DeadLetter>> OutboxWorker::ListDeadLetters(
+    size_t limit, bool* more) {
+  return ListDeadLettersIn(*store_, limit, more);
+}
+
+absl::Status OutboxWorker::RetryDeadLetter(absl::string_view id) {
+  {
+    // Two retries of one id must not both re-queue it.
+    absl::MutexLock lock(&requeue_mu_);
+    VIGIL_RETURN_IF_ERROR(RequeueDeadLetterIn(*store_, id, clock_->Now()));
+  }
+  dead_letters_.fetch_sub(1, kRelaxed);
+  pending_.fetch_add(1, kRelaxed);
+  requeued_.fetch_add(1, kRelaxed);
+  logger_->Log(LogLevel::kInfo, "dead_letter_requeued",
+               "dead letter put back in the outbox",
+               {{"message_id", id}, {"source", "admin_api"}});
+  absl::MutexLock lock(&wake_mu_);
+  wake_ = true;
+  return absl::OkStatus();
+}
 
 OutboxWorker::~OutboxWorker() {
   {
@@ -114,6 +213,7 @@ OutboxStats OutboxWorker::stats() const {
   s.dead_lettered = dead_lettered_.load(kRelaxed);
   s.no_address = no_address_.load(kRelaxed);
   s.suppressed = suppressed_.load(kRelaxed);
+  s.requeued = requeued_.load(kRelaxed);
   return s;
 }
 
@@ -145,6 +245,9 @@ absl::StatusOr<int> OutboxWorker::DeliverDue() {
         pending_.fetch_sub(1, kRelaxed);
         dead_letters_.fetch_add(1, kRelaxed);
         dead_lettered_.fetch_add(1, kRelaxed);
+        logger_->Log(LogLevel::kError, "dead_letter",
+                     "unreadable outbox record kept aside",
+                     {{"message_id", key.substr(9)}, {"reason", "unreadable"}});
         continue;
       }
       VIGIL_RETURN_IF_ERROR(Attempt(key, std::move(record)));
@@ -171,12 +274,19 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
     VIGIL_RETURN_IF_ERROR(store_->Write(batch));
     pending_.fetch_sub(1, kRelaxed);
     delivered_.fetch_add(1, kRelaxed);
+    logger_->Log(LogLevel::kDebug, "delivered", "",
+                 {{"message_id", r.message.idempotency_key},
+                  {"channel", ChannelName(r.channel)},
+                  {"failed_attempts", r.attempts}});
     return absl::OkStatus();
   }
   ++r.attempts;
   // Sender errors never hold the body (vigil/sender.h); cap the length.
   r.last_error = std::string(sent.ToString().substr(0, 300));
   const absl::Time now = clock_->Now();
+  // The server's reply may quote the recipient: addresses are masked.
+  const std::string error = MaskEmailsIn(r.last_error);
+  const std::string recipient = MaskEmail(r.message.to);
   if (IsPermanent(sent) || r.attempts >= options_.max_attempts) {
     r.due = now;
     batch.Put(Table::kOutbox, DeadLetterKey(r.message.idempotency_key),
@@ -185,6 +295,16 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
     pending_.fetch_sub(1, kRelaxed);
     dead_letters_.fetch_add(1, kRelaxed);
     dead_lettered_.fetch_add(1, kRelaxed);
+    logger_->Log(
+        LogLevel::kError, "dead_letter",
+        "notification given up on; `vigil outbox retry` sends it again",
+        {{"message_id", r.message.idempotency_key},
+         {"channel", ChannelName(r.channel)},
+         {"recipient", recipient},
+         {"attempts", r.attempts},
+         {"reason", IsPermanent(sent) ? "permanent_refusal" : "max_attempts"},
+         {"error_class", ErrorClass(sent)},
+         {"error", error}});
     return absl::OkStatus();
   }
   r.due = now + OutboxBackoff(options_, r.attempts);
@@ -192,6 +312,16 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
             r.Encode());
   VIGIL_RETURN_IF_ERROR(store_->Write(batch));
   retries_.fetch_add(1, kRelaxed);
+  logger_->Log(LogLevel::kWarn, "delivery_failed",
+               "notification will be retried",
+               {{"message_id", r.message.idempotency_key},
+                {"channel", ChannelName(r.channel)},
+                {"recipient", recipient},
+                {"attempt", r.attempts},
+                {"max_attempts", options_.max_attempts},
+                {"next_retry", FormatUtc(r.due)},
+                {"error_class", ErrorClass(sent)},
+                {"error", error}});
   return absl::OkStatus();
 }
 
@@ -215,3 +345,18 @@ void OutboxWorker::Loop() {
 }
 
 }  // namespace vigil::internal
+
+namespace vigil {
+
+absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(Store& store,
+                                                        size_t limit,
+                                                        bool* more) {
+  return internal::ListDeadLettersIn(store, limit, more);
+}
+
+absl::Status RequeueDeadLetter(Store& store, absl::string_view id,
+                               absl::Time now) {
+  return internal::RequeueDeadLetterIn(store, id, now);
+}
+
+}  // namespace vigil

@@ -16,11 +16,13 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "notify/outbox_record.h"
 #include "vigil/clock.h"
+#include "vigil/log.h"
 #include "vigil/notify.h"
 #include "vigil/store.h"
 
@@ -28,6 +30,13 @@ namespace vigil::internal {
 
 // The delay before the attempt after the `failures`-th failure (>= 1).
 absl::Duration OutboxBackoff(const OutboxOptions& options, int failures);
+
+// vigil::ListDeadLetters and vigil::RequeueDeadLetter (vigil/notify.h).
+absl::StatusOr<std::vector<DeadLetter>> ListDeadLettersIn(Store& store,
+                                                          size_t limit,
+                                                          bool* more);
+absl::Status RequeueDeadLetterIn(Store& store, absl::string_view id,
+                                 absl::Time now);
 
 // Checks max_attempts, the backoffs and the poll interval.
 absl::Status ValidateOutboxOptions(const OutboxOptions& options);
@@ -46,6 +55,9 @@ class OutboxWorker final : public Outbox {
 
   absl::StatusOr<int> DeliverDue() override;
   OutboxStats stats() const override;
+  absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(size_t limit,
+                                                          bool* more) override;
+  absl::Status RetryDeadLetter(absl::string_view id) override;
 
   // Called by the engine after it committed `n` new messages (and counted
   // `no_address` users it could not write to and `suppressed` e-mails over
@@ -65,8 +77,10 @@ class OutboxWorker final : public Outbox {
   const Clock* const clock_;
   const std::array<std::shared_ptr<Sender>, kChannelCount> senders_;
   const OutboxOptions options_;
+  Logger* const logger_;  // options_.logger or the default
 
   absl::Mutex deliver_mu_;  // one pass at a time
+  absl::Mutex requeue_mu_;  // one RetryDeadLetter at a time
 
   absl::Mutex wake_mu_;
   bool wake_ ABSL_GUARDED_BY(wake_mu_) = false;
@@ -81,6 +95,7 @@ class OutboxWorker final : public Outbox {
   std::atomic<int64_t> dead_lettered_{0};
   std::atomic<int64_t> no_address_{0};
   std::atomic<int64_t> suppressed_{0};
+  std::atomic<int64_t> requeued_{0};
 };
 
 }  // namespace vigil::internal

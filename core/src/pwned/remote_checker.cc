@@ -30,6 +30,7 @@ class RemoteCheckerImpl final : public RemoteChecker {
                     std::unique_ptr<RangeFetcher> fetcher)
       : options_(options),
         clock_(options.clock != nullptr ? options.clock : RealClock()),
+        logger_(OrDefault(options.logger.get())),
         fetcher_(std::move(fetcher)) {}
 
   absl::StatusOr<PasswordCheck> Check(HashKind kind,
@@ -48,6 +49,19 @@ class RemoteCheckerImpl final : public RemoteChecker {
         Lookup(kind, prefix);
     if (!entries.ok()) {
       failures_.fetch_add(1, std::memory_order_relaxed);
+      // Once per outage, not once per request.
+      if (!failing_.exchange(true)) {
+        logger_->Log(LogLevel::kWarn, "pwned_remote_unavailable",
+                     options_.fail_open
+                         ? "range server unreachable: passwords not in the "
+                           "local corpus pass (fail_open), marked degraded"
+                         : "range server unreachable: passwords not in the "
+                           "local corpus are refused (fail closed), marked "
+                           "degraded",
+                     {{"error", entries.status().message()},
+                      {"fail_open", options_.fail_open},
+                      {"fallback", options_.fallback != nullptr}});
+      }
       PasswordCheck degraded;
       degraded.degraded = true;
       if (options_.fallback != nullptr) {
@@ -59,6 +73,10 @@ class RemoteCheckerImpl final : public RemoteChecker {
       }
       degraded.compromised = !options_.fail_open;
       return degraded;
+    }
+    if (failing_.exchange(false)) {
+      logger_->Log(LogLevel::kInfo, "pwned_remote_recovered",
+                   "range server answers again");
     }
     PasswordCheck result;
     const std::vector<RangeEntry>& rows = **entries;
@@ -114,12 +132,14 @@ class RemoteCheckerImpl final : public RemoteChecker {
 
   const RemoteCheckerOptions options_;
   const Clock* clock_;
+  Logger* const logger_;
   std::unique_ptr<RangeFetcher> fetcher_;
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, CachedRange> cache_ ABSL_GUARDED_BY(mu_);
   mutable std::atomic<int64_t> requests_{0};
   mutable std::atomic<int64_t> cache_hits_{0};
   mutable std::atomic<int64_t> failures_{0};
+  mutable std::atomic<bool> failing_{false};  // the last fetch failed
 };
 
 }  // namespace

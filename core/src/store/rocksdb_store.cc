@@ -35,6 +35,7 @@
 #include "rocksdb/write_batch.h"
 #include "store/backup.h"
 #include "store/event_record.h"
+#include "vigil/log.h"
 #include "vigil/store.h"
 
 #if defined(__SANITIZE_THREAD__)
@@ -105,17 +106,9 @@ class EventRetentionFilter final : public rocksdb::CompactionFilter {
   const absl::Duration retention_;
 };
 
-// Writes `line` (and a newline) to stderr, the operator's log, with one
-// write(2) so that it never interleaves with the access log's lines.
-void WriteStderrLine(absl::string_view line) {
-  std::string out = absl::StrCat("vigil store: ", line, "\n");
-  ssize_t ignored = ::write(STDERR_FILENO, out.data(), out.size());
-  (void)ignored;
-}
-
 // For the operator: RocksDB's own description of an error (it names files),
 // at most about once a second, so that a failing disk cannot flood the log.
-void LogDetail(absl::string_view what, const rocksdb::Status& s) {
+void LogDetail(Logger* log, absl::string_view what, const rocksdb::Status& s) {
   static std::atomic<int64_t> last_ns{0};
   const int64_t now = absl::GetCurrentTimeNanos();
   int64_t last = last_ns.load(std::memory_order_relaxed);
@@ -123,7 +116,10 @@ void LogDetail(absl::string_view what, const rocksdb::Status& s) {
       !last_ns.compare_exchange_strong(last, now, std::memory_order_relaxed)) {
     return;
   }
-  WriteStderrLine(absl::StrCat(what, ": ", s.ToString()));
+  const std::string detail = s.ToString();
+  log->Log(LogLevel::kWarn, "store_error",
+           absl::StrCat("vigil store: ", what, ": ", detail),
+           {{"operation", what}, {"detail", detail}});
 }
 
 // What went wrong, in words that name no file: RocksDB's messages carry the
@@ -141,10 +137,11 @@ absl::string_view Describe(const rocksdb::Status& s) {
 
 // Maps a RocksDB status to the Store's codes. The message is `what` and a
 // description without file paths; the full detail goes to the operator's log.
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+absl::Status FromRocks(Logger* log, const rocksdb::Status& s,
+                       absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   if (s.IsNotFound()) return absl::NotFoundError(what);
-  LogDetail(what, s);
+  LogDetail(log, what, s);
   const std::string message = absl::StrCat(what, ": ", Describe(s));
   if (s.IsCorruption()) return absl::DataLossError(message);
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
@@ -205,8 +202,9 @@ bool WithinOnePrefix(absl::string_view start, absl::string_view limit) {
 
 class RocksIterator final : public StoreIterator {
  public:
-  RocksIterator(std::unique_ptr<rocksdb::Iterator> it, std::string limit)
-      : it_(std::move(it)), limit_(std::move(limit)) {}
+  RocksIterator(std::unique_ptr<rocksdb::Iterator> it, std::string limit,
+                Logger* logger)
+      : it_(std::move(it)), limit_(std::move(limit)), logger_(logger) {}
   ~RocksIterator() override {
     RocksCall call;
     it_.reset();
@@ -230,12 +228,13 @@ class RocksIterator final : public StoreIterator {
   }
   absl::Status status() const override {
     RocksCall call;
-    return FromRocks(it_->status(), "scan");
+    return FromRocks(logger_, it_->status(), "scan");
   }
 
  private:
   std::unique_ptr<rocksdb::Iterator> it_;
   std::string limit_;
+  Logger* const logger_;
 };
 
 // Tells the store when RocksDB stops writes after a background error (a
@@ -299,6 +298,9 @@ class RocksDbStore final : public Store {
     // The store is created before the database so that RocksDB can report
     // failures to it from the first write on.
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
+    store->logger_owner_ = o.logger;
+    store->logger_ = OrDefault(o.logger.get());
+    store->retry_interval_ = o.recovery_interval;
     RocksDbStore* self = store.get();
     db_options.listeners.push_back(std::make_shared<FailureListener>(
         [self](const rocksdb::Status& s) { self->MarkFailed(s); },
@@ -441,7 +443,7 @@ class RocksDbStore final : public Store {
       RocksCall call;
       s = db_->Get(read_options_, handle(table), ToSlice(key), &slice);
     }
-    if (!s.ok()) return FromRocks(s, TableName(table));
+    if (!s.ok()) return FromRocks(logger_, s, TableName(table));
     value->assign(slice.data(), slice.size());
     return absl::OkStatus();
   }
@@ -467,7 +469,7 @@ class RocksDbStore final : public Store {
                     st.data());
     }
     for (size_t i = 0; i < n; ++i) {
-      (*statuses)[i] = FromRocks(st[i], TableName(keys[i].table));
+      (*statuses)[i] = FromRocks(logger_, st[i], TableName(keys[i].table));
       if (st[i].ok()) (*values)[i].assign(pinned[i].data(), pinned[i].size());
     }
     return absl::OkStatus();
@@ -509,7 +511,7 @@ class RocksDbStore final : public Store {
         flushed = db_->FlushWAL(sync_);
       }
       if (!flushed.ok()) MarkFailed(flushed);
-      s = FromRocks(flushed, "flush log");
+      s = FromRocks(logger_, flushed, "flush log");
     }
     if (!s.ok()) return s;
     uint64_t prev = flushed_.load(std::memory_order_relaxed);
@@ -549,7 +551,7 @@ class RocksDbStore final : public Store {
     rocksdb::FlushOptions options;
     options.wait = true;
     RocksCall call;
-    return FromRocks(db_->Flush(options, handle(table)), "flush");
+    return FromRocks(logger_, db_->Flush(options, handle(table)), "flush");
   }
 
   absl::Status Compact(Table table) override {
@@ -558,7 +560,8 @@ class RocksDbStore final : public Store {
         rocksdb::BottommostLevelCompaction::kForceOptimized;
     RocksCall call;
     return FromRocks(
-        db_->CompactRange(options, handle(table), nullptr, nullptr), "compact");
+        logger_, db_->CompactRange(options, handle(table), nullptr, nullptr),
+        "compact");
   }
 
   absl::Status WriteWith(const WriteBatch& batch,
@@ -586,7 +589,7 @@ class RocksDbStore final : public Store {
                              ToSlice(op.value));
           break;
       }
-      if (!s.ok()) return FromRocks(s, "write batch");
+      if (!s.ok()) return FromRocks(logger_, s, "write batch");
     }
     rocksdb::Status s;
     {
@@ -595,7 +598,7 @@ class RocksDbStore final : public Store {
     }
     // A failed write to the log leaves it in an error state.
     if (s.IsIOError()) MarkFailed(s);
-    return FromRocks(s, "write");
+    return FromRocks(logger_, s, "write");
   }
 
   std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
@@ -610,7 +613,8 @@ class RocksDbStore final : public Store {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(options, handle(table)));
     it->Seek(ToSlice(start));
-    return std::make_unique<RocksIterator>(std::move(it), std::string(limit));
+    return std::make_unique<RocksIterator>(std::move(it), std::string(limit),
+                                           logger_);
   }
 
  private:
@@ -637,10 +641,15 @@ class RocksDbStore final : public Store {
                                              std::memory_order_acq_rel)) {
       return;  // another thread got there first (or a recovery did)
     }
-    WriteStderrLine(
-        absl::StrCat("writes failing, refused until the store "
-                     "recovers: ",
-                     s.ToString()));
+    const std::string detail = s.ToString();
+    logger_->Log(
+        LogLevel::kError, "store_writes_failing",
+        absl::StrCat("vigil store: writes failing, refused until the "
+                     "store recovers: ",
+                     detail),
+        {{"reason", Describe(s)},
+         {"detail", detail},
+         {"retry_interval_ms", absl::ToInt64Milliseconds(retry_interval_)}});
   }
 
   // Accepts writes again. Any thread (RocksDB's too).
@@ -649,7 +658,8 @@ class RocksDbStore final : public Store {
     if (g % 2 == 0) return;
     if (generation_.compare_exchange_strong(g, g + 1,
                                             std::memory_order_acq_rel)) {
-      WriteStderrLine("writes resumed");
+      logger_->Log(LogLevel::kInfo, "store_writes_resumed",
+                   "vigil store: writes resumed");
     }
   }
 
@@ -685,6 +695,9 @@ class RocksDbStore final : public Store {
   rocksdb::WriteOptions write_options_;
   bool manual_log_flush_ = false;
   bool sync_ = false;
+  // RocksDbOptions::logger (or the default); kept alive by logger_owner_.
+  std::shared_ptr<Logger> logger_owner_;
+  Logger* logger_ = DefaultLogger();
   // Odd while writes are refused after a failure (Store::FailureGeneration).
   std::atomic<uint64_t> generation_{0};
   mutable absl::Mutex reason_mu_;

@@ -6,11 +6,13 @@
 #include "notify/outbox_worker.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -46,6 +48,39 @@ class ScriptedSender final : public Sender {
   std::mutex mu_;
   std::deque<absl::Status> script_;
   std::vector<OutgoingMessage> attempts_;
+};
+
+// A log sink that keeps every event, its level and its fields as text.
+class RecordingLogger final : public Logger {
+ public:
+  struct Event {
+    LogLevel level;
+    std::string name;
+    std::map<std::string, std::string> fields;
+  };
+  void Write(LogLevel level, absl::string_view event, absl::string_view,
+             std::initializer_list<LogField> fields) override {
+    Event e{level, std::string(event), {}};
+    for (const LogField& f : fields) {
+      e.fields[std::string(f.key)] = f.type == LogField::Type::kString
+                                         ? std::string(f.string_value)
+                                         : absl::StrCat(f.int_value);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back(std::move(e));
+  }
+  std::vector<Event> Named(absl::string_view name) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Event> out;
+    for (const Event& e : events_) {
+      if (e.name == name) out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Event> events_;
 };
 
 class OutboxWorkerTest : public ::testing::Test {
@@ -320,6 +355,129 @@ TEST(OutboxRecordTest, PendingKeysSortByDueTime) {
             PendingLimit(absl::FromUnixSeconds(6)));
   EXPECT_GT(PendingKey(absl::FromUnixSeconds(7), "a"),
             PendingLimit(absl::FromUnixSeconds(6)));
+}
+
+TEST_F(OutboxWorkerTest, FailuresAndDeadLettersAreLoggedMasked) {
+  auto log = std::make_shared<RecordingLogger>();
+  OutboxOptions o = Options();
+  o.logger = log;
+  auto w = Worker(o);
+  const std::string id = Enqueue(1);
+  email_->Then(absl::UnavailableError("smtp: greeting: server answered 421"));
+  email_->Then(absl::FailedPreconditionError(
+      "smtp: RCPT: server answered 550 <user@example.com>: no such user"));
+  ASSERT_OK(w->DeliverDue());
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_OK(w->DeliverDue());
+
+  std::vector<RecordingLogger::Event> failed = log->Named("delivery_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].level, LogLevel::kWarn);
+  EXPECT_EQ(failed[0].fields["message_id"], id);
+  EXPECT_EQ(failed[0].fields["recipient"], "u***@example.com");
+  EXPECT_EQ(failed[0].fields["attempt"], "1");
+  EXPECT_EQ(failed[0].fields["error_class"], "unavailable");
+  EXPECT_EQ(failed[0].fields["next_retry"], "2026-01-01T00:00:30.000Z");
+  std::vector<RecordingLogger::Event> dead = log->Named("dead_letter");
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].level, LogLevel::kError);
+  EXPECT_EQ(dead[0].fields["reason"], "permanent_refusal");
+  EXPECT_EQ(dead[0].fields["attempts"], "2");
+  EXPECT_EQ(dead[0].fields["error"],
+            "FAILED_PRECONDITION: smtp: RCPT: server answered 550 "
+            "<u***@example.com>: no such user");
+  for (const auto& e : {failed[0], dead[0]}) {
+    for (const auto& [key, value] : e.fields) {
+      EXPECT_FALSE(absl::StrContains(value, "user@")) << key << ": " << value;
+    }
+  }
+}
+
+TEST_F(OutboxWorkerTest, DeadLetterIsListedAndRequeuedWithAFreshAttemptCount) {
+  auto log = std::make_shared<RecordingLogger>();
+  OutboxOptions o = Options();
+  o.logger = log;
+  const std::string id = Enqueue(1);  // before the worker counts the store
+  auto w = Worker(o);
+  email_->Then(absl::FailedPreconditionError("refused <user@example.com>"));
+  ASSERT_OK(w->DeliverDue());
+
+  absl::StatusOr<std::vector<DeadLetter>> list = ListDeadLetters(*store_);
+  ASSERT_OK(list);
+  ASSERT_EQ(list->size(), 1u);
+  const DeadLetter& d = (*list)[0];
+  EXPECT_EQ(d.id, id);
+  EXPECT_EQ(d.channel, "email");
+  EXPECT_EQ(d.recipient, "u***@example.com");
+  EXPECT_EQ(d.created, clock_.Now());
+  EXPECT_EQ(d.dead_since, clock_.Now());
+  EXPECT_EQ(d.attempts, 1);
+  EXPECT_EQ(d.last_error, "FAILED_PRECONDITION: refused <u***@example.com>");
+
+  // An unknown id: NotFound, nothing changes.
+  const std::vector<std::string> before = Keys();
+  EXPECT_TRUE(absl::IsNotFound(w->RetryDeadLetter("event9.email")));
+  EXPECT_TRUE(absl::IsNotFound(w->RetryDeadLetter("")));
+  EXPECT_EQ(Keys(), before);
+  EXPECT_EQ(w->stats().dead_letters, 1);
+  EXPECT_EQ(w->stats().requeued, 0);
+
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_OK(w->RetryDeadLetter(id));
+  EXPECT_TRUE(absl::IsNotFound(w->RetryDeadLetter(id))) << "once";
+  EXPECT_EQ(w->stats().dead_letters, 0);
+  EXPECT_EQ(w->stats().pending, 1);
+  EXPECT_EQ(w->stats().requeued, 1);
+  ASSERT_EQ(log->Named("dead_letter_requeued").size(), 1u);
+  ASSERT_OK_AND_ASSIGN(list, ListDeadLetters(*store_));
+  EXPECT_TRUE(list->empty());
+
+  // Refused again: dead after one attempt of its new life, not two.
+  email_->Then(absl::FailedPreconditionError("refused again"));
+  ASSERT_OK(w->DeliverDue());
+  ASSERT_OK_AND_ASSIGN(list, ListDeadLetters(*store_));
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].attempts, 1);
+  EXPECT_EQ((*list)[0].dead_since, clock_.Now());
+
+  // Offline (no worker on the store): put back, then delivered by a worker.
+  w.reset();
+  ASSERT_OK(RequeueDeadLetter(*store_, id, clock_.Now()));
+  EXPECT_TRUE(absl::IsNotFound(RequeueDeadLetter(*store_, id, clock_.Now())));
+  w = Worker(o);
+  EXPECT_EQ(w->stats().pending, 1);
+  ASSERT_OK(w->DeliverDue());
+  EXPECT_EQ(email_->attempts().back().idempotency_key, id);
+  EXPECT_TRUE(Keys().empty());
+}
+
+TEST_F(OutboxWorkerTest, ListDeadLettersStopsAtTheLimit) {
+  auto w = Worker();
+  for (int i = 0; i < 3; ++i) {
+    Enqueue(i);
+    email_->Then(absl::FailedPreconditionError("refused"));
+  }
+  ASSERT_OK(w->DeliverDue());
+  bool more = false;
+  absl::StatusOr<std::vector<DeadLetter>> list = w->ListDeadLetters(2, &more);
+  ASSERT_OK(list);
+  EXPECT_EQ(list->size(), 2u);
+  EXPECT_TRUE(more);
+  ASSERT_OK_AND_ASSIGN(list, w->ListDeadLetters(0, &more));
+  EXPECT_EQ(list->size(), 3u);
+  EXPECT_FALSE(more);
+}
+
+TEST(MaskEmailTest, HidesTheLocalPart) {
+  EXPECT_EQ(MaskEmail("alice@example.com"), "a***@example.com");
+  EXPECT_EQ(MaskEmail(""), "");
+  EXPECT_EQ(MaskEmail("+15551234567"), "***");
+  EXPECT_EQ(MaskEmail("@example.com"), "***");
+  EXPECT_EQ(MaskEmailsIn("550 <bob.smith+x@mail.example.org>: no; also "
+                         "c@d.e and a lone @ sign"),
+            "550 <b***@mail.example.org>: no; also c***@d.e and a lone @ "
+            "sign");
+  EXPECT_EQ(MaskEmailsIn("no address"), "no address");
 }
 
 }  // namespace
