@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/progress.h"
+#include "common/json_escape.h"
 #include "vigil/clock.h"
 #include "vigil/engine.h"
 #include "vigil/ip_address.h"
@@ -74,36 +75,6 @@ class CachingGeoResolver final : public GeoResolver {
   mutable absl::flat_hash_map<std::string, GeoInfo> cache_;
 };
 
-void AppendJsonString(absl::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", static_cast<int>(c));
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 // A temporary folder, removed with everything in it.
 class TempStoreDir {
  public:
@@ -142,9 +113,9 @@ std::string DecisionLine(int64_t index, const Attempt& attempt,
   std::string line;
   line.reserve(256);
   absl::StrAppend(&line, "{\"i\":", index, ",\"event_id\":");
-  AppendJsonString(d.event_id, &line);
+  internal::AppendJsonString(&line, d.event_id);
   line.append(",\"user_id\":");
-  AppendJsonString(attempt.user_id, &line);
+  internal::AppendJsonString(&line, attempt.user_id);
   absl::StrAppendFormat(
       &line, ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\"", d.score,
       RiskLevelName(d.level), VerdictName(d.verdict));
@@ -154,11 +125,11 @@ std::string DecisionLine(int64_t index, const Attempt& attempt,
     const Reason& r = d.reasons[i];
     if (i > 0) line.push_back(',');
     line.append("{\"signal\":");
-    AppendJsonString(r.signal, &line);
+    internal::AppendJsonString(&line, r.signal);
     absl::StrAppendFormat(
         &line, ",\"score\":%.4f,\"contribution\":%.4f,\"detail\":", r.score,
         r.contribution);
-    AppendJsonString(r.detail, &line);
+    internal::AppendJsonString(&line, r.detail);
     line.push_back('}');
   }
   line.append("]}");
@@ -278,7 +249,7 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
         result.bad_row_errors.push_back(error);
       if (out.is_open()) {
         absl::StrAppend(&out_buf, "{\"i\":", row.index, ",\"error\":");
-        AppendJsonString(error, &out_buf);
+        internal::AppendJsonString(&out_buf, error);
         out_buf.append("}\n");
       }
       continue;
