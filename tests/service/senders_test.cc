@@ -172,7 +172,8 @@ TEST(SmtpSenderTest, LongLinesAndNonAsciiSubjectsArriveIntact) {
   o.port = smtp.port();
   o.from = "security@vigil.test";
   o.timeout = absl::Seconds(10);
-  absl::StatusOr<std::unique_ptr<Sender>> sender = CreateSmtpSender(o);
+  absl::StatusOr<std::unique_ptr<Sender>> sender =
+      CreateSmtpSender(std::move(o));
   ASSERT_TRUE(sender.ok()) << sender.status();
 
   std::string line = "<p>";
@@ -208,7 +209,8 @@ TEST(SmtpSenderTest, LongLinesAndNonAsciiSubjectsArriveIntact) {
   EXPECT_EQ(parts[1].at("transfer_encoding").as_string(), "quoted-printable");
   // Every line of the message within RFC 5322's limits: headers 78, bodies
   // (quoted-printable) 76.
-  EXPECT_LE(v.at("longest_header_line").to_number<int>(), 78);
+  EXPECT_LE(v.at("longest_header_line").to_number<int>(), 78)
+      << ReadFileOrDie(path);
   EXPECT_LE(v.at("longest_line").to_number<int>(), 78);
   // A long ASCII subject is folded at its spaces and unfolds to itself; a
   // short ASCII body goes as it is.

@@ -282,7 +282,7 @@ class SmtpSender final : public Sender {
     if (boundary.empty()) {
       absl::StrAppend(&data, BodyPart("text/plain", m.text));
     } else {
-      absl::StrAppend(&data, "Content-Type: multipart/alternative; boundary=\"",
+      absl::StrAppend(&data, "Content-Type: multipart/alternative;\r\n boundary=\"",
                       boundary, "\"\r\n\r\n--", boundary, "\r\n",
                       BodyPart("text/plain", m.text), "--", boundary, "\r\n",
                       BodyPart("text/html", m.html), "--", boundary, "--\r\n");
