@@ -289,9 +289,11 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
       m.body, absl::StrCat("\nvigil_build_info{version=\"", kVersion, "\"")))
       << m.body;
   EXPECT_TRUE(absl::StrContains(m.body, "\nvigil_store_writes_failing 0\n"));
-  // The memtable of the events table holds the events written above.
+  // The events table holds the events written above.
   EXPECT_FALSE(absl::StrContains(
-      m.body, "\nvigil_store_memtable_bytes{table=\"events\"} 0\n"));
+      m.body, "\nvigil_store_estimated_keys{table=\"events\"} 0\n"));
+  EXPECT_TRUE(absl::StrContains(
+      m.body, "\nvigil_store_estimated_keys{table=\"events\"} "));
   // vigild's own process: it started before this scrape, holds its listener,
   // store and connection open.
   for (absl::string_view line : absl::StrSplit(m.body, '\n')) {
