@@ -2,8 +2,8 @@
 
 #include "service/handlers.h"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -62,11 +62,10 @@ Reply ErrorReply(int status, absl::string_view code,
   return r;
 }
 
-Reply RateLimitedReply(absl::string_view message,
-                       int64_t retry_after_seconds) {
+Reply RateLimitedReply(absl::string_view message, int64_t retry_after_seconds) {
   Reply r = ErrorReply(429, "rate_limited", message);
-  r.headers.emplace_back("Retry-After",
-                         absl::StrCat(std::max<int64_t>(retry_after_seconds, 1)));
+  r.headers.emplace_back(
+      "Retry-After", absl::StrCat(std::max<int64_t>(retry_after_seconds, 1)));
   return r;
 }
 

@@ -69,7 +69,8 @@ bool ReadProcessStats(ProcessStats* out) {
   if (f.size() < 22 || !absl::SimpleAtoi(f[11], &utime) ||
       !absl::SimpleAtoi(f[12], &stime) ||
       !absl::SimpleAtoi(f[19], &start_ticks) ||
-      !absl::SimpleAtoi(f[20], &vsize) || !absl::SimpleAtoi(f[21], &rss_pages)) {
+      !absl::SimpleAtoi(f[20], &vsize) ||
+      !absl::SimpleAtoi(f[21], &rss_pages)) {
     return false;
   }
   int64_t btime = -1;
@@ -184,7 +185,8 @@ std::string Metrics::Render(const Engine* engine, const Store* store,
            "Virtual memory size in bytes.");
     absl::StrAppend(&out, "process_virtual_memory_bytes ",
                     ps.virtual_memory_bytes, "\n");
-    Header(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+    Header(out, "process_open_fds", "gauge",
+           "Number of open file descriptors.");
     absl::StrAppend(&out, "process_open_fds ", ps.open_fds, "\n");
     Header(out, "process_max_fds", "gauge",
            "Maximum number of open file descriptors.");

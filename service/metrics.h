@@ -37,8 +37,8 @@ struct ProcessStats {
   int64_t resident_memory_bytes = 0;
   int64_t virtual_memory_bytes = 0;
   int64_t open_fds = 0;
-  int64_t max_fds = 0;              // the soft RLIMIT_NOFILE
-  double start_time_seconds = 0;    // Unix time the process started
+  int64_t max_fds = 0;            // the soft RLIMIT_NOFILE
+  double start_time_seconds = 0;  // Unix time the process started
 };
 // From /proc/self (Linux); false if it cannot be read.
 bool ReadProcessStats(ProcessStats* out);

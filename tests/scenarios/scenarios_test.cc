@@ -178,9 +178,9 @@ TEST(ScenarioTest, AlwaysAllowRangeIsAllowedWithNoSignalEvaluated) {
 // mature; the reason says so.
 TEST(ScenarioTest, FirstSignInExplainsTheImmatureBaseline) {
   EngineFixture f;
-  Decision d = f.Evaluate(f.MakeAttempt(kUser, testing::kLondon,
-                                        testing::kChromeWindows, kLaptop,
-                                        Outcome::kSuccess));
+  Decision d =
+      f.Evaluate(f.MakeAttempt(kUser, testing::kLondon, testing::kChromeWindows,
+                               kLaptop, Outcome::kSuccess));
   EXPECT_EQ(d.verdict, Verdict::kAllow);
   EXPECT_EQ(d.level, RiskLevel::kNone);
   ASSERT_THAT(ReasonNames(d), ElementsAre("baseline"));

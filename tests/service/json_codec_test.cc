@@ -190,19 +190,18 @@ Decision SampleDecision() {
 
 TEST(JsonCodecTest, DecisionShape) {
   std::string json = DecisionToJson(SampleDecision());
-  EXPECT_EQ(json,
-            R"({"event_id":"ev1","decision":"challenge",)"
-            R"("would_be":"challenge","mode":"enforced",)"
-            R"("risk":{"level":"high","score":0.93,"reasons":[{"signal":)"
-            R"("geo_velocity","score":0.93,"contribution":0.5,)"
-            R"("detail":"Berlin DE -> Sydney AU, )"
-            R"(16,090 km in 40 min"}],"compromised_credentials":false,)"
-            R"("password_reset_required":false,)"
-            R"("baseline":{"successful_sign_ins":14,"mature":true},)"
-            R"("model":"default@3"},"challenge":{"id":"ch1","methods":)"
-            R"(["totp","sms"],"expires_at":"1970-01-01T00:00:00Z"},)"
-            R"("context":{"country":"DE","city":"Berlin","asn":3320,)"
-            R"("device":"new"}})");
+  EXPECT_EQ(json, R"({"event_id":"ev1","decision":"challenge",)"
+                  R"("would_be":"challenge","mode":"enforced",)"
+                  R"("risk":{"level":"high","score":0.93,"reasons":[{"signal":)"
+                  R"("geo_velocity","score":0.93,"contribution":0.5,)"
+                  R"("detail":"Berlin DE -> Sydney AU, )"
+                  R"(16,090 km in 40 min"}],"compromised_credentials":false,)"
+                  R"("password_reset_required":false,)"
+                  R"("baseline":{"successful_sign_ins":14,"mature":true},)"
+                  R"("model":"default@3"},"challenge":{"id":"ch1","methods":)"
+                  R"(["totp","sms"],"expires_at":"1970-01-01T00:00:00Z"},)"
+                  R"("context":{"country":"DE","city":"Berlin","asn":3320,)"
+                  R"("device":"new"}})");
   // And it is valid JSON.
   EXPECT_NO_THROW(boost::json::parse(json));
 }
@@ -244,11 +243,20 @@ TEST(JsonCodecTest, EventResponseSaysWhatBecameOfTheAttempt) {
       {Verdict::kAllow, Outcome::kFailure, {}, "fail", "wrong"},
       {Verdict::kAllow, Outcome::kUnknown, {}, "in_progress", "unknown"},
       {Verdict::kChallenge, Outcome::kSuccess, {}, "in_progress", "correct"},
-      {Verdict::kChallenge, Outcome::kUnknown, {"failed"}, "in_progress",
+      {Verdict::kChallenge,
+       Outcome::kUnknown,
+       {"failed"},
+       "in_progress",
        "unknown"},
-      {Verdict::kChallenge, Outcome::kSuccess, {"failed", "passed"}, "pass",
+      {Verdict::kChallenge,
+       Outcome::kSuccess,
+       {"failed", "passed"},
+       "pass",
        "correct"},
-      {Verdict::kChallenge, Outcome::kUnknown, {"failed", "locked"}, "fail",
+      {Verdict::kChallenge,
+       Outcome::kUnknown,
+       {"failed", "locked"},
+       "fail",
        "unknown"},
       {Verdict::kChallenge, Outcome::kUnknown, {"expired"}, "fail", "unknown"},
       {Verdict::kChallenge, Outcome::kFailure, {}, "fail", "wrong"},

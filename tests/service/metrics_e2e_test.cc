@@ -267,7 +267,8 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
     }
     EXPECT_TRUE(types.count(base)) << "not declared before it: " << line;
   }
-  for (const auto& [name, type] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, std::string>>{
            {"vigil_build_info", "gauge"},
            {"process_cpu_seconds_total", "counter"},
            {"process_resident_memory_bytes", "gauge"},

@@ -332,11 +332,11 @@ TEST_F(MfaE2eTest, TheHourlyLimitsRefusalCarriesRetryAfter) {
     Call("POST", absl::StrCat("/v1/challenges/", id, "/send"),
          R"({"method":"email"})", 200);
   }
-  absl::StatusOr<HttpResponse> r = client_->Send(
-      "POST", absl::StrCat("/v1/challenges/", id, "/send"),
-      R"({"method":"email"})",
-      {{"Authorization", absl::StrCat("Bearer ", kMfaKey)},
-       {"Content-Type", "application/json"}});
+  absl::StatusOr<HttpResponse> r =
+      client_->Send("POST", absl::StrCat("/v1/challenges/", id, "/send"),
+                    R"({"method":"email"})",
+                    {{"Authorization", absl::StrCat("Bearer ", kMfaKey)},
+                     {"Content-Type", "application/json"}});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->status, 429) << r->body;
   EXPECT_TRUE(absl::StrContains(r->body, "5 codes per hour")) << r->body;

@@ -146,7 +146,8 @@ class NotifyE2eTest : public ::testing::Test {
         "[outbox]\ninitial_backoff_ms = 200\nmax_backoff_ms = 1000\n"
         "poll_interval_ms = 100\nmax_attempts = 100\n"
         // RiskySignIn dates its history days back.
-        "[evaluate]\nclient_timestamps = \"trust\"\n", extra_config_);
+        "[evaluate]\nclient_timestamps = \"trust\"\n",
+        extra_config_);
   }
 
   void StartVigild() {
@@ -491,12 +492,15 @@ TEST_F(NotifyE2eTest, ATemplateWithA5000ByteLineIsDeliveredIntact) {
   line += "</p>";
   const std::string subject =
       "Wir haben eine Anmeldung von {ip-address} gesperrt \xe2\x80\x93 bitte "
-      "pr\xc3\xbc" "fen Sie Ihr Konto";
-  const std::string html = absl::StrCat(
-      "<html><body>\n", line, "\n<p>Reference: {event-id}</p>\n</body></html>\n");
+      "pr\xc3\xbc"
+      "fen Sie Ihr Konto";
+  const std::string html =
+      absl::StrCat("<html><body>\n", line,
+                   "\n<p>Reference: {event-id}</p>\n</body></html>\n");
   extra_config_ = absl::StrCat(
       "[notify.templates.blocked]\nsubject = ", TomlString(subject),
-      "\ntext = ", TomlString("Blocked: {event-id}\n{one-click-link-invalid}\n"),
+      "\ntext = ",
+      TomlString("Blocked: {event-id}\n{one-click-link-invalid}\n"),
       "\nhtml = ", TomlString(html), "\n");
   client_.reset();
   vigild_->Stop(SIGTERM);

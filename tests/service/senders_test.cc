@@ -4,9 +4,9 @@
 // aiosmtpd (a certificate made by the openssl CLI), refusals, and the signed
 // POST sender's handling of the receiver's answer.
 
-#include <signal.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,17 +177,24 @@ TEST(SmtpSenderTest, LongLinesAndNonAsciiSubjectsArriveIntact) {
   ASSERT_TRUE(sender.ok()) << sender.status();
 
   std::string line = "<p>";
-  while (line.size() < 5000) line += "Gr\xc3\xb6\xc3\x9f" "e = 5 \xe2\x82\xac, a=b; ";
+  while (line.size() < 5000)
+    line +=
+        "Gr\xc3\xb6\xc3\x9f"
+        "e = 5 \xe2\x82\xac, a=b; ";
   line += "</p>";
   OutgoingMessage m;
   m.to = "alice@example.com";
   m.subject =
-      "Anmeldung blockiert \xe2\x80\x93 bitte pr\xc3\xbc" "fen Sie Ihr Konto, "
-      "Gr\xc3\xbc\xc3\x9f" "e aus M\xc3\xbc" "nchen \xf0\x9f\x94\x92 und noch "
+      "Anmeldung blockiert \xe2\x80\x93 bitte pr\xc3\xbc"
+      "fen Sie Ihr Konto, "
+      "Gr\xc3\xbc\xc3\x9f"
+      "e aus M\xc3\xbc"
+      "nchen \xf0\x9f\x94\x92 und noch "
       "ein paar W\xc3\xb6rter, damit es l\xc3\xa4nger als eine Zeile wird";
   m.text = absl::StrCat("Hello,\n\n", std::string(1200, 'a'),
                         "\n.a dot line \n\ttrailing tab\t\nend = ok");
-  m.html = absl::StrCat("<html><body>\n", line, "\n.<p>dot</p>  \n</body></html>\n");
+  m.html =
+      absl::StrCat("<html><body>\n", line, "\n.<p>dot</p>  \n</body></html>\n");
   m.idempotency_key = "long-1";
   absl::Status s = (*sender)->Send(m);
   ASSERT_TRUE(s.ok()) << s;

@@ -135,11 +135,11 @@ std::string DecisionLine(int64_t index, const Attempt& attempt,
   AppendJsonString(d.event_id, &line);
   line.append(",\"user_id\":");
   AppendJsonString(attempt.user_id, &line);
-  absl::StrAppendFormat(
-      &line,
-      ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\",\"would_be\":\"%s\"",
-      d.score, RiskLevelName(d.level), VerdictName(d.verdict),
-      VerdictName(d.enforced_verdict));
+  absl::StrAppendFormat(&line,
+                        ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\","
+                        "\"would_be\":\"%s\"",
+                        d.score, RiskLevelName(d.level), VerdictName(d.verdict),
+                        VerdictName(d.enforced_verdict));
   absl::StrAppend(&line, ",\"baseline\":", d.baseline.successful_sign_ins,
                   ",\"reasons\":[");
   for (size_t i = 0; i < d.reasons.size(); ++i) {

@@ -65,13 +65,13 @@ std::string NothingUnusualDetail(const Decision& d, int mature_after) {
     for (const auto& signal : internal::BuiltinSignals()) {
       if (signal->scaled_by_maturity()) scaled.push_back(signal->name());
     }
-    absl::StrAppend(&detail, " (baseline not mature: ",
-                    absl::StrJoin(scaled, " and "), " weigh ",
-                    d.baseline.successful_sign_ins, "/", mature_after, ")");
+    absl::StrAppend(
+        &detail, " (baseline not mature: ", absl::StrJoin(scaled, " and "),
+        " weigh ", d.baseline.successful_sign_ins, "/", mature_after, ")");
   }
   if (!d.signal_failures.empty()) {
-    absl::StrAppend(&detail, "; without data: ",
-                    absl::StrJoin(d.signal_failures, ", "));
+    absl::StrAppend(&detail,
+                    "; without data: ", absl::StrJoin(d.signal_failures, ", "));
   }
   return detail;
 }
@@ -474,14 +474,13 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     if (device.active && d.enforced_verdict == Verdict::kChallenge &&
         m.mfa.remembered_suppresses[static_cast<int>(d.level)]) {
       d.enforced_verdict = Verdict::kAllow;
-      d.reasons.push_back(
-          {"remembered_device", 1, 0,
-           absl::StrCat("remembered device: no challenge at ",
-                        RiskLevelName(d.level), " risk")});
+      d.reasons.push_back({"remembered_device", 1, 0,
+                           absl::StrCat("remembered device: no challenge at ",
+                                        RiskLevelName(d.level), " risk")});
     }
     if (d.reasons.empty()) {
-      d.reasons.push_back({"baseline", 0, 0,
-                           NothingUnusualDetail(d, m.mature_after)});
+      d.reasons.push_back(
+          {"baseline", 0, 0, NothingUnusualDetail(d, m.mature_after)});
     }
   }
   if (password_compromised) {

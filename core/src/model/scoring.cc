@@ -44,19 +44,19 @@ std::optional<Reason> PolicyReason(const ModelConfig& m, EventType type,
   const LevelPolicy& p =
       m.policy[static_cast<int>(type)][static_cast<int>(level)];
   if (p.action == PolicyAction::kMfaRequired) {
-    return Reason{"mfa_required_no_factor", 1, 0,
-                  absl::StrCat(RiskLevelName(level), " risk on ",
-                               EventTypeName(type),
-                               " requires MFA (mfa_required) and the user has "
-                               "no MFA factor: blocked")};
+    return Reason{
+        "mfa_required_no_factor", 1, 0,
+        absl::StrCat(RiskLevelName(level), " risk on ", EventTypeName(type),
+                     " requires MFA (mfa_required) and the user has "
+                     "no MFA factor: blocked")};
   }
   if (p.action == PolicyAction::kMfaIfConfigured) {
-    return Reason{"mfa_if_configured_no_factor", 1, 0,
-                  absl::StrCat(RiskLevelName(level), " risk on ",
-                               EventTypeName(type),
-                               " challenges users with an MFA factor "
-                               "(mfa_if_configured); the user has none: "
-                               "allowed")};
+    return Reason{
+        "mfa_if_configured_no_factor", 1, 0,
+        absl::StrCat(RiskLevelName(level), " risk on ", EventTypeName(type),
+                     " challenges users with an MFA factor "
+                     "(mfa_if_configured); the user has none: "
+                     "allowed")};
   }
   return std::nullopt;
 }

@@ -31,10 +31,10 @@ bool HasLineBreak(absl::string_view s) {
   return s.find_first_of("\r\n") != absl::string_view::npos;
 }
 
-constexpr size_t kMaxLine = 998;    // RFC 5322 2.1.1, without the CRLF
-constexpr size_t kFoldAt = 78;      // RFC 5322 2.1.1: lines SHOULD be shorter
-constexpr size_t kQpLine = 76;      // RFC 2045 6.7 (5)
-constexpr size_t kWordBytes = 42;   // UTF-8 bytes per encoded-word: 56 base64
+constexpr size_t kMaxLine = 998;   // RFC 5322 2.1.1, without the CRLF
+constexpr size_t kFoldAt = 78;     // RFC 5322 2.1.1: lines SHOULD be shorter
+constexpr size_t kQpLine = 76;     // RFC 2045 6.7 (5)
+constexpr size_t kWordBytes = 42;  // UTF-8 bytes per encoded-word: 56 base64
 
 // "Subject: <value>" (no CRLF at the end) in lines of at most 78
 // characters, as RFC 5322 2.2.3 folds them: plain ASCII at its spaces (a
@@ -163,10 +163,10 @@ std::string DotStuff(absl::string_view body) {
 // quoted-printable.
 std::string BodyPart(absl::string_view type, absl::string_view body) {
   const bool plain = Is7Bit(body);
-  return absl::StrCat("Content-Type: ", type,
-                      "; charset=utf-8\r\nContent-Transfer-Encoding: ",
-                      plain ? "7bit" : "quoted-printable", "\r\n\r\n",
-                      DotStuff(plain ? std::string(body) : QuotedPrintable(body)));
+  return absl::StrCat(
+      "Content-Type: ", type, "; charset=utf-8\r\nContent-Transfer-Encoding: ",
+      plain ? "7bit" : "quoted-printable", "\r\n\r\n",
+      DotStuff(plain ? std::string(body) : QuotedPrintable(body)));
 }
 
 struct Reply {
@@ -282,7 +282,8 @@ class SmtpSender final : public Sender {
     if (boundary.empty()) {
       absl::StrAppend(&data, BodyPart("text/plain", m.text));
     } else {
-      absl::StrAppend(&data, "Content-Type: multipart/alternative;\r\n boundary=\"",
+      absl::StrAppend(&data,
+                      "Content-Type: multipart/alternative;\r\n boundary=\"",
                       boundary, "\"\r\n\r\n--", boundary, "\r\n",
                       BodyPart("text/plain", m.text), "--", boundary, "\r\n",
                       BodyPart("text/html", m.html), "--", boundary, "--\r\n");
