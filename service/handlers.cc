@@ -2,6 +2,7 @@
 
 #include "service/handlers.h"
 
+#include <algorithm>
 #include <boost/json/monotonic_resource.hpp>
 #include <memory>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/json_codec.h"
 #include "service/json_writer.h"
+#include "vigil/mfa.h"
 #include "vigil/model.h"
 
 namespace vigil::service {
@@ -60,8 +62,22 @@ Reply ErrorReply(int status, absl::string_view code,
   return r;
 }
 
+Reply RateLimitedReply(absl::string_view message, int64_t retry_after_seconds) {
+  Reply r = ErrorReply(429, "rate_limited", message);
+  r.headers.emplace_back(
+      "Retry-After", absl::StrCat(std::max<int64_t>(retry_after_seconds, 1)));
+  return r;
+}
+
 Reply EngineErrorReply(const absl::Status& status) {
   switch (status.code()) {
+    case absl::StatusCode::kResourceExhausted:
+      // A limit that says when it lets the caller through is a 429; any other
+      // exhausted resource is an internal error (nothing to wait for).
+      if (const int64_t wait = MfaRetryAfterSeconds(status); wait > 0) {
+        return RateLimitedReply(status.message(), wait);
+      }
+      break;
     case absl::StatusCode::kInvalidArgument:
       return ErrorReply(422, "invalid_argument", status.message());
     case absl::StatusCode::kNotFound:
@@ -72,9 +88,10 @@ Reply EngineErrorReply(const absl::Status& status) {
     case absl::StatusCode::kUnavailable:
       return ErrorReply(503, "unavailable", status.message());
     default:
-      // Not the engine's message: it may name internals.
-      return ErrorReply(500, "internal", "internal error");
+      break;
   }
+  // Not the engine's message: it may name internals.
+  return ErrorReply(500, "internal", "internal error");
 }
 
 Reply HandleEvaluate(const Request& req, ServiceContext& ctx,
@@ -193,7 +210,7 @@ Reply HandleReload(ServiceContext& ctx) {
 Reply HandleMetrics(ServiceContext& ctx) {
   Reply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  reply.body = ctx.metrics().Render(ctx.engine(), ctx.ready());
+  reply.body = ctx.metrics().Render(ctx.engine(), ctx.store(), ctx.ready());
   reply.body += PwnedMetrics(ctx);
   reply.body += NotifyMetrics(ctx);
   return reply;

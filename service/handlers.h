@@ -28,9 +28,16 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// Not for 429: that is RateLimitedReply, which carries the wait.
 Reply ErrorReply(int status, absl::string_view code, absl::string_view message);
+// The only way vigild answers 429 (`rate_limited`): always with
+// `Retry-After: <seconds>` (at least 1), the time until the limit that
+// refused the request lets it through.
+Reply RateLimitedReply(absl::string_view message, int64_t retry_after_seconds);
 // Maps an engine status: InvalidArgument -> 422, NotFound -> 404,
-// FailedPrecondition -> 409, Unavailable -> 503, else 500.
+// FailedPrecondition -> 409, ResourceExhausted that carries a wait
+// (MfaRetryAfterSeconds) -> 429 by RateLimitedReply, Unavailable -> 503,
+// else 500.
 Reply EngineErrorReply(const absl::Status& status);
 
 Reply HandleEvaluate(const Request& req, ServiceContext& ctx,

@@ -16,6 +16,10 @@ void WriteDecision(const Decision& d, JsonWriter& w) {
   w.String(d.event_id);
   w.Key("decision");
   w.String(VerdictName(d.verdict));
+  // What enforcement answers: in audit mode the decision that would have
+  // been made; in enforced mode the decision itself.
+  w.Key("would_be");
+  w.String(VerdictName(d.enforced_verdict));
   w.Key("mode");
   w.String(ModeName(d.mode));
 
@@ -33,6 +37,8 @@ void WriteDecision(const Decision& d, JsonWriter& w) {
     w.String(r.signal);
     w.Key("score");
     w.Rounded(r.score, kScoreDecimals);
+    w.Key("contribution");
+    w.Rounded(r.contribution, kScoreDecimals);
     w.Key("detail");
     w.String(r.detail);
     w.EndObject();
@@ -115,11 +121,14 @@ void WriteEvent(const Event& e, JsonWriter& w) {
   w.StringOrNull(e.time_zone);
   w.Key("outcome");
   w.String(OutcomeName(e.outcome));
-  // The event's response as support staff read it: did the attempt pass?
+  // The password's outcome apart from what became of the attempt: a blocked
+  // sign-in with the right password is "correct" and "block".
+  w.Key("password");
+  w.String(e.outcome == Outcome::kSuccess   ? "correct"
+           : e.outcome == Outcome::kFailure ? "wrong"
+                                            : "unknown");
   w.Key("response");
-  w.String(e.outcome == Outcome::kSuccess   ? "pass"
-           : e.outcome == Outcome::kFailure ? "fail"
-                                            : "in_progress");
+  w.String(EventResponseName(ResponseOf(e)));
   w.Key("feedback");
   if (e.feedback.has_value()) {
     w.BeginObject();

@@ -2,13 +2,32 @@
 
 #include "service/metrics.h"
 
-#include <memory>
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "vigil/version.h"
 
 namespace vigil::service {
 namespace {
+
+bool ReadWholeFile(const char* path, std::string* out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  *out = s.str();
+  return !in.bad();
+}
 
 void Header(std::string& out, absl::string_view name, absl::string_view type,
             absl::string_view help) {
@@ -31,6 +50,56 @@ std::string LabelValue(absl::string_view v) {
 }
 
 }  // namespace
+
+bool ReadProcessStats(ProcessStats* out) {
+  // /proc/self/stat: "pid (comm) state ..."; comm may hold spaces and
+  // parentheses, so the fields are counted from the last ')'. Field 3 (state)
+  // is fields[0]: utime 14, stime 15, starttime 22, vsize 23, rss 24 (proc(5)).
+  std::string stat, boot;
+  if (!ReadWholeFile("/proc/self/stat", &stat) ||
+      !ReadWholeFile("/proc/stat", &boot)) {
+    return false;
+  }
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return false;
+  std::vector<absl::string_view> f = absl::StrSplit(
+      absl::string_view(stat).substr(close + 1), ' ', absl::SkipEmpty());
+  uint64_t utime, stime, start_ticks, vsize;
+  int64_t rss_pages;
+  if (f.size() < 22 || !absl::SimpleAtoi(f[11], &utime) ||
+      !absl::SimpleAtoi(f[12], &stime) ||
+      !absl::SimpleAtoi(f[19], &start_ticks) ||
+      !absl::SimpleAtoi(f[20], &vsize) ||
+      !absl::SimpleAtoi(f[21], &rss_pages)) {
+    return false;
+  }
+  int64_t btime = -1;
+  for (absl::string_view line : absl::StrSplit(boot, '\n')) {
+    if (absl::ConsumePrefix(&line, "btime ")) {
+      if (!absl::SimpleAtoi(line, &btime)) return false;
+    }
+  }
+  const long ticks = sysconf(_SC_CLK_TCK);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (btime < 0 || ticks <= 0 || page <= 0) return false;
+  int64_t fds = 0;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return false;
+  while (const dirent* e = readdir(dir)) fds += e->d_name[0] != '.';
+  closedir(dir);
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+  out->cpu_seconds = static_cast<double>(utime + stime) / ticks;
+  out->resident_memory_bytes = rss_pages * page;
+  out->virtual_memory_bytes = static_cast<int64_t>(vsize);
+  out->open_fds = fds - 1;  // the descriptor that listed them
+  out->max_fds = limit.rlim_cur == RLIM_INFINITY
+                     ? INT64_MAX
+                     : static_cast<int64_t>(limit.rlim_cur);
+  out->start_time_seconds =
+      static_cast<double>(btime) + static_cast<double>(start_ticks) / ticks;
+  return true;
+}
 
 Metrics::Metrics() : series_(new Series[kRouteCount * kMethodCount]) {
   for (int r = 0; r < kRouteCount; ++r) {
@@ -93,9 +162,40 @@ int64_t Metrics::requests(RouteId route, absl::string_view method,
       .load(kRelaxed);
 }
 
-std::string Metrics::Render(const Engine* engine, bool ready) const {
+std::string Metrics::Render(const Engine* engine, const Store* store,
+                            bool ready) const {
   std::string out;
   out.reserve(16 * 1024);
+
+  Header(out, "vigil_build_info", "gauge",
+         "Always 1; the labels name the version and the git commit built.");
+  absl::StrAppend(&out, "vigil_build_info{version=\"", LabelValue(kVersion),
+                  "\",commit=\"", LabelValue(GitCommit()), "\"} 1\n");
+  ProcessStats ps;
+  if (ReadProcessStats(&ps)) {
+    Header(out, "process_cpu_seconds_total", "counter",
+           "Total user and system CPU time spent in seconds.");
+    absl::StrAppend(&out, "process_cpu_seconds_total ",
+                    absl::StrFormat("%.2f", ps.cpu_seconds), "\n");
+    Header(out, "process_resident_memory_bytes", "gauge",
+           "Resident memory size in bytes.");
+    absl::StrAppend(&out, "process_resident_memory_bytes ",
+                    ps.resident_memory_bytes, "\n");
+    Header(out, "process_virtual_memory_bytes", "gauge",
+           "Virtual memory size in bytes.");
+    absl::StrAppend(&out, "process_virtual_memory_bytes ",
+                    ps.virtual_memory_bytes, "\n");
+    Header(out, "process_open_fds", "gauge",
+           "Number of open file descriptors.");
+    absl::StrAppend(&out, "process_open_fds ", ps.open_fds, "\n");
+    Header(out, "process_max_fds", "gauge",
+           "Maximum number of open file descriptors.");
+    absl::StrAppend(&out, "process_max_fds ", ps.max_fds, "\n");
+    Header(out, "process_start_time_seconds", "gauge",
+           "Start time of the process since unix epoch in seconds.");
+    absl::StrAppend(&out, "process_start_time_seconds ",
+                    absl::StrFormat("%.2f", ps.start_time_seconds), "\n");
+  }
 
   // One series per route template (the first route of each) and method.
   Header(out, "vigil_http_requests_total", "counter",
@@ -178,6 +278,53 @@ std::string Metrics::Render(const Engine* engine, bool ready) const {
                   reloads_failed_.load(kRelaxed), "\n");
   Header(out, "vigil_ready", "gauge", "1 once the engine is open and its store accepts writes.");
   absl::StrAppend(&out, "vigil_ready ", ready ? 1 : 0, "\n");
+
+  if (store != nullptr) {
+    const uint64_t generation = store->FailureGeneration();
+    Header(out, "vigil_store_writes_failing", "gauge",
+           "1 while the store refuses writes after a failed one (e.g. a full "
+           "disk), retrying in the background.");
+    absl::StrAppend(&out, "vigil_store_writes_failing ", generation % 2, "\n");
+    Header(out, "vigil_store_write_failures_total", "counter",
+           "Times the store started refusing writes after a failed one.");
+    absl::StrAppend(&out, "vigil_store_write_failures_total ",
+                    (generation + 1) / 2, "\n");
+    const StoreStats st = store->Stats();
+    if (st.available) {
+      struct PerTable {
+        const char* name;
+        const char* help;
+        uint64_t StoreStats::PerTable::*field;
+      };
+      for (const PerTable& m : {
+               PerTable{"vigil_store_live_sst_bytes",
+                        "Bytes of table files holding live data, by table.",
+                        &StoreStats::PerTable::live_sst_bytes},
+               PerTable{"vigil_store_memtable_bytes",
+                        "Bytes written and not yet flushed to a table file, "
+                        "by table.",
+                        &StoreStats::PerTable::memtable_bytes},
+               PerTable{"vigil_store_estimated_keys",
+                        "Estimated number of keys, by table.",
+                        &StoreStats::PerTable::estimated_keys},
+           }) {
+        Header(out, m.name, "gauge", m.help);
+        for (int t = 0; t < kTableCount; ++t) {
+          absl::StrAppend(&out, m.name, "{table=\"",
+                          TableName(static_cast<Table>(t)), "\"} ",
+                          st.tables[t].*m.field, "\n");
+        }
+      }
+      Header(out, "vigil_store_block_cache_bytes", "gauge",
+             "Bytes of the store's read cache in use.");
+      absl::StrAppend(&out, "vigil_store_block_cache_bytes ",
+                      st.block_cache_bytes, "\n");
+      Header(out, "vigil_store_background_errors_total", "counter",
+             "Background flushes and compactions of the store that failed.");
+      absl::StrAppend(&out, "vigil_store_background_errors_total ",
+                      st.background_errors, "\n");
+    }
+  }
 
   if (engine == nullptr) return out;
   EngineStats st = engine->stats();

@@ -9,7 +9,9 @@
 // one series, so routes that share a path (GET and PUT /v1/users/{user}/mfa)
 // never print the same label set twice. The engine's own counters (decisions
 // by verdict and level, store errors, signal failures) are read from
-// Engine::stats() when /metrics is scraped.
+// Engine::stats(), the store's size and health from Store::Stats(), and the
+// process's from /proc when /metrics is scraped; vigil_build_info names the
+// version and commit.
 
 #ifndef VIGIL_SERVICE_METRICS_H_
 #define VIGIL_SERVICE_METRICS_H_
@@ -24,8 +26,22 @@
 #include "absl/time/time.h"
 #include "service/route.h"
 #include "vigil/engine.h"
+#include "vigil/store.h"
 
 namespace vigil::service {
+
+// The process's own figures, under the Prometheus client libraries' standard
+// names (process_cpu_seconds_total, ...).
+struct ProcessStats {
+  double cpu_seconds = 0;  // user + system
+  int64_t resident_memory_bytes = 0;
+  int64_t virtual_memory_bytes = 0;
+  int64_t open_fds = 0;
+  int64_t max_fds = 0;            // the soft RLIMIT_NOFILE
+  double start_time_seconds = 0;  // Unix time the process started
+};
+// From /proc/self (Linux); false if it cannot be read.
+bool ReadProcessStats(ProcessStats* out);
 
 class Metrics {
  public:
@@ -77,8 +93,9 @@ class Metrics {
   int64_t requests(RouteId route, absl::string_view method, int status) const;
   int64_t connections_open() const { return connections_open_.load(kRelaxed); }
 
-  // The exposition text. `engine` may be null (not ready yet).
-  std::string Render(const Engine* engine, bool ready) const;
+  // The exposition text. `engine` and `store` may be null (not open yet).
+  std::string Render(const Engine* engine, const Store* store,
+                     bool ready) const;
 
  private:
   static constexpr std::memory_order kRelaxed = std::memory_order_relaxed;

@@ -20,17 +20,6 @@ namespace {
 
 namespace json = boost::json;
 
-Reply MfaErrorReply(const absl::Status& s) {
-  if (absl::IsResourceExhausted(s)) {
-    Reply r = ErrorReply(429, "rate_limited", s.message());
-    if (const int64_t wait = MfaRetryAfterSeconds(s); wait > 0) {
-      r.headers.emplace_back("Retry-After", absl::StrCat(wait));
-    }
-    return r;
-  }
-  return EngineErrorReply(s);
-}
-
 absl::Status Invalid(absl::string_view field, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
 }
@@ -155,7 +144,7 @@ Reply HandleChallengeSend(const Request& req, const std::string& challenge_id,
   if (s.ok() && !method) s = Invalid("method", "is required");
   if (!s.ok()) return Invalid422(s);
   absl::StatusOr<SendReceipt> r = Mfa(ctx)->SendCode(challenge_id, *method);
-  if (!r.ok()) return MfaErrorReply(r.status());
+  if (!r.ok()) return EngineErrorReply(r.status());
   Reply reply;
   JsonWriter w(&reply.body);
   w.BeginObject();
@@ -190,7 +179,7 @@ Reply HandleChallengeVerify(const Request& req, const std::string& challenge_id,
   options.device_name = device_name.value_or("");
   absl::StatusOr<VerifyOutcome> r =
       Mfa(ctx)->VerifyChallenge(challenge_id, SecretBytes(*code).reveal(), options);
-  if (!r.ok()) return MfaErrorReply(r.status());
+  if (!r.ok()) return EngineErrorReply(r.status());
   Reply reply;
   JsonWriter w(&reply.body);
   w.BeginObject();
@@ -213,7 +202,7 @@ Reply HandleChallengeVerify(const Request& req, const std::string& challenge_id,
 Reply HandleMfaSettingsGet(const std::string& user_id, ServiceContext& ctx) {
   if (Mfa(ctx) == nullptr) return NoMfa();
   absl::StatusOr<MfaSettings> s = Mfa(ctx)->GetSettings(user_id);
-  if (!s.ok()) return MfaErrorReply(s.status());
+  if (!s.ok()) return EngineErrorReply(s.status());
   Reply reply;
   JsonWriter w(&reply.body);
   WriteSettings(w, *s);
@@ -256,7 +245,7 @@ Reply HandleMfaSettingsPut(const Request& req, const std::string& user_id,
   settings.phone = phone.value_or("");
   settings.email = email.value_or("");
   s = Mfa(ctx)->SetSettings(user_id, settings);
-  if (!s.ok()) return MfaErrorReply(s);
+  if (!s.ok()) return EngineErrorReply(s);
   return HandleMfaSettingsGet(user_id, ctx);
 }
 
@@ -271,7 +260,7 @@ Reply HandleTotpEnroll(const Request& req, const std::string& user_id,
   if (!s.ok()) return Invalid422(s);
   absl::StatusOr<TotpEnrollment> e =
       Mfa(ctx)->StartTotpEnrollment(user_id, account.value_or(""));
-  if (!e.ok()) return MfaErrorReply(e.status());
+  if (!e.ok()) return EngineErrorReply(e.status());
   Reply reply;
   JsonWriter w(&reply.body);
   w.BeginObject();
@@ -296,7 +285,7 @@ Reply HandleTotpVerify(const Request& req, const std::string& user_id,
   if (s.ok() && !code) s = Invalid("code", "is required");
   if (!s.ok()) return Invalid422(s);
   absl::StatusOr<ChallengeResult> r = Mfa(ctx)->ConfirmTotp(user_id, *code);
-  if (!r.ok()) return MfaErrorReply(r.status());
+  if (!r.ok()) return EngineErrorReply(r.status());
   Reply reply;
   JsonWriter w(&reply.body);
   w.BeginObject();
@@ -311,7 +300,7 @@ Reply HandleTotpVerify(const Request& req, const std::string& user_id,
 Reply HandleDevices(const std::string& user_id, ServiceContext& ctx) {
   if (Mfa(ctx) == nullptr) return NoMfa();
   absl::StatusOr<std::vector<DeviceInfo>> list = Mfa(ctx)->ListDevices(user_id);
-  if (!list.ok()) return MfaErrorReply(list.status());
+  if (!list.ok()) return EngineErrorReply(list.status());
   Reply reply;
   JsonWriter w(&reply.body);
   w.BeginObject();
@@ -362,7 +351,7 @@ Reply HandleDeviceUpdate(const Request& req, const std::string& user_id,
   if (s.ok()) s = GetBool(*body.object(), "remembered", &update.remembered);
   if (!s.ok()) return Invalid422(s);
   s = Mfa(ctx)->UpdateDevice(user_id, device_id, update);
-  if (!s.ok()) return MfaErrorReply(s);
+  if (!s.ok()) return EngineErrorReply(s);
   return HandleDevices(user_id, ctx);
 }
 
@@ -370,7 +359,7 @@ Reply HandleDeviceDelete(const std::string& user_id,
                          const std::string& device_id, ServiceContext& ctx) {
   if (Mfa(ctx) == nullptr) return NoMfa();
   absl::Status s = Mfa(ctx)->DeleteDevice(user_id, device_id);
-  if (!s.ok()) return MfaErrorReply(s);
+  if (!s.ok()) return EngineErrorReply(s);
   Reply reply;
   reply.status = 204;
   return reply;

@@ -38,7 +38,13 @@ TEST(ScenarioTest, KnownDeviceFromHomeIsAllowedAtLevelNone) {
                                         Outcome::kSuccess));
   EXPECT_EQ(d.verdict, Verdict::kAllow);
   EXPECT_EQ(d.level, RiskLevel::kNone);
-  EXPECT_THAT(ReasonNames(d), IsEmpty());
+  // Issue 17: an allow is never unexplained. No signal contributed, and the
+  // one reason says what was found ordinary.
+  ASSERT_THAT(ReasonNames(d), ElementsAre("baseline"));
+  EXPECT_EQ(d.reasons[0].contribution, 0);
+  EXPECT_THAT(d.reasons[0].detail, HasSubstr("no signal contributed"));
+  EXPECT_THAT(d.reasons[0].detail, HasSubstr("device known"));
+  EXPECT_THAT(d.reasons[0].detail, HasSubstr("12 trusted sign-ins"));
   EXPECT_EQ(d.context.device, "known");
   EXPECT_EQ(d.context.country, "GB");
   EXPECT_EQ(d.context.city, "London");
@@ -159,8 +165,53 @@ TEST(ScenarioTest, AlwaysAllowRangeIsAllowedWithNoSignalEvaluated) {
   EXPECT_EQ(d.verdict, Verdict::kAllow);
   EXPECT_EQ(d.level, RiskLevel::kNone);
   EXPECT_EQ(d.score, 0);
-  EXPECT_THAT(ReasonNames(d), IsEmpty());
+  // Issue 17: the range that decided is the reason.
+  ASSERT_THAT(ReasonNames(d), ElementsAre("ip_reputation"));
+  EXPECT_EQ(d.reasons[0].score, 0);
+  EXPECT_EQ(d.reasons[0].contribution, 0);
+  EXPECT_THAT(d.reasons[0].detail,
+              HasSubstr("in always-allow range 214.0.1.0/24"));
   EXPECT_THAT(d.signal_failures, IsEmpty());
+}
+
+// Issue 17: a new user's first sign-in is allowed because the baseline is not
+// mature; the reason says so.
+TEST(ScenarioTest, FirstSignInExplainsTheImmatureBaseline) {
+  EngineFixture f;
+  Decision d =
+      f.Evaluate(f.MakeAttempt(kUser, testing::kLondon, testing::kChromeWindows,
+                               kLaptop, Outcome::kSuccess));
+  EXPECT_EQ(d.verdict, Verdict::kAllow);
+  EXPECT_EQ(d.level, RiskLevel::kNone);
+  ASSERT_THAT(ReasonNames(d), ElementsAre("baseline"));
+  EXPECT_THAT(d.reasons[0].detail, HasSubstr("device new; 0 trusted sign-ins"));
+  EXPECT_THAT(d.reasons[0].detail,
+              HasSubstr("baseline not mature: new_device and unfamiliar weigh "
+                        "0/5"));
+}
+
+// Issue 17: mfa_required for a user without a factor blocks, and the
+// decision says that this is why (after the signals that made it high).
+TEST(ScenarioTest, MfaRequiredWithoutAFactorSaysWhyItBlocks) {
+  EngineFixture f;
+  AliceAtHome(f);
+  f.Evaluate(f.MakeAttempt(kUser, testing::kLondon, testing::kChromeWindows,
+                           kLaptop, Outcome::kSuccess));
+  f.clock().Advance(absl::Minutes(30));
+  Decision d = f.Evaluate(f.MakeAttempt(kUser, testing::kMelbourne,
+                                        testing::kChromeWindows, kLaptop,
+                                        Outcome::kSuccess));
+  EXPECT_EQ(d.level, RiskLevel::kHigh);
+  EXPECT_EQ(d.verdict, Verdict::kBlock);
+  ASSERT_FALSE(d.reasons.empty());
+  EXPECT_EQ(d.reasons[0].signal, "geo_velocity");
+  const Reason& why = d.reasons.back();
+  EXPECT_EQ(why.signal, "mfa_required_no_factor");
+  EXPECT_EQ(why.score, 1);
+  EXPECT_EQ(why.contribution, 0);
+  EXPECT_EQ(why.detail,
+            "high risk on sign_in requires MFA (mfa_required) and the user "
+            "has no MFA factor: blocked");
 }
 
 TEST(ScenarioTest, AuditModeAnswersAllowAndRecordsTheEnforcedDecision) {

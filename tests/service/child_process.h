@@ -17,6 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "testing/test_util.h"
+
 namespace vigil::testing {
 
 // Runs `args` (argv[0] is a path) as a child; reads the port from the first
@@ -76,6 +79,14 @@ inline std::string RunShell(const std::string& command,
     *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   return out;
+}
+
+// The message in `eml_path` (as the SMTP peer of mfa_peers.py stored it) as
+// Python's email package decodes it: JSON (see "decode" in mfa_peers.py).
+inline std::string DecodeMailJson(const std::string& eml_path) {
+  return RunShell(absl::StrCat("/usr/bin/python3 ",
+                               SourcePath("tests/service/mfa_peers.py"),
+                               " decode '", eml_path, "'"));
 }
 
 }  // namespace vigil::testing

@@ -175,6 +175,7 @@ Decision SampleDecision() {
   Decision d;
   d.event_id = "ev1";
   d.verdict = Verdict::kChallenge;
+  d.enforced_verdict = Verdict::kChallenge;
   d.mode = Mode::kEnforced;
   d.level = RiskLevel::kHigh;
   d.score = 0.930000001;
@@ -189,19 +190,92 @@ Decision SampleDecision() {
 
 TEST(JsonCodecTest, DecisionShape) {
   std::string json = DecisionToJson(SampleDecision());
-  EXPECT_EQ(json,
-            R"({"event_id":"ev1","decision":"challenge","mode":"enforced",)"
-            R"("risk":{"level":"high","score":0.93,"reasons":[{"signal":)"
-            R"("geo_velocity","score":0.93,"detail":"Berlin DE -> Sydney AU, )"
-            R"(16,090 km in 40 min"}],"compromised_credentials":false,)"
-            R"("password_reset_required":false,)"
-            R"("baseline":{"successful_sign_ins":14,"mature":true},)"
-            R"("model":"default@3"},"challenge":{"id":"ch1","methods":)"
-            R"(["totp","sms"],"expires_at":"1970-01-01T00:00:00Z"},)"
-            R"("context":{"country":"DE","city":"Berlin","asn":3320,)"
-            R"("device":"new"}})");
+  EXPECT_EQ(json, R"({"event_id":"ev1","decision":"challenge",)"
+                  R"("would_be":"challenge","mode":"enforced",)"
+                  R"("risk":{"level":"high","score":0.93,"reasons":[{"signal":)"
+                  R"("geo_velocity","score":0.93,"contribution":0.5,)"
+                  R"("detail":"Berlin DE -> Sydney AU, )"
+                  R"(16,090 km in 40 min"}],"compromised_credentials":false,)"
+                  R"("password_reset_required":false,)"
+                  R"("baseline":{"successful_sign_ins":14,"mature":true},)"
+                  R"("model":"default@3"},"challenge":{"id":"ch1","methods":)"
+                  R"(["totp","sms"],"expires_at":"1970-01-01T00:00:00Z"},)"
+                  R"("context":{"country":"DE","city":"Berlin","asn":3320,)"
+                  R"("device":"new"}})");
   // And it is valid JSON.
   EXPECT_NO_THROW(boost::json::parse(json));
+}
+
+// Issue 17: in audit mode the answer is allow, and "would_be" says what
+// enforcement would have answered; every reason has its contribution.
+TEST(JsonCodecTest, AuditDecisionSaysWhatItWouldBe) {
+  Decision d = SampleDecision();
+  d.mode = Mode::kAudit;
+  d.verdict = Verdict::kAllow;
+  d.enforced_verdict = Verdict::kBlock;
+  d.reasons.push_back({"mfa_required_no_factor", 1, 0, "no factor"});
+  boost::json::value v = boost::json::parse(DecisionToJson(d));
+  EXPECT_EQ(v.at("decision").as_string(), "allow");
+  EXPECT_EQ(v.at("would_be").as_string(), "block");
+  EXPECT_EQ(v.at("mode").as_string(), "audit");
+  const auto& reasons = v.at("risk").at("reasons").as_array();
+  ASSERT_EQ(reasons.size(), 2u);
+  EXPECT_EQ(reasons[0].at("contribution").to_number<double>(), 0.5);
+  EXPECT_EQ(reasons[1].at("contribution").to_number<double>(), 0);
+}
+
+// Issue 17: the history's "response" is what became of the attempt, the
+// "password" its credentials' outcome: a blocked sign-in with the right
+// password is "block", not "pass".
+TEST(JsonCodecTest, EventResponseSaysWhatBecameOfTheAttempt) {
+  struct Case {
+    Verdict verdict;
+    Outcome outcome;
+    std::vector<std::string> results;  // challenge responses, oldest first
+    const char* response;
+    const char* password;
+  };
+  const Case cases[] = {
+      {Verdict::kBlock, Outcome::kSuccess, {}, "block", "correct"},
+      {Verdict::kBlock, Outcome::kFailure, {}, "block", "wrong"},
+      {Verdict::kBlock, Outcome::kUnknown, {}, "block", "unknown"},
+      {Verdict::kAllow, Outcome::kSuccess, {}, "pass", "correct"},
+      {Verdict::kAllow, Outcome::kFailure, {}, "fail", "wrong"},
+      {Verdict::kAllow, Outcome::kUnknown, {}, "in_progress", "unknown"},
+      {Verdict::kChallenge, Outcome::kSuccess, {}, "in_progress", "correct"},
+      {Verdict::kChallenge,
+       Outcome::kUnknown,
+       {"failed"},
+       "in_progress",
+       "unknown"},
+      {Verdict::kChallenge,
+       Outcome::kSuccess,
+       {"failed", "passed"},
+       "pass",
+       "correct"},
+      {Verdict::kChallenge,
+       Outcome::kUnknown,
+       {"failed", "locked"},
+       "fail",
+       "unknown"},
+      {Verdict::kChallenge, Outcome::kUnknown, {"expired"}, "fail", "unknown"},
+      {Verdict::kChallenge, Outcome::kFailure, {}, "fail", "wrong"},
+  };
+  for (const Case& c : cases) {
+    Event e;
+    e.event_id = "ev1";
+    e.decision = SampleDecision();
+    e.decision.verdict = c.verdict;
+    e.outcome = c.outcome;
+    for (const std::string& r : c.results) {
+      e.challenge_responses.push_back({absl::FromUnixSeconds(1), "sms", r});
+    }
+    boost::json::value v = boost::json::parse(EventToJson(e));
+    EXPECT_EQ(v.at("response").as_string(), c.response)
+        << VerdictName(c.verdict) << " " << OutcomeName(c.outcome) << " "
+        << c.results.size();
+    EXPECT_EQ(v.at("password").as_string(), c.password);
+  }
 }
 
 TEST(JsonCodecTest, UnknownContextIsNull) {

@@ -6,6 +6,7 @@
 // told apart by method, and a 204 is counted as 204.
 
 #include <boost/json/parse.hpp>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <set>
@@ -23,6 +24,7 @@
 #include "service/vigild_process.h"
 #include "testing/mfa_testing.h"
 #include "testing/test_util.h"
+#include "vigil/version.h"
 
 namespace vigil::testing {
 namespace {
@@ -244,6 +246,74 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
         << m.body;
   }
   EXPECT_FALSE(absl::StrContains(m.body, "code=\"other\"")) << m.body;
+
+  // Issue 17: every metric is declared once (one TYPE line) before its
+  // samples, and the build, process and store metrics are there.
+  std::map<std::string, std::string> types;  // name -> type
+  for (absl::string_view line : absl::StrSplit(m.body, '\n')) {
+    if (absl::ConsumePrefix(&line, "# TYPE ")) {
+      std::vector<std::string> parts = absl::StrSplit(line, ' ');
+      ASSERT_EQ(parts.size(), 2u) << line;
+      EXPECT_TRUE(types.emplace(parts[0], parts[1]).second)
+          << "declared twice: " << parts[0];
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    std::string name;
+    std::map<std::string, std::string> labels;
+    ASSERT_TRUE(ParseSample(line, &name, &labels));
+    std::string base = name;
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      if (!types.count(base) && absl::EndsWith(base, suffix)) {
+        base = base.substr(0, base.size() - strlen(suffix));
+      }
+    }
+    EXPECT_TRUE(types.count(base)) << "not declared before it: " << line;
+  }
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"vigil_build_info", "gauge"},
+           {"process_cpu_seconds_total", "counter"},
+           {"process_resident_memory_bytes", "gauge"},
+           {"process_virtual_memory_bytes", "gauge"},
+           {"process_open_fds", "gauge"},
+           {"process_max_fds", "gauge"},
+           {"process_start_time_seconds", "gauge"},
+           {"vigil_store_live_sst_bytes", "gauge"},
+           {"vigil_store_memtable_bytes", "gauge"},
+           {"vigil_store_estimated_keys", "gauge"},
+           {"vigil_store_block_cache_bytes", "gauge"},
+           {"vigil_store_background_errors_total", "counter"},
+           {"vigil_store_writes_failing", "gauge"},
+           {"vigil_store_write_failures_total", "counter"},
+       }) {
+    EXPECT_EQ(types[name], type) << name;
+  }
+  EXPECT_TRUE(absl::StrContains(
+      m.body, absl::StrCat("\nvigil_build_info{version=\"", kVersion, "\"")))
+      << m.body;
+  EXPECT_TRUE(absl::StrContains(m.body, "\nvigil_store_writes_failing 0\n"));
+  // The events table holds the events written above.
+  EXPECT_FALSE(absl::StrContains(
+      m.body, "\nvigil_store_estimated_keys{table=\"events\"} 0\n"));
+  EXPECT_TRUE(absl::StrContains(
+      m.body, "\nvigil_store_estimated_keys{table=\"events\"} "));
+  // vigild's own process: it started before this scrape, holds its listener,
+  // store and connection open.
+  for (absl::string_view line : absl::StrSplit(m.body, '\n')) {
+    double v = 0;
+    if (absl::ConsumePrefix(&line, "process_open_fds ")) {
+      ASSERT_TRUE(absl::SimpleAtod(line, &v));
+      EXPECT_GE(v, 5);
+    } else if (absl::ConsumePrefix(&line, "process_start_time_seconds ")) {
+      ASSERT_TRUE(absl::SimpleAtod(line, &v));
+      EXPECT_LE(v, static_cast<double>(time(nullptr)) + 1);
+      EXPECT_GT(v, static_cast<double>(time(nullptr)) - 600);
+    } else if (absl::ConsumePrefix(&line, "process_resident_memory_bytes ")) {
+      ASSERT_TRUE(absl::SimpleAtod(line, &v));
+      EXPECT_GT(v, 1 << 20);
+    }
+  }
 }
 
 }  // namespace

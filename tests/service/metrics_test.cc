@@ -2,15 +2,24 @@
 
 #include "service/metrics.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <memory>
 #include <set>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "service/access_log.h"
 #include "service/fake_engine.h"
+#include "testing/test_util.h"
+#include "vigil/store.h"
+#include "vigil/version.h"
 
 namespace vigil::service {
 namespace {
@@ -22,7 +31,7 @@ TEST(MetricsTest, CountsAndHistogramsByRouteTemplate) {
   m.RecordRequest(RouteId::kEvaluate, "POST", 422, absl::Microseconds(20));
   m.RecordRequest(RouteId::kUserEvents, "GET", 299, absl::Microseconds(20));
   EXPECT_EQ(m.requests(RouteId::kEvaluate, 200), 2);
-  std::string text = m.Render(nullptr, false);
+  std::string text = m.Render(nullptr, nullptr, false);
   EXPECT_TRUE(
       absl::StrContains(text,
                         "vigil_http_requests_total{route=\"/v1/"
@@ -75,7 +84,7 @@ TEST(MetricsTest, RoutesSharingAPathAreSeparateSeriesByMethod) {
   m.RecordRequest(RouteId::kMfaSettings, "DELETE", 405, absl::Microseconds(10));
   m.RecordRequest(RouteId::kHealthz, "BREW", 405, absl::Microseconds(10));
   m.RecordRequest(RouteId::kUnknown, "", 431, absl::Microseconds(10));
-  const std::string text = m.Render(nullptr, true);
+  const std::string text = m.Render(nullptr, nullptr, true);
   for (
       const char* line : {
           R"(vigil_http_requests_total{route="/v1/users/{user}/mfa",method="GET",code="200"} 1)",
@@ -107,7 +116,7 @@ TEST(MetricsTest, EngineCounters) {
   Metrics m;
   testing::FakeEngine engine;
   engine.attempts.resize(3);
-  std::string text = m.Render(&engine, true);
+  std::string text = m.Render(&engine, nullptr, true);
   EXPECT_TRUE(absl::StrContains(text, "vigil_evaluations_total 3\n"));
   EXPECT_TRUE(
       absl::StrContains(text, "vigil_decisions_total{decision=\"block\"} 0\n"));
@@ -116,6 +125,94 @@ TEST(MetricsTest, EngineCounters) {
   EXPECT_TRUE(absl::StrContains(text, "vigil_store_errors_total 0\n"));
   EXPECT_TRUE(absl::StrContains(text, "vigil_signal_failures_total 0\n"));
   EXPECT_TRUE(absl::StrContains(text, "vigil_ready 1\n"));
+}
+
+// Issue 17: the process's figures from /proc, as the Prometheus client
+// libraries name them, agree with what the kernel says by other calls.
+TEST(MetricsTest, ProcessStatsAgreeWithTheKernel) {
+  ProcessStats before;
+  ASSERT_TRUE(ReadProcessStats(&before));
+  const int fd = open("/proc/self/stat", O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ProcessStats after;
+  ASSERT_TRUE(ReadProcessStats(&after));
+  close(fd);
+  EXPECT_EQ(after.open_fds, before.open_fds + 1);
+  EXPECT_GE(before.open_fds, 3);  // stdin, stdout, stderr
+  rlimit limit;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  EXPECT_EQ(after.max_fds, static_cast<int64_t>(limit.rlim_cur));
+  rusage usage;
+  ASSERT_EQ(getrusage(RUSAGE_SELF, &usage), 0);
+  const double cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+                     usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  EXPECT_NEAR(after.cpu_seconds, cpu, 0.05);
+  // Resident: more than nothing, at most the peak the kernel reports.
+  EXPECT_GT(after.resident_memory_bytes, 1 << 20);
+  EXPECT_LE(after.resident_memory_bytes, usage.ru_maxrss * 1024 + (1 << 20));
+  EXPECT_GE(after.virtual_memory_bytes, after.resident_memory_bytes);
+  // Started before now, after the machine booted.
+  const double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  EXPECT_LE(after.start_time_seconds, now + 1);
+  EXPECT_GT(after.start_time_seconds, now - 7 * 86400);
+  EXPECT_EQ(after.start_time_seconds, before.start_time_seconds);
+}
+
+// Issue 17: build info, process and store metrics, each declared once.
+TEST(MetricsTest, BuildProcessAndStoreMetrics) {
+  testing::TempDir dir;
+  RocksDbOptions o;
+  o.path = dir.path() + "/db";
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(o);
+  ASSERT_TRUE(store.ok()) << store.status();
+  WriteBatch b;
+  // Values that do not compress: bytes of a linear congruential sequence.
+  uint32_t x = 12345;
+  for (int i = 0; i < 100; ++i) {
+    std::string value(100, '\0');
+    for (char& c : value) {
+      x = x * 1103515245 + 12345;
+      c = static_cast<char>(x >> 24);
+    }
+    b.Put(Table::kEvents, absl::StrCat("v", i), value);
+  }
+  ASSERT_TRUE((*store)->Write(b).ok());
+  ASSERT_TRUE((*store)->Flush(Table::kEvents).ok());
+  Metrics m;
+  const std::string text = m.Render(nullptr, store->get(), true);
+  EXPECT_TRUE(absl::StrContains(
+      text, absl::StrCat("vigil_build_info{version=\"", kVersion,
+                         "\",commit=\"", GitCommit(), "\"} 1\n")))
+      << text;
+  for (const char* name :
+       {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+        "process_virtual_memory_bytes ", "process_open_fds ",
+        "process_max_fds ", "process_start_time_seconds ",
+        "vigil_store_writes_failing 0\n",
+        "vigil_store_write_failures_total 0\n",
+        "vigil_store_background_errors_total 0\n",
+        "vigil_store_block_cache_bytes ",
+        "vigil_store_estimated_keys{table=\"events\"} 100\n",
+        "vigil_store_estimated_keys{table=\"users\"} 0\n",
+        "vigil_store_memtable_bytes{table=\"events\"} ",
+        "vigil_store_live_sst_bytes{table=\"outbox\"} 0\n"}) {
+    EXPECT_TRUE(absl::StrContains(text, absl::StrCat("\n", name))) << name;
+  }
+  // The events table was flushed to a file of at least its values' size.
+  const std::string sst = "vigil_store_live_sst_bytes{table=\"events\"} ";
+  const size_t at = text.find(sst);
+  ASSERT_NE(at, std::string::npos);
+  int64_t bytes = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      text.substr(at + sst.size(), text.find('\n', at) - at - sst.size()),
+      &bytes));
+  EXPECT_GE(bytes, 100 * 100);
+  // Every metric's TYPE once.
+  std::set<std::string> types;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StartsWith(line, "# TYPE ")) continue;
+    EXPECT_TRUE(types.insert(std::string(line)).second) << line;
+  }
 }
 
 TEST(AccessLogTest, OneJsonLineWithTheRouteTemplate) {

@@ -315,6 +315,40 @@ TEST_F(MfaE2eTest, ResendRefusalCarriesRetryAfter) {
   EXPECT_LE(wait, 30);
 }
 
+// Issue 17: every 429 carries Retry-After, the hourly limit's too: with no
+// resend interval (a model reloaded without one), the sixth code in an hour
+// is refused with the wait until the first send leaves the hour.
+TEST_F(MfaE2eTest, TheHourlyLimitsRefusalCarriesRetryAfter) {
+  std::string model = ChallengeAllModel();
+  const std::string from = "resend_interval_seconds = 30";
+  ASSERT_NE(model.find(from), std::string::npos);
+  model.replace(model.find(from), from.size(), "resend_interval_seconds = 0");
+  WriteFileOrDie(dir_.path() + "/model.toml", model);
+  Call("POST", "/v1/admin/reload", "", 200, kAdminKey);
+  EnableEmailAndSms("gina");
+  const std::string id = Challenge("gina");
+  const int64_t first = time(nullptr);
+  for (int i = 0; i < 5; ++i) {
+    Call("POST", absl::StrCat("/v1/challenges/", id, "/send"),
+         R"({"method":"email"})", 200);
+  }
+  absl::StatusOr<HttpResponse> r =
+      client_->Send("POST", absl::StrCat("/v1/challenges/", id, "/send"),
+                    R"({"method":"email"})",
+                    {{"Authorization", absl::StrCat("Bearer ", kMfaKey)},
+                     {"Content-Type", "application/json"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 429) << r->body;
+  EXPECT_TRUE(absl::StrContains(r->body, "5 codes per hour")) << r->body;
+  int64_t wait = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(r->headers["retry-after"], &wait)) << r->body;
+  // The first send leaves the hour 3601 s after it was made (a window keeps
+  // what is at most 3600 s old).
+  const int64_t now = time(nullptr);
+  EXPECT_GE(wait, first + 3601 - now);
+  EXPECT_LE(wait, first + 3601 - now + 2);
+}
+
 TEST_F(MfaE2eTest, NoCodeIsSentWhileTheUserIsLockedOut) {
   EnableEmailAndSms("erin");
   std::string locked;

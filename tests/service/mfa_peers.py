@@ -20,6 +20,12 @@
 #                                       the same, requiring STARTTLS and AUTH
 #   mfa_peers.py http OUT_DIR KEY_FILE  an SMS gateway that checks the
 #                                       X-Vigil-Signature HMAC-SHA256 itself
+#   mfa_peers.py decode FILE            prints, as JSON, a received message
+#                                       as Python's email package reads it:
+#                                       the decoded subject, each text part
+#                                       (type, transfer encoding, decoded
+#                                       content with CRLF as LF) and the
+#                                       longest line of the raw message
 import hashlib
 import hmac
 import json
@@ -126,8 +132,35 @@ def http(out_dir, key_file):
     server.serve_forever()
 
 
+def decode(path):
+    import email
+    from email import policy
+    with open(path, 'rb') as f:
+        raw = f.read()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    parts = []
+    for part in msg.walk():
+        if part.get_content_maintype() != 'text':
+            continue
+        parts.append({
+            'type': part.get_content_type(),
+            'transfer_encoding': part.get('Content-Transfer-Encoding', ''),
+            'content': part.get_content().replace('\r\n', '\n'),
+        })
+    print(json.dumps({
+        'subject': str(msg['subject']),
+        'parts': parts,
+        'defects': [str(d) for d in msg.defects],
+        'longest_line': max(len(l) for l in raw.split(b'\r\n')),
+        'longest_header_line': max(
+            len(l) for l in raw.split(b'\r\n\r\n')[0].split(b'\r\n')),
+    }))
+
+
 if __name__ == '__main__':
-    if sys.argv[1] == 'smtp':
+    if sys.argv[1] == 'decode':
+        decode(sys.argv[2])
+    elif sys.argv[1] == 'smtp':
         smtp(sys.argv[2], port=int(sys.argv[3]) if len(sys.argv) > 3 else 0)
     elif sys.argv[1] == 'smtp-refuse':
         smtp(sys.argv[2], port=int(sys.argv[3]) if len(sys.argv) > 3 else 0,

@@ -20,6 +20,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -145,7 +146,8 @@ class NotifyE2eTest : public ::testing::Test {
         "[outbox]\ninitial_backoff_ms = 200\nmax_backoff_ms = 1000\n"
         "poll_interval_ms = 100\nmax_attempts = 100\n"
         // RiskySignIn dates its history days back.
-        "[evaluate]\nclient_timestamps = \"trust\"\n");
+        "[evaluate]\nclient_timestamps = \"trust\"\n",
+        extra_config_);
   }
 
   void StartVigild() {
@@ -232,6 +234,7 @@ class NotifyE2eTest : public ::testing::Test {
   std::string Metrics() { return Send("GET", "/metrics", "", "").body; }
 
   TempDir dir_;
+  std::string extra_config_;  // appended to Config()
   std::string mail_dir_, hook_dir_, feedback_key_file_, webhook_key_file_;
   int smtp_port_ = 0;
   std::unique_ptr<Peer> smtp_, hook_;
@@ -300,7 +303,10 @@ TEST_F(NotifyE2eTest, NotMeLinkFromARealEmailDistrustsTheIp) {
   ASSERT_TRUE(e.is_object());
   EXPECT_EQ(e.at("feedback").at("value"), "invalid");
   EXPECT_EQ(e.at("feedback").at("source"), "email");
-  EXPECT_EQ(e.at("response"), "in_progress");
+  // Issue 17 (was "in_progress"): high risk, mfa_required and no factor:
+  // the sign-in was blocked, and the history says so.
+  EXPECT_EQ(e.at("response"), "block");
+  EXPECT_EQ(e.at("decision").at("decision"), "block");
   EXPECT_EQ(e.at("ip"), kMelbourne);
   EXPECT_EQ(e.at("decision").at("risk").at("level"), "high");
 
@@ -459,6 +465,69 @@ TEST_F(NotifyE2eTest, ADuplicateDeliveryCarriesTheSameIdempotencyKey) {
   EXPECT_EQ(a.headers.at("message-id"), b.headers.at("message-id"));
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(Files(mail_dir_).size(), 2u) << "delivered once it was accepted";
+}
+
+// A TOML basic string of `s`.
+std::string TomlString(absl::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+// Issue 17: an HTML template with a 5,000-byte line (and a non-ASCII subject
+// longer than a header line) is delivered, not dead-lettered, and the mail
+// decodes (Python's email package) back to exactly what was rendered.
+TEST_F(NotifyE2eTest, ATemplateWithA5000ByteLineIsDeliveredIntact) {
+  std::string line = "<p>";
+  while (line.size() < 5000) {
+    line += "Wir haben eine Anmeldung gesperrt \xe2\x80\x93 a=b; ";
+  }
+  line += "</p>";
+  const std::string subject =
+      "Wir haben eine Anmeldung von {ip-address} gesperrt \xe2\x80\x93 bitte "
+      "pr\xc3\xbc"
+      "fen Sie Ihr Konto";
+  const std::string html =
+      absl::StrCat("<html><body>\n", line,
+                   "\n<p>Reference: {event-id}</p>\n</body></html>\n");
+  extra_config_ = absl::StrCat(
+      "[notify.templates.blocked]\nsubject = ", TomlString(subject),
+      "\ntext = ",
+      TomlString("Blocked: {event-id}\n{one-click-link-invalid}\n"),
+      "\nhtml = ", TomlString(html), "\n");
+  client_.reset();
+  vigild_->Stop(SIGTERM);
+  vigild_.reset();
+  StartVigild();
+  SetEmail("kate");
+  const json::value d = RiskySignIn("kate");
+  ASSERT_EQ(d.at("decision"), "block") << json::serialize(d);
+  const std::string event_id(d.at("event_id").as_string());
+  ASSERT_EQ(WaitForFiles(mail_dir_, 1).size(), 1u)
+      << "not delivered: " << Metrics();
+  json::value v = json::parse(DecodeMailJson(Files(mail_dir_)[0]));
+  EXPECT_EQ(v.at("subject").as_string(),
+            absl::StrReplaceAll(subject, {{"{ip-address}", kMelbourne}}));
+  const json::array& parts = v.at("parts").as_array();
+  ASSERT_EQ(parts.size(), 2u) << json::serialize(v);
+  EXPECT_EQ(parts[1].at("type").as_string(), "text/html");
+  EXPECT_EQ(parts[1].at("content").as_string(),
+            absl::StrReplaceAll(html, {{"{event-id}", event_id}}));
+  EXPECT_TRUE(absl::StartsWith(std::string(parts[0].at("content").as_string()),
+                               absl::StrCat("Blocked: ", event_id, "\n")));
+  // RFC 5322's limit (the text part, plain ASCII with its long link, goes
+  // as it is).
+  EXPECT_LE(v.at("longest_line").to_number<int>(), 998);
+  EXPECT_EQ(parts[1].at("transfer_encoding").as_string(), "quoted-printable");
+  EXPECT_TRUE(absl::StrContains(
+      Metrics(), "vigil_outbox_messages_total{result=\"dead_lettered\"} 0\n"));
 }
 
 TEST_F(NotifyE2eTest, ManyRiskyAttemptsMailTheUserAtMostThreeTimesAnHour) {

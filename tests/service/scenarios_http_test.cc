@@ -5,6 +5,7 @@
 // day would send them, and history shows the decisions and reasons.
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -104,7 +105,15 @@ TEST(HttpScenarioTest, HomeSignInIsAllowed) {
       s.Evaluate("alice", kLondon, kChromeWindows, kLaptop, "success");
   EXPECT_EQ(Str(d.at("decision")), "allow");
   EXPECT_EQ(Str(d.at("risk").at("level")), "none");
-  EXPECT_TRUE(d.at("risk").at("reasons").as_array().empty());
+  // Issue 17 (was: an empty reasons list): the allow carries its reason.
+  const json::array& reasons = d.at("risk").at("reasons").as_array();
+  ASSERT_EQ(reasons.size(), 1u) << json::serialize(d);
+  EXPECT_EQ(Str(reasons[0].at("signal")), "baseline");
+  EXPECT_EQ(reasons[0].at("contribution").to_number<double>(), 0);
+  EXPECT_TRUE(absl::StrContains(Str(reasons[0].at("detail")),
+                                "device known; 12 trusted sign-ins"))
+      << json::serialize(d);
+  EXPECT_EQ(Str(d.at("would_be")), "allow");
   EXPECT_EQ(d.at("risk").at("baseline").at("successful_sign_ins").as_int64(),
             12);
   EXPECT_TRUE(d.at("risk").at("baseline").at("mature").as_bool());
@@ -188,6 +197,76 @@ TEST(HttpScenarioTest,
   json::array events = s.History("alice");
   EXPECT_EQ(Str(events[0].at("decision").at("decision")), "allow");
   EXPECT_EQ(Str(events[0].at("enforced_decision")), "block");
+  // Issue 17: the answer says what enforcement would have decided, beside
+  // the decision, and so does the history.
+  EXPECT_EQ(Str(d.at("would_be")), "block") << json::serialize(d);
+  EXPECT_EQ(Str(events[0].at("decision").at("would_be")), "block");
+  // The user got in (audit mode), and the history says so.
+  EXPECT_EQ(Str(events[0].at("response")), "pass");
+}
+
+// Issue 17: a sign-in with the right password that was blocked is a block in
+// the history, not a pass; the password's outcome is shown apart.
+TEST(HttpScenarioTest, BlockedSignInWithTheRightPasswordIsABlockInHistory) {
+  HttpScenario s;
+  ASSERT_TRUE(s.ready());
+  s.BuildBaseline("alice", kLondon, 12);
+  s.Evaluate("alice", kLondon, kChromeWindows, kLaptop, "success");
+  s.Advance(absl::Minutes(30));
+  json::value d =
+      s.Evaluate("alice", kMelbourne, kChromeWindows, kLaptop, "success");
+  ASSERT_EQ(Str(d.at("decision")), "block");
+  json::array events = s.History("alice");
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events[0].at("event_id"), d.at("event_id"));
+  EXPECT_EQ(Str(events[0].at("response")), "block");
+  EXPECT_EQ(Str(events[0].at("password")), "correct");
+  EXPECT_EQ(Str(events[0].at("outcome")), "success");
+  // The allowed sign-in before it passed.
+  EXPECT_EQ(Str(events[1].at("response")), "pass");
+  EXPECT_EQ(Str(events[1].at("password")), "correct");
+  // A wrong password that was allowed failed.
+  s.Advance(absl::Hours(1));
+  s.Evaluate("alice", kLondon, kChromeWindows, kLaptop, "failure");
+  events = s.History("alice");
+  EXPECT_EQ(Str(events[0].at("response")), "fail");
+  EXPECT_EQ(Str(events[0].at("password")), "wrong");
+}
+
+// Issue 17: mfa_required for a user without a factor blocks and says why;
+// every reason carries its contribution, and the contributions make the
+// score (1 - prod(1 - c), up to the signals too small to be reported).
+TEST(HttpScenarioTest, EveryReasonCarriesItsContributionAndTheBlockItsCause) {
+  HttpScenario s;
+  ASSERT_TRUE(s.ready());
+  s.BuildBaseline("alice", kLondon, 12);
+  s.Evaluate("alice", kLondon, kChromeWindows, kLaptop, "success");
+  s.Advance(absl::Minutes(30));
+  json::value d =
+      s.Evaluate("alice", kMelbourne, kFirefoxLinux, "fp-unknown", "success");
+  ASSERT_EQ(Str(d.at("decision")), "block") << json::serialize(d);
+  const json::array& reasons = d.at("risk").at("reasons").as_array();
+  ASSERT_GE(reasons.size(), 3u) << json::serialize(d);
+  double keep = 1;
+  int signals = 0;
+  for (const json::value& r : reasons) {
+    ASSERT_TRUE(r.as_object().contains("contribution")) << json::serialize(r);
+    const double c = r.at("contribution").to_number<double>();
+    EXPECT_GE(c, 0);
+    EXPECT_LE(c, r.at("score").to_number<double>() + 1e-9);
+    signals += c > 0;
+    keep *= 1 - c;
+  }
+  EXPECT_GE(signals, 2) << json::serialize(d);
+  EXPECT_NEAR(1 - keep, d.at("risk").at("score").to_number<double>(), 0.02);
+  const json::value& why = reasons.back();
+  EXPECT_EQ(Str(why.at("signal")), "mfa_required_no_factor");
+  EXPECT_EQ(why.at("contribution").to_number<double>(), 0);
+  EXPECT_TRUE(absl::StrContains(Str(why.at("detail")), "no MFA factor"));
+  // The history shows the same reasons, contributions included.
+  json::array events = s.History("alice");
+  EXPECT_EQ(json::serialize(events[0].at("decision").at("risk").at("reasons")),
+            json::serialize(reasons));
 }
 
 }  // namespace

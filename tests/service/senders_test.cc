@@ -4,13 +4,15 @@
 // aiosmtpd (a certificate made by the openssl CLI), refusals, and the signed
 // POST sender's handling of the receiver's answer.
 
-#include <signal.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -141,6 +143,99 @@ TEST(SmtpSenderTest, StartTlsRequiredButNotOfferedAndNoCredentialsInClear) {
   s = (*CreateSmtpSender(std::move(o2)))->Send(m);
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), "without TLS")) << s;
+}
+
+// The path of the first message in `dir` (waits up to 10 s); "" if none.
+std::string WaitForMailPath(const std::string& dir) {
+  for (int i = 0; i < 100; ++i) {
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() != ".tmp") return e.path().string();
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return "";
+}
+
+// Issue 17: a body line over RFC 5322's 998 bytes (an HTML template's) and a
+// long non-ASCII subject reach a real SMTP server (aiosmtpd refuses lines
+// over 1,000 bytes) and decode, with Python's email package, back to exactly
+// what was sent: bodies quoted-printable where they must be, headers folded.
+TEST(SmtpSenderTest, LongLinesAndNonAsciiSubjectsArriveIntact) {
+  TempDir dir;
+  const std::string out = dir.path() + "/mail";
+  std::filesystem::create_directories(out);
+  Peer smtp({"/usr/bin/python3", SourcePath("tests/service/mfa_peers.py"),
+             "smtp", out});
+  ASSERT_GT(smtp.port(), 0);
+  SmtpOptions o;
+  o.host = "127.0.0.1";
+  o.port = smtp.port();
+  o.from = "security@vigil.test";
+  o.timeout = absl::Seconds(10);
+  absl::StatusOr<std::unique_ptr<Sender>> sender =
+      CreateSmtpSender(std::move(o));
+  ASSERT_TRUE(sender.ok()) << sender.status();
+
+  std::string line = "<p>";
+  while (line.size() < 5000)
+    line +=
+        "Gr\xc3\xb6\xc3\x9f"
+        "e = 5 \xe2\x82\xac, a=b; ";
+  line += "</p>";
+  OutgoingMessage m;
+  m.to = "alice@example.com";
+  m.subject =
+      "Anmeldung blockiert \xe2\x80\x93 bitte pr\xc3\xbc"
+      "fen Sie Ihr Konto, "
+      "Gr\xc3\xbc\xc3\x9f"
+      "e aus M\xc3\xbc"
+      "nchen \xf0\x9f\x94\x92 und noch "
+      "ein paar W\xc3\xb6rter, damit es l\xc3\xa4nger als eine Zeile wird";
+  m.text = absl::StrCat("Hello,\n\n", std::string(1200, 'a'),
+                        "\n.a dot line \n\ttrailing tab\t\nend = ok");
+  m.html =
+      absl::StrCat("<html><body>\n", line, "\n.<p>dot</p>  \n</body></html>\n");
+  m.idempotency_key = "long-1";
+  absl::Status s = (*sender)->Send(m);
+  ASSERT_TRUE(s.ok()) << s;
+  const std::string path = WaitForMailPath(out);
+  ASSERT_FALSE(path.empty());
+  const std::string decoded = DecodeMailJson(path);
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(decoded, ec);
+  ASSERT_FALSE(ec) << decoded;
+  EXPECT_EQ(v.at("subject").as_string(), m.subject);
+  EXPECT_TRUE(v.at("defects").as_array().empty()) << decoded;
+  const boost::json::array& parts = v.at("parts").as_array();
+  ASSERT_EQ(parts.size(), 2u) << decoded;
+  EXPECT_EQ(parts[0].at("type").as_string(), "text/plain");
+  EXPECT_EQ(parts[0].at("content").as_string(), m.text);
+  EXPECT_EQ(parts[0].at("transfer_encoding").as_string(), "quoted-printable");
+  EXPECT_EQ(parts[1].at("type").as_string(), "text/html");
+  EXPECT_EQ(parts[1].at("content").as_string(), m.html);
+  EXPECT_EQ(parts[1].at("transfer_encoding").as_string(), "quoted-printable");
+  // Every line of the message within RFC 5322's limits: headers 78, bodies
+  // (quoted-printable) 76.
+  EXPECT_LE(v.at("longest_header_line").to_number<int>(), 78)
+      << ReadFileOrDie(path);
+  EXPECT_LE(v.at("longest_line").to_number<int>(), 78);
+  // A long ASCII subject is folded at its spaces and unfolds to itself; a
+  // short ASCII body goes as it is.
+  std::filesystem::remove(path);
+  m.subject = "A long plain subject: " + std::string(60, 'x') + " and some " +
+              std::string(30, 'y') + " words";
+  m.text = "Your code is 123456.";
+  m.html.clear();
+  ASSERT_TRUE((*sender)->Send(m).ok());
+  const std::string path2 = WaitForMailPath(out);
+  v = boost::json::parse(DecodeMailJson(path2), ec);
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(v.at("subject").as_string(), m.subject);
+  EXPECT_LE(v.at("longest_header_line").to_number<int>(), 78);
+  ASSERT_EQ(v.at("parts").as_array().size(), 1u);
+  EXPECT_EQ(v.at("parts").at(0).at("transfer_encoding").as_string(), "7bit");
+  EXPECT_TRUE(absl::StrContains(ReadFileOrDie(path2),
+                                "\r\n\r\nYour code is 123456.\r\n"));
 }
 
 TEST(SmtpSenderTest, BadOptionsAndHeaderInjection) {

@@ -116,9 +116,11 @@ std::string DecisionLine(int64_t index, const Attempt& attempt,
   internal::AppendJsonString(&line, d.event_id);
   line.append(",\"user_id\":");
   internal::AppendJsonString(&line, attempt.user_id);
-  absl::StrAppendFormat(
-      &line, ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\"", d.score,
-      RiskLevelName(d.level), VerdictName(d.verdict));
+  absl::StrAppendFormat(&line,
+                        ",\"score\":%.4f,\"level\":\"%s\",\"decision\":\"%s\","
+                        "\"would_be\":\"%s\"",
+                        d.score, RiskLevelName(d.level), VerdictName(d.verdict),
+                        VerdictName(d.enforced_verdict));
   absl::StrAppend(&line, ",\"baseline\":", d.baseline.successful_sign_ins,
                   ",\"reasons\":[");
   for (size_t i = 0; i < d.reasons.size(); ++i) {

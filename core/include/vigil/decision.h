@@ -61,12 +61,18 @@ struct DecisionContext {
 struct Decision {
   std::string event_id;
   Verdict verdict = Verdict::kAllow;
-  // What enforcement answers; equal to `verdict` in enforced mode.
+  // What enforcement answers ("would_be" in JSON); equal to `verdict` in
+  // enforced mode.
   Verdict enforced_verdict = Verdict::kAllow;
   Mode mode = Mode::kEnforced;
   RiskLevel level = RiskLevel::kNone;
   double score = 0;  // in [0,1]
-  // Signals that contributed, largest contribution first.
+  // Never empty. The signals that contributed (at least 0.005), largest
+  // contribution first; then, with contribution 0, what decided the verdict
+  // where the score does not say it alone: "compromised_password",
+  // "mfa_required_no_factor", "mfa_if_configured_no_factor",
+  // "remembered_device", or "ip_reputation" for an always-allow range. With
+  // none of these, one "baseline" reason says what was found ordinary.
   std::vector<Reason> reasons;
   bool compromised_credentials = false;
   // The pool must force a password reset before this user signs in again.

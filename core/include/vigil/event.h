@@ -60,6 +60,22 @@ struct Event {
   std::vector<ChallengeResponse> challenge_responses;
 };
 
+// What became of an attempt, as support staff read the history. Apart from
+// the decision's risk (level, score, reasons) and the password's outcome.
+enum class EventResponse {
+  kPass,        // the user got in: allowed with valid credentials, or the
+                // challenge passed
+  kFail,        // the credentials failed, or the challenge locked or expired
+  kBlock,       // the answer was block, whatever the password
+  kInProgress,  // no outcome yet, or a challenge not answered (or only with
+                // wrong codes so far)
+};
+// "pass", "fail", "block", "in_progress".
+absl::string_view EventResponseName(EventResponse response);
+// From the decision as answered (in audit mode: allow), the outcome and the
+// challenge responses. Stored events of every version give their response.
+EventResponse ResponseOf(const Event& event);
+
 // One page of a user's history, newest first.
 struct EventPage {
   std::vector<Event> events;

@@ -11,6 +11,7 @@
 #ifndef VIGIL_STORE_H_
 #define VIGIL_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -83,6 +84,22 @@ struct BackupInfo {
   uint32_t files = 0;
 };
 
+// A store's size and health, for monitoring (vigild's /metrics). Figures
+// are the store's own estimates at the time of the call.
+struct StoreStats {
+  // False for a store that keeps no such figures (the rest is then zero).
+  bool available = false;
+  struct PerTable {
+    uint64_t live_sst_bytes = 0;  // table files on disk that hold live data
+    uint64_t memtable_bytes = 0;  // written, not yet flushed to a file
+    uint64_t estimated_keys = 0;
+  };
+  std::array<PerTable, kTableCount> tables{};
+  uint64_t block_cache_bytes = 0;  // read cache in use, all tables
+  // Failed background flushes and compactions since the store was opened.
+  uint64_t background_errors = 0;
+};
+
 // Iterates one table in key order over [start, limit).
 class StoreIterator {
  public:
@@ -147,6 +164,9 @@ class Store {
   // fail this way.
   virtual uint64_t FailureGeneration() const { return 0; }
   bool WritesFailing() const { return FailureGeneration() % 2 == 1; }
+  // Size and health figures; cheap (no I/O), any thread. The default keeps
+  // none.
+  virtual StoreStats Stats() const { return StoreStats(); }
   // Reorganizes `table` for fast reads after a bulk load (e.g. compacts it
   // and drops deleted ranges). Optional; the default does nothing.
   virtual absl::Status Compact(Table table) { return absl::OkStatus(); }

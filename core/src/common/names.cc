@@ -30,6 +30,8 @@ constexpr absl::string_view kVerdictNames[] = {"allow", "challenge", "block"};
 constexpr absl::string_view kLevelNames[] = {"none", "low", "medium", "high"};
 constexpr absl::string_view kModeNames[] = {"enforced", "audit"};
 constexpr absl::string_view kFeedbackNames[] = {"valid", "invalid"};
+constexpr absl::string_view kResponseNames[] = {"pass", "fail", "block",
+                                                "in_progress"};
 constexpr absl::string_view kTableNames[] = {
     "users", "devices", "events", "counters", "challenges",
     "totp",  "pwned",   "outbox", "meta"};
@@ -71,6 +73,33 @@ absl::string_view FeedbackValueName(FeedbackValue value) {
 }
 bool ParseFeedbackValue(absl::string_view name, FeedbackValue* value) {
   return ParseByName(name, kFeedbackNames, value);
+}
+
+absl::string_view EventResponseName(EventResponse response) {
+  return kResponseNames[static_cast<int>(response)];
+}
+
+EventResponse ResponseOf(const Event& e) {
+  switch (e.decision.verdict) {
+    case Verdict::kBlock:
+      return EventResponse::kBlock;
+    case Verdict::kAllow:
+      return e.outcome == Outcome::kSuccess   ? EventResponse::kPass
+             : e.outcome == Outcome::kFailure ? EventResponse::kFail
+                                              : EventResponse::kInProgress;
+    case Verdict::kChallenge:
+      break;
+  }
+  if (e.outcome == Outcome::kFailure) return EventResponse::kFail;
+  for (const ChallengeResponse& r : e.challenge_responses) {
+    if (r.result == "passed") return EventResponse::kPass;
+  }
+  if (!e.challenge_responses.empty() &&
+      (e.challenge_responses.back().result == "locked" ||
+       e.challenge_responses.back().result == "expired")) {
+    return EventResponse::kFail;
+  }
+  return EventResponse::kInProgress;
 }
 
 absl::string_view TableName(Table table) {

@@ -21,6 +21,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/hash.h"
 #include "common/random.h"
@@ -51,6 +52,29 @@ using internal::UserProfile;
 constexpr int kLockStripes = 1024;
 constexpr uint64_t kUserHashSeed = 0x7573;  // distinct users in counters
 constexpr double kMinReportedContribution = 0.005;
+
+// The reason of a decision no signal contributed to: what was checked and
+// found ordinary, so that an allow is never unexplained.
+std::string NothingUnusualDetail(const Decision& d, int mature_after) {
+  std::string detail = absl::StrCat(
+      "no signal contributed (each below ", kMinReportedContribution,
+      "); device ", d.context.device, "; ", d.baseline.successful_sign_ins,
+      " trusted sign-in", d.baseline.successful_sign_ins == 1 ? "" : "s");
+  if (!d.baseline.mature) {
+    std::vector<absl::string_view> scaled;
+    for (const auto& signal : internal::BuiltinSignals()) {
+      if (signal->scaled_by_maturity()) scaled.push_back(signal->name());
+    }
+    absl::StrAppend(
+        &detail, " (baseline not mature: ", absl::StrJoin(scaled, " and "),
+        " weigh ", d.baseline.successful_sign_ins, "/", mature_after, ")");
+  }
+  if (!d.signal_failures.empty()) {
+    absl::StrAppend(&detail,
+                    "; without data: ", absl::StrJoin(d.signal_failures, ", "));
+  }
+  return detail;
+}
 
 class StripedLocks {
  public:
@@ -390,6 +414,10 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     // Decides alone: no signal is evaluated.
     d.level = RiskLevel::kNone;
     d.enforced_verdict = Verdict::kAllow;
+    d.reasons.push_back(
+        {"ip_reputation", 0, 0,
+         absl::StrCat("in always-allow range ", match.ToString(),
+                      ": allowed without evaluating the signals")});
   } else if (m.ip_reputation.always_block.Find(ip, &match)) {
     d.level = RiskLevel::kHigh;
     d.score = 1;
@@ -433,13 +461,24 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
               });
     d.score = internal::CombineContributions(contributions);
     d.level = internal::LevelForScore(m, d.score);
-    d.enforced_verdict = internal::PolicyVerdict(
-        m, attempt.event_type, d.level,
-        assume_mfa_factor_ || profile.mfa_factors != 0);
+    const bool has_factor = assume_mfa_factor_ || profile.mfa_factors != 0;
+    d.enforced_verdict =
+        internal::PolicyVerdict(m, attempt.event_type, d.level, has_factor);
+    if (std::optional<Reason> why = internal::PolicyReason(
+            m, attempt.event_type, d.level, has_factor)) {
+      d.reasons.push_back(*std::move(why));
+    }
     // A remembered device answers the challenge at the levels the policy says.
     if (device.active && d.enforced_verdict == Verdict::kChallenge &&
         m.mfa.remembered_suppresses[static_cast<int>(d.level)]) {
       d.enforced_verdict = Verdict::kAllow;
+      d.reasons.push_back({"remembered_device", 1, 0,
+                           absl::StrCat("remembered device: no challenge at ",
+                                        RiskLevelName(d.level), " risk")});
+    }
+    if (d.reasons.empty()) {
+      d.reasons.push_back(
+          {"baseline", 0, 0, NothingUnusualDetail(d, m.mature_after)});
     }
   }
   if (password_compromised) {

@@ -185,15 +185,21 @@ class MfaServiceImpl final : public MfaService {
     TrimTimes(&u->failures, now - kFailureWindow);
     return static_cast<int>(u->failures.size()) >= p.max_user_failures_15min;
   }
-  // For a user that UserLocked: the first second at which it no longer is
-  // (enough of the failures have left the window).
+  // For a sliding-window limit that refuses while `times` (trimmed by
+  // TrimTimes(now - window), which keeps t >= now - window) hold `limit` or
+  // more entries: the first second at which fewer remain. `times` must hold
+  // at least `limit` entries.
+  static int64_t WindowLimitLifts(std::vector<int64_t> times, int limit,
+                                  int64_t window) {
+    const size_t k = times.size() - static_cast<size_t>(limit);
+    std::nth_element(times.begin(), times.begin() + k, times.end());
+    return times[k] + window + 1;
+  }
+  // For a user that UserLocked: the first second at which it no longer is.
   static int64_t UserLockLifts(const MfaUserRecord& u,
                                const MfaPolicyConfig& p) {
-    std::vector<int64_t> times = u.failures;
-    const size_t k =
-        times.size() - static_cast<size_t>(p.max_user_failures_15min);
-    std::nth_element(times.begin(), times.begin() + k, times.end());
-    return times[k] + kFailureWindow + 1;  // TrimTimes keeps t >= now - window
+    return WindowLimitLifts(u.failures, p.max_user_failures_15min,
+                            kFailureWindow);
   }
   // Remembers a device; adds its record (and evictions) to `batch`.
   absl::Status Remember(DeviceRecord* r, int64_t now, const MfaPolicyConfig& p,
@@ -471,7 +477,7 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
     Inc(stats_.sends_rate_limited);
     return RetryLater(
         absl::StrCat("send: at most ", p.max_sends_per_hour, " codes per hour"),
-        u.sends.front() + kSendWindow - now);
+        WindowLimitLifts(u.sends, p.max_sends_per_hour, kSendWindow) - now);
   }
   const bool sms = method == MfaMethod::kSms;
   Sender* sender = sms ? options_.sms_sender.get() : options_.email_sender.get();
@@ -540,10 +546,12 @@ absl::StatusOr<SendReceipt> MfaServiceImpl::SendCode(
   SendReceipt receipt;
   receipt.method = method;
   receipt.code_expires_at = absl::FromUnixSeconds(c.code_expires);
-  receipt.next_send_at = absl::FromUnixSeconds(now + p.resend_interval_seconds);
+  int64_t next = now + p.resend_interval_seconds;
   if (static_cast<int>(u.sends.size()) >= p.max_sends_per_hour) {
-    receipt.next_send_at = absl::FromUnixSeconds(u.sends.front() + kSendWindow);
+    next = std::max(
+        next, WindowLimitLifts(u.sends, p.max_sends_per_hour, kSendWindow));
   }
+  receipt.next_send_at = absl::FromUnixSeconds(next);
   return receipt;
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace vigil::internal {
 
 double CombineContributions(const std::vector<double>& contributions) {
@@ -43,6 +45,29 @@ Verdict PolicyVerdict(const ModelConfig& m, EventType type, RiskLevel level,
       return Verdict::kBlock;
   }
   return Verdict::kBlock;
+}
+
+std::optional<Reason> PolicyReason(const ModelConfig& m, EventType type,
+                                   RiskLevel level, bool has_mfa_factor) {
+  if (has_mfa_factor) return std::nullopt;
+  const LevelPolicy& p =
+      m.policy[static_cast<int>(type)][static_cast<int>(level)];
+  if (p.action == PolicyAction::kMfaRequired) {
+    return Reason{
+        "mfa_required_no_factor", 1, 0,
+        absl::StrCat(RiskLevelName(level), " risk on ", EventTypeName(type),
+                     " requires MFA (mfa_required) and the user has "
+                     "no MFA factor: blocked")};
+  }
+  if (p.action == PolicyAction::kMfaIfConfigured) {
+    return Reason{
+        "mfa_if_configured_no_factor", 1, 0,
+        absl::StrCat(RiskLevelName(level), " risk on ", EventTypeName(type),
+                     " challenges users with an MFA factor "
+                     "(mfa_if_configured); the user has none: "
+                     "allowed")};
+  }
+  return std::nullopt;
 }
 
 }  // namespace vigil::internal

@@ -5,6 +5,7 @@
 #ifndef VIGIL_CORE_SRC_MODEL_SCORING_H_
 #define VIGIL_CORE_SRC_MODEL_SCORING_H_
 
+#include <optional>
 #include <vector>
 
 #include "model/model_config.h"
@@ -33,6 +34,14 @@ RiskLevel LevelForScore(const ModelConfig& model, double score);
 // block).
 Verdict PolicyVerdict(const ModelConfig& model, EventType type, RiskLevel level,
                       bool has_mfa_factor);
+
+// Why PolicyVerdict answered what the level's action does not say alone: a
+// user without an MFA factor under mfa_required (signal
+// "mfa_required_no_factor": blocked) or mfa_if_configured
+// ("mfa_if_configured_no_factor": allowed). Score 1 (the condition holds),
+// contribution 0 (it is not part of the score). nullopt otherwise.
+std::optional<Reason> PolicyReason(const ModelConfig& model, EventType type,
+                                   RiskLevel level, bool has_mfa_factor);
 
 }  // namespace vigil::internal
 

@@ -80,6 +80,7 @@ std::string WebhookJson(const Event& e) {
   Field(&out, "event_type", EventTypeName(e.event_type));
   Field(&out, "decision", VerdictName(d.verdict));
   Field(&out, "enforced_decision", VerdictName(d.enforced_verdict));
+  Field(&out, "would_be", VerdictName(d.enforced_verdict));
   Field(&out, "mode", ModeName(d.mode));
   Field(&out, "level", RiskLevelName(d.level));
   RawField(&out, "score", absl::StrCat(d.score));
@@ -91,6 +92,7 @@ std::string WebhookJson(const Event& e) {
     std::string one = "{";
     Field(&one, "signal", r.signal);
     RawField(&one, "score", absl::StrCat(r.score));
+    RawField(&one, "contribution", absl::StrCat(r.contribution));
     Field(&one, "detail", r.detail);
     one.push_back('}');
     reasons += one;

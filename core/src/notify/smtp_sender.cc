@@ -5,6 +5,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -30,17 +31,121 @@ bool HasLineBreak(absl::string_view s) {
   return s.find_first_of("\r\n") != absl::string_view::npos;
 }
 
-bool IsAscii(absl::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+constexpr size_t kMaxLine = 998;   // RFC 5322 2.1.1, without the CRLF
+constexpr size_t kFoldAt = 78;     // RFC 5322 2.1.1: lines SHOULD be shorter
+constexpr size_t kQpLine = 76;     // RFC 2045 6.7 (5)
+constexpr size_t kWordBytes = 42;  // UTF-8 bytes per encoded-word: 56 base64
+
+// "Subject: <value>" (no CRLF at the end) in lines of at most 78
+// characters, as RFC 5322 2.2.3 folds them: plain ASCII at its spaces (a
+// reader unfolds by removing the CRLFs); anything else, or a word too long to
+// fold, as RFC 2047 UTF-8 "B" encoded-words of at most 75 characters, cut at
+// character boundaries and separated by folding white space, which a reader
+// drops between encoded-words.
+std::string FoldedHeader(absl::string_view name, absl::string_view value) {
+  std::string out = absl::StrCat(name, ": ");
+  bool plain = true;
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x7f || (u < 0x20 && c != '\t')) plain = false;
+  }
+  if (plain) {
+    // Fold before the last space that keeps each line within kFoldAt. Only
+    // before a space that follows a word, so that no line is white space
+    // alone.
+    std::string folded = out;
+    size_t line_start = 0;
+    size_t last_space = std::string::npos;  // in `folded`
+    bool fits = true;
+    for (char c : value) {
+      if (c == ' ' && folded.back() != ' ' && folded.back() != '\t') {
+        last_space = folded.size();
+      }
+      folded.push_back(c);
+      if (folded.size() - line_start > kFoldAt &&
+          last_space != std::string::npos && last_space > line_start) {
+        folded.insert(last_space, "\r\n");
+        line_start = last_space + 2;
+        last_space = std::string::npos;
+      }
+      if (folded.size() - line_start > kMaxLine) fits = false;
+    }
+    if (fits) return folded;
+  }
+  size_t i = 0;
+  bool first = true;
+  while (i < value.size()) {
+    size_t n = std::min(kWordBytes, value.size() - i);
+    // Not inside a UTF-8 sequence: back up over continuation bytes.
+    while (n > 1 && i + n < value.size() &&
+           (static_cast<unsigned char>(value[i + n]) & 0xc0) == 0x80) {
+      --n;
+    }
+    absl::StrAppend(&out, first ? "" : "\r\n ", "=?UTF-8?B?",
+                    absl::Base64Escape(value.substr(i, n)), "?=");
+    first = false;
+    i += n;
+  }
+  return out;
+}
+
+// Whether `body` can go as it is (7bit, RFC 2045 2.7): ASCII without NUL or
+// other control characters than tab and line breaks, and no line longer than
+// RFC 5322 allows.
+bool Is7Bit(absl::string_view body) {
+  size_t line = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const auto u = static_cast<unsigned char>(body[i]);
+    if (body[i] == '\n') {
+      line = 0;
+      continue;
+    }
+    if (body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n') continue;
+    if (u >= 0x7f || (u < 0x20 && body[i] != '\t')) return false;
+    // Dot-stuffing may add one.
+    if (++line > kMaxLine - 1) return false;
   }
   return true;
 }
 
-// RFC 2047 for a header value that is not plain ASCII.
-std::string EncodeHeader(absl::string_view value) {
-  if (IsAscii(value)) return std::string(value);
-  return absl::StrCat("=?UTF-8?B?", absl::Base64Escape(value), "?=");
+// Quoted-printable (RFC 2045 6.7) of `body`, lines separated by '\n' (CRLF
+// and LF in `body` are its line breaks; a lone CR is data), encoded lines of
+// at most 76 characters.
+std::string QuotedPrintable(absl::string_view body) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const std::string text = absl::StrReplaceAll(body, {{"\r\n", "\n"}});
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  bool first_line = true;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!first_line) out.push_back('\n');
+    first_line = false;
+    size_t column = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+      const auto u = static_cast<unsigned char>(line[i]);
+      const bool last = i + 1 == line.size();
+      // Literal: printable ASCII but '=', and space or tab not at the end of
+      // the line (where transports may strip them).
+      const bool literal = (u >= 33 && u <= 126 && u != '=') ||
+                           ((u == ' ' || u == '\t') && !last);
+      const size_t width = literal ? 1 : 3;
+      // A soft line break ("=" at the end) keeps lines within kQpLine; the
+      // last character of a line may use the column the "=" would take.
+      if (column + width > (last ? kQpLine : kQpLine - 1)) {
+        out.append("=\n");
+        column = 0;
+      }
+      if (literal) {
+        out.push_back(line[i]);
+      } else {
+        out.push_back('=');
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 15]);
+      }
+      column += width;
+    }
+  }
+  return out;
 }
 
 // Lines end in CRLF, and a leading '.' is doubled (RFC 5321 4.5.2).
@@ -52,6 +157,16 @@ std::string DotStuff(absl::string_view body) {
     absl::StrAppend(&out, line, "\r\n");
   }
   return out;
+}
+
+// One body part's headers and content: as it is if it can be, else
+// quoted-printable.
+std::string BodyPart(absl::string_view type, absl::string_view body) {
+  const bool plain = Is7Bit(body);
+  return absl::StrCat(
+      "Content-Type: ", type, "; charset=utf-8\r\nContent-Transfer-Encoding: ",
+      plain ? "7bit" : "quoted-printable", "\r\n\r\n",
+      DotStuff(plain ? std::string(body) : QuotedPrintable(body)));
 }
 
 struct Reply {
@@ -158,27 +273,20 @@ class SmtpSender final : public Sender {
       id = *r;
     }
     std::string data = absl::StrCat(
-        "From: ", o_.from, "\r\nTo: ", m.to, "\r\nSubject: ", EncodeHeader(m.subject),
-        "\r\nDate: ",
+        "From: ", o_.from, "\r\nTo: ", m.to, "\r\n",
+        FoldedHeader("Subject", m.subject), "\r\nDate: ",
         absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", absl::Now(),
                          absl::UTCTimeZone()),
         "\r\nMessage-ID: <", id, "@", o_.helo_name, ">\r\n",
         "X-Vigil-Idempotency-Key: ", id, "\r\nMIME-Version: 1.0\r\n");
     if (boundary.empty()) {
-      absl::StrAppend(&data,
-                      "Content-Type: text/plain; charset=utf-8\r\n"
-                      "Content-Transfer-Encoding: 8bit\r\n\r\n",
-                      DotStuff(m.text));
+      absl::StrAppend(&data, BodyPart("text/plain", m.text));
     } else {
-      absl::StrAppend(
-          &data, "Content-Type: multipart/alternative; boundary=\"", boundary,
-          "\"\r\n\r\n--", boundary,
-          "\r\nContent-Type: text/plain; charset=utf-8\r\n"
-          "Content-Transfer-Encoding: 8bit\r\n\r\n",
-          DotStuff(m.text), "--", boundary,
-          "\r\nContent-Type: text/html; charset=utf-8\r\n"
-          "Content-Transfer-Encoding: 8bit\r\n\r\n",
-          DotStuff(m.html), "--", boundary, "--\r\n");
+      absl::StrAppend(&data,
+                      "Content-Type: multipart/alternative;\r\n boundary=\"",
+                      boundary, "\"\r\n\r\n--", boundary, "\r\n",
+                      BodyPart("text/plain", m.text), "--", boundary, "\r\n",
+                      BodyPart("text/html", m.html), "--", boundary, "--\r\n");
     }
     SmtpSession session(o_);
     absl::Status s = session.Run(m, data);

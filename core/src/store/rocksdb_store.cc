@@ -532,6 +532,27 @@ class RocksDbStore final : public Store {
     return internal::CreateRocksDbBackup(db_.get(), dir);
   }
 
+  StoreStats Stats() const override {
+    StoreStats st;
+    st.available = true;
+    RocksCall call;
+    auto get = [&](rocksdb::ColumnFamilyHandle* h, const std::string& name) {
+      uint64_t v = 0;
+      return db_->GetIntProperty(h, name, &v) ? v : 0;
+    };
+    for (int i = 0; i < kTableCount; ++i) {
+      rocksdb::ColumnFamilyHandle* h = handle(static_cast<Table>(i));
+      StoreStats::PerTable& t = st.tables[i];
+      t.live_sst_bytes = get(h, rocksdb::DB::Properties::kLiveSstFilesSize);
+      t.memtable_bytes = get(h, rocksdb::DB::Properties::kCurSizeAllMemTables);
+      t.estimated_keys = get(h, rocksdb::DB::Properties::kEstimateNumKeys);
+    }
+    rocksdb::ColumnFamilyHandle* any = handles_[0];
+    st.block_cache_bytes = get(any, rocksdb::DB::Properties::kBlockCacheUsage);
+    st.background_errors = get(any, rocksdb::DB::Properties::kBackgroundErrors);
+    return st;
+  }
+
   bool HasUnflushedWrites() const override {
     return manual_log_flush_ && writes_.load(std::memory_order_acquire) !=
                                     flushed_.load(std::memory_order_acquire);

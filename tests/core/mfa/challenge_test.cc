@@ -325,6 +325,52 @@ TEST_F(ChallengeTest, ResendLimitsCarryTheWait) {
   EXPECT_EQ(MfaRetryAfterSeconds(absl::ResourceExhaustedError("x")), 0);
 }
 
+// Issue 17: every refusal's wait is truthful: one second before it the send
+// is still refused, at it the send goes out (the resend interval, the
+// hourly limit and the receipt's next_send_at).
+TEST_F(ChallengeTest, EveryRetryAfterIsTheFirstSecondTheSendGoesOut) {
+  EnableEmailAndSms("alice");
+  // Waits until `SendCode` of a fresh challenge is accepted, checking that
+  // the wait it asked for was exact.
+  auto wait_and_send = [&](absl::Status refused) {
+    ASSERT_TRUE(absl::IsResourceExhausted(refused)) << refused;
+    const int64_t wait = MfaRetryAfterSeconds(refused);
+    ASSERT_GE(wait, 1);
+    f_->clock().Advance(absl::Seconds(wait - 1));
+    const std::string id = Challenge("alice");
+    absl::Status early = mfa().SendCode(id, MfaMethod::kEmail).status();
+    EXPECT_TRUE(absl::IsResourceExhausted(early))
+        << "refused with a wait of " << wait << " s, accepted after "
+        << wait - 1 << " s";
+    f_->clock().Advance(absl::Seconds(1));
+    absl::StatusOr<SendReceipt> sent = mfa().SendCode(id, MfaMethod::kEmail);
+    EXPECT_TRUE(sent.ok()) << "refused with a wait of " << wait
+                           << " s, still refused after it: " << sent.status();
+  };
+  absl::StatusOr<SendReceipt> first =
+      mfa().SendCode(Challenge("alice"), MfaMethod::kEmail);
+  ASSERT_OK(first);
+  // The resend interval.
+  f_->clock().Advance(absl::Seconds(7));
+  wait_and_send(mfa().SendCode(Challenge("alice"), MfaMethod::kEmail).status());
+  // The hourly limit (5): three more, 40 s apart; the last receipt says when
+  // the next send is possible, and a send before then is refused with the
+  // same wait.
+  absl::StatusOr<SendReceipt> last;
+  for (int i = 0; i < 3; ++i) {
+    f_->clock().Advance(absl::Seconds(40));
+    last = mfa().SendCode(Challenge("alice"), MfaMethod::kEmail);
+    ASSERT_OK(last);
+  }
+  f_->clock().Advance(absl::Seconds(40));
+  absl::Status hourly =
+      mfa().SendCode(Challenge("alice"), MfaMethod::kEmail).status();
+  EXPECT_THAT(std::string(hourly.message()), HasSubstr("5 codes per hour"));
+  EXPECT_EQ(absl::FromUnixSeconds(Now() + MfaRetryAfterSeconds(hourly)),
+            last->next_send_at);
+  wait_and_send(hourly);
+}
+
 TEST_F(ChallengeTest, SenderFailureIsUnavailableAndNotCounted) {
   EnableEmailAndSms("alice");
   const std::string id = Challenge("alice");
