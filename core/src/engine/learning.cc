@@ -42,6 +42,20 @@ namespace {
 constexpr int kDevice = static_cast<int>(Feature::kDevice);
 constexpr int kIp = static_cast<int>(Feature::kIp);
 
+// Raises the user risk to `score` of an event at `t`, unless it carries
+// more already (undecayed).
+void RaiseUserRisk(double score, int64_t t, UserProfile* p) {
+  score = std::clamp(score, 0.0, 1.0);
+  if (score <= 0 || score < p->user_risk) return;
+  p->user_risk = score;
+  p->user_risk_time = t;
+}
+
+void ClearUserRisk(UserProfile* p) {
+  p->user_risk = 0;
+  p->user_risk_time = 0;
+}
+
 void DropProbation(absl::string_view event_id, UserProfile* p) {
   std::erase_if(p->probation, [&](const ProbationEntry& entry) {
     return entry.event_id == event_id;
@@ -81,11 +95,8 @@ bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
         e.event.event_id, t, e.features.hashes, e.features.fingerprint});
     return false;
   }
-  const uint64_t device = e.features.hashes[kDevice];
   const bool established =
-      (device != 0 && p->Count(Feature::kDevice, device) >= 2) ||
-      (e.features.fingerprint != 0 &&
-       p->Count(Feature::kDevice, e.features.fingerprint) >= 2);
+      p->DeviceCount(e.features.hashes[kDevice], e.features.fingerprint) >= 2;
   DropProbation(e.event.event_id, p);
   LearnTrustedSuccess(e, p);
   if (established && !p->probation.empty()) {
@@ -103,8 +114,7 @@ bool UpdateUserRisk(const StoredEvent& e, bool second_factor,
       (e.event.event_type == EventType::kPasswordChange &&
        d.enforced_verdict == Verdict::kAllow && d.level < c.from_level)) {
     if (p->user_risk == 0 || p->user_risk_time > t) return false;
-    p->user_risk = 0;
-    p->user_risk_time = 0;
+    ClearUserRisk(p);
     return true;
   }
   if (d.level < c.from_level || d.score <= 0) return false;
@@ -118,11 +128,7 @@ bool UpdateUserRisk(const StoredEvent& e, bool second_factor,
 void RecordFailedChallenge(const StoredEvent& e, UserProfile* p) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   p->Distrust(Feature::kIp, e.features.hashes[kIp], t);
-  const double score = std::clamp(e.event.decision.score, 0.0, 1.0);
-  if (score > 0 && score >= p->user_risk) {
-    p->user_risk = score;
-    p->user_risk_time = t;
-  }
+  RaiseUserRisk(e.event.decision.score, t, p);
 }
 
 double CarriedUserRisk(const UserProfile& p, const UserRiskConfig& c,
@@ -378,11 +384,8 @@ void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
       return (device != 0 && entry.hashes[kDevice] == device) ||
              (ip != 0 && entry.hashes[kIp] == ip);
     });
-    const double score = std::clamp(e->event.decision.score, 0.0, 1.0);
-    if (score > 0 && score >= p->user_risk) {
-      p->user_risk = score;
-      p->user_risk_time = absl::ToUnixSeconds(e->event.time);
-    }
+    RaiseUserRisk(e->event.decision.score, absl::ToUnixSeconds(e->event.time),
+                  p);
     for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
       const uint64_t h = e->features.hashes[static_cast<int>(f)];
       if (h != 0) ForgetRecorded(f, h, p, &u);
@@ -406,8 +409,7 @@ void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
     }
     if (p->user_risk > 0 &&
         p->user_risk_time == absl::ToUnixSeconds(e->event.time)) {
-      p->user_risk = 0;  // the event that raised it was the user
-      p->user_risk_time = 0;
+      ClearUserRisk(p);  // the event that raised it was the user
     }
   }
   u.after = Scalars(*p);

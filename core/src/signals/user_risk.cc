@@ -32,10 +32,8 @@ class UserRisk final : public Signal {
     if (carried <= 0) return r;
     const uint64_t device =
         in.features->hashes[static_cast<int>(Feature::kDevice)];
-    const uint64_t fingerprint = in.features->fingerprint;
     const bool established =
-        (device != 0 && p.Count(Feature::kDevice, device) >= 2) ||
-        (fingerprint != 0 && p.Count(Feature::kDevice, fingerprint) >= 2);
+        p.DeviceCount(device, in.features->fingerprint) >= 2;
     r.score = carried * (established ? c.established_device_factor : 1.0);
     const int64_t minutes = std::max<int64_t>(0, now - p.user_risk_time) / 60;
     r.detail = absl::StrFormat(

@@ -8,6 +8,7 @@
 #ifndef VIGIL_CORE_SRC_STORE_PROFILE_RECORD_H_
 #define VIGIL_CORE_SRC_STORE_PROFILE_RECORD_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -111,11 +112,15 @@ struct UserProfile {
   void Distrust(Feature feature, uint64_t hash, int64_t t);
   void Undistrust(Feature feature, uint64_t hash);
 
-  // Whether the device of `f` is known: its kDevice hash, or its
-  // fingerprint beside a device key, was seen in a trusted sign-in.
+  // Trusted sign-ins of a device: of its kDevice hash, or of its
+  // fingerprint beside a device key (LearnableFeatures::fingerprint),
+  // whichever is more. 0: a new device; 2 or more: an established one.
+  uint32_t DeviceCount(uint64_t device, uint64_t fingerprint) const {
+    return std::max(device != 0 ? Count(Feature::kDevice, device) : 0u,
+                    fingerprint != 0 ? Count(Feature::kDevice, fingerprint) : 0u);
+  }
   bool KnowsDevice(uint64_t device, uint64_t fingerprint) const {
-    return (device != 0 && Count(Feature::kDevice, device) > 0) ||
-           (fingerprint != 0 && Count(Feature::kDevice, fingerprint) > 0);
+    return DeviceCount(device, fingerprint) > 0;
   }
   // Count of `hash` in `feature`'s history; 0 if never seen.
   uint32_t Count(Feature feature, uint64_t hash) const;
