@@ -187,7 +187,7 @@ TEST(ScenarioTest, FirstSignInExplainsTheImmatureBaseline) {
   EXPECT_THAT(d.reasons[0].detail, HasSubstr("device new; 0 trusted sign-ins"));
   EXPECT_THAT(d.reasons[0].detail,
               HasSubstr("baseline not mature: new_device and unfamiliar weigh "
-                        "0/5"));
+                        "0.00"));
 }
 
 // Issue 17: mfa_required for a user without a factor blocks, and the

@@ -21,6 +21,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/hash.h"
@@ -55,7 +56,8 @@ constexpr double kMinReportedContribution = 0.005;
 
 // The reason of a decision no signal contributed to: what was checked and
 // found ordinary, so that an allow is never unexplained.
-std::string NothingUnusualDetail(const Decision& d, int mature_after) {
+// `maturity`: what the familiarity signals weighed (BaselineMaturity).
+std::string NothingUnusualDetail(const Decision& d, double maturity) {
   std::string detail = absl::StrCat(
       "no signal contributed (each below ", kMinReportedContribution,
       "); device ", d.context.device, "; ", d.baseline.successful_sign_ins,
@@ -67,7 +69,7 @@ std::string NothingUnusualDetail(const Decision& d, int mature_after) {
     }
     absl::StrAppend(
         &detail, " (baseline not mature: ", absl::StrJoin(scaled, " and "),
-        " weigh ", d.baseline.successful_sign_ins, "/", mature_after, ")");
+        absl::StrFormat(" weigh %.2f)", maturity));
   }
   if (!d.signal_failures.empty()) {
     absl::StrAppend(&detail,
@@ -478,7 +480,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     }
     if (d.reasons.empty()) {
       d.reasons.push_back(
-          {"baseline", 0, 0, NothingUnusualDetail(d, m.mature_after)});
+          {"baseline", 0, 0, NothingUnusualDetail(d, maturity)});
     }
   }
   if (password_compromised) {
