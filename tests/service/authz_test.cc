@@ -224,6 +224,7 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
        "",
        {{kAdminKey, 404}},
        {kEvaluateKey, kMfaKey}},
+      {"GET", "/v1/events?limit=1", "", {{kAdminKey, 200}}, {kEvaluateKey, kMfaKey}},
       {"POST",
        "/v1/challenges/0123456789abcdef0123456789abcdef/send",
        R"({"method":"sms"})",
