@@ -23,8 +23,9 @@ constexpr int kPageEvents = 20000;
 const flags::CommandSpec& ExportSpec() {
   static const auto* const spec = new flags::CommandSpec{
       .path = "vigil export",
-      .summary = "write vigild's event history as JSON Lines for vigil replay "
-                 "(also while vigild runs)",
+      .summary =
+          "write vigild's event history as JSON Lines for vigil replay "
+          "(also while vigild runs)",
       .flags = {{.name = "data-dir",
                  .value_name = "DIR",
                  .help = "the database: vigild's [storage] data_dir",
@@ -66,9 +67,10 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out,
     if (!flags.Has(name)) continue;
     absl::Time t;
     if (!service::ParseTimestamp(flags.Get(name), &t)) {
-      err << flags::UsageError(
-          spec, absl::StrCat("--", name, ": not an RFC 3339 time (e.g. "
-                             "2026-01-02T03:04:05Z)"));
+      err << flags::UsageError(spec,
+                               absl::StrCat("--", name,
+                                            ": not an RFC 3339 time (e.g. "
+                                            "2026-01-02T03:04:05Z)"));
       return 2;
     }
     (absl::string_view(name) == "since" ? query.since : query.until) = t;

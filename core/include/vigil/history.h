@@ -65,7 +65,8 @@ struct HistoryPage {
 // InvalidArgument "limit: ...", "cursor: ...", "user_id: ...", "since: ..."
 // for a bad query; the store's error if it fails; DataLoss for a record it
 // cannot decode.
-absl::StatusOr<HistoryPage> ReadHistory(Store* store, const HistoryQuery& query);
+absl::StatusOr<HistoryPage> ReadHistory(Store* store,
+                                        const HistoryQuery& query);
 
 }  // namespace vigil
 

@@ -342,13 +342,13 @@ bool StoredEvent::Decode(absl::string_view data) {
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
-    const int rank = tag == kChallengeTrailerTag    ? 0
-                     : tag == kClientTimeTrailerTag ? 1
-                     : tag == kFeedbackTrailerTag   ? 2
-                     : tag == kUndoTrailerTag       ? 3
-                     : tag == kFingerprintTrailerTag ? 4
+    const int rank = tag == kChallengeTrailerTag      ? 0
+                     : tag == kClientTimeTrailerTag   ? 1
+                     : tag == kFeedbackTrailerTag     ? 2
+                     : tag == kUndoTrailerTag         ? 3
+                     : tag == kFingerprintTrailerTag  ? 4
                      : tag == kDeviceSourceTrailerTag ? 5
-                                                    : -1;
+                                                      : -1;
     if (rank <= last) return false;
     last = rank;
     if (tag == kChallengeTrailerTag) {

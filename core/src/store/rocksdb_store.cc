@@ -302,8 +302,9 @@ class RocksDbStore final : public Store {
       // compactions cannot remove one under a scan.
       db_options.max_open_files = -1;
       const char* tmp = std::getenv("TMPDIR");
-      std::string dir = absl::StrCat(
-          tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/vigil-reader-XXXXXX");
+      std::string dir =
+          absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                       "/vigil-reader-XXXXXX");
       if (::mkdtemp(dir.data()) == nullptr) {
         return absl::UnavailableError(
             "cannot make a temporary folder for a read-only store");

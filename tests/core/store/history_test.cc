@@ -36,8 +36,7 @@ std::unique_ptr<Store> OpenReader(const std::string& dir) {
 }
 
 // Every event of `query` read page by page with `limit`.
-std::vector<HistoryEvent> ReadAll(Store* store, HistoryQuery query,
-                                  int limit) {
+std::vector<HistoryEvent> ReadAll(Store* store, HistoryQuery query, int limit) {
   query.limit = limit;
   std::vector<HistoryEvent> all;
   for (int pages = 0; pages < 100; ++pages) {
@@ -58,7 +57,6 @@ class HistoryTest : public ::testing::Test {
   void SetUp() override {
     // Three users interleaved in time; a device key with a fingerprint, a
     // fingerprint alone, a user agent alone.
-    const absl::Time start = engine_.clock().Now();
     for (int i = 0; i < 12; ++i) {
       const std::string user = absl::StrCat("user-", i % 3);
       Attempt a = engine_.MakeAttempt(user, i == 7 ? kMelbourne : kLondon,
@@ -75,7 +73,6 @@ class HistoryTest : public ::testing::Test {
       times_.push_back(engine_.clock().Now());
       engine_.clock().Advance(absl::Minutes(10));
     }
-    (void)start;
   }
 
   EngineFixture engine_;
@@ -158,8 +155,8 @@ TEST_F(HistoryTest, FiltersByTimeAndUser) {
 
 TEST_F(HistoryTest, FeedbackAndLockedChallengesBecomeLabels) {
   ASSERT_TRUE(engine_.engine()
-                  .RecordFeedback(decisions_[2].event_id, FeedbackValue::kInvalid,
-                                  "admin")
+                  .RecordFeedback(decisions_[2].event_id,
+                                  FeedbackValue::kInvalid, "admin")
                   .ok());
   ASSERT_TRUE(engine_.engine()
                   .RecordFeedback(decisions_[5].event_id, FeedbackValue::kValid,

@@ -401,7 +401,8 @@ TEST(EventRecordTest, EveryEnumValueRoundTrips) {
   }
 }
 
-TEST(EventRecordTest, TheDeviceSourceTrailerRoundTripsAndOldRecordsStillDecode) {
+TEST(EventRecordTest,
+     TheDeviceSourceTrailerRoundTripsAndOldRecordsStillDecode) {
   // A record written before the device source was kept: no 0xf4 trailer.
   StoredEvent old = FullEvent();
   old.features.fingerprint = 0x0123456789abcdefULL;
@@ -430,7 +431,8 @@ TEST(EventRecordTest, TheDeviceSourceTrailerRoundTripsAndOldRecordsStillDecode) 
   // kUnknown is never written, and values past the last are refused, as is
   // the trailer twice.
   for (char bad : {'\0', '\5', '\xff'}) {
-    EXPECT_FALSE(StoredEvent().Decode(old_bytes + "\xf4" + std::string(1, bad)));
+    EXPECT_FALSE(
+        StoredEvent().Decode(old_bytes + "\xf4" + std::string(1, bad)));
   }
   EXPECT_FALSE(StoredEvent().Decode(old_bytes + "\xf4\x02\xf4\x02"));
 }
