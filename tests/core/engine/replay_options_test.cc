@@ -134,9 +134,9 @@ std::string VelocityAfterChallengedSuccess(bool learn) {
   });
   f.BuildBaseline("u", testing::kLondon, testing::kChromeWindows, "fp", 8,
                   absl::Hours(20));
-  Decision d = f.Evaluate(f.MakeAttempt("u", testing::kMelbourne,
-                                        testing::kFirefoxLinux, "fp-new",
-                                        Outcome::kSuccess));
+  Decision d =
+      f.Evaluate(f.MakeAttempt("u", testing::kMelbourne, testing::kFirefoxLinux,
+                               "fp-new", Outcome::kSuccess));
   EXPECT_EQ(d.verdict, Verdict::kChallenge) << "score " << d.score;
   for (int i = 0; i < 26; ++i) {
     f.clock().Advance(absl::Seconds(10));
