@@ -50,6 +50,7 @@ struct Live {
   std::string decision;
   std::string level;
   double score = 0;
+  bool known_device = false;  // a trusted device key lowered the score
 };
 
 // How the test answers a challenge.
@@ -134,6 +135,9 @@ class ExportE2eTest : public ::testing::Test {
     live.decision = std::string(d.at("decision").as_string());
     live.level = std::string(d.at("risk").at("level").as_string());
     live.score = d.at("risk").at("score").to_number<double>();
+    for (const json::value& r : d.at("risk").at("reasons").as_array()) {
+      live.known_device |= r.at("signal") == "known_device";
+    }
     live_.push_back(live);
     if (live.decision == "challenge" && outcome == "success") {
       const std::string verify = absl::StrCat(
@@ -204,6 +208,10 @@ class ExportE2eTest : public ::testing::Test {
     Attempt("bob", kLinkoping, kFirefoxLinux, "fp-bob", "", "failure");
     Attempt("bob", kLinkoping, kFirefoxLinux, "fp-bob", "", "failure");
     Attempt("bob", kLinkoping, kFirefoxLinux, "fp-bob", "", "success");
+    // The laptop's trusted key abroad (a device key, not a fingerprint, in
+    // the export: the key's trust lowers the score).
+    Attempt("alice", kLinkoping, kChromeWindows, "fp-alice-laptop",
+            "dk-alice-laptop", "success");
     // A new device on a known network, then a far-away new device.
     Attempt("alice", kLondon2, kChromeWindows, "fp-alice-phone",
             "dk-alice-phone", "success");
@@ -309,6 +317,9 @@ TEST_F(ExportE2eTest, AReplayOfTheExportMakesTheLiveDecisions) {
   }
   EXPECT_GE(allowed, 20);
   EXPECT_GE(challenged, 3);
+  int known_device = 0;
+  for (const Live& l : live_) known_device += l.known_device;
+  EXPECT_GE(known_device, 1);
 
   // While vigild runs.
   const std::string exported = Export("");

@@ -8,7 +8,9 @@
 // and the device as an opaque token in place of the device key or the
 // fingerprint (16 hex digits of the hash the engine keeps; the same device
 // gives the same token, so that a replay knows and misses the same devices;
-// the key itself is never stored). Never a password hash. The label is set
+// the key itself is never stored; records written before the store kept
+// whether a hash was a key's give a fingerprint token unless a fingerprint
+// was kept beside it). Never a password hash. The label is set
 // where the live history has an answer a replay's MFA oracle needs:
 //   - "not me" feedback: {attack: true, account_takeover: outcome success,
 //     kind "feedback_invalid"};

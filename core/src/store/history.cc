@@ -68,7 +68,8 @@ Attempt ReplayAttempt(const StoredEvent& stored) {
     case DeviceSource::kUnknown:
       // A record from before the source was kept: a fingerprint beside the
       // hash means a key; otherwise the hash stands in as a fingerprint
-      // (which knows and misses the same devices).
+      // (which knows and misses the same devices, but is no key for the
+      // engine's trusted-key factor).
       if (device == 0) break;
       if (fingerprint != 0) {
         a.device_key = DeviceToken(device);
