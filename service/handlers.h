@@ -58,6 +58,8 @@ Reply HandleBackupList(ServiceContext& ctx);
 Reply HandleDeadLetterList(ServiceContext& ctx);
 Reply HandleDeadLetterRetry(const std::string& id, ServiceContext& ctx);
 Reply HandleMetrics(ServiceContext& ctx);
+// GET /openapi.yaml: the built-in docs/openapi.yaml (application/yaml).
+Reply HandleOpenApi();
 // GET /range/{prefix} (service/pwned_handlers.cc).
 Reply HandleRange(const Request& req, const std::string& prefix,
                   ServiceContext& ctx);

@@ -10,7 +10,8 @@
 // well-formed but a value is missing, of the wrong type or not allowed
 // (HTTP 422).
 //
-// Strictness: unknown fields are refused ("<field>: unknown field"), so a
+// Strictness: unknown fields are refused ("<field>: unknown field (want
+// ...)", UnknownFieldError), so a
 // typo such as "passwordSha1" cannot silently switch a check off; JSON null
 // for an optional field means "absent"; types are never coerced ("5" is not
 // a number, 5 is not a string). Duplicate keys: the last one wins (Boost.JSON).
@@ -22,6 +23,7 @@
 
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,12 @@
 #include "vigil/notify.h"
 
 namespace vigil::service {
+
+// InvalidArgument "<field>: unknown field (want a, b or c)", naming the
+// fields `allowed` where `field` was found (`field` cut to 64 bytes): every
+// refusal of an unknown field says what the caller should have sent.
+absl::Status UnknownFieldError(absl::string_view field,
+                               std::initializer_list<absl::string_view> allowed);
 
 // Parses a request body. `storage` lets the caller put the DOM in a
 // per-request arena.

@@ -56,6 +56,8 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/v1/admin/outbox/dead-letters";
     case RouteId::kDeadLetterRetry:
       return "/v1/admin/outbox/dead-letters/{id}/retry";
+    case RouteId::kOpenApi:
+      return "/openapi.yaml";
     case RouteId::kUnknown:
       break;
   }
@@ -146,6 +148,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kPasswordCheck;
   } else if (path == "/v1/feedback") {
     m.route = RouteId::kFeedbackLink;
+  } else if (path == "/openapi.yaml") {
+    m.route = RouteId::kOpenApi;
   } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
              path.find('/', 7) == absl::string_view::npos) {
     m.route = RouteId::kRange;

@@ -69,6 +69,7 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
       }
       return Access{true, 0};
     case RouteId::kFeedbackLink:  // the token is the credential
+    case RouteId::kOpenApi:       // the public contract
     case RouteId::kHealthz:
     case RouteId::kReadyz:
     case RouteId::kUnknown:
@@ -156,6 +157,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return StatusReply("ready");
     case RouteId::kMetrics:
       return HandleMetrics(ctx);
+    case RouteId::kOpenApi:
+      return HandleOpenApi();
     default:
       break;
   }
