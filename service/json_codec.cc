@@ -174,10 +174,9 @@ absl::Status ReadAttemptField(absl::string_view k, const json::value& value,
   }
   if (k == "headers") return ReadHeaders(value, a);
   if (k == "label") return ReadLabel(value, a);
-  return UnknownFieldError(
-      k, {"event_type", "user_id", "ip", "user_agent", "device_key",
-          "device_fingerprint", "timestamp", "password_sha1", "outcome",
-          "headers", "label"});
+  return UnknownFieldError(k, {"event_type", "user_id", "ip", "user_agent",
+                               "device_key", "device_fingerprint", "timestamp",
+                               "password_sha1", "outcome", "headers", "label"});
 }
 
 // {"<name>": "<one of>"} with nothing else.
@@ -199,13 +198,13 @@ absl::StatusOr<std::string> SingleStringField(const json::value& json,
 
 }  // namespace
 
-absl::Status UnknownFieldError(absl::string_view field,
-                               std::initializer_list<absl::string_view> allowed) {
+absl::Status UnknownFieldError(
+    absl::string_view field, std::initializer_list<absl::string_view> allowed) {
   std::string want;
   size_t i = 0;
   for (absl::string_view a : allowed) {
     absl::StrAppend(&want,
-                    i == 0                     ? ""
+                    i == 0                    ? ""
                     : i + 1 == allowed.size() ? " or "
                                               : ", ",
                     a);

@@ -1,7 +1,7 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// service/json_codec.h: the v1 JSON shapes (docs/architecture.md) to and from the
-// engine's types.
+// service/json_codec.h: the v1 JSON shapes (docs/architecture.md) to and from
+// the engine's types.
 //
 // Reading is two steps with two kinds of error, so that the router can tell
 // them apart: ParseJsonBody() fails (InvalidArgument "body: ...") when the
@@ -40,8 +40,8 @@ namespace vigil::service {
 // InvalidArgument "<field>: unknown field (want a, b or c)", naming the
 // fields `allowed` where `field` was found (`field` cut to 64 bytes): every
 // refusal of an unknown field says what the caller should have sent.
-absl::Status UnknownFieldError(absl::string_view field,
-                               std::initializer_list<absl::string_view> allowed);
+absl::Status UnknownFieldError(
+    absl::string_view field, std::initializer_list<absl::string_view> allowed);
 
 // Parses a request body. `storage` lets the caller put the DOM in a
 // per-request arena.

@@ -51,10 +51,11 @@ std::string SpecPath() { return SourcePath("docs/openapi.yaml"); }
 int RunChecker(const std::string& mode, const std::string& file,
                std::string* out) {
   int code = -1;
-  *out = RunShell(absl::StrCat("/usr/bin/python3 ",
-                               SourcePath("tests/service/openapi_check.py"), " ",
-                               mode, " '", SpecPath(), "' '", file, "' 2>&1"),
-                  &code);
+  *out =
+      RunShell(absl::StrCat("/usr/bin/python3 ",
+                            SourcePath("tests/service/openapi_check.py"), " ",
+                            mode, " '", SpecPath(), "' '", file, "' 2>&1"),
+               &code);
   return code;
 }
 
@@ -64,9 +65,9 @@ TEST(OpenApiRoutesTest, SpecHasExactlyTheRoutersRoutes) {
     const RouteId route = static_cast<RouteId>(i);
     if (route == RouteId::kUnknown) continue;
     const auto method = http::to_string(service::RouteMethod(route));
-    routes.push_back(json::object{
-        {"template", std::string(service::RouteTemplate(route))},
-        {"method", std::string(method.data(), method.size())}});
+    routes.push_back(
+        json::object{{"template", std::string(service::RouteTemplate(route))},
+                     {"method", std::string(method.data(), method.size())}});
   }
   ASSERT_EQ(routes.size(), static_cast<size_t>(service::kRouteCount - 1));
   TempDir dir;
@@ -126,14 +127,19 @@ class OpenApiContractTest : public ::testing::Test {
   // Sends a request, expects `want`, and records the response for the
   // validator. `key` "" sends no Authorization; a body is sent as JSON
   // unless `headers` gives a Content-Type.
-  HttpResponse Call(const std::string& method, const std::string& target,
-                    const std::string& body, const std::string& key, int want,
-                    std::vector<std::pair<std::string, std::string>> headers = {}) {
-    if (!key.empty()) headers.emplace_back("Authorization", absl::StrCat("Bearer ", key));
+  HttpResponse Call(
+      const std::string& method, const std::string& target,
+      const std::string& body, const std::string& key, int want,
+      std::vector<std::pair<std::string, std::string>> headers = {}) {
+    if (!key.empty())
+      headers.emplace_back("Authorization", absl::StrCat("Bearer ", key));
     bool typed = false;
-    for (const auto& [name, value] : headers) typed = typed || name == "Content-Type";
-    if (!body.empty() && !typed) headers.emplace_back("Content-Type", "application/json");
-    absl::StatusOr<HttpResponse> r = client_->Send(method, target, body, headers);
+    for (const auto& [name, value] : headers)
+      typed = typed || name == "Content-Type";
+    if (!body.empty() && !typed)
+      headers.emplace_back("Content-Type", "application/json");
+    absl::StatusOr<HttpResponse> r =
+        client_->Send(method, target, body, headers);
     EXPECT_TRUE(r.ok()) << method << " " << target << ": " << r.status();
     if (!r.ok()) {
       Reconnect();
@@ -146,7 +152,8 @@ class OpenApiContractTest : public ::testing::Test {
   }
 
   json::value CallJson(const std::string& method, const std::string& target,
-                       const std::string& body, const std::string& key, int want) {
+                       const std::string& body, const std::string& key,
+                       int want) {
     HttpResponse r = Call(method, target, body, key, want);
     boost::system::error_code ec;
     json::value v = json::parse(r.body, ec);
@@ -163,13 +170,13 @@ class OpenApiContractTest : public ::testing::Test {
     json::object headers;
     for (const auto& [name, value] : r.headers) headers[name] = value;
     auto it = r.headers.find("content-type");
-    records_.push_back(json::object{
-        {"template", std::string(service::RouteTemplate(route))},
-        {"method", method},
-        {"status", r.status},
-        {"content_type", it != r.headers.end() ? it->second : ""},
-        {"headers", std::move(headers)},
-        {"body", r.body}});
+    records_.push_back(
+        json::object{{"template", std::string(service::RouteTemplate(route))},
+                     {"method", method},
+                     {"status", r.status},
+                     {"content_type", it != r.headers.end() ? it->second : ""},
+                     {"headers", std::move(headers)},
+                     {"body", r.body}});
   }
 
   void Reconnect() {
@@ -237,16 +244,16 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   const std::string open_event =
       d.is_object() ? std::string(d.at("event_id").as_string()) : "";
   Call("POST", "/v1/evaluate", R"({"user_id":"carol"})", kEvaluateKey, 422);
-  Call("POST", "/v1/evaluate", R"({"user_id":"carol","ip":"1.2.3.4","userid":"x"})",
-       kEvaluateKey, 422);
+  Call("POST", "/v1/evaluate",
+       R"({"user_id":"carol","ip":"1.2.3.4","userid":"x"})", kEvaluateKey, 422);
   Call("POST", "/v1/evaluate", R"({"user_id":)", kEvaluateKey, 400);
-  Call("POST", "/v1/evaluate", R"({"user_id":"carol","ip":"81.2.69.160"})", kEvaluateKey,
-       415, {{"Content-Type", "text/plain"}});
+  Call("POST", "/v1/evaluate", R"({"user_id":"carol","ip":"81.2.69.160"})",
+       kEvaluateKey, 415, {{"Content-Type", "text/plain"}});
   Call("POST", "/v1/evaluate", "{}", "", 401);
   Call("POST", "/v1/evaluate", "{}", kAdminKey, 403);
   Call("GET", "/v1/evaluate", "", kEvaluateKey, 405);
-  Call("POST", "/v1/events/" + open_event + "/outcome", R"({"outcome":"failure"})",
-       kEvaluateKey, 200);
+  Call("POST", "/v1/events/" + open_event + "/outcome",
+       R"({"outcome":"failure"})", kEvaluateKey, 200);
   Call("POST", "/v1/events/nosuchevent/outcome", R"({"outcome":"success"})",
        kEvaluateKey, 404);
   Call("POST", "/v1/events/" + event_id + "/outcome", R"({"outcome":"maybe"})",
@@ -260,38 +267,44 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
                            R"({"feedback":"valid"})", kAdminKey, 422);
   EXPECT_EQ(ErrorMessage(e), "feedback: unknown field (want value)");
   Call("GET", "/v1/users/carol/events?limit=1", "", kEvaluateKey, 200);
-  json::value page = CallJson("GET", "/v1/users/carol/events", "", kAdminKey, 200);
+  json::value page =
+      CallJson("GET", "/v1/users/carol/events", "", kAdminKey, 200);
   EXPECT_EQ(page.at("events").as_array().size(), 2u);
   Call("GET", "/v1/users/carol/events?limit=0", "", kEvaluateKey, 422);
   Call("GET", "/v1/users/carol/events?cursor=%zz", "", kEvaluateKey, 400);
   Call("GET", "/v1/users/carol/events", "", kMfaKey, 403);
 
   // Passwords: the canonical names, the deprecated ones, the refusals.
-  json::value c = CallJson("POST", "/v1/passwords/check",
-                           absl::StrCat(R"({"password_sha1":")", kPasswordSha1, R"("})"),
-                           kEvaluateKey, 200);
+  json::value c =
+      CallJson("POST", "/v1/passwords/check",
+               absl::StrCat(R"({"password_sha1":")", kPasswordSha1, R"("})"),
+               kEvaluateKey, 200);
   EXPECT_EQ(c.at("compromised"), true);
   EXPECT_EQ(c.at("count"), 10434004);
-  json::value old = CallJson("POST", "/v1/passwords/check",
-                             absl::StrCat(R"({"sha1":")", kPasswordSha1, R"("})"),
-                             kEvaluateKey, 200);
+  json::value old = CallJson(
+      "POST", "/v1/passwords/check",
+      absl::StrCat(R"({"sha1":")", kPasswordSha1, R"("})"), kEvaluateKey, 200);
   EXPECT_EQ(json::serialize(old), json::serialize(c));
   c = CallJson("POST", "/v1/passwords/check",
-               absl::StrCat(R"({"password_ntlm":")", kNtlm, R"("})"), kEvaluateKey, 200);
-  EXPECT_EQ(c.at("count"), 5);
-  c = CallJson("POST", "/v1/passwords/check", absl::StrCat(R"({"ntlm":")", kNtlm, R"("})"),
+               absl::StrCat(R"({"password_ntlm":")", kNtlm, R"("})"),
                kEvaluateKey, 200);
+  EXPECT_EQ(c.at("count"), 5);
+  c = CallJson("POST", "/v1/passwords/check",
+               absl::StrCat(R"({"ntlm":")", kNtlm, R"("})"), kEvaluateKey, 200);
   EXPECT_EQ(c.at("count"), 5);
   e = CallJson("POST", "/v1/passwords/check", R"({"password_sha1":"5BAA6"})",
                kEvaluateKey, 422);
   EXPECT_EQ(ErrorMessage(e), "password_sha1: must be 40 hexadecimal digits");
-  e = CallJson("POST", "/v1/passwords/check", R"({"hash":"5BAA6"})", kEvaluateKey, 422);
-  EXPECT_EQ(ErrorMessage(e), "hash: unknown field (want password_sha1 or password_ntlm)");
-  e = CallJson("POST", "/v1/passwords/check",
-               absl::StrCat(R"({"password_sha1":")", kPasswordSha1, R"(","sha1":")",
-                            kPasswordSha1, R"("})"),
+  e = CallJson("POST", "/v1/passwords/check", R"({"hash":"5BAA6"})",
                kEvaluateKey, 422);
-  EXPECT_EQ(ErrorMessage(e), "body: give exactly one of password_sha1 or password_ntlm");
+  EXPECT_EQ(ErrorMessage(e),
+            "hash: unknown field (want password_sha1 or password_ntlm)");
+  e = CallJson("POST", "/v1/passwords/check",
+               absl::StrCat(R"({"password_sha1":")", kPasswordSha1,
+                            R"(","sha1":")", kPasswordSha1, R"("})"),
+               kEvaluateKey, 422);
+  EXPECT_EQ(ErrorMessage(e),
+            "body: give exactly one of password_sha1 or password_ntlm");
   Call("GET", "/range/5BAA6", "", "", 200);
   Call("GET", "/range/8846F?mode=ntlm", "", "", 200, {{"Add-Padding", "true"}});
   Call("GET", "/range/5BAA", "", "", 400);
@@ -299,61 +312,74 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
 
   // MFA: TOTP enrolment, settings, a challenge sent by SMS and one passed
   // with a remembered device, the device list.
-  json::value totp = CallJson("POST", "/v1/users/carol/mfa/totp",
-                              R"({"account_name":"carol@example.com"})", kMfaKey, 200);
+  json::value totp =
+      CallJson("POST", "/v1/users/carol/mfa/totp",
+               R"({"account_name":"carol@example.com"})", kMfaKey, 200);
   const std::string secret =
       totp.is_object() ? std::string(totp.at("secret").as_string()) : "";
   Call("POST", "/v1/users/carol/mfa/totp", R"({"account":"x"})", kMfaKey, 422);
-  Call("POST", "/v1/users/carol/mfa/totp/verify", R"({"code":"000000"})", kMfaKey, 200);
-  json::value v = CallJson("POST", "/v1/users/carol/mfa/totp/verify",
-                           absl::StrCat(R"({"code":")", OathtoolCode(secret, t - 30), R"("})"),
-                           kMfaKey, 200);
+  Call("POST", "/v1/users/carol/mfa/totp/verify", R"({"code":"000000"})",
+       kMfaKey, 200);
+  json::value v = CallJson(
+      "POST", "/v1/users/carol/mfa/totp/verify",
+      absl::StrCat(R"({"code":")", OathtoolCode(secret, t - 30), R"("})"),
+      kMfaKey, 200);
   EXPECT_EQ(v.at("active"), true);
   Call("POST", "/v1/users/carol/mfa/totp/verify", "{}", kMfaKey, 422);
-  Call("PUT", "/v1/users/carol/mfa",
-       R"({"enabled":["totp","sms"],"preferred":"totp","phone":"+4915112345678"})",
-       kMfaKey, 200);
+  Call(
+      "PUT", "/v1/users/carol/mfa",
+      R"({"enabled":["totp","sms"],"preferred":"totp","phone":"+4915112345678"})",
+      kMfaKey, 200);
   Call("PUT", "/v1/users/carol/mfa", R"({"enabled":["pigeon"]})", kMfaKey, 422);
-  Call("PUT", "/v1/users/carol/mfa", R"({"enabled":["email"],"email":"c@example.com"})",
-       kMfaKey, 409);
+  Call("PUT", "/v1/users/carol/mfa",
+       R"({"enabled":["email"],"email":"c@example.com"})", kMfaKey, 409);
   Call("GET", "/v1/users/carol/mfa", "", kMfaKey, 200);
   Call("GET", "/v1/users/carol/mfa", "", kEvaluateKey, 403);
   Call("GET", "/v1/users/%FF/mfa", "", kMfaKey, 422);
 
-  d = CallJson("POST", "/v1/evaluate", R"({"user_id":"carol","ip":"81.2.69.160"})",
-               kEvaluateKey, 200);
+  d = CallJson("POST", "/v1/evaluate",
+               R"({"user_id":"carol","ip":"81.2.69.160"})", kEvaluateKey, 200);
   ASSERT_TRUE(d.at("challenge").is_object()) << json::serialize(d);
   const std::string sent(d.at("challenge").at("id").as_string());
-  Call("POST", "/v1/challenges/" + sent + "/send", R"({"method":"sms"})", kMfaKey, 200);
-  Call("POST", "/v1/challenges/" + sent + "/send", R"({"method":"sms"})", kMfaKey, 429);
-  Call("POST", "/v1/challenges/" + sent + "/send", R"({"via":"sms"})", kMfaKey, 422);
-  Call("POST", "/v1/challenges/" + sent + "/verify", R"({"code":"000000"})", kMfaKey,
-       200);
-  Call("POST", "/v1/challenges/nosuchchallenge/send", R"({"method":"sms"})", kMfaKey, 404);
+  Call("POST", "/v1/challenges/" + sent + "/send", R"({"method":"sms"})",
+       kMfaKey, 200);
+  Call("POST", "/v1/challenges/" + sent + "/send", R"({"method":"sms"})",
+       kMfaKey, 429);
+  Call("POST", "/v1/challenges/" + sent + "/send", R"({"via":"sms"})", kMfaKey,
+       422);
+  Call("POST", "/v1/challenges/" + sent + "/verify", R"({"code":"000000"})",
+       kMfaKey, 200);
+  Call("POST", "/v1/challenges/nosuchchallenge/send", R"({"method":"sms"})",
+       kMfaKey, 404);
   d = CallJson("POST", "/v1/evaluate",
                R"({"user_id":"carol","ip":"81.2.69.160","device_key":"dk-2"})",
                kEvaluateKey, 200);
   ASSERT_TRUE(d.at("challenge").is_object()) << json::serialize(d);
   const std::string passed(d.at("challenge").at("id").as_string());
-  v = CallJson("POST", "/v1/challenges/" + passed + "/verify",
-               absl::StrCat(R"({"code":")", OathtoolCode(secret, t),
-                            R"(","remember_device":true,"device_name":"Laptop"})"),
-               kMfaKey, 200);
+  v = CallJson(
+      "POST", "/v1/challenges/" + passed + "/verify",
+      absl::StrCat(R"({"code":")", OathtoolCode(secret, t),
+                   R"(","remember_device":true,"device_name":"Laptop"})"),
+      kMfaKey, 200);
   EXPECT_EQ(v.at("result"), "passed");
-  Call("POST", "/v1/challenges/" + passed + "/verify", R"({"code":"000000"})", kMfaKey,
-       409);
-  Call("POST", "/v1/challenges/nosuchchallenge/verify", R"({"code":"1"})", kMfaKey, 404);
-  Call("POST", "/v1/challenges/" + passed + "/verify", R"({"code":1})", kMfaKey, 422);
-  const std::string device_id =
-      v.at("device_id").is_string() ? std::string(v.at("device_id").as_string()) : "";
-  Call("GET", "/v1/users/carol/devices", "", kMfaKey, 200);
-  Call("PATCH", "/v1/users/carol/devices/" + device_id, R"({"name":"Work laptop"})",
-       kMfaKey, 200);
-  Call("PATCH", "/v1/users/carol/devices/" + device_id, R"({"remembered":false})",
-       kMfaKey, 200);
-  Call("PATCH", "/v1/users/carol/devices/" + device_id, R"({"label":"x"})", kMfaKey,
+  Call("POST", "/v1/challenges/" + passed + "/verify", R"({"code":"000000"})",
+       kMfaKey, 409);
+  Call("POST", "/v1/challenges/nosuchchallenge/verify", R"({"code":"1"})",
+       kMfaKey, 404);
+  Call("POST", "/v1/challenges/" + passed + "/verify", R"({"code":1})", kMfaKey,
        422);
-  Call("PATCH", "/v1/users/carol/devices/nosuchdevice", R"({"name":"x"})", kMfaKey, 404);
+  const std::string device_id = v.at("device_id").is_string()
+                                    ? std::string(v.at("device_id").as_string())
+                                    : "";
+  Call("GET", "/v1/users/carol/devices", "", kMfaKey, 200);
+  Call("PATCH", "/v1/users/carol/devices/" + device_id,
+       R"({"name":"Work laptop"})", kMfaKey, 200);
+  Call("PATCH", "/v1/users/carol/devices/" + device_id,
+       R"({"remembered":false})", kMfaKey, 200);
+  Call("PATCH", "/v1/users/carol/devices/" + device_id, R"({"label":"x"})",
+       kMfaKey, 422);
+  Call("PATCH", "/v1/users/carol/devices/nosuchdevice", R"({"name":"x"})",
+       kMfaKey, 404);
   Call("DELETE", "/v1/users/carol/devices/" + device_id, "", kMfaKey, 204);
   Call("DELETE", "/v1/users/carol/devices/" + device_id, "", kMfaKey, 404);
 
@@ -371,7 +397,8 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   Call("POST", "/v1/admin/backups", "", kAdminKey, 200);
   Call("GET", "/v1/admin/backups", "", kAdminKey, 200);
   Call("GET", "/v1/admin/outbox/dead-letters", "", kAdminKey, 200);
-  Call("POST", "/v1/admin/outbox/dead-letters/no-such.email/retry", "", kAdminKey, 404);
+  Call("POST", "/v1/admin/outbox/dead-letters/no-such.email/retry", "",
+       kAdminKey, 404);
   Call("POST", "/v1/admin/outbox/dead-letters/%zz/retry", "", kAdminKey, 400);
 
   // What any path can get.
@@ -385,8 +412,8 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   for (int i = 0; i < service::kRouteCount; ++i) {
     const RouteId route = static_cast<RouteId>(i);
     EXPECT_EQ(covered_.count(route), 1u)
-        << service::RouteTemplate(route) << " " << http::to_string(service::RouteMethod(route))
-        << ": not called";
+        << service::RouteTemplate(route) << " "
+        << http::to_string(service::RouteMethod(route)) << ": not called";
   }
   Validate();
 }
