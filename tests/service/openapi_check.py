@@ -13,13 +13,16 @@
 #
 #   openapi_check.py responses SPEC RECORDS_JSON
 #       RECORDS_JSON: [{"template", "method", "status", "content_type",
-#       "headers": {lower-case name: value}, "body"}, ...], real responses of
-#       vigild. Each must be documented: the operation's response for that
-#       status (or its `default`, for an error status), its media type, its
-#       schema (the body, parsed if JSON), and the headers it lists. A path
-#       that is no route (404) or a route called with another method (405)
-#       has no operation: its body must be an `Error`. Exit 0 iff all pass;
-#       else every failure on stderr, exit 1.
+#       "headers": {lower-case name: value}, "body", "request_body"}, ...],
+#       real requests and responses of vigild. Each response must be
+#       documented: the operation's response for that status (or its
+#       `default`, for an error status), its media type, its schema (the
+#       body, parsed if JSON), and the headers it lists. A path that is no
+#       route (404) or a route called with another method (405) has no
+#       operation: its body must be an `Error`. A JSON request body that
+#       vigild accepted (2xx) must validate against the operation's request
+#       schema; one it refused as an unknown field (422 "...: unknown field")
+#       must not. Exit 0 iff all pass; else every failure on stderr, exit 1.
 import json
 import sys
 
@@ -89,11 +92,34 @@ class Checker:
             return f"status {status} is not documented"
         return self.deref(response)
 
+    def check_request(self, rec):
+        """The request body against the operation's request schema."""
+        op = self.spec["paths"].get(rec["template"], {}).get(rec["method"].lower())
+        body = rec.get("request_body", "")
+        if op is None or not body:
+            return []
+        media = self.deref(op.get("requestBody", {})).get("content", {}).get(
+            "application/json")
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return []  # not JSON at all: vigild's 400, not a schema question
+        if media is None:
+            return (["a JSON request body was accepted where the spec "
+                     "documents none"] if 200 <= rec["status"] < 300 else [])
+        errors = self.schema_errors(media.get("schema", {}), instance)
+        if 200 <= rec["status"] < 300:
+            return [f"accepted request body: {e}" for e in errors]
+        if rec["status"] == 422 and "unknown field" in rec["body"] and not errors:
+            return ["vigild refused an unknown field that the request schema "
+                    f"allows: {body[:200]!r}"]
+        return []
+
     def check(self, rec):
         response = self.response_for(rec)
         if isinstance(response, str):
             return [response]
-        failures = []
+        failures = self.check_request(rec)
         for name, header in response.get("headers", {}).items():
             header = self.deref(header)
             value = rec["headers"].get(name.lower())

@@ -7,6 +7,8 @@
 //     successes and refusals) validate against the spec's schema for that
 //     route and status, by an independent validator
 //     (tests/service/openapi_check.py: PyYAML + Debian's python3-jsonschema);
+//     the request bodies vigild accepted validate against the spec's request
+//     schema, and those it refused as an unknown field do not;
 //   - the names made consistent: deprecated ones still accepted, unknown
 //     fields refused naming the expected ones.
 
@@ -146,7 +148,7 @@ class OpenApiContractTest : public ::testing::Test {
       return HttpResponse();
     }
     EXPECT_EQ(r->status, want) << method << " " << target << ": " << r->body;
-    Record(method, target, *r);
+    Record(method, target, body, *r);
     if (!r->keep_alive) Reconnect();
     return *std::move(r);
   }
@@ -162,7 +164,7 @@ class OpenApiContractTest : public ::testing::Test {
   }
 
   void Record(const std::string& method, const std::string& target,
-              const HttpResponse& r) {
+              const std::string& request_body, const HttpResponse& r) {
     const service::RouteMatch m = service::MatchRoute(target);
     const RouteId route =
         service::RouteForMethod(m.route, http::string_to_verb(method));
@@ -176,7 +178,8 @@ class OpenApiContractTest : public ::testing::Test {
                      {"status", r.status},
                      {"content_type", it != r.headers.end() ? it->second : ""},
                      {"headers", std::move(headers)},
-                     {"body", r.body}});
+                     {"body", r.body},
+                     {"request_body", request_body}});
   }
 
   void Reconnect() {
@@ -409,7 +412,8 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   Call("DELETE", "/v1/users/carol/mfa", "", kMfaKey, 405);
   Call("GET", "/healthz", "", "Bearer-less", 200);
   Call("POST", "/v1/evaluate", "{}", "vgl_no-such-key", 401);
-  // 413 closes the connection; Call reconnects.
+  // 413 and 431 close the connection; Call reconnects.
+  Call("GET", "/healthz", "", "", 431, {{"X-Padding", std::string(9000, 'a')}});
   Call("POST", "/v1/evaluate", std::string(70 * 1024, ' '), kEvaluateKey, 413);
 
   for (int i = 0; i < service::kRouteCount; ++i) {
