@@ -19,6 +19,7 @@
 #include <boost/json/serialize.hpp>
 #include <ctime>
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -82,7 +83,11 @@ TEST(OpenApiRoutesTest, SpecHasExactlyTheRoutersRoutes) {
 
 class OpenApiContractTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(Start("")); }
+
+  // Starts vigild with a breach corpus, MFA with a real SMS gateway, backups,
+  // and `extra_config` at the end of the config.
+  void Start(const std::string& extra_config) {
     // A breach corpus for /range and /v1/passwords/check.
     const std::string data = dir_.path() + "/data";
     ImportCorpus(data, "sha1.txt", absl::StrCat(kPasswordSha1, ":10434004\n"),
@@ -110,7 +115,7 @@ class OpenApiContractTest : public ::testing::Test {
         "\n[pwned]\nseed_file = \"\"\n", "\n[mfa]\nkey_file = \"",
         WriteKeyFile(dir_.path()), "\"\nissuer = \"Vigil Test\"\n",
         "[sms]\nurl = \"http://127.0.0.1:", sms_->port(),
-        "/sms\"\nkey_file = \"", sms_key, "\"\n");
+        "/sms\"\nkey_file = \"", sms_key, "\"\n", extra_config);
     ASSERT_NO_FATAL_FAILURE(
         StartVigildAndConnect(dir_.path(), config, &vigild_, &client_));
   }
@@ -422,6 +427,99 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
         << service::RouteTemplate(route) << " "
         << http::to_string(service::RouteMethod(route)) << ": not called";
   }
+  Validate();
+}
+
+// With notifications: e-mails to a real SMTP server (aiosmtpd, the peer of
+// tests/service/mfa_peers.py) carrying one-click feedback links; a message
+// that cannot be delivered dies at once (max_attempts = 1).
+class OpenApiNotifyContractTest : public OpenApiContractTest {
+ protected:
+  void SetUp() override {
+    mail_dir_ = dir_.path() + "/mail";
+    std::filesystem::create_directories(mail_dir_);
+    const std::string key_file = dir_.path() + "/feedback.key";
+    WriteFileOrDie(key_file, "one-click-feedback-key-0123456789\n");
+    smtp_ = std::make_unique<Peer>(std::vector<std::string>{
+        "/usr/bin/python3", SourcePath("tests/service/mfa_peers.py"), "smtp",
+        mail_dir_});
+    ASSERT_GT(smtp_->port(), 0) << "aiosmtpd did not start";
+    ASSERT_NO_FATAL_FAILURE(Start(absl::StrCat(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = ", smtp_->port(),
+        "\nfrom = \"security@vigil.test\"\ntimeout_ms = 3000\n"
+        "[notify]\nemail = true\nlink_base_url = \"http://vigil.test\"\n"
+        "feedback_key_file = \"",
+        key_file,
+        "\"\n[outbox]\ninitial_backoff_ms = 200\nmax_backoff_ms = 1000\n"
+        "poll_interval_ms = 100\nmax_attempts = 1\n"
+        // The history below is dated days back.
+        "[evaluate]\nclient_timestamps = \"trust\"\n")));
+  }
+
+  // `user` (with an e-mail address, no factor) signs in from London 13
+  // times over 10 days, then from Melbourne: high risk, so an e-mail.
+  void RiskySignIn(const std::string& user) {
+    Call("PUT", absl::StrCat("/v1/users/", user, "/mfa"),
+         absl::StrCat(R"({"enabled":[],"email":")", user, R"(@example.com"})"),
+         kMfaKey, 200);
+    const absl::Time now = absl::Now();
+    for (int i = 12; i >= 0; --i) {
+      const absl::Time t =
+          i == 0 ? now - absl::Minutes(30) : now - absl::Hours(20 * i);
+      Call("POST", "/v1/evaluate",
+           absl::StrCat(
+               R"({"user_id":")", user,
+               R"(","ip":"81.2.69.160","outcome":"success",)",
+               R"("timestamp":")",
+               absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
+               R"("})"),
+           kEvaluateKey, 200);
+    }
+    json::value d = CallJson(
+        "POST", "/v1/evaluate",
+        absl::StrCat(R"({"user_id":")", user, R"(","ip":"214.0.1.5"})"),
+        kEvaluateKey, 200);
+    EXPECT_EQ(d.at("risk").at("level"), "high") << json::serialize(d);
+  }
+
+  std::string mail_dir_;
+  std::unique_ptr<Peer> smtp_;
+};
+
+TEST_F(OpenApiNotifyContractTest, FeedbackLinksAndDeadLettersAsTheSpecSays) {
+  RiskySignIn("dora");
+  const std::vector<std::string> mails = WaitForFiles(mail_dir_, 1);
+  ASSERT_EQ(mails.size(), 1u);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      mails[0], m,
+      std::regex(R"(http://vigil\.test(/v1/feedback\?token=[A-Za-z0-9_.-]+))")))
+      << mails[0];
+  const std::string link = m[1];
+  Call("GET", link, "", "", 200);
+  Call("GET", link, "", "", 409);  // each link works once
+
+  // The mail server goes away: the next message dies at its first attempt.
+  smtp_.reset();
+  RiskySignIn("erin");
+  std::string id;
+  for (int i = 0; i < 200 && id.empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    absl::StatusOr<HttpResponse> r =
+        client_->Send("GET", "/v1/admin/outbox/dead-letters", "",
+                      {{"Authorization", absl::StrCat("Bearer ", kAdminKey)}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    const json::value list = json::parse(r->body);
+    if (!list.at("dead_letters").as_array().empty()) {
+      id = std::string(list.at("dead_letters").at(0).at("id").as_string());
+    }
+  }
+  ASSERT_FALSE(id.empty()) << "no dead letter";
+  Call("GET", "/v1/admin/outbox/dead-letters", "", kAdminKey, 200);
+  const json::value requeued = CallJson(
+      "POST", absl::StrCat("/v1/admin/outbox/dead-letters/", id, "/retry"), "",
+      kAdminKey, 200);
+  EXPECT_EQ(requeued.at("requeued"), id.c_str());
   Validate();
 }
 
