@@ -356,8 +356,9 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
        kMfaKey, 200);
   Call("POST", "/v1/challenges/" + sent + "/send", R"({"method":"sms"})",
        kMfaKey, 429);
-  Call("POST", "/v1/challenges/" + sent + "/send", R"({"via":"sms"})", kMfaKey,
-       422);
+  e = CallJson("POST", "/v1/challenges/" + sent + "/send", R"({"via":"sms"})",
+               kMfaKey, 422);
+  EXPECT_EQ(ErrorMessage(e), "via: unknown field (want method)");
   Call("POST", "/v1/challenges/" + sent + "/verify", R"({"code":"000000"})",
        kMfaKey, 200);
   Call("POST", "/v1/challenges/nosuchchallenge/send", R"({"method":"sms"})",
