@@ -11,12 +11,11 @@
 // (HTTP 422).
 //
 // Strictness: unknown fields are refused ("<field>: unknown field (want
-// ...)", UnknownFieldError), so a
-// typo such as "passwordSha1" cannot silently switch a check off; JSON null
-// for an optional field means "absent"; types are never coerced ("5" is not
-// a number, 5 is not a string). Duplicate keys: the last one wins (Boost.JSON).
-// Error messages quote at most a short prefix of a bad value and never a
-// password hash.
+// ...)", UnknownFieldError), so a typo such as "passwordSha1" cannot silently
+// switch a check off; JSON null for an optional field means "absent"; types
+// are never coerced ("5" is not a number, 5 is not a string). Duplicate
+// keys: the last one wins (Boost.JSON). Error messages quote at most a short
+// prefix of a bad value and never a password hash.
 
 #ifndef VIGIL_SERVICE_JSON_CODEC_H_
 #define VIGIL_SERVICE_JSON_CODEC_H_

@@ -30,6 +30,7 @@ namespace {
 namespace http = boost::beast::http;
 
 constexpr int kMinPaddedRows = 800;
+constexpr int kPaddingSpread = 200;
 
 struct PasswordHashField {
   absl::string_view name;
@@ -49,7 +50,6 @@ const PasswordHashField* FindPasswordHashField(absl::string_view name) {
   }
   return nullptr;
 }
-constexpr int kPaddingSpread = 200;
 
 // `n` random upper-case hex digits.
 std::string RandomHex(size_t n) {
