@@ -50,5 +50,11 @@ fi
 
 # No telemetry, no update check: the runs stay offline.
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+# Node 18 (Debian 12's nodejs) has no global WebCrypto unless asked, and
+# build-docs needs it (with it, the page is the same byte for byte).
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if (( node_major > 0 && node_major < 19 )); then
+  export NODE_OPTIONS="${NODE_OPTIONS:+${NODE_OPTIONS} }--experimental-global-webcrypto"
+fi
 cd "${ROOT}"
 exec "${BIN}" "$@"
