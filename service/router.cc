@@ -22,13 +22,11 @@ absl::string_view View(boost::beast::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// Which keys a route wants. `open`: no key needed.
-struct Access {
-  bool open = false;
-  ScopeSet any_of = 0;  // the key needs at least one of these scopes
-};
+}  // namespace
 
-Access RouteAccess(RouteId route, const ServiceConfig& config) {
+// Declared in router.h: the tests compare it with docs/openapi.yaml.
+RouteAccessRule RouteAccess(RouteId route, const ServiceConfig& config) {
+  using Access = RouteAccessRule;
   auto scopes = [](std::initializer_list<Scope> list) {
     ScopeSet set = 0;
     for (Scope s : list) set |= static_cast<ScopeSet>(s);
@@ -78,10 +76,12 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
   return Access{true, 0};
 }
 
+namespace {
+
 // Null if the caller may go on, else the refusal.
 std::optional<Reply> CheckAccess(const Request& req, RouteId route,
                                  ServiceContext& ctx, RequestNotes* notes) {
-  Access access = RouteAccess(route, ctx.config());
+  const RouteAccessRule access = RouteAccess(route, ctx.config());
   if (access.open) return std::nullopt;
   Caller caller =
       ctx.auth().Authenticate(View(req[http::field::authorization]));

@@ -7,9 +7,14 @@
 # dialect), run by /usr/bin/python3.
 #
 #   openapi_check.py routes SPEC ROUTES_JSON
-#       ROUTES_JSON: [{"template": "/v1/evaluate", "method": "POST"}, ...],
-#       the router's routes. Exit 0 iff they and the spec's operations (path +
-#       method) are the same set; else each difference on stderr, exit 1.
+#       ROUTES_JSON: [{"template": "/v1/evaluate", "method": "POST",
+#       "open": false, "scopes": ["evaluate"]}, ...], the router's routes:
+#       `open` without a key by default, `scopes` the ones a key needs (any
+#       of them) when the config makes every route that can require a key
+#       do so. Exit 0 iff they and the spec's operations (path + method) are
+#       the same set, and each operation's `security` says the same: open
+#       ([] or an alternative {}) and the scopes of its alternatives; else
+#       each difference on stderr, exit 1.
 #
 #   openapi_check.py responses SPEC RECORDS_JSON
 #       RECORDS_JSON: [{"template", "method", "status", "content_type",
@@ -43,15 +48,37 @@ def operations(spec):
             for method in item if method in METHODS}
 
 
+def spec_access(spec, path, method):
+    """(open, scopes) of an operation's security (or the spec's default)."""
+    op = spec["paths"][path][method.lower()]
+    security = op.get("security", spec.get("security", []))
+    is_open = security == [] or {} in security
+    scopes = set()
+    for requirement in security:
+        for names in requirement.values():
+            scopes.update(names)
+    return is_open, scopes
+
+
 def check_routes(spec, routes_path):
     with open(routes_path, encoding="utf-8") as f:
-        routes = {(r["template"], r["method"]) for r in json.load(f)}
+        listed = json.load(f)
+    routes = {(r["template"], r["method"]) for r in listed}
     ops = operations(spec)
     failures = []
     for path, method in sorted(routes - ops):
         failures.append(f"route {method} {path}: not in the spec")
     for path, method in sorted(ops - routes):
         failures.append(f"spec {method} {path}: no such route in vigild")
+    for r in listed:
+        if (r["template"], r["method"]) not in ops:
+            continue
+        is_open, scopes = spec_access(spec, r["template"], r["method"])
+        if is_open != r["open"] or scopes != set(r["scopes"]):
+            failures.append(
+                f"{r['method']} {r['template']}: the spec's security says "
+                f"open={is_open} scopes={sorted(scopes)}, vigild "
+                f"open={r['open']} scopes={sorted(r['scopes'])}")
     return failures, f"{len(routes)} routes, {len(ops)} operations"
 
 

@@ -1,7 +1,8 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // docs/openapi.yaml is the contract of what vigild really does:
-//   - its operations (path + method) are exactly the router's routes;
+//   - its operations (path + method) are exactly the router's routes, each
+//     with the scopes RouteAccess() wants (or open);
 //   - vigild serves it, unchanged, at GET /openapi.yaml without a key;
 //   - every route's real responses (the started binary over loopback,
 //     successes and refusals) validate against the spec's schema for that
@@ -31,8 +32,10 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "service/child_process.h"
+#include "service/config.h"
 #include "service/http_client.h"
 #include "service/route.h"
+#include "service/router.h"
 #include "service/vigild_process.h"
 #include "testing/mfa_testing.h"
 #include "testing/test_util.h"
@@ -62,15 +65,30 @@ int RunChecker(const std::string& mode, const std::string& file,
   return code;
 }
 
-TEST(OpenApiRoutesTest, SpecHasExactlyTheRoutersRoutes) {
+// The operations (path + method) and, for each, the keys it wants: the
+// spec's `security` against RouteAccess() of service/router.cc.
+TEST(OpenApiRoutesTest, SpecHasExactlyTheRoutersRoutesAndTheirScopes) {
+  service::ServiceConfig defaults;
+  service::ServiceConfig closed;  // every route that can require a key does
+  closed.metrics_require_key = true;
+  closed.pwned_range_requires_key = true;
   json::array routes;
   for (int i = 0; i < service::kRouteCount; ++i) {
     const RouteId route = static_cast<RouteId>(i);
     if (route == RouteId::kUnknown) continue;
     const auto method = http::to_string(service::RouteMethod(route));
+    const service::RouteAccessRule strict = service::RouteAccess(route, closed);
+    json::array scopes;
+    if (!strict.open) {
+      for (const std::string& name : service::ScopeNames(strict.any_of)) {
+        scopes.push_back(json::value(name));
+      }
+    }
     routes.push_back(
         json::object{{"template", std::string(service::RouteTemplate(route))},
-                     {"method", std::string(method.data(), method.size())}});
+                     {"method", std::string(method.data(), method.size())},
+                     {"open", service::RouteAccess(route, defaults).open},
+                     {"scopes", std::move(scopes)}});
   }
   ASSERT_EQ(routes.size(), static_cast<size_t>(service::kRouteCount - 1));
   TempDir dir;
