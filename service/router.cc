@@ -22,11 +22,12 @@ absl::string_view View(boost::beast::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 
+// Which keys a route wants: RouteAccessRule of router.h.
+using Access = RouteAccessRule;
+
 }  // namespace
 
-// Declared in router.h: the tests compare it with docs/openapi.yaml.
-RouteAccessRule RouteAccess(RouteId route, const ServiceConfig& config) {
-  using Access = RouteAccessRule;
+Access RouteAccess(RouteId route, const ServiceConfig& config) {
   auto scopes = [](std::initializer_list<Scope> list) {
     ScopeSet set = 0;
     for (Scope s : list) set |= static_cast<ScopeSet>(s);
@@ -81,7 +82,7 @@ namespace {
 // Null if the caller may go on, else the refusal.
 std::optional<Reply> CheckAccess(const Request& req, RouteId route,
                                  ServiceContext& ctx, RequestNotes* notes) {
-  const RouteAccessRule access = RouteAccess(route, ctx.config());
+  Access access = RouteAccess(route, ctx.config());
   if (access.open) return std::nullopt;
   Caller caller =
       ctx.auth().Authenticate(View(req[http::field::authorization]));
