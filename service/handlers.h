@@ -58,8 +58,6 @@ Reply HandleBackupList(ServiceContext& ctx);
 Reply HandleDeadLetterList(ServiceContext& ctx);
 Reply HandleDeadLetterRetry(const std::string& id, ServiceContext& ctx);
 Reply HandleMetrics(ServiceContext& ctx);
-// GET /openapi.yaml: the built-in docs/openapi.yaml (application/yaml).
-Reply HandleOpenApi();
 // GET /range/{prefix} (service/pwned_handlers.cc).
 Reply HandleRange(const Request& req, const std::string& prefix,
                   ServiceContext& ctx);
@@ -91,6 +89,9 @@ Reply HandleDeviceUpdate(const Request& req, const std::string& user_id,
                          const std::string& device_id, ServiceContext& ctx);
 Reply HandleDeviceDelete(const std::string& user_id,
                          const std::string& device_id, ServiceContext& ctx);
+
+// GET /openapi.yaml: the built-in docs/openapi.yaml (application/yaml).
+Reply HandleOpenApi();
 
 }  // namespace vigil::service
 
