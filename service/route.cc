@@ -27,6 +27,8 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/readyz";
     case RouteId::kMetrics:
       return "/metrics";
+    case RouteId::kOpenApi:
+      return "/openapi.yaml";
     case RouteId::kChallengeSend:
       return "/v1/challenges/{id}/send";
     case RouteId::kChallengeVerify:
@@ -56,8 +58,6 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/v1/admin/outbox/dead-letters";
     case RouteId::kDeadLetterRetry:
       return "/v1/admin/outbox/dead-letters/{id}/retry";
-    case RouteId::kOpenApi:
-      return "/openapi.yaml";
     case RouteId::kUnknown:
       break;
   }
@@ -127,6 +127,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kReadyz;
   } else if (path == "/metrics") {
     m.route = RouteId::kMetrics;
+  } else if (path == "/openapi.yaml") {
+    m.route = RouteId::kOpenApi;
   } else if (path == "/v1/admin/reload") {
     m.route = RouteId::kAdminReload;
   } else if (path == "/v1/admin/backups") {
@@ -148,8 +150,6 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kPasswordCheck;
   } else if (path == "/v1/feedback") {
     m.route = RouteId::kFeedbackLink;
-  } else if (path == "/openapi.yaml") {
-    m.route = RouteId::kOpenApi;
   } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
              path.find('/', 7) == absl::string_view::npos) {
     m.route = RouteId::kRange;

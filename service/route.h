@@ -29,6 +29,7 @@ enum class RouteId : uint8_t {
   kHealthz,          // GET  /healthz
   kReadyz,           // GET  /readyz
   kMetrics,          // GET  /metrics
+  kOpenApi,          // GET  /openapi.yaml (docs/openapi.yaml, this API)
   kChallengeSend,    // POST /v1/challenges/{id}/send
   kChallengeVerify,  // POST /v1/challenges/{id}/verify
   kMfaSettings,      // PUT  /v1/users/{user}/mfa
@@ -45,7 +46,6 @@ enum class RouteId : uint8_t {
   kBackupList,       // GET  /v1/admin/backups
   kDeadLetters,      // GET  /v1/admin/outbox/dead-letters
   kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
-  kOpenApi,          // GET  /openapi.yaml (docs/openapi.yaml, this API)
   kUnknown,          // anything else
 };
 inline constexpr int kRouteCount = 26;
