@@ -49,6 +49,9 @@ enum class RouteId : uint8_t {
   kUnknown,          // anything else
 };
 inline constexpr int kRouteCount = 26;
+// kUnknown is last: a route added without counting it (e.g. two branches that
+// each add one and both write the same count) does not compile.
+static_assert(static_cast<int>(RouteId::kUnknown) + 1 == kRouteCount);
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);
