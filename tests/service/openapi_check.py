@@ -22,7 +22,8 @@
 #       real requests and responses of vigild. Each response must be
 #       documented: the operation's response for that status (or its
 #       `default`, for an error status), its media type, its schema (the
-#       body, parsed if JSON), and the headers it lists. A path that is no
+#       body, parsed if JSON), and the headers it lists (present if
+#       `required`, valid if present). A path that is no
 #       route (404) or a route called with another method (405) has no
 #       operation: its body must be an `Error`. A JSON request body that
 #       vigild accepted (2xx) must validate against the operation's request
@@ -151,7 +152,8 @@ class Checker:
             header = self.deref(header)
             value = rec["headers"].get(name.lower())
             if value is None:
-                failures.append(f"header {name}: missing")
+                if header.get("required", False):
+                    failures.append(f"header {name}: missing")
                 continue
             schema = header.get("schema", {})
             instance = value
