@@ -449,6 +449,49 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   Validate();
 }
 
+// README.md's HTTP example, run as written (curl) against this vigild; its
+// answers are the spec's.
+TEST_F(OpenApiContractTest, ReadmeHttpExampleRunsAsWritten) {
+  const std::string readme = ReadFileOrDie(SourcePath("README.md"));
+  const size_t marker = readme.find("<!-- http-example:");
+  ASSERT_NE(marker, std::string::npos) << "README.md has no http-example";
+  const size_t start = readme.find("```sh\n", marker);
+  ASSERT_NE(start, std::string::npos);
+  const size_t end = readme.find("```", start + 6);
+  ASSERT_NE(end, std::string::npos);
+  const std::string block = absl::StrReplaceAll(
+      readme.substr(start + 6, end - start - 6),
+      {{"http://127.0.0.1:8080", absl::StrCat("http://", vigild_->address())}});
+  const std::string dir = dir_.path() + "/readme";
+  std::filesystem::create_directories(dir);
+  WriteFileOrDie(dir + "/example.sh", block);
+  int code = -1;
+  const std::string out =
+      RunShell(absl::StrCat("cd '", dir, "' && VIGIL_KEY='", kEvaluateKey,
+                            "' /bin/sh -e example.sh 2>&1"),
+               &code);
+  ASSERT_EQ(code, 0) << out;
+  // The decision (tee'd to decision.json), then the outcome's answer.
+  const std::string decision = ReadFileOrDie(dir + "/decision.json");
+  ASSERT_TRUE(absl::StartsWith(out, decision)) << out;
+  const std::string outcome = out.substr(decision.size());
+  boost::system::error_code ec;
+  const json::value d = json::parse(decision, ec);
+  ASSERT_FALSE(ec) << decision;
+  const json::value o = json::parse(outcome, ec);
+  ASSERT_FALSE(ec) << outcome;
+  EXPECT_EQ(o.at("event_id"), d.at("event_id"));
+  EXPECT_EQ(o.at("outcome"), "success");
+  HttpResponse r;
+  r.status = 200;
+  r.headers["content-type"] = "application/json";
+  r.body = decision;
+  Record("POST", "/v1/evaluate", "", r);
+  r.body = outcome;
+  Record("POST", "/v1/events/x/outcome", R"({"outcome":"success"})", r);
+  Validate();
+}
+
 // With notifications: e-mails to a real SMTP server (aiosmtpd, the peer of
 // tests/service/mfa_peers.py) carrying one-click feedback links; a message
 // that cannot be delivered dies at once (max_attempts = 1).
