@@ -29,6 +29,7 @@ enum class RouteId : uint8_t {
   kHealthz,          // GET  /healthz
   kReadyz,           // GET  /readyz
   kMetrics,          // GET  /metrics
+  kOpenApi,          // GET  /openapi.yaml (docs/openapi.yaml, this API)
   kChallengeSend,    // POST /v1/challenges/{id}/send
   kChallengeVerify,  // POST /v1/challenges/{id}/verify
   kMfaSettings,      // PUT  /v1/users/{user}/mfa
@@ -47,7 +48,10 @@ enum class RouteId : uint8_t {
   kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
   kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 25;
+inline constexpr int kRouteCount = 26;
+// kUnknown is last: a route added without counting it (e.g. two branches that
+// each add one and both write the same count) does not compile.
+static_assert(static_cast<int>(RouteId::kUnknown) + 1 == kRouteCount);
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);
