@@ -49,6 +49,12 @@ Reply HandleFeedback(const Request& req, const std::string& event_id,
 Reply HandleUserEvents(const Request& req, const std::string& user_id,
                        ServiceContext& ctx);
 Reply HandleReload(ServiceContext& ctx);
+// GET /v1/events?since=&until=&cursor=&limit= (history_handlers.cc): one
+// page (default 1000, at most 10000 events) of every user's history in time
+// order, application/x-ndjson, one replay line (AttemptToJson) per event;
+// `Vigil-Next-Cursor: <event id>` when more follow (pass it as cursor).
+// 400 bad_request for a bad or unknown parameter.
+Reply HandleEvents(const Request& req, ServiceContext& ctx);
 // Online backups (backup_handlers.cc): POST makes one into [storage]
 // backup_dir, GET lists them; 409 backups_not_configured without it.
 Reply HandleBackupCreate(ServiceContext& ctx);

@@ -60,6 +60,12 @@ std::string FormatTimestamp(absl::Time t);
 // Accepts RFC 3339 with "Z" or an offset; fractional seconds optional.
 bool ParseTimestamp(absl::string_view text, absl::Time* t);
 
+// An attempt as POST /v1/evaluate and a replay line take it, one line
+// without the newline: event_type, user_id, ip, then user_agent, device_key,
+// device_fingerprint, timestamp, outcome and label when set. The password
+// hash and the headers are never written. AttemptFromJson reads it back.
+std::string AttemptToJson(const Attempt& attempt);
+
 // The decision as POST /v1/evaluate answers it.
 std::string DecisionToJson(const Decision& decision);
 // One event of the history, and a page of them.

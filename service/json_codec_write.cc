@@ -247,4 +247,45 @@ std::string DeadLettersToJson(const std::vector<DeadLetter>& dead_letters,
   return out;
 }
 
+std::string AttemptToJson(const Attempt& a) {
+  std::string out;
+  out.reserve(256);
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("event_type");
+  w.String(EventTypeName(a.event_type));
+  w.Key("user_id");
+  w.String(a.user_id);
+  w.Key("ip");
+  w.String(a.ip);
+  auto optional = [&w](absl::string_view key, absl::string_view value) {
+    if (value.empty()) return;
+    w.Key(key);
+    w.String(value);
+  };
+  optional("user_agent", a.user_agent);
+  optional("device_key", a.device_key);
+  optional("device_fingerprint", a.device_fingerprint);
+  if (a.timestamp.has_value()) {
+    w.Key("timestamp");
+    w.String(FormatTimestamp(*a.timestamp));
+  }
+  if (a.outcome != Outcome::kUnknown) {
+    w.Key("outcome");
+    w.String(OutcomeName(a.outcome));
+  }
+  if (a.label.has_value()) {
+    w.Key("label");
+    w.BeginObject();
+    w.Key("attack");
+    w.Bool(a.label->attack);
+    w.Key("account_takeover");
+    w.Bool(a.label->account_takeover);
+    optional("kind", a.label->kind);
+    w.EndObject();
+  }
+  w.EndObject();
+  return out;
+}
+
 }  // namespace vigil::service

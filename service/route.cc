@@ -58,6 +58,8 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/v1/admin/outbox/dead-letters";
     case RouteId::kDeadLetterRetry:
       return "/v1/admin/outbox/dead-letters/{id}/retry";
+    case RouteId::kEvents:
+      return "/v1/events";
     case RouteId::kUnknown:
       break;
   }
@@ -150,6 +152,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kPasswordCheck;
   } else if (path == "/v1/feedback") {
     m.route = RouteId::kFeedbackLink;
+  } else if (path == "/v1/events") {
+    m.route = RouteId::kEvents;
   } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
              path.find('/', 7) == absl::string_view::npos) {
     m.route = RouteId::kRange;

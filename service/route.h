@@ -46,9 +46,10 @@ enum class RouteId : uint8_t {
   kBackupList,       // GET  /v1/admin/backups
   kDeadLetters,      // GET  /v1/admin/outbox/dead-letters
   kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
+  kEvents,           // GET  /v1/events (every user's history, NDJSON)
   kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 26;
+inline constexpr int kRouteCount = 27;
 // kUnknown is last: a route added without counting it (e.g. two branches that
 // each add one and both write the same count) does not compile.
 static_assert(static_cast<int>(RouteId::kUnknown) + 1 == kRouteCount);

@@ -51,6 +51,7 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
     case RouteId::kBackupList:
     case RouteId::kDeadLetters:
     case RouteId::kDeadLetterRetry:
+    case RouteId::kEvents:
       return scopes({Scope::kAdmin});
     case RouteId::kChallengeSend:
     case RouteId::kChallengeVerify:
@@ -225,6 +226,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleDeadLetterList(ctx);
     case RouteId::kDeadLetterRetry:
       return HandleDeadLetterRetry(match.param, ctx);
+    case RouteId::kEvents:
+      return HandleEvents(req, ctx);
     default:
       return ErrorReply(500, "internal", "internal error");
   }

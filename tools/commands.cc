@@ -4,6 +4,7 @@
 
 #include "tools/apikey.h"
 #include "tools/backup.h"
+#include "tools/export.h"
 #include "tools/keys.h"
 #include "tools/outbox.h"
 #include "tools/pwned_import.h"
@@ -24,6 +25,7 @@ const std::vector<flags::Command>& VigilCommands() {
       {{"backup", "restore"}, &BackupRestoreSpec(), RunBackupRestore},
       {{"outbox", "list"}, &OutboxListSpec(), RunOutboxList},
       {{"outbox", "retry"}, &OutboxRetrySpec(), RunOutboxRetry},
+      {{"export"}, &ExportSpec(), RunExport},
       {{"replay"}, &ReplaySpec(), RunReplay},
       {{"compare"}, &CompareSpec(), RunCompare},
       {{"train"}, &TrainSpec(), RunTrain},

@@ -166,6 +166,7 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
       {"GET", "/v1/admin/outbox/dead-letters", "", kAdminKey, 200},
       {"POST", "/v1/admin/outbox/dead-letters/no-such.email/retry", "",
        kAdminKey, 404},
+      {"GET", "/v1/events?limit=2", "", kAdminKey, 200},
       {"GET", "/healthz", "", "", 200},
       {"GET", "/readyz", "", "", 200},
       {"GET", "/openapi.yaml", "", "", 200},

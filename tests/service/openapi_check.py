@@ -175,6 +175,18 @@ class Checker:
             return failures + [f"content type {media_type!r} not documented "
                                f"(want one of {sorted(content)})"]
         instance = rec["body"]
+        if media_type == "application/x-ndjson" and "x-item-schema" in media:
+            # One JSON value per line, each against the item schema.
+            for n, line in enumerate(rec["body"].splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except ValueError as e:
+                    failures.append(f"line {n} is not JSON: {e}")
+                    continue
+                failures += [f"line {n}: {e}" for e in
+                             self.schema_errors(media["x-item-schema"], item)]
         if media_type == "application/json":
             try:
                 instance = json.loads(rec["body"])

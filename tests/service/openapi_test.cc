@@ -430,6 +430,15 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   Call("POST", "/v1/admin/outbox/dead-letters/no-such.email/retry", "",
        kAdminKey, 404);
   Call("POST", "/v1/admin/outbox/dead-letters/%zz/retry", "", kAdminKey, 400);
+  HttpResponse events = Call("GET", "/v1/events?limit=2", "", kAdminKey, 200);
+  EXPECT_EQ(events.headers["content-type"], "application/x-ndjson");
+  EXPECT_EQ(events.headers.count("vigil-next-cursor"), 1u);
+  Call("GET",
+       "/v1/events?since=2026-01-01T00:00:00Z&cursor=" +
+           events.headers["vigil-next-cursor"],
+       "", kAdminKey, 200);
+  Call("GET", "/v1/events?limit=0", "", kAdminKey, 400);
+  Call("GET", "/v1/events", "", kEvaluateKey, 403);
 
   // What any path can get.
   Call("GET", "/v1/nothing-here", "", kAdminKey, 404);

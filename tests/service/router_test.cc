@@ -291,6 +291,8 @@ TEST(RouteTest, Matching) {
   EXPECT_EQ(MatchRoute("/v1/evaluate?x=1").route, RouteId::kEvaluate);
   EXPECT_EQ(MatchRoute("/v1/evaluate/").route, RouteId::kUnknown);
   EXPECT_EQ(MatchRoute("/v1/events//outcome").route, RouteId::kUnknown);
+  EXPECT_EQ(MatchRoute("/v1/events?since=x").route, RouteId::kEvents);
+  EXPECT_EQ(MatchRoute("/v1/events/").route, RouteId::kUnknown);
   RouteMatch m = MatchRoute("/v1/users/a%20b/events?limit=1");
   EXPECT_EQ(m.route, RouteId::kUserEvents);
   EXPECT_EQ(m.param, "a b");

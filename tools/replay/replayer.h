@@ -7,7 +7,8 @@
 // row's timestamp, and learns as the live engine would under the candidate
 // model:
 //   - `allow` with outcome `success` is learned (the engine does it);
-//   - `challenge` with outcome `success` counts as passed, and is learned,
+//   - `challenge` with outcome `success` counts as passed, and is learned
+//     (its address counts the success, as for a live challenge passed),
 //     when the row is not labelled as an attack; when it is, the challenge
 //     counts as failed and nothing is learned;
 //   - `block` is never learned.

@@ -84,9 +84,9 @@ struct EngineOptions {
 
   // For replays of exported history, where a row's outcome comes with the
   // attempt: a challenged attempt with outcome "success" that is not labelled
-  // as an attack counts as a passed challenge and is learned at once, as a
-  // live engine learns when the user passes the challenge. A live engine
-  // leaves it false.
+  // as an attack counts as a passed challenge and is learned at once (its
+  // address counting the success), as a live engine learns when the user
+  // passes the challenge. A live engine leaves it false.
   bool learn_passed_challenges = false;
 
   // Whose clock says when an attempt happened. False (live): the engine's

@@ -237,6 +237,15 @@ struct RocksDbOptions {
   // files); null: DefaultLogger(). RocksDB's own warnings go to the LOG file
   // in the folder.
   std::shared_ptr<Logger> logger;
+  // Opens an existing database for reading only, beside the process that
+  // may hold it (vigild): a RocksDB secondary instance that sees every write
+  // the primary had acknowledged when it opened (its files and its log),
+  // keeping its own bookkeeping in a private temporary folder ($TMPDIR or
+  // /tmp) removed at close; nothing is written into `path`. Write,
+  // WriteBulk, Flush, Compact and CreateBackup answer FailedPrecondition.
+  // NotFound if `path` holds no database. Only `path`, `block_cache_bytes`
+  // and `logger` apply.
+  bool read_only = false;
 };
 
 // Opens (or creates) the embedded RocksDB store. Fails with a message naming

@@ -576,10 +576,12 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
              d.enforced_verdict == Verdict::kChallenge &&
              !(attempt.label.has_value() &&
                (attempt.label->attack || attempt.label->account_takeover))) {
-    // As a passed challenge: the profile learns; the counters keep the
-    // attempt as an attempt.
+    // As a passed challenge: the profile learns, and the address counts the
+    // success, as a live challenge passed (or "it was me" feedback) counts it
+    // when it is learned.
     stored.learned = internal::LearnSuccess(
         stored, internal::Confirmation::kSecondFactor, m, &profile);
+    if (stored.learned) kind = CounterKind::kSuccess;
     internal::UpdateUserRisk(stored, /*second_factor=*/true, m, &profile);
     profile_changed = true;
   } else if (learn_passed_challenges_ && attempt.outcome == Outcome::kSuccess &&

@@ -38,7 +38,9 @@ LearnableFeatures ExtractFeatures(const Attempt& attempt, const IpAddress& ip,
     Set(&f, Feature::kOs, ua.os);
     Set(&f, Feature::kDeviceType, DeviceTypeName(ua.device_type));
   }
+  f.device_source = DeviceSource::kNone;
   if (!attempt.device_key.empty()) {
+    f.device_source = DeviceSource::kKey;
     Set(&f, Feature::kDevice, absl::StrCat("k:", attempt.device_key));
     if (!attempt.device_fingerprint.empty()) {
       LearnableFeatures fp;
@@ -47,8 +49,10 @@ LearnableFeatures ExtractFeatures(const Attempt& attempt, const IpAddress& ip,
       f.fingerprint = fp.hashes[static_cast<int>(Feature::kDevice)];
     }
   } else if (!attempt.device_fingerprint.empty()) {
+    f.device_source = DeviceSource::kFingerprint;
     Set(&f, Feature::kDevice, absl::StrCat("f:", attempt.device_fingerprint));
   } else if (!attempt.user_agent.empty()) {
+    f.device_source = DeviceSource::kUserAgent;
     Set(&f, Feature::kDevice, absl::StrCat("u:", ua.browser, "/", ua.os));
   }
   f.has_location = geo.has_location;

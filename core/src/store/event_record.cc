@@ -23,6 +23,8 @@ constexpr uint8_t kClientTimeTrailerTag = 0xc7;
 constexpr uint8_t kUndoTrailerTag = 0xf2;
 // Marks the optional trailer of the fingerprint beside a device key.
 constexpr uint8_t kFingerprintTrailerTag = 0xf3;
+// Marks the optional trailer of the device hash's source.
+constexpr uint8_t kDeviceSourceTrailerTag = 0xf4;
 constexpr size_t kMaxUndoEntries = 64;
 
 bool GetFeature(Decoder* d, Feature* f) {
@@ -287,6 +289,10 @@ std::string StoredEvent::Encode() const {
     e.PutU8(kFingerprintTrailerTag);
     e.PutFixed64(features.fingerprint);
   }
+  if (features.device_source != DeviceSource::kUnknown) {
+    e.PutU8(kDeviceSourceTrailerTag);
+    e.PutU8(static_cast<uint8_t>(features.device_source));
+  }
   return out;
 }
 
@@ -336,12 +342,13 @@ bool StoredEvent::Decode(absl::string_view data) {
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
-    const int rank = tag == kChallengeTrailerTag    ? 0
-                     : tag == kClientTimeTrailerTag ? 1
-                     : tag == kFeedbackTrailerTag   ? 2
-                     : tag == kUndoTrailerTag       ? 3
-                     : tag == kFingerprintTrailerTag ? 4
-                                                    : -1;
+    const int rank = tag == kChallengeTrailerTag      ? 0
+                     : tag == kClientTimeTrailerTag   ? 1
+                     : tag == kFeedbackTrailerTag     ? 2
+                     : tag == kUndoTrailerTag         ? 3
+                     : tag == kFingerprintTrailerTag  ? 4
+                     : tag == kDeviceSourceTrailerTag ? 5
+                                                      : -1;
     if (rank <= last) return false;
     last = rank;
     if (tag == kChallengeTrailerTag) {
@@ -369,6 +376,11 @@ bool StoredEvent::Decode(absl::string_view data) {
       distrusted = flags != 0;
     } else if (tag == kFingerprintTrailerTag) {
       if (!d.GetFixed64(&features.fingerprint) || features.fingerprint == 0) {
+        return false;
+      }
+    } else if (tag == kDeviceSourceTrailerTag) {
+      if (!GetEnum(&d, &features.device_source, 4) ||
+          features.device_source == DeviceSource::kUnknown) {
         return false;
       }
     } else if (!DecodeUndo(&d, &undo)) {

@@ -21,6 +21,15 @@
 
 namespace vigil::internal {
 
+// Where an event's kDevice hash came from (see ExtractFeatures).
+enum class DeviceSource : uint8_t {
+  kUnknown = 0,  // a record written before the source was kept
+  kNone,         // nothing identified the device
+  kKey,          // the device key ("k:"), beside it maybe `fingerprint`
+  kFingerprint,  // the device fingerprint alone ("f:")
+  kUserAgent,    // neither: the browser and OS of the user agent ("u:")
+};
+
 // What a trusted outcome of this event teaches the profile.
 struct LearnableFeatures {
   // Hash per Feature; 0: the feature was unknown for this attempt.
@@ -30,6 +39,9 @@ struct LearnableFeatures {
   // too; 0 otherwise. Learned beside the key, so that the same browser with
   // a new or lost key is still known.
   uint64_t fingerprint = 0;
+  // What the kDevice hash is the hash of; kept so that the history can be
+  // replayed with the same kind of device identifier (never the key itself).
+  DeviceSource device_source = DeviceSource::kUnknown;
   bool has_location = false;
   double latitude = 0;
   double longitude = 0;

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -284,20 +285,40 @@ class RocksDbStore final : public Store {
           o.clock != nullptr ? o.clock : RealClock(), o.event_retention);
     }
     rocksdb::DBOptions db_options;
-    db_options.create_if_missing = true;
-    db_options.create_missing_column_families = true;
     db_options.max_background_jobs = 2;
     // Required by the hashed memtables below; writers are still batched.
     db_options.allow_concurrent_memtable_write = false;
     db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-    // RocksDB's own LOG writer aborts once a write to it failed (full disk).
-    std::error_code ignored;
-    std::filesystem::create_directories(o.path, ignored);
-    db_options.info_log = std::make_shared<AppendLogger>(o.path + "/LOG");
-    db_options.info_log->SetInfoLogLevel(rocksdb::InfoLogLevel::WARN_LEVEL);
     // The store is created before the database so that RocksDB can report
     // failures to it from the first write on.
     auto store = std::unique_ptr<RocksDbStore>(new RocksDbStore());
+    std::error_code ignored;
+    if (o.read_only) {
+      if (!std::filesystem::is_regular_file(o.path + "/CURRENT", ignored)) {
+        return absl::NotFoundError(
+            absl::StrCat("data_dir ", o.path, ": no database here"));
+      }
+      // Every table file is opened at the start, so that the primary's
+      // compactions cannot remove one under a scan.
+      db_options.max_open_files = -1;
+      const char* tmp = std::getenv("TMPDIR");
+      std::string dir =
+          absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                       "/vigil-reader-XXXXXX");
+      if (::mkdtemp(dir.data()) == nullptr) {
+        return absl::UnavailableError(
+            "cannot make a temporary folder for a read-only store");
+      }
+      store->secondary_dir_ = dir;
+      db_options.info_log = std::make_shared<AppendLogger>(dir + "/LOG");
+    } else {
+      db_options.create_if_missing = true;
+      db_options.create_missing_column_families = true;
+      // RocksDB's own LOG writer aborts once a write to it failed (full disk).
+      std::filesystem::create_directories(o.path, ignored);
+      db_options.info_log = std::make_shared<AppendLogger>(o.path + "/LOG");
+    }
+    db_options.info_log->SetInfoLogLevel(rocksdb::InfoLogLevel::WARN_LEVEL);
     store->logger_owner_ = o.logger;
     store->logger_ = OrDefault(o.logger.get());
     store->retry_interval_ = o.recovery_interval;
@@ -392,7 +413,21 @@ class RocksDbStore final : public Store {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
     rocksdb::Status s =
-        rocksdb::DB::Open(db_options, o.path, families, &handles, &db);
+        o.read_only
+            ? rocksdb::DB::OpenAsSecondary(db_options, o.path,
+                                           store->secondary_dir_, families,
+                                           &handles, &db)
+            : rocksdb::DB::Open(db_options, o.path, families, &handles, &db);
+    if (s.ok() && o.read_only) {
+      // Up to the primary's log as it is now.
+      s = db->TryCatchUpWithPrimary();
+      if (!s.ok()) {
+        for (rocksdb::ColumnFamilyHandle* h : handles) {
+          db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+        }
+        delete db;
+      }
+    }
     if (!s.ok()) {
       if (s.IsInvalidArgument() &&
           s.ToString().find("column famil") != std::string::npos) {
@@ -406,6 +441,8 @@ class RocksDbStore final : public Store {
     store->retention_ = std::move(retention);
     store->db_.reset(db);
     store->handles_ = handles;
+    store->read_only_ = o.read_only;
+    if (o.read_only) return std::unique_ptr<Store>(std::move(store));
     store->write_options_.sync = o.sync && !o.disable_wal;
     store->write_options_.disableWAL = o.disable_wal;
     store->manual_log_flush_ = o.manual_log_flush && !o.disable_wal;
@@ -416,6 +453,14 @@ class RocksDbStore final : public Store {
   }
 
   ~RocksDbStore() override {
+    Close();
+    if (!secondary_dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(secondary_dir_, ec);
+    }
+  }
+
+  void Close() {
     if (recovery_.joinable()) {
       {
         absl::MutexLock lock(&stop_mu_);
@@ -427,7 +472,9 @@ class RocksDbStore final : public Store {
     RocksCall call;
     // After a failed write the log is in an error state: writing it again
     // could only fail (and makes RocksDB's error fatal).
-    if (!WritesFailing()) db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+    if (!WritesFailing() && !read_only_) {
+      db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+    }
     for (rocksdb::ColumnFamilyHandle* h : handles_) {
       db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     }
@@ -476,6 +523,7 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
+    if (read_only_) return ReadOnlyError();
     absl::ReaderMutexLock lock(&write_mu_);
     if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
       return refused;
@@ -522,6 +570,7 @@ class RocksDbStore final : public Store {
   }
 
   absl::StatusOr<BackupInfo> CreateBackup(const std::string& dir) override {
+    if (read_only_) return ReadOnlyError();
     if (write_options_.disableWAL) {
       return absl::FailedPreconditionError(
           "a store without a log makes no backups");
@@ -559,6 +608,7 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status WriteBulk(const WriteBatch& batch) override {
+    if (read_only_) return ReadOnlyError();
     absl::ReaderMutexLock lock(&write_mu_);
     if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
       return refused;
@@ -569,6 +619,7 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Flush(Table table) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::FlushOptions options;
     options.wait = true;
     RocksCall call;
@@ -576,6 +627,7 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status Compact(Table table) override {
+    if (read_only_) return ReadOnlyError();
     rocksdb::CompactRangeOptions options;
     options.bottommost_level_compaction =
         rocksdb::BottommostLevelCompaction::kForceOptimized;
@@ -640,6 +692,10 @@ class RocksDbStore final : public Store {
 
  private:
   RocksDbStore() = default;
+
+  static absl::Status ReadOnlyError() {
+    return absl::FailedPreconditionError("store: opened read-only");
+  }
 
   // Unavailable while writes are refused after a failure, else OK.
   absl::Status RefuseWhileFailed() const {
@@ -716,6 +772,9 @@ class RocksDbStore final : public Store {
   rocksdb::WriteOptions write_options_;
   bool manual_log_flush_ = false;
   bool sync_ = false;
+  // RocksDbOptions::read_only, and the secondary instance's own folder.
+  bool read_only_ = false;
+  std::string secondary_dir_;
   // RocksDbOptions::logger (or the default); kept alive by logger_owner_.
   std::shared_ptr<Logger> logger_owner_;
   Logger* logger_ = DefaultLogger();

@@ -3,7 +3,8 @@
 // The engine options a replay uses (vigil/engine.h): ephemeral state decides
 // exactly as the write-through engine does, also when its cache evicts;
 // record_events off keeps no history; learn_passed_challenges learns a
-// challenged success unless the row is labelled as an attack.
+// challenged success unless the row is labelled as an attack, and counts it
+// as a success of its address.
 
 #include <string>
 #include <vector>
@@ -122,6 +123,40 @@ TEST(ReplayOptionsTest, LearnPassedChallengesLearnsUnlessLabelledAnAttack) {
   AttemptLabel takeover;
   takeover.account_takeover = true;
   EXPECT_EQ(BaselineAfterChallengedSuccess(true, takeover), 8);
+}
+
+// The velocity detail of a failure from Melbourne, after a challenged
+// success there and failures of 25 other users from there.
+std::string VelocityAfterChallengedSuccess(bool learn) {
+  EngineFixture f("", false, {}, {}, [&](EngineOptions* o) {
+    o->assume_mfa_factor = true;
+    o->learn_passed_challenges = learn;
+  });
+  f.BuildBaseline("u", testing::kLondon, testing::kChromeWindows, "fp", 8,
+                  absl::Hours(20));
+  Decision d =
+      f.Evaluate(f.MakeAttempt("u", testing::kMelbourne, testing::kFirefoxLinux,
+                               "fp-new", Outcome::kSuccess));
+  EXPECT_EQ(d.verdict, Verdict::kChallenge) << "score " << d.score;
+  for (int i = 0; i < 26; ++i) {
+    f.clock().Advance(absl::Seconds(10));
+    d = f.Evaluate(f.MakeAttempt("other-" + std::to_string(i),
+                                 testing::kMelbourne, testing::kFirefoxLinux,
+                                 "", Outcome::kFailure));
+  }
+  for (const Reason& r : d.reasons) {
+    if (r.signal == "velocity") return r.detail;
+  }
+  return "";
+}
+
+TEST(ReplayOptionsTest, APassedChallengeCountsASuccessOfItsAddressAsLive) {
+  // Live, the passed challenge counts the success (RecordChallengeResponse);
+  // a replay's stand-in for it does too.
+  EXPECT_THAT(VelocityAfterChallengedSuccess(true),
+              ::testing::HasSubstr("(1 successes;"));
+  EXPECT_THAT(VelocityAfterChallengedSuccess(false),
+              ::testing::HasSubstr("(0 successes;"));
 }
 
 }  // namespace

@@ -401,6 +401,42 @@ TEST(EventRecordTest, EveryEnumValueRoundTrips) {
   }
 }
 
+TEST(EventRecordTest,
+     TheDeviceSourceTrailerRoundTripsAndOldRecordsStillDecode) {
+  // A record written before the device source was kept: no 0xf4 trailer.
+  StoredEvent old = FullEvent();
+  old.features.fingerprint = 0x0123456789abcdefULL;
+  ASSERT_EQ(old.features.device_source, DeviceSource::kUnknown);
+  const std::string old_bytes = old.Encode();
+  StoredEvent decoded;
+  ASSERT_TRUE(decoded.Decode(old_bytes));
+  EXPECT_EQ(decoded.features.device_source, DeviceSource::kUnknown);
+  EXPECT_EQ(decoded.Encode(), old_bytes);
+  for (DeviceSource source :
+       {DeviceSource::kNone, DeviceSource::kKey, DeviceSource::kFingerprint,
+        DeviceSource::kUserAgent}) {
+    SCOPED_TRACE(static_cast<int>(source));
+    StoredEvent s = old;
+    s.features.device_source = source;
+    const std::string bytes = s.Encode();
+    // The layout is pinned: the old record, then the tag and the source.
+    EXPECT_EQ(bytes, old_bytes + std::string("\xf4", 1) +
+                         std::string(1, static_cast<char>(source)));
+    StoredEvent d = FullEvent();
+    ASSERT_TRUE(d.Decode(bytes));
+    EXPECT_EQ(d.features.device_source, source);
+    EXPECT_EQ(d.features.fingerprint, s.features.fingerprint);
+    EXPECT_EQ(d.Encode(), bytes);
+  }
+  // kUnknown is never written, and values past the last are refused, as is
+  // the trailer twice.
+  for (char bad : {'\0', '\5', '\xff'}) {
+    EXPECT_FALSE(
+        StoredEvent().Decode(old_bytes + "\xf4" + std::string(1, bad)));
+  }
+  EXPECT_FALSE(StoredEvent().Decode(old_bytes + "\xf4\x02\xf4\x02"));
+}
+
 TEST(CounterRecordCodecTest, RoundTripsExactly) {
   struct Case {
     const char* name;
