@@ -45,9 +45,10 @@ enum class RouteId : uint8_t {
   kBackupList,       // GET  /v1/admin/backups
   kDeadLetters,      // GET  /v1/admin/outbox/dead-letters
   kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
+  kDovecotPolicy,    // POST /v1/policy/dovecot?command=allow|report
   kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 25;
+inline constexpr int kRouteCount = 26;
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);
