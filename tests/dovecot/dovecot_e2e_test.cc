@@ -412,7 +412,7 @@ TEST_F(DovecotE2eTest, FailsOpenWhenVigildIsDown) {
   EXPECT_TRUE(absl::StartsWith(wrong, "NO carol")) << wrong;
   // Dovecot did ask, and could not reach it.
   const std::string log = ReadFileOrDie(dir_.path() + "/dovecot.log");
-  EXPECT_TRUE(absl::StrContains(log, "policy")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "Policy server HTTP error")) << log;
 }
 
 }  // namespace
