@@ -16,10 +16,10 @@ namespace {
 
 bool IsPort(absl::string_view text) {
   uint32_t port = 0;
-  return !text.empty() && text.size() <= 5 &&
-         absl::SimpleAtoi(text, &port) && port <= 65535 &&
-         std::all_of(text.begin(), text.end(),
-                     [](char c) { return absl::ascii_isdigit(c); });
+  return !text.empty() && text.size() <= 5 && absl::SimpleAtoi(text, &port) &&
+         port <= 65535 && std::all_of(text.begin(), text.end(), [](char c) {
+           return absl::ascii_isdigit(c);
+         });
 }
 
 // The for= value of one Forwarded element ("for=a;proto=b"), or "" if it
@@ -71,8 +71,8 @@ IpAddress ResolveClientAddress(const IpAddress& peer, const CidrSet& trusted,
                                absl::string_view x_forwarded_for) {
   if (trusted.empty() || !trusted.Contains(peer)) return peer;
   const bool use_forwarded = !absl::StripAsciiWhitespace(forwarded).empty();
-  std::vector<absl::string_view> hops = absl::StrSplit(
-      use_forwarded ? forwarded : x_forwarded_for, ',');
+  std::vector<absl::string_view> hops =
+      absl::StrSplit(use_forwarded ? forwarded : x_forwarded_for, ',');
   IpAddress client = peer;
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
     const absl::string_view entry = absl::StripAsciiWhitespace(*it);

@@ -355,8 +355,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
 
   for (absl::string_view name :
        {"server", "tls", "storage", "model", "evaluate", "log", "geo",
-        "metrics", "pwned", "mfa", "smtp", "sms", "notify", "webhook",
-        "outbox", "dovecot"}) {
+        "metrics", "pwned", "mfa", "smtp", "sms", "notify", "webhook", "outbox",
+        "dovecot"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

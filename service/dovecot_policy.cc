@@ -32,8 +32,7 @@ absl::Status GetString(absl::string_view field, const json::value& v,
   return absl::OkStatus();
 }
 
-absl::Status GetBool(absl::string_view field, const json::value& v,
-                     bool* out) {
+absl::Status GetBool(absl::string_view field, const json::value& v, bool* out) {
   if (!v.is_bool()) return Invalid(field, "expected true or false");
   *out = v.get_bool();
   return absl::OkStatus();
@@ -76,14 +75,13 @@ absl::StatusOr<DovecotRequest> DovecotRequestFromJson(const json::value& json,
     } else if (k == "policy_reject" && command == DovecotCommand::kReport) {
       s = GetBool(k, value, &r.policy_reject);
     } else {
-      s = Invalid(
-          absl::StrCat(k.substr(0, 64)),
-          command == DovecotCommand::kReport
-              ? "unknown field (want login, remote, pwhash, device_id, "
-                "protocol, session_id, tls, fail_type, success, "
-                "policy_reject)"
-              : "unknown field (want login, remote, pwhash, device_id, "
-                "protocol, session_id, tls, fail_type)");
+      s = Invalid(absl::StrCat(k.substr(0, 64)),
+                  command == DovecotCommand::kReport
+                      ? "unknown field (want login, remote, pwhash, device_id, "
+                        "protocol, session_id, tls, fail_type, success, "
+                        "policy_reject)"
+                      : "unknown field (want login, remote, pwhash, device_id, "
+                        "protocol, session_id, tls, fail_type)");
     }
     if (!s.ok()) return s;
   }
@@ -255,7 +253,8 @@ Reply HandleDovecotPolicy(const Request& req, ServiceContext& ctx,
   absl::StatusOr<json::value> body =
       ParseJsonBody(absl::string_view(req.body().data(), req.body().size()),
                     ctx.config().max_json_depth, json::storage_ptr(&arena));
-  if (!body.ok()) return ErrorReply(400, "malformed_json", body.status().message());
+  if (!body.ok())
+    return ErrorReply(400, "malformed_json", body.status().message());
   absl::StatusOr<DovecotRequest> request =
       DovecotRequestFromJson(*body, *command);
   if (!request.ok()) {

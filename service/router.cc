@@ -96,13 +96,13 @@ std::optional<Reply> CheckAccess(const Request& req, RouteId route,
   }
   switch (caller.result) {
     case Caller::Result::kMissing:
-      return ErrorReply(
-          401, "unauthenticated",
-          policy_client ? "authorization: missing; send 'Authorization: "
-                          "Bearer <api key>' (or Basic with the key as the "
-                          "password, or X-API-Key)"
-                        : "authorization: missing; send 'Authorization: "
-                          "Bearer <api key>'");
+      return ErrorReply(401, "unauthenticated",
+                        policy_client
+                            ? "authorization: missing; send 'Authorization: "
+                              "Bearer <api key>' (or Basic with the key as the "
+                              "password, or X-API-Key)"
+                            : "authorization: missing; send 'Authorization: "
+                              "Bearer <api key>'");
     case Caller::Result::kMalformed:
       return ErrorReply(401, "unauthenticated",
                         policy_client

@@ -240,11 +240,11 @@ void Session<Stream>::OnRead(beast::error_code ec, size_t) {
   if (parser_->is_header_done()) {
     const ServiceConfig& config = context_.config();
     if (!config.trusted_proxies.empty()) {
-      client_ = ResolveClientAddress(
-                    peer_, config.trusted_proxies,
-                    JoinedHeader(parser_->get(), "Forwarded"),
-                    JoinedHeader(parser_->get(), "X-Forwarded-For"))
-                    .ToString();
+      client_ =
+          ResolveClientAddress(peer_, config.trusted_proxies,
+                               JoinedHeader(parser_->get(), "Forwarded"),
+                               JoinedHeader(parser_->get(), "X-Forwarded-For"))
+              .ToString();
     }
     notes_.route = MatchRoute(absl::string_view(parser_->get().target().data(),
                                                 parser_->get().target().size()))

@@ -83,7 +83,7 @@ class Session : public Connection,
   std::optional<RequestParser> parser_;
   Response response_;
   RequestNotes notes_;
-  IpAddress peer_;     // the TCP peer
+  IpAddress peer_;      // the TCP peer
   std::string client_;  // of the current request (service/client_address.h)
   absl::string_view method_;
   absl::Time started_;

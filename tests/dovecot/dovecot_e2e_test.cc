@@ -191,7 +191,8 @@ class DovecotE2eTest : public ::testing::Test {
     const std::string vdir = dir_.path() + "/vigild";
     std::filesystem::create_directories(vdir);
     auto v = VigildProcess::Start(
-        vdir, TestConfigToml(vdir + "/data", SourcePath("models/default.toml")));
+        vdir,
+        TestConfigToml(vdir + "/data", SourcePath("models/default.toml")));
     ASSERT_TRUE(v.ok()) << v.status();
     vigild_ = *std::move(v);
     auto c = HttpClient::Connect(vigild_->address());
@@ -241,16 +242,15 @@ class DovecotE2eTest : public ::testing::Test {
     imap_port_ = FreePort();
     ASSERT_GT(imap_port_, 0);
     std::string example = absl::StrReplaceAll(
-        example_, {{"http://127.0.0.1:8080",
-                    absl::StrCat("http://", vigild_->address())},
-                   {"<an evaluate key>", kEvaluateKey},
-                   {"<a long random string>", "e2e-test-nonce"}});
+        example_,
+        {{"http://127.0.0.1:8080", absl::StrCat("http://", vigild_->address())},
+         {"<an evaluate key>", kEvaluateKey},
+         {"<a long random string>", "e2e-test-nonce"}});
     const std::string config = absl::StrCat(
         "# Written by tests/dovecot/dovecot_e2e_test.cc.\n"
-        "base_dir = ", d, "/run\n",
-        "state_dir = ", d, "/state\n",
-        "log_path = ", d, "/dovecot.log\n",
-        "instance_name = vigil-e2e-", getpid(), "\n",
+        "base_dir = ",
+        d, "/run\n", "state_dir = ", d, "/state\n", "log_path = ", d,
+        "/dovecot.log\n", "instance_name = vigil-e2e-", getpid(), "\n",
         "protocols = imap\n"
         "listen = 127.0.0.1\n"
         "ssl = no\n"
@@ -258,20 +258,22 @@ class DovecotE2eTest : public ::testing::Test {
         "auth_mechanisms = plain login\n"
         "auth_verbose = yes\n"
         "auth_failure_delay = 0\n"
-        "default_internal_user = ", internal_user, "\n",
-        "default_internal_group = ", internal_group, "\n",
+        "default_internal_user = ",
+        internal_user, "\n", "default_internal_group = ", internal_group, "\n",
         "default_login_user = ", login_user, "\n",
         "first_valid_uid = 1\n"
-        "passdb {\n  driver = passwd-file\n  args = ", d, "/users\n}\n",
-        "userdb {\n  driver = static\n  args = uid=", mail_uid, " gid=",
-        mail_gid, " home=", d, "/mail/%u\n}\n",
+        "passdb {\n  driver = passwd-file\n  args = ",
+        d, "/users\n}\n",
+        "userdb {\n  driver = static\n  args = uid=", mail_uid,
+        " gid=", mail_gid, " home=", d, "/mail/%u\n}\n",
         "mail_location = maildir:", d, "/mail/%u\n",
         "haproxy_trusted_networks = 127.0.0.1/32\n"
         "service imap-login {\n"
         "  chroot =\n"
         "  inet_listener imap {\n"
         "    address = 127.0.0.1\n"
-        "    port = ", imap_port_, "\n",
+        "    port = ",
+        imap_port_, "\n",
         "    haproxy = yes\n"
         "  }\n"
         "  inet_listener imaps {\n    port = 0\n  }\n"
@@ -302,9 +304,8 @@ class DovecotE2eTest : public ::testing::Test {
     int exit_code = -1;
     const std::string out = RunShell(
         absl::StrCat("timeout 120 /usr/bin/python3 ",
-                     SourcePath("tests/dovecot/imap_login.py"), " ",
-                     imap_port_, " ", ip, " ", absl::StrJoin(pairs, " "),
-                     " 2>&1"),
+                     SourcePath("tests/dovecot/imap_login.py"), " ", imap_port_,
+                     " ", ip, " ", absl::StrJoin(pairs, " "), " 2>&1"),
         &exit_code);
     EXPECT_EQ(exit_code, 0) << out;
     return absl::StrSplit(out, '\n', absl::SkipEmpty());
@@ -316,8 +317,8 @@ class DovecotE2eTest : public ::testing::Test {
 
   // The user's history, newest first.
   json::array Events(const std::string& user) {
-    auto r = client_->Get(absl::StrCat("/v1/users/", user, "/events"),
-                          kEvaluateKey);
+    auto r =
+        client_->Get(absl::StrCat("/v1/users/", user, "/events"), kEvaluateKey);
     EXPECT_TRUE(r.ok()) << r.status();
     if (!r.ok()) return {};
     EXPECT_EQ(r->status, 200) << r->body;

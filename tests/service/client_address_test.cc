@@ -74,8 +74,7 @@ TEST(ClientAddressTest, OnlyATrustedPeerIsBelievedAndOnlyFromTheRight) {
   EXPECT_EQ(Resolve("10.0.0.2", proxies, "", "garbage, 203.0.113.9"),
             "203.0.113.9");
   // Every hop a proxy: the left-most.
-  EXPECT_EQ(Resolve("10.0.0.2", proxies, "", "10.9.9.9, 10.1.2.3"),
-            "10.9.9.9");
+  EXPECT_EQ(Resolve("10.0.0.2", proxies, "", "10.9.9.9, 10.1.2.3"), "10.9.9.9");
   // No header: the proxy itself.
   EXPECT_EQ(Resolve("10.0.0.2", proxies, "", ""), "10.0.0.2");
   // Not an address where the walk needs one: the last address reached.

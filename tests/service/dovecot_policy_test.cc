@@ -113,9 +113,9 @@ TEST(DovecotRequestTest, RefusesWhatItCannotUseNamingTheField) {
         << c.body << ": " << r.status();
   }
   // A password hash is never quoted back.
-  absl::StatusOr<DovecotRequest> r = Parse(
-      R"({"login":"a","remote":"x","pwhash":"abcdef","nope":1})",
-      DovecotCommand::kAllow);
+  absl::StatusOr<DovecotRequest> r =
+      Parse(R"({"login":"a","remote":"x","pwhash":"abcdef","nope":1})",
+            DovecotCommand::kAllow);
   ASSERT_FALSE(r.ok());
   EXPECT_FALSE(absl::StrContains(r.status().message(), "abcdef"));
 }
@@ -231,8 +231,8 @@ class DovecotPolicyHttpTest : public ::testing::Test {
     return v;
   }
   json::array Events(const std::string& user) {
-    absl::StatusOr<HttpResponse> r = client_->Get(
-        absl::StrCat("/v1/users/", user, "/events"), kEvaluateKey);
+    absl::StatusOr<HttpResponse> r =
+        client_->Get(absl::StrCat("/v1/users/", user, "/events"), kEvaluateKey);
     EXPECT_TRUE(r.ok());
     if (!r.ok() || r->status != 200) return {};
     return json::parse(r->body).at("events").as_array();
@@ -266,9 +266,9 @@ TEST_F(DovecotPolicyHttpTest, AllowAndReportLandOnOneEvent) {
   EXPECT_EQ(again.at("event_id"), event.c_str());
   EXPECT_EQ(again.at("status"), 0);
 
-  HttpResponse report = Policy(
-      "report", Body("ann", "81.2.69.160", "s1",
-                     R"(,"success":true,"policy_reject":false)"));
+  HttpResponse report =
+      Policy("report", Body("ann", "81.2.69.160", "s1",
+                            R"(,"success":true,"policy_reject":false)"));
   ASSERT_EQ(report.status, 200) << report.body;
   json::value r = Json(report);
   EXPECT_EQ(r.at("status"), 0);
@@ -289,17 +289,17 @@ TEST_F(DovecotPolicyHttpTest, AllowAndReportLandOnOneEvent) {
 // A report with nothing to match still counts; a policy refusal records no
 // outcome.
 TEST_F(DovecotPolicyHttpTest, UnmatchedReportsCountAndRefusalsRecordNothing) {
-  json::value r = Json(Policy(
-      "report", Body("bea", "81.2.69.160", "", R"(,"success":false)")));
+  json::value r = Json(
+      Policy("report", Body("bea", "81.2.69.160", "", R"(,"success":false)")));
   EXPECT_EQ(r.at("outcome"), "failure");
   json::array events = Events("bea");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].at("outcome"), "failure");
 
   json::value allow = Json(Policy("allow", Body("bea", "81.2.69.160", "s2")));
-  json::value refused = Json(Policy(
-      "report", Body("bea", "81.2.69.160", "s2",
-                     R"(,"success":false,"policy_reject":true)")));
+  json::value refused =
+      Json(Policy("report", Body("bea", "81.2.69.160", "s2",
+                                 R"(,"success":false,"policy_reject":true)")));
   EXPECT_EQ(refused.at("outcome"), "none");
   EXPECT_EQ(refused.at("event_id"), allow.at("event_id"));
   events = Events("bea");
@@ -354,8 +354,8 @@ TEST_F(DovecotPolicyHttpTest, BadInputIsRefusedAndChangesNothing) {
        "pool: unknown query parameter"},
       {"/v1/policy/dovecot?command=%zz", ok, 400, "bad_request",
        "query: malformed %-escape"},
-      {"/v1/policy/dovecot?command=allow", "{\"login\":", 400,
-       "malformed_json", "body: not valid JSON"},
+      {"/v1/policy/dovecot?command=allow", "{\"login\":", 400, "malformed_json",
+       "body: not valid JSON"},
       {"/v1/policy/dovecot?command=allow",
        R"({"login":"dan","remote":"81.2.69.160","cert":"x"})", 422,
        "invalid_argument", "cert: unknown field"},
@@ -364,14 +364,15 @@ TEST_F(DovecotPolicyHttpTest, BadInputIsRefusedAndChangesNothing) {
       {"/v1/policy/dovecot?command=report", ok, 422, "invalid_argument",
        "success: required in a report"},
       // The engine's own checks, as POST /v1/evaluate has them.
-      {"/v1/policy/dovecot?command=allow", Body("dan", "not-an-ip", "s3"),
-       422, "invalid_argument", "ip: "},
+      {"/v1/policy/dovecot?command=allow", Body("dan", "not-an-ip", "s3"), 422,
+       "invalid_argument", "ip: "},
   };
   for (const Case& c : cases) {
-    HttpResponse r = Send(c.target, c.body,
-                          {{"Authorization", absl::StrCat("Bearer ",
-                                                          kEvaluateKey)}});
-    EXPECT_EQ(r.status, c.status) << c.target << " " << c.body << ": " << r.body;
+    HttpResponse r =
+        Send(c.target, c.body,
+             {{"Authorization", absl::StrCat("Bearer ", kEvaluateKey)}});
+    EXPECT_EQ(r.status, c.status)
+        << c.target << " " << c.body << ": " << r.body;
     json::value v = Json(r);
     EXPECT_EQ(v.at("error").at("code"), c.code.c_str()) << r.body;
     EXPECT_TRUE(absl::StartsWith(
@@ -379,18 +380,18 @@ TEST_F(DovecotPolicyHttpTest, BadInputIsRefusedAndChangesNothing) {
         << r.body;
   }
   // Not JSON content: 415.
-  absl::StatusOr<HttpResponse> text = client_->Send(
-      "POST", "/v1/policy/dovecot?command=allow", ok,
-      {{"Authorization", absl::StrCat("Bearer ", kEvaluateKey)},
-       {"Content-Type", "text/plain"}});
+  absl::StatusOr<HttpResponse> text =
+      client_->Send("POST", "/v1/policy/dovecot?command=allow", ok,
+                    {{"Authorization", absl::StrCat("Bearer ", kEvaluateKey)},
+                     {"Content-Type", "text/plain"}});
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(text->status, 415);
   // Another method: 405.
-  EXPECT_EQ(Send("/v1/policy/dovecot?command=allow", "",
-                 {{"Authorization", absl::StrCat("Bearer ", kEvaluateKey)}},
-                 "GET")
-                .status,
-            405);
+  EXPECT_EQ(
+      Send("/v1/policy/dovecot?command=allow", "",
+           {{"Authorization", absl::StrCat("Bearer ", kEvaluateKey)}}, "GET")
+          .status,
+      405);
   EXPECT_TRUE(Events("dan").empty());
 }
 
@@ -417,9 +418,9 @@ TEST_F(DovecotPolicyHttpTest, AChallengeBecomesARefusalOrATarpit) {
   EXPECT_EQ(refused.at("msg"),
             "Verification needed: sign in on the web first, then try again");
 
-  ASSERT_NO_FATAL_FAILURE(Start(
-      "[dovecot]\nchallenge = \"tarpit\"\ntarpit_seconds = 7\n"
-      "block_message = \"Blocked\"\n"));
+  ASSERT_NO_FATAL_FAILURE(
+      Start("[dovecot]\nchallenge = \"tarpit\"\ntarpit_seconds = 7\n"
+            "block_message = \"Blocked\"\n"));
   json::value tarpit = Json(Policy("allow", Body("eve", "81.2.69.160", "")));
   EXPECT_EQ(tarpit.at("verdict"), "challenge");
   EXPECT_EQ(tarpit.at("status"), 7);
