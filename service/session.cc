@@ -236,16 +236,18 @@ template <class Stream>
 void Session<Stream>::OnRead(beast::error_code ec, size_t) {
   started_ = absl::Now();
   notes_ = RequestNotes{};
-  client_ = peer_.ToString();
+  // The caller's address, for the access log (service/client_address.h).
+  const ServiceConfig& config = context_.config();
+  if (config.access_log) {
+    client_ = config.trusted_proxies.empty() || !parser_->is_header_done()
+                  ? peer_.ToString()
+                  : ResolveClientAddress(
+                        peer_, config.trusted_proxies,
+                        JoinedHeader(parser_->get(), "Forwarded"),
+                        JoinedHeader(parser_->get(), "X-Forwarded-For"))
+                        .ToString();
+  }
   if (parser_->is_header_done()) {
-    const ServiceConfig& config = context_.config();
-    if (!config.trusted_proxies.empty()) {
-      client_ =
-          ResolveClientAddress(peer_, config.trusted_proxies,
-                               JoinedHeader(parser_->get(), "Forwarded"),
-                               JoinedHeader(parser_->get(), "X-Forwarded-For"))
-              .ToString();
-    }
     notes_.route = MatchRoute(absl::string_view(parser_->get().target().data(),
                                                 parser_->get().target().size()))
                        .route;
