@@ -164,6 +164,9 @@ class DovecotE2eTest : public ::testing::Test {
     example_ = ReadmeDovecotExample();
     ASSERT_FALSE(example_.empty())
         << "README.md: no ```conf block after <!-- dovecot-example";
+    EXPECT_TRUE(absl::StrContains(ReadFileOrDie(SourcePath("docs/dovecot.md")),
+                                  absl::StrCat("```conf\n", example_, "```")))
+        << "docs/dovecot.md must show README.md's Dovecot example as is";
     // Dovecot's unprivileged processes walk into this folder.
     chmod(dir_.path().c_str(), 0755);
     ASSERT_NO_FATAL_FAILURE(StartVigild());
