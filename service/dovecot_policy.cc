@@ -2,10 +2,13 @@
 
 #include "service/dovecot_policy.h"
 
+#include <openssl/evp.h>
+
 #include <boost/json/monotonic_resource.hpp>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "service/handlers.h"
 #include "service/json_codec.h"
@@ -180,13 +183,34 @@ Reply PolicyReply(const DovecotSessions::Entry& e,
   return r;
 }
 
+// The device_id (Dovecot's %{client_id}, the IMAP ID) is the client's to
+// choose. One the engine would refuse (over 256 bytes, control characters)
+// becomes "sha256:<hex>" of itself: a client must not be able to turn its
+// login into an error, which auth_policy_reject_on_fail = no lets through
+// unchecked.
+std::string DeviceFingerprint(absl::string_view device_id) {
+  constexpr size_t kMaxDeviceBytes = 256;
+  bool storable = device_id.size() <= kMaxDeviceBytes;
+  for (unsigned char c : device_id) storable = storable && c >= 0x20 && c != 0x7f;
+  if (storable) return std::string(device_id);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(device_id.data(), device_id.size(), digest, &len,
+                 EVP_sha256(), nullptr) != 1) {
+    return "sha256:unavailable";
+  }
+  return absl::StrCat(
+      "sha256:", absl::BytesToHexString(absl::string_view(
+                     reinterpret_cast<const char*>(digest), len)));
+}
+
 Attempt AttemptOf(const DovecotRequest& r) {
   Attempt a;
   a.event_type = EventType::kSignIn;
   a.user_id = r.login;
   a.ip = r.remote;
   a.user_agent = r.protocol;
-  a.device_fingerprint = r.device_id;
+  a.device_fingerprint = DeviceFingerprint(r.device_id);
   return a;
 }
 
@@ -259,6 +283,21 @@ Reply HandleDovecotPolicy(const Request& req, ServiceContext& ctx,
       DovecotRequestFromJson(*body, *command);
   if (!request.ok()) {
     return ErrorReply(422, "invalid_argument", request.status().message());
+  }
+
+  // A login name no user of vigil can have (ValidateUserId: over 256 bytes,
+  // not UTF-8, control characters) is the client's doing, not a bad
+  // request: refused, recorded nowhere, never an error that a fail-open
+  // Dovecot would let through.
+  if (!ValidateUserId(request->login).ok()) {
+    DovecotSessions::Entry refused;
+    if (*command == DovecotCommand::kAllow) {
+      refused.status = -1;
+      refused.msg = ctx.config().dovecot.block_message;
+      refused.verdict = std::string(VerdictName(Verdict::kBlock));
+      return PolicyReply(refused);
+    }
+    return PolicyReply(refused, "none");
   }
 
   DovecotSessions& sessions = ctx.dovecot_sessions();

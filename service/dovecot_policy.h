@@ -19,7 +19,8 @@
 //
 // The mapping:
 //  - allow: one sign_in Attempt (user_id = login, ip = remote, user_agent =
-//    protocol, device_fingerprint = device_id when set), evaluated as
+//    protocol, device_fingerprint = device_id when set, or "sha256:<hex>" of
+//    it when the engine could not take it as it is), evaluated as
 //    POST /v1/evaluate does. allow -> 0; block -> -1 with [dovecot]
 //    block_message; challenge (IMAP has no step-up) -> -1 with
 //    challenge_message, or tarpit_seconds if [dovecot] challenge = "tarpit".
@@ -34,6 +35,11 @@
 //    recorded. A report with no allow to match (no session_id, the allow
 //    went unasked, vigild restarted) is evaluated with its outcome as one
 //    attempt, so that failures count all the same.
+//
+//  - What the mail client chooses never makes an error (which a fail-open
+//    Dovecot would let through unchecked): a login that cannot be a vigil
+//    user id (ValidateUserId) is refused (-1, block_message; its report
+//    records nothing), and a device_id the engine would refuse is hashed.
 //
 // Errors, after which nothing has changed: 400 for a malformed query escape
 // or body JSON, 422 for an unknown or missing command, an unknown field, a

@@ -395,6 +395,39 @@ TEST_F(DovecotPolicyHttpTest, BadInputIsRefusedAndChangesNothing) {
   EXPECT_TRUE(Events("dan").empty());
 }
 
+// What the mail client chooses (its login name, its IMAP ID) never makes an
+// error, which a fail-open Dovecot would let through unchecked.
+TEST_F(DovecotPolicyHttpTest, ClientChosenValuesNeverMakeAnError) {
+  const std::string long_id(300, 'x');
+  for (const std::string& device_id : {long_id, std::string("a\\u0001b")}) {
+    HttpResponse r = Policy(
+        "allow", absl::StrCat(R"({"login":"fay","remote":"81.2.69.160",)",
+                              R"("device_id":")", device_id, R"("})"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Json(r).at("verdict"), "allow") << r.body;
+  }
+  EXPECT_EQ(Events("fay").size(), 2u);
+
+  const std::string long_login(300, 'g');
+  for (const std::string& login : {long_login, std::string("g\\u0007h")}) {
+    HttpResponse allow = Policy(
+        "allow", absl::StrCat(R"({"login":")", login,
+                              R"(","remote":"81.2.69.160","session_id":"s9"})"));
+    ASSERT_EQ(allow.status, 200) << allow.body;
+    json::value a = Json(allow);
+    EXPECT_EQ(a.at("status"), -1);
+    EXPECT_EQ(a.at("msg"), "Sign-in refused by the security policy");
+    EXPECT_FALSE(a.as_object().contains("event_id"));
+    HttpResponse report = Policy(
+        "report",
+        absl::StrCat(R"({"login":")", login,
+                     R"(","remote":"81.2.69.160","session_id":"s9",)",
+                     R"("success":false,"policy_reject":false})"));
+    ASSERT_EQ(report.status, 200) << report.body;
+    EXPECT_EQ(Json(report).at("outcome"), "none");
+  }
+}
+
 // IMAP has no step-up: a challenge is a refusal pointing to the web
 // sign-in, or with [dovecot] challenge = "tarpit" a wait.
 TEST_F(DovecotPolicyHttpTest, AChallengeBecomesARefusalOrATarpit) {
