@@ -35,7 +35,8 @@ absl::string_view ModeName(Mode mode);
 struct Reason {
   std::string signal;         // stable name, e.g. "geo_velocity"
   double score = 0;           // the signal's own sub-score in [0,1]
-  double contribution = 0;    // its weighted part of the total score
+  double contribution = 0;    // its weighted part of the total score;
+                              // negative for a discount ("known_device")
   std::string detail;         // for a person, e.g. "Berlin DE -> Sydney AU, ..."
 };
 

@@ -462,6 +462,21 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
                 return a.contribution > b.contribution;
               });
     d.score = internal::CombineContributions(contributions);
+    // A device key the user has trusted: the strongest evidence for the user.
+    if (!attempt.device_key.empty() && m.new_device.known_key_factor < 1 &&
+        d.score > 0) {
+      const uint64_t key =
+          stored.features.hashes[static_cast<int>(internal::Feature::kDevice)];
+      const uint32_t seen = profile.Count(internal::Feature::kDevice, key);
+      if (seen > 0) {
+        const double before = d.score;
+        d.score *= m.new_device.known_key_factor;
+        d.reasons.push_back(
+            {"known_device", 1, d.score - before,
+             absl::StrFormat("device key trusted in %u sign-ins: score x %.2f",
+                             seen, m.new_device.known_key_factor)});
+      }
+    }
     d.level = internal::LevelForScore(m, d.score);
     const bool has_factor = assume_mfa_factor_ || profile.mfa_factors != 0;
     d.enforced_verdict =

@@ -26,6 +26,10 @@ struct NewDeviceConfig {
   // Sub-score of a new device on a network (IP or /24) the user has
   // trusted before: a new phone at home.
   double known_network_score = 0.5;
+  // The whole score is multiplied by this when the attempt carries a device
+  // key that this user has trusted (1: no effect). A key is issued to a
+  // browser after a sign-in and is the one thing a password thief lacks.
+  double known_key_factor = 0.5;
 };
 
 struct UnfamiliarConfig {
@@ -45,6 +49,21 @@ struct UnfamiliarConfig {
   double prior_device_type = 0.3;
   // Learned global shares of particular countries (ISO code -> share).
   absl::flat_hash_map<std::string, double> country_share;
+  // A value the user has not seen at a level (the most general such level
+  // above the one matched): LR = 1 / the user's chance of a new value there,
+  // (novelties + s * rate) / (chances + s), the user's own record shrunk
+  // toward the population's rate of new values at that level with strength
+  // s = novelty_strength. Not for the IP inside a known /24 (DHCP renews
+  // it). 0: only when no level matched, as
+  // (n + alpha) / (distinct + alpha), blind for a user with one sign-in.
+  double novelty_strength = 4;
+  double novelty_network = 0.3;
+  double novelty_asn = 0.1;
+  double novelty_country = 0.03;
+  double novelty_user_agent = 0.2;
+  double novelty_browser = 0.1;
+  double novelty_os = 0.05;
+  double novelty_device_type = 0.05;
 };
 
 struct GeoVelocityConfig {
@@ -146,7 +165,7 @@ struct MfaPolicyConfig {
   int max_remembered_devices = 10;
   bool forget_devices_on_password_change = true;
   int challenge_ttl_seconds = 600;
-  int totp_window = 1;  // accepted steps either side of now
+  int totp_window = 1;        // accepted steps either side of now
   int max_code_attempts = 5;  // wrong answers before a challenge locks
   int code_ttl_seconds = 300;
   int resend_interval_seconds = 30;

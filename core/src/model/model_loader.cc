@@ -346,6 +346,8 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(nd.Double("weight", 0, 1, &c->new_device.weight));
   VIGIL_RETURN_IF_ERROR(nd.Double("known_network_score", 0, 1,
                                   &c->new_device.known_network_score));
+  VIGIL_RETURN_IF_ERROR(nd.Double("known_key_factor", 0, 1,
+                                  &c->new_device.known_key_factor));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;
@@ -365,6 +367,19 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(prior.Double("os", 1e-12, 1, &u.prior_os));
   VIGIL_RETURN_IF_ERROR(prior.Double("device_type", 1e-12, 1, &u.prior_device_type));
   VIGIL_RETURN_IF_ERROR(prior.Finish());
+  VIGIL_RETURN_IF_ERROR(
+      uf.Double("novelty_strength", 0, 1e6, &u.novelty_strength));
+  VIGIL_ASSIGN_OR_RETURN(TableReader nov, uf.Sub("novelty"));
+  VIGIL_RETURN_IF_ERROR(nov.Double("network", 1e-6, 1, &u.novelty_network));
+  VIGIL_RETURN_IF_ERROR(nov.Double("asn", 1e-6, 1, &u.novelty_asn));
+  VIGIL_RETURN_IF_ERROR(nov.Double("country", 1e-6, 1, &u.novelty_country));
+  VIGIL_RETURN_IF_ERROR(
+      nov.Double("user_agent", 1e-6, 1, &u.novelty_user_agent));
+  VIGIL_RETURN_IF_ERROR(nov.Double("browser", 1e-6, 1, &u.novelty_browser));
+  VIGIL_RETURN_IF_ERROR(nov.Double("os", 1e-6, 1, &u.novelty_os));
+  VIGIL_RETURN_IF_ERROR(
+      nov.Double("device_type", 1e-6, 1, &u.novelty_device_type));
+  VIGIL_RETURN_IF_ERROR(nov.Finish());
   VIGIL_ASSIGN_OR_RETURN(TableReader shares, uf.Sub("country_share"));
   for (const std::string& code : shares.Keys()) {
     if (code.size() != 2 || !isupper(code[0]) || !isupper(code[1])) {

@@ -63,6 +63,11 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
 
   EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
   EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.5);
+  EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_strength, 4.0);
+  EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_network, 0.3);
+  EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_country, 0.03);
+  EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_device_type, 0.05);
   EXPECT_DOUBLE_EQ(c.geo_velocity.known_asn_factor, 0.0);
 
   EXPECT_DOUBLE_EQ(c.unfamiliar.weight, 1.0);
@@ -392,6 +397,12 @@ std::vector<BadCase> BadCases() {
        "signals.velocity.ip_window_minutes", "must be in [5, 60], is 61"},
       {"prior of zero", m + "[signals.unfamiliar.prior]\nip = 0\n",
        "signals.unfamiliar.prior.ip", "must be in"},
+      {"novelty rate of zero", m + "[signals.unfamiliar.novelty]\nasn = 0\n",
+       "signals.unfamiliar.novelty.asn", "must be in"},
+      {"no IP novelty", m + "[signals.unfamiliar.novelty]\nip = 0.5\n",
+       "signals.unfamiliar.novelty.ip", "unknown key"},
+      {"key factor above 1", m + "[signals.new_device]\nknown_key_factor = 2\n",
+       "signals.new_device.known_key_factor", "must be in [0, 1], is 2"},
       {"thresholds not increasing",
        m + "[levels]\nlow = 0.6\nmedium = 0.5\nhigh = 0.8\n", "levels.low",
        "0 < low < medium < high"},

@@ -5,6 +5,10 @@
 // as documented in models/default.toml:
 //   seen at a level:  LR = prior / (count / (n + alpha))
 //   seen nowhere:     LR = (n + alpha) / (distinct + alpha)
+//                     (novelty_strength = 0, which HomeUser sets), or
+//   novelty:          LR = (n - 1 + s) / (distinct - 1 + s rate) at the most
+//                     general level not seen (novelty_strength s > 0: the
+//                     NoveltyTest cases below)
 //   sub-score:        s = 1 - exp(-max(0, ln LR) / scale)
 //   score:            1 - (1 - network_weight s_net) (1 - ua_weight s_ua)
 
@@ -44,6 +48,7 @@ double SubScore(double lr) {
 // country, UA, browser, OS and device type (one distinct value per level).
 TestInput HomeUser(int n) {
   TestInput in;
+  in.config.unfamiliar.novelty_strength = 0;
   in.geo.country = "DE";
   in.geo.asn = 3320;
   in.ua.browser = "Chrome";
@@ -223,6 +228,58 @@ TEST(UnfamiliarTest, WeightsAndScaleComeFromTheModel) {
   in.config.unfamiliar.alpha = 5;  // LR = (20 + 5) / (1 + 5)
   EXPECT_NEAR(Evaluate(in).score, 1 - std::exp(-std::log(25.0 / 6) / 0.5),
               1e-12);
+}
+
+// Novelty (novelty_strength > 0, the default model's 4): a value new at the
+// most general level the user has not seen counts LR = 1 / p_new with
+// p_new = (distinct - 1 + s * rate) / (n - 1 + s).
+TestInput NoveltyUser(int n) {
+  TestInput in = HomeUser(n);
+  in.config.unfamiliar.novelty_strength = 4;
+  Seen(&in, Feature::kUserAgent, n);  // isolate the network part
+  return in;
+}
+
+TEST(UnfamiliarNoveltyTest, AUserWithOneSignInIsJudgedByThePopulation) {
+  // n = 1, distinct = 1: p_new = (0 + 4 * 0.03) / (0 + 4) = 0.03.
+  TestInput in = NoveltyUser(1);
+  const SignalResult r = Evaluate(in);
+  EXPECT_NEAR(r.score, 0.55 * SubScore(1 / 0.03), 1e-12);
+  EXPECT_EQ(r.detail, "network: country DE, AS3320 never seen (LR 33.3)");
+  // The older rule saw nothing: (1 + 1) / (1 + 1) = 1.
+  in.config.unfamiliar.novelty_strength = 0;
+  EXPECT_EQ(Evaluate(in).score, 0);
+}
+
+TEST(UnfamiliarNoveltyTest, ANewAsnInAKnownCountryCountsByTheUsersRecord) {
+  // Twenty sign-ins, one ASN: p_new = (0 + 4 * 0.1) / (19 + 4).
+  TestInput home = NoveltyUser(20);
+  Seen(&home, Feature::kCountry, 20);
+  const SignalResult r = Evaluate(home);
+  EXPECT_NEAR(r.score, 0.55 * SubScore(23 / 0.4), 1e-12);
+  EXPECT_EQ(r.detail, "network: AS3320 never seen (LR 57.5)");
+  // A user of ten ASNs: p_new = (9 + 0.4) / 23, far less surprising.
+  TestInput roaming = NoveltyUser(20);
+  Seen(&roaming, Feature::kCountry, 20);
+  auto& asns = roaming.profile.features[static_cast<int>(Feature::kAsn)];
+  asns.clear();
+  for (int i = 0; i < 10; ++i) {
+    asns.push_back(FeatureEntry{Other(Feature::kAsn, i), 2, testing::kDay0});
+  }
+  EXPECT_NEAR(Evaluate(roaming).score, 0.55 * SubScore(23 / 9.4), 1e-12);
+  EXPECT_LT(Evaluate(roaming).score, r.score);
+}
+
+TEST(UnfamiliarNoveltyTest, ANewIpInAKnownNetworkIsNoNews) {
+  TestInput in = NoveltyUser(20);
+  Seen(&in, Feature::kNetwork, 20);  // the /24 is known, the IP is not
+  EXPECT_EQ(Evaluate(in).score, 0);
+  // A new /24 in a known ASN is: p_new = (0 + 4 * 0.3) / 23.
+  TestInput other = NoveltyUser(20);
+  Seen(&other, Feature::kAsn, 20);
+  const SignalResult r = Evaluate(other);
+  EXPECT_NEAR(r.score, 0.55 * SubScore(23 / 1.2), 1e-12);
+  EXPECT_EQ(r.detail, "network: network never seen (LR 19.2)");
 }
 
 }  // namespace
