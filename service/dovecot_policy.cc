@@ -110,8 +110,11 @@ std::string DovecotSessions::Key(const DovecotRequest& request) {
 }
 
 void DovecotSessions::ExpireLocked(absl::Time now) {
+  // Mentions of taken or re-put keys stay in order_ until they reach its
+  // front: bound them too.
   while (!order_.empty() &&
-         (order_.front().first + ttl_ <= now || entries_.size() > capacity_)) {
+         (order_.front().first + ttl_ <= now || entries_.size() > capacity_ ||
+          order_.size() > 2 * capacity_)) {
     auto it = entries_.find(order_.front().second);
     if (it != entries_.end() && it->second.added == order_.front().first) {
       entries_.erase(it);

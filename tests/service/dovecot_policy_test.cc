@@ -152,6 +152,17 @@ TEST(DovecotSessionsTest, FindKeepsTakeRemovesAndEntriesExpire) {
   EXPECT_TRUE(sessions.Find("e", t).has_value());
   EXPECT_TRUE(sessions.Find("f", t).has_value());
   EXPECT_EQ(sessions.size(), 3u);
+
+  // Keys taken or put again leave mentions behind, dropped as they pile up
+  // (at most 2 * capacity); the live entry survives that.
+  DovecotSessions churn(/*capacity=*/2, absl::Minutes(5));
+  for (int i = 0; i < 100; ++i) {
+    churn.Put("k", {"ev", "allow", 0, ""}, t0 + absl::Seconds(i));
+    churn.Take("k", t0 + absl::Seconds(i));
+  }
+  churn.Put("k", {"ev-last", "allow", 0, ""}, t0 + absl::Seconds(100));
+  ASSERT_TRUE(churn.Find("k", t0 + absl::Seconds(100)).has_value());
+  EXPECT_EQ(churn.Find("k", t0 + absl::Seconds(100))->event_id, "ev-last");
 }
 
 TEST(DovecotConfigTest, SettingsAreCheckedAndDefaultsShipped) {
