@@ -10,6 +10,9 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates openssl python3 python3-aiosmtpd
+  # The OpenAPI contract tests validate vigild's responses with these
+  # (tests/service/openapi_check.py, run by /usr/bin/python3).
+  python3-jsonschema python3-yaml
   librsvg2-bin zbar-tools wrk
   chromium
   # The package test (ctest package_deb): cpack's dependency list needs

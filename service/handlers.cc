@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/json_codec.h"
 #include "service/json_writer.h"
+#include "service/openapi_spec.h"
 #include "vigil/mfa.h"
 #include "vigil/model.h"
 
@@ -225,6 +226,15 @@ Reply HandleMetrics(ServiceContext& ctx) {
   reply.body = ctx.metrics().Render(ctx.engine(), ctx.store(), ctx.ready());
   reply.body += PwnedMetrics(ctx);
   reply.body += NotifyMetrics(ctx);
+  return reply;
+}
+
+Reply HandleOpenApi() {
+  Reply reply;
+  reply.content_type = "application/yaml";
+  reply.body = std::string(OpenApiSpec());
+  // The same bytes until the binary changes; revalidated by restart only.
+  reply.cache_control = "public, max-age=300";
   return reply;
 }
 

@@ -105,6 +105,9 @@ Reply HandleDeviceUpdate(const Request& req, const std::string& user_id,
 Reply HandleDeviceDelete(const std::string& user_id,
                          const std::string& device_id, ServiceContext& ctx);
 
+// GET /openapi.yaml: the built-in docs/openapi.yaml (application/yaml).
+Reply HandleOpenApi();
+
 }  // namespace vigil::service
 
 #endif  // VIGIL_SERVICE_HANDLERS_H_

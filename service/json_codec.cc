@@ -113,7 +113,7 @@ absl::Status ReadLabel(const json::value& v, Attempt* a) {
     } else if (k == "kind") {
       s = GetString(field, value, &label.kind);
     } else {
-      s = Invalid(field, "unknown field");
+      s = UnknownFieldError(field, {"account_takeover", "attack", "kind"});
     }
     if (!s.ok()) return s;
   }
@@ -174,7 +174,9 @@ absl::Status ReadAttemptField(absl::string_view k, const json::value& value,
   }
   if (k == "headers") return ReadHeaders(value, a);
   if (k == "label") return ReadLabel(value, a);
-  return Invalid(k, "unknown field");
+  return UnknownFieldError(k, {"event_type", "user_id", "ip", "user_agent",
+                               "device_key", "device_fingerprint", "timestamp",
+                               "password_sha1", "outcome", "headers", "label"});
 }
 
 // {"<name>": "<one of>"} with nothing else.
@@ -185,7 +187,7 @@ absl::StatusOr<std::string> SingleStringField(const json::value& json,
   std::string text;
   bool found = false;
   for (const auto& [key, value] : **obj) {
-    if (View(key) != name) return Invalid(View(key), "unknown field");
+    if (View(key) != name) return UnknownFieldError(View(key), {name});
     absl::Status s = GetString(name, value, &text);
     if (!s.ok()) return s;
     found = true;
@@ -195,6 +197,22 @@ absl::StatusOr<std::string> SingleStringField(const json::value& json,
 }
 
 }  // namespace
+
+absl::Status UnknownFieldError(
+    absl::string_view field, std::initializer_list<absl::string_view> allowed) {
+  std::string want;
+  size_t i = 0;
+  for (absl::string_view a : allowed) {
+    absl::StrAppend(&want,
+                    i == 0                    ? ""
+                    : i + 1 == allowed.size() ? " or "
+                                              : ", ",
+                    a);
+    ++i;
+  }
+  return Invalid(field.substr(0, 64),
+                 absl::StrCat("unknown field (want ", want, ")"));
+}
 
 absl::StatusOr<json::value> ParseJsonBody(absl::string_view body, int max_depth,
                                           json::storage_ptr storage) {

@@ -1,7 +1,7 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// service/json_codec.h: the v1 JSON shapes (docs/architecture.md) to and from the
-// engine's types.
+// service/json_codec.h: the v1 JSON shapes (docs/architecture.md) to and from
+// the engine's types.
 //
 // Reading is two steps with two kinds of error, so that the router can tell
 // them apart: ParseJsonBody() fails (InvalidArgument "body: ...") when the
@@ -10,18 +10,19 @@
 // well-formed but a value is missing, of the wrong type or not allowed
 // (HTTP 422).
 //
-// Strictness: unknown fields are refused ("<field>: unknown field"), so a
-// typo such as "passwordSha1" cannot silently switch a check off; JSON null
-// for an optional field means "absent"; types are never coerced ("5" is not
-// a number, 5 is not a string). Duplicate keys: the last one wins (Boost.JSON).
-// Error messages quote at most a short prefix of a bad value and never a
-// password hash.
+// Strictness: unknown fields are refused ("<field>: unknown field (want
+// ...)", UnknownFieldError), so a typo such as "passwordSha1" cannot silently
+// switch a check off; JSON null for an optional field means "absent"; types
+// are never coerced ("5" is not a number, 5 is not a string). Duplicate
+// keys: the last one wins (Boost.JSON). Error messages quote at most a short
+// prefix of a bad value and never a password hash.
 
 #ifndef VIGIL_SERVICE_JSON_CODEC_H_
 #define VIGIL_SERVICE_JSON_CODEC_H_
 
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@
 #include "vigil/notify.h"
 
 namespace vigil::service {
+
+// InvalidArgument "<field>: unknown field (want a, b or c)", naming the
+// fields `allowed` where `field` was found (`field` cut to 64 bytes): every
+// refusal of an unknown field says what the caller should have sent.
+absl::Status UnknownFieldError(
+    absl::string_view field, std::initializer_list<absl::string_view> allowed);
 
 // Parses a request body. `storage` lets the caller put the DOM in a
 // per-request arena.

@@ -66,7 +66,7 @@ absl::Status OnlyKeys(const json::object& o,
     absl::string_view k(kv.key().data(), kv.key().size());
     bool ok = false;
     for (absl::string_view a : allowed) ok = ok || a == k;
-    if (!ok) return Invalid(k, "unknown field");
+    if (!ok) return UnknownFieldError(k, allowed);
   }
   return absl::OkStatus();
 }

@@ -1,8 +1,11 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // GET /range/{prefix}: the Pwned Passwords range API on the local corpus.
-// POST /v1/passwords/check: {"sha1": "<40 hex>"} or {"ntlm": "<32 hex>"}
-// -> {"compromised": bool, "count": n}, by the engine's password checker.
+// POST /v1/passwords/check: {"password_sha1": "<40 hex>"} or
+// {"password_ntlm": "<32 hex>"} -> {"compromised": bool, "count": n,
+// "degraded": bool}, by the engine's password checker. "password_sha1" is the
+// name POST /v1/evaluate gives the same hash; the first names of this route,
+// "sha1" and "ntlm", are still accepted (deprecated in docs/openapi.yaml).
 
 #include <openssl/rand.h>
 
@@ -16,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "service/handlers.h"
 #include "service/json_codec.h"
 #include "service/json_writer.h"
@@ -27,6 +31,25 @@ namespace http = boost::beast::http;
 
 constexpr int kMinPaddedRows = 800;
 constexpr int kPaddingSpread = 200;
+
+struct PasswordHashField {
+  absl::string_view name;
+  HashKind kind;
+};
+// The canonical names first; then the deprecated ones.
+constexpr PasswordHashField kPasswordHashFields[] = {
+    {"password_sha1", HashKind::kSha1},
+    {"password_ntlm", HashKind::kNtlm},
+    {"sha1", HashKind::kSha1},
+    {"ntlm", HashKind::kNtlm},
+};
+
+const PasswordHashField* FindPasswordHashField(absl::string_view name) {
+  for (const PasswordHashField& f : kPasswordHashFields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
 
 // `n` random upper-case hex digits.
 std::string RandomHex(size_t n) {
@@ -136,29 +159,40 @@ Reply HandlePasswordCheck(const Request& req, ServiceContext& ctx) {
   }
   HashKind kind = HashKind::kSha1;
   std::string hash;
+  absl::string_view field_name;  // as the caller spelled it
   int fields = 0;
   for (const auto& [key, value] : *obj) {
-    if (key == "sha1" || key == "ntlm") {
-      kind = key == "sha1" ? HashKind::kSha1 : HashKind::kNtlm;
-      if (!value.is_string()) {
-        return ErrorReply(422, "invalid_argument",
-                          absl::StrCat(absl::string_view(key.data(), key.size()), ": must be a string"));
-      }
-      hash.assign(value.get_string().data(), value.get_string().size());
-      ++fields;
-    } else {
-      return ErrorReply(422, "invalid_argument",
-                        absl::StrCat(absl::string_view(key.data(), key.size()), ": unknown field"));
+    const absl::string_view k(key.data(), key.size());
+    const PasswordHashField* field = FindPasswordHashField(k);
+    if (field == nullptr) {
+      return ErrorReply(
+          422, "invalid_argument",
+          UnknownFieldError(k, {"password_sha1", "password_ntlm"}).message());
     }
+    // Never quoted back: it is a password hash.
+    if (!value.is_string()) {
+      return ErrorReply(422, "invalid_argument",
+                        absl::StrCat(k, ": must be a string"));
+    }
+    kind = field->kind;
+    field_name = field->name;
+    hash.assign(value.get_string().data(), value.get_string().size());
+    ++fields;
   }
   if (fields != 1) {
     return ErrorReply(422, "invalid_argument",
-                      "body: give exactly one of sha1 or ntlm");
+                      "body: give exactly one of password_sha1 or "
+                      "password_ntlm");
   }
   absl::StatusOr<PasswordCheck> result = checker->Check(kind, hash);
   if (!result.ok()) {
     if (absl::IsInvalidArgument(result.status())) {
-      return ErrorReply(422, "invalid_argument", result.status().message());
+      // The checker names the hash kind ("sha1: ..."); the caller's field
+      // name says which field was wrong.
+      absl::string_view reason = result.status().message();
+      absl::ConsumePrefix(&reason, absl::StrCat(HashKindName(kind), ": "));
+      return ErrorReply(422, "invalid_argument",
+                        absl::StrCat(field_name, ": ", reason));
     }
     return ErrorReply(503, "unavailable", "breach corpus: unavailable");
   }

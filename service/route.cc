@@ -27,6 +27,8 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/readyz";
     case RouteId::kMetrics:
       return "/metrics";
+    case RouteId::kOpenApi:
+      return "/openapi.yaml";
     case RouteId::kChallengeSend:
       return "/v1/challenges/{id}/send";
     case RouteId::kChallengeVerify:
@@ -128,6 +130,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kReadyz;
   } else if (path == "/metrics") {
     m.route = RouteId::kMetrics;
+  } else if (path == "/openapi.yaml") {
+    m.route = RouteId::kOpenApi;
   } else if (path == "/v1/admin/reload") {
     m.route = RouteId::kAdminReload;
   } else if (path == "/v1/admin/backups") {

@@ -29,6 +29,7 @@ enum class RouteId : uint8_t {
   kHealthz,          // GET  /healthz
   kReadyz,           // GET  /readyz
   kMetrics,          // GET  /metrics
+  kOpenApi,          // GET  /openapi.yaml (docs/openapi.yaml, this API)
   kChallengeSend,    // POST /v1/challenges/{id}/send
   kChallengeVerify,  // POST /v1/challenges/{id}/verify
   kMfaSettings,      // PUT  /v1/users/{user}/mfa
@@ -48,7 +49,10 @@ enum class RouteId : uint8_t {
   kDovecotPolicy,    // POST /v1/policy/dovecot?command=allow|report
   kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 26;
+inline constexpr int kRouteCount = 27;
+// kUnknown is last: a route added without counting it (e.g. two branches that
+// each add one and both write the same count) does not compile.
+static_assert(static_cast<int>(RouteId::kUnknown) + 1 == kRouteCount);
 
 // "/v1/events/{id}/outcome", ...; "unknown" for kUnknown.
 absl::string_view RouteTemplate(RouteId route);

@@ -22,11 +22,10 @@ absl::string_view View(boost::beast::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// Which keys a route wants. `open`: no key needed.
-struct Access {
-  bool open = false;
-  ScopeSet any_of = 0;  // the key needs at least one of these scopes
-};
+// Which keys a route wants: RouteAccessRule of router.h.
+using Access = RouteAccessRule;
+
+}  // namespace
 
 Access RouteAccess(RouteId route, const ServiceConfig& config) {
   auto scopes = [](std::initializer_list<Scope> list) {
@@ -70,6 +69,7 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
       }
       return Access{true, 0};
     case RouteId::kFeedbackLink:  // the token is the credential
+    case RouteId::kOpenApi:       // the public contract
     case RouteId::kHealthz:
     case RouteId::kReadyz:
     case RouteId::kUnknown:
@@ -77,6 +77,8 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
   }
   return Access{true, 0};
 }
+
+namespace {
 
 // Null if the caller may go on, else the refusal.
 std::optional<Reply> CheckAccess(const Request& req, RouteId route,
@@ -173,6 +175,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return StatusReply("ready");
     case RouteId::kMetrics:
       return HandleMetrics(ctx);
+    case RouteId::kOpenApi:
+      return HandleOpenApi();
     default:
       break;
   }

@@ -36,6 +36,15 @@ struct RequestNotes {
 Response Handle(const Request& request, ServiceContext& context,
                 RequestNotes* notes);
 
+// Which keys a route wants (docs/security.md, docs/openapi.yaml): none if
+// `open`, else a key with at least one of the scopes `any_of`. /metrics and
+// /range/{prefix} are open unless `config` says otherwise.
+struct RouteAccessRule {
+  bool open = false;
+  ScopeSet any_of = 0;
+};
+RouteAccessRule RouteAccess(RouteId route, const ServiceConfig& config);
+
 // An error response {"error":{"code","message"}} with `status`.
 Response ErrorResponse(unsigned version, bool keep_alive, int status,
                        absl::string_view code, absl::string_view message);

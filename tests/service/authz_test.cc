@@ -40,14 +40,15 @@ struct RouteCase {
   std::vector<std::string> refused;
 };
 
-// Routes open on purpose (docs/architecture.md, "The HTTP surface"): probes, the scrape
-// endpoint and the Pwned-Passwords-compatible range query (both can be made
-// to require a key, see OpenRoutesCanBeClosedByConfig), and the one-click
-// feedback link, whose signed token is the credential.
+// Routes open on purpose (docs/architecture.md, "The HTTP surface"): probes,
+// the scrape endpoint and the Pwned-Passwords-compatible range query (both can
+// be made to require a key, see OpenRoutesCanBeClosedByConfig), and the
+// one-click feedback link, whose signed token is the credential, and the API's
+// public contract (docs/openapi.yaml).
 const std::set<RouteId>& OpenRoutes() {
   static const auto* const routes = new std::set<RouteId>{
-      RouteId::kHealthz, RouteId::kReadyz, RouteId::kMetrics, RouteId::kRange,
-      RouteId::kFeedbackLink};
+      RouteId::kHealthz, RouteId::kReadyz,       RouteId::kMetrics,
+      RouteId::kRange,   RouteId::kFeedbackLink, RouteId::kOpenApi};
   return *routes;
 }
 
@@ -340,7 +341,8 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
 
 TEST_F(AuthzTest, OpenRoutesNeedNoKey) {
   for (const std::string target :
-       {"/healthz", "/readyz", "/metrics", "/range/21BD1", "/v1/feedback?token=x"}) {
+       {"/healthz", "/readyz", "/metrics", "/range/21BD1",
+        "/v1/feedback?token=x", "/openapi.yaml"}) {
     HttpResponse r = Send("GET", target, "", "");
     EXPECT_NE(r.status, 401) << target << ": " << r.body;
     EXPECT_NE(r.status, 403) << target << ": " << r.body;

@@ -1,8 +1,8 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // Child processes for end-to-end tests: a peer server (SMTP, SMS receiver,
-// ...) that prints the port it listens on as its first line, and shell
-// commands whose output a test reads.
+// ...) that prints the port it listens on as its first line, the files such
+// a peer writes, and shell commands whose output a test reads.
 
 #ifndef VIGIL_TESTS_SERVICE_CHILD_PROCESS_H_
 #define VIGIL_TESTS_SERVICE_CHILD_PROCESS_H_
@@ -12,12 +12,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "testing/test_util.h"
 
 namespace vigil::testing {
@@ -78,6 +82,30 @@ inline std::string RunShell(const std::string& command,
   if (exit_code != nullptr) {
     *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
+  return out;
+}
+
+// What a peer wrote into its OUT_DIR: the files of `dir` (finished ones, not
+// "*.tmp"), sorted.
+inline std::vector<std::string> Files(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".tmp") names.push_back(e.path().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Waits up to `timeout` for `n` files in `dir`; returns their contents.
+inline std::vector<std::string> WaitForFiles(
+    const std::string& dir, size_t n,
+    absl::Duration timeout = absl::Seconds(20)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (Files(dir).size() < n && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  std::vector<std::string> out;
+  for (const std::string& f : Files(dir)) out.push_back(ReadFileOrDie(f));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "service/json_writer.h"
 
@@ -169,6 +170,39 @@ TEST(JsonCodecTest, OutcomeAndFeedbackBodies) {
   EXPECT_EQ(*feedback(R"({"value":"invalid"})"), FeedbackValue::kInvalid);
   EXPECT_TRUE(absl::StartsWith(feedback(R"({"value":true})").status().message(),
                                "value: expected a string"));
+}
+
+// An unknown field is refused naming the fields allowed there, so a caller
+// who guessed learns the right name.
+TEST(JsonCodecTest, UnknownFieldNamesTheExpectedFields) {
+  EXPECT_EQ(FeedbackFromJson(*ParseJsonBody(R"({"feedback":"valid"})", 16))
+                .status()
+                .message(),
+            "feedback: unknown field (want value)");
+  EXPECT_EQ(OutcomeFromJson(*ParseJsonBody(R"({"result":"success"})", 16))
+                .status()
+                .message(),
+            "result: unknown field (want outcome)");
+  EXPECT_EQ(
+      AttemptFromJson(*ParseJsonBody(R"({"user_id":"u","label":{"x":1}})", 16))
+          .status()
+          .message(),
+      "label.x: unknown field (want account_takeover, attack or kind)");
+  const std::string message(
+      AttemptFromJson(
+          *ParseJsonBody(R"({"user_id":"u","ip":"1.2.3.4","sha1":"x"})", 16))
+          .status()
+          .message());
+  EXPECT_TRUE(
+      absl::StartsWith(message, "sha1: unknown field (want event_type, "))
+      << message;
+  EXPECT_TRUE(absl::StrContains(message, "password_sha1")) << message;
+  // A long unknown name is cut short.
+  EXPECT_EQ(
+      UnknownFieldError(std::string(1000, 'k'), {"a", "b"}).message(),
+      absl::StrCat(std::string(64, 'k'), ": unknown field (want a or b)"));
+  EXPECT_EQ(UnknownFieldError("x", {"a", "b", "c"}).message(),
+            "x: unknown field (want a, b or c)");
 }
 
 Decision SampleDecision() {

@@ -168,6 +168,7 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
        kAdminKey, 404},
       {"GET", "/healthz", "", "", 200},
       {"GET", "/readyz", "", "", 200},
+      {"GET", "/openapi.yaml", "", "", 200},
       {"POST", absl::StrCat("/v1/challenges/", challenge, "/send"),
        R"({"method":"sms"})", kMfaKey, 409},
       {"POST", absl::StrCat("/v1/challenges/", challenge, "/verify"),

@@ -47,29 +47,6 @@ constexpr char kFeedbackKey[] = "one-click-feedback-key-0123456789";
 constexpr char kWebhookKey[] = "webhook-signing-key-0123456789abcdef";
 constexpr char kLinkBase[] = "http://vigil.test";
 
-// The files of `dir` (finished ones), sorted.
-std::vector<std::string> Files(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() != ".tmp") names.push_back(e.path().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// Waits up to `timeout` for `n` files in `dir`; returns their contents.
-std::vector<std::string> WaitForFiles(
-    const std::string& dir, size_t n,
-    absl::Duration timeout = absl::Seconds(20)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (Files(dir).size() < n && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  std::vector<std::string> out;
-  for (const std::string& f : Files(dir)) out.push_back(ReadFileOrDie(f));
-  return out;
-}
-
 struct Mail {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;

@@ -34,6 +34,7 @@
 #include "engine/state_cache.h"
 #include "mfa/mfa_service.h"
 #include "model/model_config.h"
+#include "model/score_quantile.h"
 #include "model/scoring.h"
 #include "notify/notifier.h"
 #include "signals/signal.h"
@@ -124,6 +125,10 @@ class EngineImpl final : public Engine, public internal::MfaHost {
         learn_passed_challenges_(options.learn_passed_challenges),
         trust_attempt_timestamps_(options.trust_attempt_timestamps),
         record_events_(options.record_events) {
+    {
+      absl::MutexLock lock(&model_mu_);
+      target_ = MakeTarget(nullptr, *model_);
+    }
     if (ephemeral_state_) {
       // Write-back: an evicted record is saved, else it would be lost.
       profiles_.set_on_evict([this](absl::string_view key, const UserProfile& p) {
@@ -149,6 +154,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
 
   void SetModel(std::shared_ptr<const Model> model) override {
     absl::MutexLock lock(&model_mu_);
+    target_ = MakeTarget(model_.get(), *model);
     model_ = std::move(model);
   }
   std::shared_ptr<const Model> model() const override {
@@ -248,9 +254,32 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   absl::Status ApplyFeedback(absl::string_view event_id, FeedbackValue value,
                              absl::string_view source, bool from_link);
 
+  // The scores behind a derived medium threshold ([levels]
+  // target_challenge_rate), kept while the model's scoring and target stay
+  // the same (a reload of an unchanged file); null when the model sets none.
+  std::shared_ptr<internal::ScoreQuantile> MakeTarget(const Model* old,
+                                                      const Model& next)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(model_mu_) {
+    const internal::ModelConfig& n = next.config();
+    if (n.target_challenge_rate <= 0) return nullptr;
+    if (old != nullptr && target_ != nullptr && old->id() == next.id() &&
+        old->config().target_challenge_rate == n.target_challenge_rate &&
+        old->config().target_window == n.target_window &&
+        old->config().target_min_samples == n.target_min_samples) {
+      return target_;
+    }
+    return std::make_shared<internal::ScoreQuantile>(
+        n.target_challenge_rate, n.target_window, n.target_min_samples);
+  }
+  std::shared_ptr<internal::ScoreQuantile> target() const {
+    absl::ReaderMutexLock lock(&model_mu_);
+    return target_;
+  }
+
   std::shared_ptr<Store> store_;
   mutable absl::Mutex model_mu_;
   std::shared_ptr<const Model> model_ ABSL_GUARDED_BY(model_mu_);
+  std::shared_ptr<internal::ScoreQuantile> target_ ABSL_GUARDED_BY(model_mu_);
   std::shared_ptr<const GeoResolver> geo_;
   std::shared_ptr<const PasswordChecker> passwords_;
   const Clock* clock_;
@@ -477,7 +506,26 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
                              seen, m.new_device.known_key_factor)});
       }
     }
-    d.level = internal::LevelForScore(m, d.score);
+    double medium = m.medium;
+    const std::shared_ptr<internal::ScoreQuantile> target = this->target();
+    if (target != nullptr) {
+      const double t = target->Threshold();
+      if (t >= 0) medium = std::clamp(t, m.low, m.high);
+    }
+    d.level = internal::LevelForScore(m, d.score, medium);
+    if (d.level != internal::LevelForScore(m, d.score)) {
+      d.reasons.push_back(
+          {"target_challenge_rate", 0, 0,
+           absl::StrFormat("medium threshold %.3f (model: %.2f), under which "
+                           "%.1f%% of the last %d successful sign-ins fell",
+                           medium, m.medium,
+                           100 * (1 - m.target_challenge_rate),
+                           static_cast<int>(target->size()))});
+    }
+    if (target != nullptr && attempt.event_type == EventType::kSignIn &&
+        attempt.outcome == Outcome::kSuccess) {
+      target->Add(d.score);
+    }
     const bool has_factor = assume_mfa_factor_ || profile.mfa_factors != 0;
     d.enforced_verdict =
         internal::PolicyVerdict(m, attempt.event_type, d.level, has_factor);
@@ -760,6 +808,9 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
           model()->config(), e.event.user_id, &batch));
     }
     const internal::ModelConfig& m = model()->config();
+    if (e.event.event_type == EventType::kSignIn) {
+      if (const auto target = this->target()) target->Add(e.event.decision.score);
+    }
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
       e.learned = internal::LearnSuccess(
           e, internal::Confirmation::kPassword, m, &profile);

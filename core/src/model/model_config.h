@@ -195,6 +195,13 @@ struct ModelConfig {
   double low = 0.30;
   double medium = 0.55;
   double high = 0.80;
+  // A target legitimate challenge rate (0: off): the `medium` threshold is
+  // then the score above which this share of the last target_window
+  // successful sign-ins lay, once target_min_samples are known, never below
+  // `low` nor above `high` (see ScoreQuantile).
+  double target_challenge_rate = 0;
+  int target_window = 50000;
+  int target_min_samples = 2000;
 
   // Successful sign-ins after which a baseline is mature.
   int mature_after = 5;

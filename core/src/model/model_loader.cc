@@ -505,6 +505,16 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
   if (!(0 < c->low && c->low < c->medium && c->medium < c->high)) {
     return levels.Error("low", "thresholds must satisfy 0 < low < medium < high <= 1");
   }
+  VIGIL_RETURN_IF_ERROR(levels.Double("target_challenge_rate", 0, 0.5,
+                                      &c->target_challenge_rate));
+  VIGIL_RETURN_IF_ERROR(
+      levels.Int("target_window", 100, 10000000, &c->target_window));
+  VIGIL_RETURN_IF_ERROR(levels.Int("target_min_samples", 1, 10000000,
+                                   &c->target_min_samples));
+  if (c->target_min_samples > c->target_window) {
+    return levels.Error("target_min_samples",
+                        "must not exceed target_window");
+  }
   VIGIL_RETURN_IF_ERROR(levels.Finish());
 
   VIGIL_ASSIGN_OR_RETURN(TableReader baseline, root.Sub("baseline"));

@@ -24,8 +24,12 @@ double BaselineMaturity(const ModelConfig& m, int64_t n) {
 }
 
 RiskLevel LevelForScore(const ModelConfig& m, double score) {
+  return LevelForScore(m, score, m.medium);
+}
+
+RiskLevel LevelForScore(const ModelConfig& m, double score, double medium) {
   if (score >= m.high) return RiskLevel::kHigh;
-  if (score >= m.medium) return RiskLevel::kMedium;
+  if (score >= medium) return RiskLevel::kMedium;
   if (score >= m.low) return RiskLevel::kLow;
   return RiskLevel::kNone;
 }

@@ -26,8 +26,10 @@ double CombineContributions(const std::vector<double>& contributions);
 // networks say more about them than about the population.
 double BaselineMaturity(const ModelConfig& model, int64_t sign_ins);
 
-// The level whose threshold `score` reaches.
+// The level whose threshold `score` reaches; `medium` replaces the model's
+// medium threshold (a derived one, see ScoreQuantile), in [low, high].
 RiskLevel LevelForScore(const ModelConfig& model, double score);
+RiskLevel LevelForScore(const ModelConfig& model, double score, double medium);
 
 // The policy's verdict for an event type and level. `has_mfa_factor` decides
 // mfa_if_configured (challenge or allow) and mfa_required (challenge or

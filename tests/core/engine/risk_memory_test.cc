@@ -7,8 +7,10 @@
 // after it (an attacker's password change), decays, and is remediated. A
 // real engine: RocksDB in a temporary folder, the MaxMind test databases.
 
+#include <cmath>
 #include <string>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "testing/engine_fixture.h"
 
@@ -296,6 +298,46 @@ TEST(RiskMemoryTest, TheSameBrowserWithANewOrNoDeviceKeyIsKnown) {
   f.clock().Advance(absl::Hours(20));
   d = f.Evaluate(Of(f, kLondon2, kChromeWindows, "fp-other"));
   EXPECT_TRUE(HasReason(d, "new_device"));
+}
+
+// [levels] target_challenge_rate: the medium threshold comes from the scores
+// of recent successful sign-ins (label-free), within [low, high]. Before
+// target_min_samples of them, the model's thresholds apply.
+TEST(RiskMemoryTest, ATargetChallengeRateDerivesTheMediumThreshold) {
+  EngineFixture f(EditedDefaultModel(
+      {{"target_challenge_rate = 0.0\ntarget_window = 50000\n"
+        "target_min_samples = 2000\n",
+        "target_challenge_rate = 0.1\ntarget_window = 100\n"
+        "target_min_samples = 20\n"}}));
+  Baseline(f);  // 10 successful sign-ins, score 0
+  // A new phone at home: low under the model's thresholds.
+  const Decision early = f.Evaluate(f.MakeAttempt(
+      "alice", kLondon, kSafariIphone, "fp-phone", Outcome::kUnknown));
+  ASSERT_EQ(early.level, RiskLevel::kLow) << early.score;
+  EXPECT_FALSE(HasReason(early, "target_challenge_rate"));
+  // Its success, reported later, counts too (11), then 9 more at home: of
+  // 20 scores, one (5 %) is the phone's, within the 10 % target.
+  ASSERT_TRUE(f.engine().RecordOutcome(early.event_id, Outcome::kSuccess).ok());
+  for (int i = 0; i < 9; ++i) {
+    f.clock().Advance(absl::Hours(1));
+    f.Evaluate(Of(f, kLondon, kChromeWindows, "fp-laptop"));
+  }
+  f.clock().Advance(absl::Hours(1));
+  // Another new device like it now reaches the derived threshold.
+  const Decision d = f.Evaluate(f.MakeAttempt(
+      "alice", kLondon, kSafariIphone, "fp-tablet", Outcome::kSuccess));
+  EXPECT_NEAR(d.score, early.score, 0.05);
+  EXPECT_EQ(d.level, RiskLevel::kMedium) << d.score;
+  ASSERT_TRUE(HasReason(d, "target_challenge_rate"));
+  const double threshold = std::floor(early.score * 1000) / 1000;
+  for (const Reason& r : d.reasons) {
+    if (r.signal != "target_challenge_rate") continue;
+    EXPECT_EQ(r.detail,
+              absl::StrFormat("medium threshold %.3f (model: 0.55), under "
+                              "which 90.0%% of the last 20 successful "
+                              "sign-ins fell",
+                              threshold));
+  }
 }
 
 }  // namespace

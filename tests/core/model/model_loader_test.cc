@@ -64,6 +64,9 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
   EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.5);
+  EXPECT_DOUBLE_EQ(c.target_challenge_rate, 0.0);
+  EXPECT_EQ(c.target_window, 50000);
+  EXPECT_EQ(c.target_min_samples, 2000);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_strength, 4.0);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_network, 0.3);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_country, 0.03);
@@ -401,6 +404,14 @@ std::vector<BadCase> BadCases() {
        "signals.unfamiliar.novelty.asn", "must be in"},
       {"no IP novelty", m + "[signals.unfamiliar.novelty]\nip = 0.5\n",
        "signals.unfamiliar.novelty.ip", "unknown key"},
+      {"target rate above one half",
+       m + "[levels]\nlow = 0.3\nmedium = 0.55\nhigh = 0.8\n"
+           "target_challenge_rate = 0.7\n",
+       "levels.target_challenge_rate", "must be in [0, 0.5], is 0.7"},
+      {"more samples than the window",
+       m + "[levels]\nlow = 0.3\nmedium = 0.55\nhigh = 0.8\n"
+           "target_window = 1000\ntarget_min_samples = 2000\n",
+       "levels.target_min_samples", "must not exceed target_window"},
       {"key factor above 1", m + "[signals.new_device]\nknown_key_factor = 2\n",
        "signals.new_device.known_key_factor", "must be in [0, 1], is 2"},
       {"thresholds not increasing",
