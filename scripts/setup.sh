@@ -19,6 +19,8 @@ PACKAGES=(
   # dpkg-shlibdeps, and systemd brings systemd-analyze for the unit check
   # (installing it in a container is harmless: it is not PID 1 there).
   dpkg-dev systemd
+  # The Dovecot end-to-end test (ctest -L dovecot) runs a real Dovecot.
+  dovecot-imapd
 )
 
 missing=()

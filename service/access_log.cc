@@ -38,6 +38,10 @@ std::string FormatAccessLog(const AccessLogEntry& e) {
     w.Key("key");
     w.String(e.key_name);
   }
+  if (!e.client.empty()) {
+    w.Key("client");
+    w.String(e.client);
+  }
   w.EndObject();
   line.push_back('\n');
   return line;

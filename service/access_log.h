@@ -6,7 +6,9 @@
 //    "latency_us":412,"event_id":"...","key":"pool-a"}
 //
 // The route is the template, never the raw path (which holds user ids); the
-// key is the configured key's name. Nothing here ever sees a key, a hash, a
+// key is the configured key's name; "client" is the caller's address (the
+// TCP peer, or behind [server] trusted_proxies the address their headers
+// name, service/client_address.h). Nothing here ever sees a key, a hash, a
 // password or a body.
 
 #ifndef VIGIL_SERVICE_ACCESS_LOG_H_
@@ -29,6 +31,7 @@ struct AccessLogEntry {
   absl::Duration latency;
   absl::string_view event_id;  // may be empty
   absl::string_view key_name;  // may be empty
+  absl::string_view client;    // may be empty
 };
 
 // The line, with its trailing newline.

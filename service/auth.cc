@@ -125,19 +125,45 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
   return std::unique_ptr<Authenticator>(new Authenticator(std::move(stored)));
 }
 
-Caller Authenticator::Authenticate(absl::string_view authorization) const {
+Caller Authenticator::Authenticate(absl::string_view authorization,
+                                   AuthScheme scheme) const {
   Caller caller;
   authorization = absl::StripAsciiWhitespace(authorization);
   if (authorization.empty()) return caller;  // kMissing
   constexpr absl::string_view kBearer = "bearer ";
+  constexpr absl::string_view kBasic = "basic ";
+  if (scheme == AuthScheme::kPolicyClient &&
+      absl::StartsWithIgnoreCase(authorization, kBasic)) {
+    std::string decoded;
+    if (!absl::Base64Unescape(absl::StripLeadingAsciiWhitespace(
+                                  authorization.substr(kBasic.size())),
+                              &decoded)) {
+      caller.result = Caller::Result::kMalformed;
+      return caller;
+    }
+    SecretString credentials(std::move(decoded));
+    const size_t colon = credentials.reveal().find(':');
+    if (colon == absl::string_view::npos ||
+        colon + 1 == credentials.reveal().size()) {
+      caller.result = Caller::Result::kMalformed;
+      return caller;
+    }
+    return AuthenticateKey(credentials.reveal().substr(colon + 1));
+  }
   if (authorization.size() <= kBearer.size() ||
       !absl::StartsWithIgnoreCase(authorization, kBearer)) {
     caller.result = Caller::Result::kMalformed;
     return caller;
   }
-  SecretString token(
+  return AuthenticateKey(
       absl::StripLeadingAsciiWhitespace(authorization.substr(kBearer.size())));
-  std::array<uint8_t, 32> digest = Sha256(token.reveal());
+}
+
+Caller Authenticator::AuthenticateKey(absl::string_view key) const {
+  Caller caller;
+  key = absl::StripAsciiWhitespace(key);
+  if (key.empty()) return caller;  // kMissing
+  std::array<uint8_t, 32> digest = Sha256(key);
   // Look at every key, so the time taken does not depend on which (if any)
   // matched.
   const Stored* match = nullptr;

@@ -54,6 +54,17 @@ struct Caller {
   }
 };
 
+// The credentials a route takes.
+enum class AuthScheme : uint8_t {
+  // "Authorization: Bearer <key>" only.
+  kBearer,
+  // Also what a mail server's policy client can send (POST
+  // /v1/policy/dovecot): "Authorization: Basic base64(<any name>:<key>)"
+  // (the key is the password; the name is not checked), and "X-API-Key:
+  // <key>" when there is no Authorization header.
+  kPolicyClient,
+};
+
 // Immutable after Create(); thread-safe.
 class Authenticator {
  public:
@@ -63,7 +74,12 @@ class Authenticator {
       std::vector<ApiKeyEntry> keys);
 
   // Checks the value of an Authorization header (empty: none was sent).
-  Caller Authenticate(absl::string_view authorization) const;
+  // With kPolicyClient, a Basic header too; a Basic header that is not
+  // base64 of "name:key" with a non-empty key is kMalformed.
+  Caller Authenticate(absl::string_view authorization,
+                      AuthScheme scheme = AuthScheme::kBearer) const;
+  // Checks a key given alone (an X-API-Key header's value).
+  Caller AuthenticateKey(absl::string_view key) const;
 
   size_t size() const { return keys_.size(); }
 

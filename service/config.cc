@@ -43,6 +43,41 @@ absl::Status ReadServer(TableReader& r, ServiceConfig& c) {
   VIGIL_CONFIG_CHECK(r.Millis("shutdown_timeout_ms", &c.shutdown_timeout));
   VIGIL_CONFIG_CHECK(r.IntAs("max_json_depth", 2, 64, &c.max_json_depth));
   VIGIL_CONFIG_CHECK(r.Bool("access_log", &c.access_log));
+  if (r.Find("trusted_proxies") != nullptr) {
+    std::vector<std::string> proxies;
+    VIGIL_CONFIG_CHECK(r.StringList("trusted_proxies", &proxies));
+    absl::StatusOr<CidrSet> set = CidrSet::FromStrings(proxies);
+    if (!set.ok()) return r.Error("trusted_proxies", set.status().message());
+    c.trusted_proxies = *std::move(set);
+  }
+  return r.NoOthers();
+}
+
+// A refusal's message: one line of printable text, as IMAP shows it.
+absl::Status CheckPolicyMessage(TableReader& r, absl::string_view key,
+                                const std::string& text) {
+  if (text.empty() || text.size() > 200) {
+    return r.Error(key, "must be 1 to 200 bytes");
+  }
+  for (unsigned char ch : text) {
+    if (ch < 0x20 || ch == 0x7f) {
+      return r.Error(key, "must not contain control characters");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadDovecot(TableReader& r, DovecotOptions& d) {
+  VIGIL_CONFIG_CHECK(r.String("challenge", &d.challenge));
+  if (d.challenge != "reject" && d.challenge != "tarpit") {
+    return r.Error("challenge", "must be \"reject\" or \"tarpit\"");
+  }
+  VIGIL_CONFIG_CHECK(r.IntAs("tarpit_seconds", 1, 60, &d.tarpit_seconds));
+  VIGIL_CONFIG_CHECK(r.String("challenge_message", &d.challenge_message));
+  VIGIL_CONFIG_CHECK(
+      CheckPolicyMessage(r, "challenge_message", d.challenge_message));
+  VIGIL_CONFIG_CHECK(r.String("block_message", &d.block_message));
+  VIGIL_CONFIG_CHECK(CheckPolicyMessage(r, "block_message", d.block_message));
   return r.NoOthers();
 }
 
@@ -308,6 +343,10 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
                                 &c.pwned_range_max_age_s));
   VIGIL_CONFIG_CHECK(pwned->NoOthers());
 
+  absl::StatusOr<TableReader> dovecot = table("dovecot");
+  if (!dovecot.ok()) return dovecot.status();
+  VIGIL_CONFIG_CHECK(ReadDovecot(*dovecot, c.dovecot));
+
   VIGIL_CONFIG_CHECK(ParseNotifyConfig(root, source, c));
   if (c.notify_email && c.smtp_host.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -316,8 +355,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
 
   for (absl::string_view name :
        {"server", "tls", "storage", "model", "evaluate", "log", "geo",
-        "metrics", "pwned", "mfa", "smtp", "sms", "notify", "webhook",
-        "outbox"}) {
+        "metrics", "pwned", "mfa", "smtp", "sms", "notify", "webhook", "outbox",
+        "dovecot"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

@@ -26,11 +26,27 @@
 #include "service/auth.h"
 #include "service/install_layout.h"
 #include "vigil/geo.h"
+#include "vigil/ip_address.h"
 #include "vigil/log.h"
 #include "vigil/mfa.h"
 #include "vigil/notify.h"
 
 namespace vigil::service {
+
+// [dovecot]: how POST /v1/policy/dovecot answers (service/dovecot_policy.h).
+struct DovecotOptions {
+  // What a challenge becomes for a client that cannot answer one (IMAP,
+  // POP3, SMTP AUTH): "reject" (status -1 with challenge_message) or
+  // "tarpit" (status tarpit_seconds: Dovecot waits that long, then goes on
+  // with the login).
+  std::string challenge = "reject";
+  int tarpit_seconds = 5;
+  // The "msg" of a refusal; Dovecot shows it to the client ([ALERT] in
+  // IMAP). One line of printable text, at most 200 bytes.
+  std::string challenge_message =
+      "Verification needed: sign in on the web first, then try again";
+  std::string block_message = "Sign-in refused by the security policy";
+};
 
 struct ServiceConfig {
   // The file the values came from, or "<defaults>".
@@ -58,6 +74,10 @@ struct ServiceConfig {
   absl::Duration shutdown_timeout = absl::Seconds(10);
   int max_json_depth = 16;
   bool access_log = true;
+  // Proxies (CIDR ranges) whose X-Forwarded-For / Forwarded headers name
+  // the client (service/client_address.h); empty: the TCP peer is the
+  // client.
+  CidrSet trusted_proxies;
 
   // [log] The operational log's lowest level (service/op_log.h).
   LogLevel log_level = LogLevel::kInfo;
@@ -153,6 +173,9 @@ struct ServiceConfig {
   std::vector<Verdict> webhook_decisions = WebhookFilter().verdicts;
   // [outbox]
   OutboxOptions outbox;
+
+  // [dovecot]
+  DovecotOptions dovecot;
 
   // [[api_keys]]
   std::vector<ApiKeyEntry> api_keys;

@@ -19,14 +19,16 @@ std::string PeerKey(const boost::asio::ip::address& address) {
 }
 
 ConnectionRegistry::Admission ConnectionRegistry::Add(
-    std::weak_ptr<Connection> connection, std::string peer, uint64_t* id) {
+    std::weak_ptr<Connection> connection, std::string peer, uint64_t* id,
+    bool per_peer_cap) {
   std::shared_ptr<Connection> evicted;
   Admission admission = Admission::kAdmitted;
   {
     absl::MutexLock lock(&mu_);
     if (shutting_down_) return Admission::kRefusedShuttingDown;
     auto peer_it = per_peer_.find(peer);
-    if (peer_it != per_peer_.end() && peer_it->second >= max_per_peer_) {
+    if (per_peer_cap && peer_it != per_peer_.end() &&
+        peer_it->second >= max_per_peer_) {
       return Admission::kRefusedPeerFull;
     }
     if (static_cast<int>(open_.size()) >= max_connections_) {

@@ -57,9 +57,10 @@ class ConnectionRegistry {
   };
   // Registers a connection from `peer` (a PeerKey), idle. When admitting it
   // evicts another, calls that one's Evict() before returning. The id is
-  // for the calls below.
+  // for the calls below. `per_peer_cap` false: the peer's cap does not
+  // apply (a trusted proxy, which carries many clients' connections).
   Admission Add(std::weak_ptr<Connection> connection, std::string peer,
-                uint64_t* id);
+                uint64_t* id, bool per_peer_cap = true);
   // The connection starts waiting for a request (idle, evictable) or has
   // received its first byte (busy). False if the connection was evicted:
   // it must then close without reading on.

@@ -95,6 +95,20 @@ Reply EngineErrorReply(const absl::Status& status) {
   return ErrorReply(500, "internal", "internal error");
 }
 
+absl::StatusOr<Decision> EvaluateAttempt(const Attempt& attempt,
+                                         ServiceContext& ctx,
+                                         RequestNotes* notes) {
+  absl::StatusOr<Decision> decision = ctx.engine()->Evaluate(attempt);
+  if (decision.ok()) notes->event_id = decision->event_id;
+  return decision;
+}
+
+absl::Status RecordAttemptOutcome(const std::string& event_id, Outcome outcome,
+                                  ServiceContext& ctx, RequestNotes* notes) {
+  notes->event_id = event_id;
+  return ctx.engine()->RecordOutcome(event_id, outcome);
+}
+
 Reply HandleEvaluate(const Request& req, ServiceContext& ctx,
                      RequestNotes* notes) {
   // Attempts are small: their DOM fits in a stack arena most of the time.
@@ -106,9 +120,8 @@ Reply HandleEvaluate(const Request& req, ServiceContext& ctx,
   if (!attempt.ok()) {
     return ErrorReply(422, "invalid_argument", attempt.status().message());
   }
-  absl::StatusOr<Decision> decision = ctx.engine()->Evaluate(*attempt);
+  absl::StatusOr<Decision> decision = EvaluateAttempt(*attempt, ctx, notes);
   if (!decision.ok()) return EngineErrorReply(decision.status());
-  notes->event_id = decision->event_id;
   Reply reply;
   reply.body = DecisionToJson(*decision);
   return reply;
@@ -124,8 +137,7 @@ Reply HandleOutcome(const Request& req, const std::string& event_id,
   if (!outcome.ok()) {
     return ErrorReply(422, "invalid_argument", outcome.status().message());
   }
-  notes->event_id = event_id;
-  absl::Status s = ctx.engine()->RecordOutcome(event_id, *outcome);
+  absl::Status s = RecordAttemptOutcome(event_id, *outcome, ctx, notes);
   if (!s.ok()) return EngineErrorReply(s);
   return JsonObjectReply(
       {{"event_id", event_id}, {"outcome", OutcomeName(*outcome)}});

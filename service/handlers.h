@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "service/router.h"
+#include "vigil/attempt.h"
+#include "vigil/decision.h"
 
 namespace vigil::service {
 
@@ -40,6 +43,15 @@ Reply RateLimitedReply(absl::string_view message, int64_t retry_after_seconds);
 // else 500.
 Reply EngineErrorReply(const absl::Status& status);
 
+// The one way a route evaluates an attempt and records its outcome (POST
+// /v1/evaluate, POST /v1/events/{id}/outcome and the mail servers' policy
+// route): the engine's call, with the event id noted for the access log.
+absl::StatusOr<Decision> EvaluateAttempt(const Attempt& attempt,
+                                         ServiceContext& ctx,
+                                         RequestNotes* notes);
+absl::Status RecordAttemptOutcome(const std::string& event_id, Outcome outcome,
+                                  ServiceContext& ctx, RequestNotes* notes);
+
 Reply HandleEvaluate(const Request& req, ServiceContext& ctx,
                      RequestNotes* notes);
 Reply HandleOutcome(const Request& req, const std::string& event_id,
@@ -64,6 +76,9 @@ Reply HandleBackupList(ServiceContext& ctx);
 Reply HandleDeadLetterList(ServiceContext& ctx);
 Reply HandleDeadLetterRetry(const std::string& id, ServiceContext& ctx);
 Reply HandleMetrics(ServiceContext& ctx);
+// POST /v1/policy/dovecot?command=allow|report (service/dovecot_policy.cc).
+Reply HandleDovecotPolicy(const Request& req, ServiceContext& ctx,
+                          RequestNotes* notes);
 // GET /range/{prefix} (service/pwned_handlers.cc).
 Reply HandleRange(const Request& req, const std::string& prefix,
                   ServiceContext& ctx);

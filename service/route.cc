@@ -60,6 +60,8 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/v1/admin/outbox/dead-letters/{id}/retry";
     case RouteId::kEvents:
       return "/v1/events";
+    case RouteId::kDovecotPolicy:
+      return "/v1/policy/dovecot";
     case RouteId::kUnknown:
       break;
   }
@@ -79,6 +81,7 @@ http::verb RouteMethod(RouteId route) {
     case RouteId::kPasswordCheck:
     case RouteId::kBackupCreate:
     case RouteId::kDeadLetterRetry:
+    case RouteId::kDovecotPolicy:
       return http::verb::post;
     case RouteId::kMfaSettings:
       return http::verb::put;
@@ -154,6 +157,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kFeedbackLink;
   } else if (path == "/v1/events") {
     m.route = RouteId::kEvents;
+  } else if (path == "/v1/policy/dovecot") {
+    m.route = RouteId::kDovecotPolicy;
   } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
              path.find('/', 7) == absl::string_view::npos) {
     m.route = RouteId::kRange;

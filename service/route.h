@@ -47,9 +47,10 @@ enum class RouteId : uint8_t {
   kDeadLetters,      // GET  /v1/admin/outbox/dead-letters
   kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
   kEvents,           // GET  /v1/events (every user's history, NDJSON)
+  kDovecotPolicy,    // POST /v1/policy/dovecot?command=allow|report
   kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 27;
+inline constexpr int kRouteCount = 28;
 // kUnknown is last: a route added without counting it (e.g. two branches that
 // each add one and both write the same count) does not compile.
 static_assert(static_cast<int>(RouteId::kUnknown) + 1 == kRouteCount);

@@ -37,6 +37,7 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
     case RouteId::kEvaluate:
     case RouteId::kEventOutcome:
     case RouteId::kPasswordCheck:
+    case RouteId::kDovecotPolicy:
       return scopes({Scope::kEvaluate});
     case RouteId::kRange:
       if (config.pwned_range_requires_key) {
@@ -85,16 +86,32 @@ std::optional<Reply> CheckAccess(const Request& req, RouteId route,
                                  ServiceContext& ctx, RequestNotes* notes) {
   Access access = RouteAccess(route, ctx.config());
   if (access.open) return std::nullopt;
-  Caller caller =
-      ctx.auth().Authenticate(View(req[http::field::authorization]));
+  // The policy route takes what a mail server's policy client can send.
+  const bool policy_client = route == RouteId::kDovecotPolicy;
+  const absl::string_view authorization = View(req[http::field::authorization]);
+  Caller caller;
+  if (policy_client && absl::StripAsciiWhitespace(authorization).empty()) {
+    caller = ctx.auth().AuthenticateKey(View(req["X-API-Key"]));
+  } else {
+    caller = ctx.auth().Authenticate(
+        authorization,
+        policy_client ? AuthScheme::kPolicyClient : AuthScheme::kBearer);
+  }
   switch (caller.result) {
     case Caller::Result::kMissing:
       return ErrorReply(401, "unauthenticated",
-                        "authorization: missing; send 'Authorization: Bearer "
-                        "<api key>'");
+                        policy_client
+                            ? "authorization: missing; send 'Authorization: "
+                              "Bearer <api key>' (or Basic with the key as the "
+                              "password, or X-API-Key)"
+                            : "authorization: missing; send 'Authorization: "
+                              "Bearer <api key>'");
     case Caller::Result::kMalformed:
       return ErrorReply(401, "unauthenticated",
-                        "authorization: expected 'Bearer <api key>'");
+                        policy_client
+                            ? "authorization: expected 'Bearer <api key>' or "
+                              "'Basic base64(<name>:<api key>)'"
+                            : "authorization: expected 'Bearer <api key>'");
     case Caller::Result::kUnknownKey:
       return ErrorReply(401, "unauthenticated",
                         "authorization: unknown API key");
@@ -228,6 +245,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleDeadLetterRetry(match.param, ctx);
     case RouteId::kEvents:
       return HandleEvents(req, ctx);
+    case RouteId::kDovecotPolicy:
+      return HandleDovecotPolicy(req, ctx, notes);
     default:
       return ErrorReply(500, "internal", "internal error");
   }

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "service/auth.h"
 #include "service/config.h"
+#include "service/dovecot_policy.h"
 #include "service/log_flusher.h"
 #include "service/metrics.h"
 #include "service/op_log.h"
@@ -87,6 +88,9 @@ class ServiceContext {
   // Serializes backups (one BackupEngine per folder at a time).
   absl::Mutex& backup_mutex() { return backup_mu_; }
 
+  // POST /v1/policy/dovecot's allow answers awaiting their report.
+  DovecotSessions& dovecot_sessions() { return dovecot_sessions_; }
+
  private:
   const ServiceConfig& config_;
   const Authenticator& auth_;
@@ -100,6 +104,7 @@ class ServiceContext {
   absl::Mutex reload_mu_;
   std::atomic<Store*> store_{nullptr};
   absl::Mutex backup_mu_;
+  DovecotSessions dovecot_sessions_;
 };
 
 }  // namespace vigil::service

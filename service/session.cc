@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/access_log.h"
+#include "service/client_address.h"
 #include "service/request_reader.h"
 
 namespace vigil::service {
@@ -41,6 +42,23 @@ std::string CurrentExceptionType() {
   char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
   std::string out = status == 0 && name != nullptr ? name : type->name();
   std::free(name);
+  return out;
+}
+
+// The address as vigil's own type.
+IpAddress IpAddressOf(const net::ip::address& address) {
+  if (address.is_v4()) return IpAddress::FromV4(address.to_v4().to_uint());
+  return IpAddress::FromV6(address.to_v6().to_bytes());
+}
+
+// Every line of header `name`, joined with ", " (one list, in order).
+std::string JoinedHeader(const Request& req, absl::string_view name) {
+  std::string out;
+  auto range = req.equal_range(beast::string_view(name.data(), name.size()));
+  for (auto it = range.first; it != range.second; ++it) {
+    if (!out.empty()) out += ", ";
+    out.append(it->value().data(), it->value().size());
+  }
   return out;
 }
 
@@ -85,8 +103,11 @@ void Session<Stream>::Start() {
   auto& socket = beast::get_lowest_layer(stream_).socket();
   const net::ip::tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;  // already gone; dropping the socket closes it
-  switch (
-      registry_.Add(this->weak_from_this(), PeerKey(peer.address()), &id_)) {
+  peer_ = IpAddressOf(peer.address());
+  // A trusted proxy carries many clients: their cap is not its own.
+  const bool per_peer_cap = !context_.config().trusted_proxies.Contains(peer_);
+  switch (registry_.Add(this->weak_from_this(), PeerKey(peer.address()), &id_,
+                        per_peer_cap)) {
     case ConnectionRegistry::Admission::kAdmitted:
       break;
     case ConnectionRegistry::Admission::kAdmittedByEvicting:
@@ -215,6 +236,17 @@ template <class Stream>
 void Session<Stream>::OnRead(beast::error_code ec, size_t) {
   started_ = absl::Now();
   notes_ = RequestNotes{};
+  // The caller's address, for the access log (service/client_address.h).
+  const ServiceConfig& config = context_.config();
+  if (config.access_log) {
+    client_ = config.trusted_proxies.empty() || !parser_->is_header_done()
+                  ? peer_.ToString()
+                  : ResolveClientAddress(
+                        peer_, config.trusted_proxies,
+                        JoinedHeader(parser_->get(), "Forwarded"),
+                        JoinedHeader(parser_->get(), "X-Forwarded-For"))
+                        .ToString();
+  }
   if (parser_->is_header_done()) {
     notes_.route = MatchRoute(absl::string_view(parser_->get().target().data(),
                                                 parser_->get().target().size()))
@@ -293,7 +325,7 @@ void Session<Stream>::OnWrite(bool close_after, beast::error_code ec, size_t) {
   context_.metrics().RecordRequest(notes_.route, method_, status, latency);
   if (context_.config().access_log) {
     WriteAccessLog({started_, method_, notes_.route, status, latency,
-                    notes_.event_id, notes_.key_name});
+                    notes_.event_id, notes_.key_name, client_});
   }
   parser_.reset();
   response_ = {};

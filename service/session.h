@@ -36,6 +36,7 @@
 #include "service/request_reader.h"
 #include "service/router.h"
 #include "service/service_context.h"
+#include "vigil/ip_address.h"
 
 namespace vigil::service {
 
@@ -82,6 +83,8 @@ class Session : public Connection,
   std::optional<RequestParser> parser_;
   Response response_;
   RequestNotes notes_;
+  IpAddress peer_;      // the TCP peer
+  std::string client_;  // of the current request (service/client_address.h)
   absl::string_view method_;
   absl::Time started_;
   bool idle_ = false;

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -34,6 +35,43 @@ TEST(AuthTest, KnownKeyGetsItsScopes) {
   ASSERT_EQ(o.result, Caller::Result::kOk);
   EXPECT_EQ(o.key->name, "ops");
   EXPECT_TRUE(o.Has(Scope::kAdmin));
+}
+
+// What a mail server's policy client can send (POST /v1/policy/dovecot):
+// Basic with the key as the password, or the key alone (X-API-Key).
+TEST(AuthTest, PolicyClientsMaySendBasicOrTheKeyAlone) {
+  auto auth = Authenticator::Create({Entry("dovecot", "key-one", kEval)});
+  ASSERT_TRUE(auth.ok());
+  auto basic = [](absl::string_view credentials) {
+    return absl::StrCat("Basic ", absl::Base64Escape(credentials));
+  };
+  const Authenticator& a = **auth;
+  EXPECT_EQ(a.Authenticate(basic("any:key-one"), AuthScheme::kPolicyClient)
+                .result,
+            Caller::Result::kOk);
+  // A key with a colon: the password is everything after the first one.
+  EXPECT_EQ(a.Authenticate(basic(":key-one"), AuthScheme::kPolicyClient)
+                .result,
+            Caller::Result::kOk);
+  EXPECT_EQ(a.Authenticate("Bearer key-one", AuthScheme::kPolicyClient).result,
+            Caller::Result::kOk);
+  EXPECT_EQ(a.Authenticate(basic("any:key-two"), AuthScheme::kPolicyClient)
+                .result,
+            Caller::Result::kUnknownKey);
+  for (const std::string& malformed :
+       {basic("key-one"), basic("any:"), std::string("Basic %%%"),
+        std::string("Basic ")}) {
+    EXPECT_EQ(a.Authenticate(malformed, AuthScheme::kPolicyClient).result,
+              Caller::Result::kMalformed)
+        << malformed;
+  }
+  // Elsewhere Basic is not a scheme vigild takes.
+  EXPECT_EQ(a.Authenticate(basic("any:key-one")).result,
+            Caller::Result::kMalformed);
+  EXPECT_EQ(a.AuthenticateKey("key-one").result, Caller::Result::kOk);
+  EXPECT_EQ(a.AuthenticateKey(" key-one ").result, Caller::Result::kOk);
+  EXPECT_EQ(a.AuthenticateKey("").result, Caller::Result::kMissing);
+  EXPECT_EQ(a.AuthenticateKey("key").result, Caller::Result::kUnknownKey);
 }
 
 TEST(AuthTest, MissingMalformedAndUnknown) {

@@ -280,6 +280,11 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
        absl::StrCat(R"({"sha1":")", sha1, R"("})"),
        {{kEvaluateKey, 200}},
        {kAdminKey, kMfaKey}},
+      {"POST",
+       "/v1/policy/dovecot?command=allow",
+       R"({"login":"authz-dovecot","remote":"81.2.69.160"})",
+       {{kEvaluateKey, 200}},
+       {kAdminKey, kMfaKey}},
   };
 
   std::set<RouteId> covered;

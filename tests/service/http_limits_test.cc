@@ -316,6 +316,33 @@ TEST_F(HttpLimitsTest, PerAddressCapClosesConnectionsBeyondIt) {
             1);
 }
 
+// Behind a trusted proxy every connection comes from the proxy: its
+// connections are not held to max_connections_per_ip.
+TEST_F(HttpLimitsTest, ATrustedProxyIsNotCappedPerAddress) {
+  ASSERT_NO_FATAL_FAILURE(
+      Start("max_connections_per_ip = 2\nfirst_byte_timeout_ms = 60000\n"
+            "trusted_proxies = [\"127.0.0.1\"]\n"));
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 4; ++i) held.push_back(Connect("127.0.0.1"));
+  for (auto& c : held) {
+    ASSERT_NE(c, nullptr);
+    ASSERT_TRUE(c->Write("GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                         "Connection: close\r\n\r\n")
+                    .ok());
+    bool closed = false;
+    EXPECT_TRUE(absl::StartsWith(c->ReadUntilClose(absl::Seconds(5), &closed),
+                                 "HTTP/1.1 200"));
+  }
+  // Another address is still capped.
+  std::vector<std::unique_ptr<RawConnection>> other;
+  for (int i = 0; i < 2; ++i) other.push_back(Connect("127.0.0.2"));
+  std::unique_ptr<RawConnection> third = Connect("127.0.0.2");
+  ASSERT_NE(third, nullptr);
+  bool closed = false;
+  EXPECT_EQ(third->ReadUntilClose(absl::Seconds(3), &closed), "");
+  EXPECT_TRUE(closed) << "the third connection from 127.0.0.2 stayed open";
+}
+
 // The case with the defaults: 1,100 connections from 127.0.0.1 that
 // never send a byte; a probe from 127.0.0.2 is answered at once.
 TEST_F(HttpLimitsTest, ThousandIdleConnectionsFromOneAddressLockNobodyOut) {
@@ -453,6 +480,23 @@ TEST(ConnectionRegistryTest, PerPeerCap) {
   EXPECT_EQ(registry.Add(c, "b", &b1), Admission::kAdmitted);
   registry.Remove(a1);
   EXPECT_EQ(registry.Add(c, "a", &a3), Admission::kAdmitted);
+}
+
+// A trusted proxy (per_peer_cap false) is not held to its peer's cap.
+TEST(ConnectionRegistryTest, TrustedProxiesAreNotCappedPerPeer) {
+  using Admission = service::ConnectionRegistry::Admission;
+  service::ConnectionRegistry registry(3, 1);
+  auto c = std::make_shared<RecordingConnection>();
+  uint64_t a1, a2, p1, p2, p3;
+  ASSERT_EQ(registry.Add(c, "a", &a1), Admission::kAdmitted);
+  EXPECT_EQ(registry.Add(c, "a", &a2), Admission::kRefusedPeerFull);
+  EXPECT_EQ(registry.Add(c, "p", &p1, false), Admission::kAdmitted);
+  EXPECT_EQ(registry.Add(c, "p", &p2, false), Admission::kAdmitted);
+  // The global cap still holds.
+  ASSERT_TRUE(registry.SetIdle(a1, false));
+  ASSERT_TRUE(registry.SetIdle(p1, false));
+  ASSERT_TRUE(registry.SetIdle(p2, false));
+  EXPECT_EQ(registry.Add(c, "p", &p3, false), Admission::kRefusedFull);
 }
 
 TEST(PeerKeyTest, IPv4AndMappedAlikeIPv6ByItsSlash64) {

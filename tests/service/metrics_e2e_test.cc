@@ -189,6 +189,8 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
       {"POST", "/v1/passwords/check",
        absl::StrCat(R"({"sha1":")", sha1, R"("})"), kEvaluateKey, 200},
       {"GET", "/v1/feedback?token=x", "", "", 0},
+      {"POST", "/v1/policy/dovecot?command=allow",
+       R"({"login":"n","remote":"81.2.69.160"})", kEvaluateKey, 200},
       {"GET", "/no/such/route", "", "", 404},
       // Wrong methods: 405 under the route of the path and the method sent.
       {"DELETE", "/v1/users/m/mfa", "", kMfaKey, 405},

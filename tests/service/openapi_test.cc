@@ -303,6 +303,28 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
   Call("GET", "/v1/users/carol/events?cursor=%zz", "", kEvaluateKey, 400);
   Call("GET", "/v1/users/carol/events", "", kMfaKey, 403);
 
+  // Dovecot's auth policy (docs/dovecot.md): allow, the after-auth allow,
+  // the report, and refusals.
+  const std::string dovecot =
+      R"({"device_id":"","login":"dora","protocol":"imap","pwhash":"096d",)"
+      R"("remote":"81.2.69.160","session_id":"oa1","tls":false)";
+  json::value p = CallJson("POST", "/v1/policy/dovecot?command=allow",
+                           dovecot + "}", kEvaluateKey, 200);
+  EXPECT_EQ(p.at("status"), 0);
+  CallJson("POST", "/v1/policy/dovecot?command=allow", dovecot + "}",
+           kEvaluateKey, 200);
+  p = CallJson("POST", "/v1/policy/dovecot?command=report",
+               dovecot + R"(,"success":true,"policy_reject":false})",
+               kEvaluateKey, 200);
+  EXPECT_EQ(p.at("outcome"), "success");
+  Call("POST", "/v1/policy/dovecot?command=deny", dovecot + "}", kEvaluateKey,
+       422);
+  Call("POST", "/v1/policy/dovecot?command=allow", dovecot + R"(,"cert":"x"})",
+       kEvaluateKey, 422);
+  Call("POST", "/v1/policy/dovecot?command=allow", "{", kEvaluateKey, 400);
+  Call("POST", "/v1/policy/dovecot?command=allow", dovecot + "}", kMfaKey,
+       403);
+
   // Passwords: the canonical names, the deprecated ones, the refusals.
   json::value c =
       CallJson("POST", "/v1/passwords/check",
