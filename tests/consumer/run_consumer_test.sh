@@ -7,6 +7,14 @@ model="$3"
 work="$(mktemp -d "${TMPDIR:-/tmp}/vigil-consumer.XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
 
+# README.md's C++ example is this project's main.cc, as is.
+python3 - "${project_dir}/../../../README.md" "${project_dir}/main.cc" <<'PY'
+import re, sys
+readme, main = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+if main not in re.findall(r"```cpp\n(.*?)```", readme, re.S):
+    sys.exit("README.md: the C++ example is not tests/consumer/project/main.cc as is")
+PY
+
 cmake --install "${build_dir}" --prefix "${work}/prefix" >/dev/null
 test -f "${work}/prefix/lib/cmake/vigil/vigilConfig.cmake"
 test -f "${work}/prefix/include/vigil/engine.h"
