@@ -331,7 +331,14 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     stats_.invalid_attempts.fetch_add(1, std::memory_order_relaxed);
     return s;
   }
-  const std::shared_ptr<const Model> model_ref = model();
+  // The model and its derived-threshold state, read under one lock.
+  std::shared_ptr<const Model> model_ref;
+  std::shared_ptr<internal::ScoreQuantile> target;
+  {
+    absl::ReaderMutexLock lock(&model_mu_);
+    model_ref = model_;
+    target = target_;
+  }
   const internal::ModelConfig& m = model_ref->config();
   // Live, the clock decides; the attempt's timestamp is the client's claim.
   const absl::Time now = trust_attempt_timestamps_
@@ -507,7 +514,6 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
       }
     }
     double medium = m.medium;
-    const std::shared_ptr<internal::ScoreQuantile> target = this->target();
     if (target != nullptr) {
       const double t = target->Threshold();
       if (t >= 0) medium = std::clamp(t, m.low, m.high);
