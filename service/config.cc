@@ -289,6 +289,25 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
         absl::StrCat(source, ": mfa.issuer: must be non-empty without ':'"));
   }
 
+  absl::StatusOr<TableReader> passkeys = table("passkeys");
+  if (!passkeys.ok()) return passkeys.status();
+  VIGIL_CONFIG_CHECK(passkeys->String("rp_id", &c.passkeys.rp_id));
+  VIGIL_CONFIG_CHECK(passkeys->String("rp_name", &c.passkeys.rp_name));
+  VIGIL_CONFIG_CHECK(passkeys->StringList("origins", &c.passkeys.origins));
+  std::string uv(UserVerificationName(c.passkeys.user_verification));
+  VIGIL_CONFIG_CHECK(passkeys->String("user_verification", &uv));
+  if (!ParseUserVerification(uv, &c.passkeys.user_verification)) {
+    return passkeys->Error("user_verification",
+                           "must be \"required\", \"preferred\" or \"discouraged\"");
+  }
+  VIGIL_CONFIG_CHECK(passkeys->String("resident_key", &c.passkeys.resident_key));
+  VIGIL_CONFIG_CHECK(passkeys->Millis("registration_timeout_ms",
+                                      &c.passkeys.registration_timeout));
+  VIGIL_CONFIG_CHECK(passkeys->IntAs("max_per_user", 1, 100,
+                                     &c.passkeys.max_passkeys_per_user));
+  VIGIL_CONFIG_CHECK(passkeys->Bool("demo_page", &c.passkey_demo_page));
+  VIGIL_CONFIG_CHECK(passkeys->NoOthers());
+
   absl::StatusOr<TableReader> smtp = table("smtp");
   if (!smtp.ok()) return smtp.status();
   VIGIL_CONFIG_CHECK(smtp->String("host", &c.smtp_host));

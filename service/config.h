@@ -29,6 +29,7 @@
 #include "vigil/ip_address.h"
 #include "vigil/log.h"
 #include "vigil/mfa.h"
+#include "vigil/passkeys.h"
 #include "vigil/notify.h"
 
 namespace vigil::service {
@@ -123,6 +124,10 @@ struct ServiceConfig {
   std::string mfa_sms_template = MfaTemplates().sms;
   std::string mfa_email_subject = MfaTemplates().email_subject;
   std::string mfa_email_text = MfaTemplates().email_text;
+  // [passkeys]: WebAuthn as a challenge factor; no rp_id: off.
+  PasskeyOptions passkeys;
+  // GET /demo/passkeys serves the passkey demo page (service/passkey_demo.html).
+  bool passkey_demo_page = false;
   // [smtp]: e-mail codes; no host: e-mail is not offered.
   std::string smtp_host;
   int smtp_port = 25;

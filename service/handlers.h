@@ -112,6 +112,20 @@ Reply HandleDeviceDelete(const std::string& user_id,
                          const std::string& device_id, ServiceContext& ctx);
 
 // GET /openapi.yaml: the built-in docs/openapi.yaml (application/yaml).
+// service/passkey_handlers.cc
+Reply HandlePasskeyRegistrationStart(const Request& req,
+                                     const std::string& user_id,
+                                     ServiceContext& ctx);
+Reply HandlePasskeyCreate(const Request& req, const std::string& user_id,
+                          ServiceContext& ctx);
+Reply HandlePasskeys(const std::string& user_id, ServiceContext& ctx);
+Reply HandlePasskeyUpdate(const Request& req, const std::string& user_id,
+                          const std::string& passkey_id, ServiceContext& ctx);
+Reply HandlePasskeyDelete(const std::string& user_id,
+                          const std::string& passkey_id, ServiceContext& ctx);
+Reply HandleChallengeWebauthn(const Request& req, const std::string& challenge_id,
+                              ServiceContext& ctx);
+Reply HandlePasskeyDemo(ServiceContext& ctx);
 Reply HandleOpenApi();
 
 }  // namespace vigil::service

@@ -32,7 +32,9 @@
 #include "vigil/attempt.h"
 #include "vigil/decision.h"
 #include "vigil/event.h"
+#include "vigil/mfa.h"
 #include "vigil/notify.h"
+#include "vigil/passkeys.h"
 
 namespace vigil::service {
 
@@ -78,6 +80,29 @@ std::string DeadLettersToJson(const std::vector<DeadLetter>& dead_letters,
                               bool more);
 // {"error":{"code":...,"message":...}}
 std::string ErrorToJson(absl::string_view code, absl::string_view message);
+
+// Passkeys (service/json_codec_passkeys.cc): the browser's WebAuthn JSON
+// forms (WebAuthn L3 5.1.8-5.1.10), byte fields base64url without padding.
+// The browser's own objects may carry members vigil does not read
+// (authenticatorAttachment, clientExtensionResults, publicKey, ...): they
+// are ignored, as the specification asks of relying parties. Errors are
+// InvalidArgument "<field>: ..." with the field's path ("credential.response.
+// clientDataJSON").
+
+// RegistrationResponseJSON (PublicKeyCredential.toJSON() after create()).
+absl::StatusOr<PasskeyRegistrationResponse> RegistrationResponseFromJson(
+    const boost::json::value& json, absl::string_view field);
+// AuthenticationResponseJSON (toJSON() after get()).
+absl::StatusOr<WebAuthnAssertion> AssertionFromJson(
+    const boost::json::value& json, absl::string_view field);
+// {"registration_id", "expires_at", "public_key": CreationOptionsJSON}.
+std::string RegistrationStartToJson(const PasskeyRegistrationStart& start);
+// {"public_key": PublicKeyCredentialRequestOptionsJSON, "expires_at"}.
+std::string RequestOptionsToJson(const PasskeyRequestOptions& options,
+                                 absl::Time expires_at);
+std::string PasskeyToJson(const PasskeyInfo& passkey);
+std::string PasskeysToJson(const std::vector<PasskeyInfo>& passkeys);
+
 
 }  // namespace vigil::service
 

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/handlers.h"
+#include "service/json_body.h"
 #include "service/json_codec.h"
 #include "service/json_writer.h"
 #include "vigil/mfa.h"
@@ -24,71 +25,6 @@ absl::Status Invalid(absl::string_view field, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
 }
 
-// The body as a JSON object (an empty body is an empty object if
-// `empty_ok`). Fills `reply` and returns nullptr on error.
-class Body {
- public:
-  Body(const Request& req, ServiceContext& ctx, bool empty_ok)
-      : arena_(buffer_, sizeof(buffer_)) {
-    absl::string_view text(req.body().data(), req.body().size());
-    if (text.empty() && empty_ok) {
-      value_ = json::object(json::storage_ptr(&arena_));
-      return;
-    }
-    absl::StatusOr<json::value> v = ParseJsonBody(
-        text, ctx.config().max_json_depth, json::storage_ptr(&arena_));
-    if (!v.ok()) {
-      error_ = ErrorReply(400, "malformed_json", v.status().message());
-      return;
-    }
-    if (!v->is_object()) {
-      error_ = ErrorReply(422, "invalid_argument", "body: must be a JSON object");
-      return;
-    }
-    value_ = *std::move(v);
-  }
-  const json::object* object() const {
-    return error_ ? nullptr : &value_.as_object();
-  }
-  Reply error() const { return *error_; }
-
- private:
-  unsigned char buffer_[2048];
-  json::monotonic_resource arena_;
-  json::value value_;
-  std::optional<Reply> error_;
-};
-
-// Each key must be one of `allowed`.
-absl::Status OnlyKeys(const json::object& o,
-                      std::initializer_list<absl::string_view> allowed) {
-  for (const auto& kv : o) {
-    absl::string_view k(kv.key().data(), kv.key().size());
-    bool ok = false;
-    for (absl::string_view a : allowed) ok = ok || a == k;
-    if (!ok) return UnknownFieldError(k, allowed);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status GetString(const json::object& o, absl::string_view key,
-                       std::optional<std::string>* out) {
-  const json::value* v = o.if_contains(json::string_view(key.data(), key.size()));
-  if (v == nullptr) return absl::OkStatus();
-  if (!v->is_string()) return Invalid(key, "must be a string");
-  *out = std::string(v->as_string().data(), v->as_string().size());
-  return absl::OkStatus();
-}
-
-absl::Status GetBool(const json::object& o, absl::string_view key,
-                     std::optional<bool>* out) {
-  const json::value* v = o.if_contains(json::string_view(key.data(), key.size()));
-  if (v == nullptr) return absl::OkStatus();
-  if (!v->is_bool()) return Invalid(key, "must be true or false");
-  *out = v->as_bool();
-  return absl::OkStatus();
-}
-
 absl::Status GetMethod(const json::object& o, absl::string_view key,
                        std::optional<MfaMethod>* out) {
   std::optional<std::string> s;
@@ -98,10 +34,6 @@ absl::Status GetMethod(const json::object& o, absl::string_view key,
   if (!ParseMfaMethod(*s, &m)) return Invalid(key, "must be totp, sms or email");
   *out = m;
   return absl::OkStatus();
-}
-
-Reply Invalid422(const absl::Status& s) {
-  return ErrorReply(422, "invalid_argument", s.message());
 }
 
 MfaService* Mfa(ServiceContext& ctx) { return ctx.engine()->mfa(); }
@@ -168,17 +100,34 @@ Reply HandleChallengeVerify(const Request& req, const std::string& challenge_id,
   const json::object& o = *body.object();
   std::optional<std::string> code, device_name;
   std::optional<bool> remember;
-  absl::Status s = OnlyKeys(o, {"code", "remember_device", "device_name"});
+  absl::Status s =
+      OnlyKeys(o, {"code", "webauthn", "remember_device", "device_name"});
   if (s.ok()) s = GetString(o, "code", &code);
   if (s.ok()) s = GetBool(o, "remember_device", &remember);
   if (s.ok()) s = GetString(o, "device_name", &device_name);
-  if (s.ok() && !code) s = Invalid("code", "is required");
+  const json::value* webauthn = o.if_contains("webauthn");
+  if (webauthn != nullptr && webauthn->is_null()) webauthn = nullptr;
+  if (s.ok() && !code && webauthn == nullptr) {
+    s = Invalid("code", "is required (or webauthn, a passkey assertion)");
+  }
+  if (s.ok() && code && webauthn != nullptr) {
+    s = Invalid("webauthn", "give either code or webauthn, not both");
+  }
   if (!s.ok()) return Invalid422(s);
+  ChallengeAnswer answer;
+  if (code) {
+    answer.value = OneTimeCode{SecretBytes(*code)};
+  } else {
+    absl::StatusOr<WebAuthnAssertion> assertion =
+        AssertionFromJson(*webauthn, "webauthn");
+    if (!assertion.ok()) return Invalid422(assertion.status());
+    answer.value = *std::move(assertion);
+  }
   VerifyOptions options;
   options.remember_device = remember.value_or(false);
   options.device_name = device_name.value_or("");
   absl::StatusOr<VerifyOutcome> r =
-      Mfa(ctx)->VerifyChallenge(challenge_id, SecretBytes(*code).reveal(), options);
+      Mfa(ctx)->VerifyChallenge(challenge_id, answer, options);
   if (!r.ok()) return EngineErrorReply(r.status());
   Reply reply;
   JsonWriter w(&reply.body);
@@ -195,6 +144,8 @@ Reply HandleChallengeVerify(const Request& req, const std::string& challenge_id,
   }
   w.Key("device_id");
   w.StringOrNull(r->device_id);
+  w.Key("reason");
+  w.StringOrNull(r->reason);
   w.EndObject();
   return reply;
 }

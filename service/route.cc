@@ -62,6 +62,18 @@ absl::string_view RouteTemplate(RouteId route) {
       return "/v1/events";
     case RouteId::kDovecotPolicy:
       return "/v1/policy/dovecot";
+    case RouteId::kPasskeyRegistrationStart:
+      return "/v1/users/{user}/passkeys/registrations";
+    case RouteId::kPasskeyCreate:
+    case RouteId::kPasskeys:
+      return "/v1/users/{user}/passkeys";
+    case RouteId::kPasskeyUpdate:
+    case RouteId::kPasskeyDelete:
+      return "/v1/users/{user}/passkeys/{id}";
+    case RouteId::kChallengeWebauthn:
+      return "/v1/challenges/{id}/webauthn";
+    case RouteId::kPasskeyDemo:
+      return "/demo/passkeys";
     case RouteId::kUnknown:
       break;
   }
@@ -82,12 +94,17 @@ http::verb RouteMethod(RouteId route) {
     case RouteId::kBackupCreate:
     case RouteId::kDeadLetterRetry:
     case RouteId::kDovecotPolicy:
+    case RouteId::kPasskeyRegistrationStart:
+    case RouteId::kPasskeyCreate:
+    case RouteId::kChallengeWebauthn:
       return http::verb::post;
     case RouteId::kMfaSettings:
       return http::verb::put;
     case RouteId::kDeviceUpdate:
+    case RouteId::kPasskeyUpdate:
       return http::verb::patch;
     case RouteId::kDeviceDelete:
+    case RouteId::kPasskeyDelete:
       return http::verb::delete_;
     default:
       return http::verb::get;
@@ -159,6 +176,8 @@ RouteMatch MatchRoute(absl::string_view target) {
     m.route = RouteId::kEvents;
   } else if (path == "/v1/policy/dovecot") {
     m.route = RouteId::kDovecotPolicy;
+  } else if (path == "/demo/passkeys") {
+    m.route = RouteId::kPasskeyDemo;
   } else if (path.size() > 7 && path.substr(0, 7) == "/range/" &&
              path.find('/', 7) == absl::string_view::npos) {
     m.route = RouteId::kRange;
@@ -176,6 +195,12 @@ RouteMatch MatchRoute(absl::string_view target) {
         m.route = RouteId::kTotpVerify;
       } else if (parts.size() == 6 && parts[4] == "devices" && !parts[5].empty()) {
         m.route = RouteId::kDeviceUpdate;
+        m.bad_escape = !PercentDecode(parts[5], false, &m.param2);
+      } else if (parts.size() == 6 && parts[4] == "passkeys" &&
+                 parts[5] == "registrations") {
+        m.route = RouteId::kPasskeyRegistrationStart;
+      } else if (parts.size() == 6 && parts[4] == "passkeys" && !parts[5].empty()) {
+        m.route = RouteId::kPasskeyUpdate;
         m.bad_escape = !PercentDecode(parts[5], false, &m.param2);
       } else {
         return m;
@@ -201,6 +226,10 @@ RouteMatch MatchRoute(absl::string_view target) {
       m.route = RouteId::kMfaSettings;
     } else if (parts[2] == "users" && parts[4] == "devices") {
       m.route = RouteId::kDevices;
+    } else if (parts[2] == "users" && parts[4] == "passkeys") {
+      m.route = RouteId::kPasskeyCreate;
+    } else if (parts[2] == "challenges" && parts[4] == "webauthn") {
+      m.route = RouteId::kChallengeWebauthn;
     } else {
       return m;
     }
@@ -218,6 +247,12 @@ RouteId RouteForMethod(RouteId route, http::verb method) {
   }
   if (route == RouteId::kBackupCreate && method == http::verb::get) {
     return RouteId::kBackupList;
+  }
+  if (route == RouteId::kPasskeyCreate && method == http::verb::get) {
+    return RouteId::kPasskeys;
+  }
+  if (route == RouteId::kPasskeyUpdate && method == http::verb::delete_) {
+    return RouteId::kPasskeyDelete;
   }
   return route;
 }

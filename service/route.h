@@ -48,9 +48,16 @@ enum class RouteId : uint8_t {
   kDeadLetterRetry,  // POST /v1/admin/outbox/dead-letters/{id}/retry
   kEvents,           // GET  /v1/events (every user's history, NDJSON)
   kDovecotPolicy,    // POST /v1/policy/dovecot?command=allow|report
+  kPasskeyRegistrationStart,  // POST /v1/users/{user}/passkeys/registrations
+  kPasskeyCreate,    // POST /v1/users/{user}/passkeys (finish a registration)
+  kPasskeys,         // GET  /v1/users/{user}/passkeys
+  kPasskeyUpdate,    // PATCH /v1/users/{user}/passkeys/{id}
+  kPasskeyDelete,    // DELETE /v1/users/{user}/passkeys/{id}
+  kChallengeWebauthn,  // POST /v1/challenges/{id}/webauthn (request options)
+  kPasskeyDemo,      // GET  /demo/passkeys ([passkeys] demo_page)
   kUnknown,          // anything else
 };
-inline constexpr int kRouteCount = 28;
+inline constexpr int kRouteCount = 35;
 // kUnknown is last: a route added without counting it (e.g. two branches that
 // each add one and both write the same count) does not compile.
 static_assert(static_cast<int>(RouteId::kUnknown) + 1 == kRouteCount);

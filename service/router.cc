@@ -63,6 +63,12 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
     case RouteId::kDevices:
     case RouteId::kDeviceUpdate:
     case RouteId::kDeviceDelete:
+    case RouteId::kPasskeyRegistrationStart:
+    case RouteId::kPasskeyCreate:
+    case RouteId::kPasskeys:
+    case RouteId::kPasskeyUpdate:
+    case RouteId::kPasskeyDelete:
+    case RouteId::kChallengeWebauthn:
       return scopes({Scope::kMfa});
     case RouteId::kMetrics:
       if (config.metrics_require_key) {
@@ -71,6 +77,7 @@ Access RouteAccess(RouteId route, const ServiceConfig& config) {
       return Access{true, 0};
     case RouteId::kFeedbackLink:  // the token is the credential
     case RouteId::kOpenApi:       // the public contract
+    case RouteId::kPasskeyDemo:   // a static page; its calls need a key
     case RouteId::kHealthz:
     case RouteId::kReadyz:
     case RouteId::kUnknown:
@@ -178,6 +185,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleMetrics(ctx);
     case RouteId::kOpenApi:
       return HandleOpenApi();
+    case RouteId::kPasskeyDemo:
+      return HandlePasskeyDemo(ctx);
     default:
       break;
   }
@@ -229,6 +238,18 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
       return HandleDeviceUpdate(req, match.param, match.param2, ctx);
     case RouteId::kDeviceDelete:
       return HandleDeviceDelete(match.param, match.param2, ctx);
+    case RouteId::kPasskeyRegistrationStart:
+      return HandlePasskeyRegistrationStart(req, match.param, ctx);
+    case RouteId::kPasskeyCreate:
+      return HandlePasskeyCreate(req, match.param, ctx);
+    case RouteId::kPasskeys:
+      return HandlePasskeys(match.param, ctx);
+    case RouteId::kPasskeyUpdate:
+      return HandlePasskeyUpdate(req, match.param, match.param2, ctx);
+    case RouteId::kPasskeyDelete:
+      return HandlePasskeyDelete(match.param, match.param2, ctx);
+    case RouteId::kChallengeWebauthn:
+      return HandleChallengeWebauthn(req, match.param, ctx);
     case RouteId::kRange:
       return HandleRange(req, match.param, ctx);
     case RouteId::kPasswordCheck:

@@ -37,8 +37,11 @@ enum class Table : uint8_t {
   kPwned,       // breach corpus
   kOutbox,      // pending notifications
   kMeta,        // schema version and the like
+  kPasskeys,    // WebAuthn credentials and their ceremonies
 };
-inline constexpr int kTableCount = 9;
+inline constexpr int kTableCount = 10;
+// The tables of the first on-disk version; later ones are added on open.
+inline constexpr int kFirstVersionTableCount = 9;
 // "users", "devices", ... as used for column family names.
 absl::string_view TableName(Table table);
 

@@ -34,7 +34,7 @@ constexpr absl::string_view kResponseNames[] = {"pass", "fail", "block",
                                                 "in_progress"};
 constexpr absl::string_view kTableNames[] = {
     "users", "devices", "events", "counters", "challenges",
-    "totp",  "pwned",   "outbox", "meta"};
+    "totp",  "pwned",   "outbox", "meta",       "passkeys"};
 
 }  // namespace
 

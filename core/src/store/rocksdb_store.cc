@@ -395,17 +395,27 @@ class RocksDbStore final : public Store {
       families.emplace_back(std::string(TableName(static_cast<Table>(i))), cf);
     }
 
-    // An existing database must be a vigil one: it has our column families.
-    // (A folder with no database yet is created.)
+    // An existing database must be a vigil one: it has the column families
+    // of the first version (a folder with no database yet is created). The
+    // tables added since (kFirstVersionTableCount and up) are created by a
+    // read-write open; a read-only one needs them to exist already.
     std::vector<std::string> existing;
     if (rocksdb::DB::ListColumnFamilies(db_options, o.path, &existing).ok()) {
       for (int i = 0; i < kTableCount; ++i) {
         const std::string name(TableName(static_cast<Table>(i)));
-        if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+        if (std::find(existing.begin(), existing.end(), name) != existing.end()) {
+          continue;
+        }
+        if (i < kFirstVersionTableCount) {
           return absl::FailedPreconditionError(
               absl::StrCat("data_dir ", o.path,
                            ": not a vigil database (no column family \"", name,
                            "\")"));
+        }
+        if (o.read_only) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "data_dir ", o.path, ": written by an earlier vigil (no table \"",
+              name, "\"); open it once read-write (vigild) to upgrade it"));
         }
       }
     }

@@ -47,7 +47,8 @@ constexpr int64_t kDay0 = 1699920000;
 constexpr Table kAllTables[] = {
     Table::kUsers,    Table::kDevices,    Table::kEvents,
     Table::kCounters, Table::kChallenges, Table::kTotp,
-    Table::kPwned,    Table::kOutbox,     Table::kMeta};
+    Table::kPwned,    Table::kOutbox,     Table::kMeta,
+    Table::kPasskeys};
 
 std::unique_ptr<Store> OpenOrDie(const std::string& path) {
   RocksDbOptions options;
