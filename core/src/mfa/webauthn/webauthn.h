@@ -147,11 +147,12 @@ struct AuthenticatorData {
 
 // authenticatorData (WebAuthn L3 6.1): 37 fixed bytes, then attested
 // credential data iff AT, then an extensions CBOR map iff ED, and nothing
-// else. Refuses (malformed) reserved flag bits 1 and 5, BS without BE, a
+// else. Refuses (malformed) BS without BE, a
 // credential id of 0 or over 1023 bytes, CBOR that is not one well-formed
 // item of depth <= kMaxCborDepth without indefinite lengths or tags, the
-// extensions not a map, trailing bytes. The COSE key is checked to be a CBOR
-// map here, not to be a usable key (CosePublicKey::Parse does that).
+// extensions not a map, trailing bytes. The reserved flag bits 1 and 5 are
+// ignored. The COSE key is checked to be a CBOR map here, not to be a usable
+// key (CosePublicKey::Parse does that).
 absl::StatusOr<AuthenticatorData> ParseAuthenticatorData(
     absl::string_view bytes);
 
