@@ -28,7 +28,7 @@ namespace json = boost::json;
 PasskeyService* Passkeys(ServiceContext& ctx, Reply* reply) {
   PasskeyService* p = ctx.engine()->passkeys();
   if (p == nullptr || !p->enabled()) {
-    *reply = ErrorReply(409, "failed_precondition",
+    *reply = ErrorReply(409, "passkeys_not_configured",
                         "passkeys: not configured (set [passkeys] rp_id and "
                         "origins in vigild.toml)");
     return nullptr;
@@ -93,6 +93,11 @@ Reply HandlePasskeyCreate(const Request& req, const std::string& user_id,
   if (!response.ok()) return Invalid422(response.status());
   absl::StatusOr<PasskeyInfo> passkey = passkeys->FinishRegistration(
       user_id, *registration_id, *response, name.value_or(""));
+  if (absl::IsPermissionDenied(passkey.status())) {
+    // Well-formed, but it does not verify: the message starts with the
+    // reason token (docs/passkeys.md).
+    return ErrorReply(422, "credential_refused", passkey.status().message());
+  }
   if (!passkey.ok()) return EngineErrorReply(passkey.status());
   return Json(PasskeyToJson(*passkey), 201);
 }
@@ -142,7 +147,10 @@ Reply HandleChallengeWebauthn(const Request& req, const std::string& challenge_i
   if (Passkeys(ctx, &refused) == nullptr) return refused;
   Body body(req, ctx, true);
   if (body.object() == nullptr) return body.error();
-  if (absl::Status s = OnlyKeys(*body.object(), {}); !s.ok()) return Invalid422(s);
+  if (!body.object()->empty()) {
+    return Invalid422(absl::InvalidArgumentError(
+        "body: takes no members (send {} or nothing)"));
+  }
   absl::StatusOr<ChallengeStart> start =
       ctx.engine()->mfa()->StartChallenge(challenge_id, MfaMethod::kWebauthn);
   if (!start.ok()) return EngineErrorReply(start.status());

@@ -198,7 +198,8 @@ Reply Dispatch(const Request& req, const RouteMatch& match, ServiceContext& ctx,
                         method == http::verb::patch;
   if (has_body && route != RouteId::kAdminReload &&
       route != RouteId::kBackupCreate && route != RouteId::kDeadLetterRetry &&
-      route != RouteId::kTotpEnroll && !IsJson(req)) {
+      route != RouteId::kTotpEnroll && route != RouteId::kChallengeWebauthn &&
+      !IsJson(req)) {
     return ErrorReply(415, "unsupported_media_type",
                       "content-type: must be application/json");
   }
