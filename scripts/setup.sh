@@ -7,6 +7,8 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libabsl-dev librocksdb-dev libmaxminddb-dev mmdb-bin
   libssl-dev liboath-dev oathtool libqrencode-dev
+  # WebAuthn: CBOR (attestation objects, COSE keys).
+  libcbor-dev
   libboost1.81-dev libboost-json1.81-dev
   libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates openssl python3 python3-aiosmtpd
