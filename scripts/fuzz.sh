@@ -15,6 +15,7 @@
 #   --no-build  use the binaries as they are
 # TARGET: evaluate_json user_agent cidr asn_csv model_toml pwned_line
 #         replay_jsonl rba_csv http_request feedback_token mmdb_decoder
+#         webauthn
 #         (default: all)
 #
 # Exit status: 0 if every target ran its time without a finding, 1 if one
@@ -25,7 +26,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 
 ALL_TARGETS=(evaluate_json user_agent cidr asn_csv model_toml pwned_line
-             replay_jsonl rba_csv http_request feedback_token mmdb_decoder)
+             replay_jsonl rba_csv http_request feedback_token mmdb_decoder
+             webauthn)
 TIME=60
 RSS_MB=2048
 TIMEOUT=10
@@ -34,7 +36,7 @@ BUILD=1
 TARGETS=()
 
 usage() {
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
