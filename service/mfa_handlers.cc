@@ -95,7 +95,7 @@ absl::Status GetMethod(const json::object& o, absl::string_view key,
   if (absl::Status st = GetString(o, key, &s); !st.ok()) return st;
   if (!s) return absl::OkStatus();
   MfaMethod m;
-  if (!ParseMfaMethod(*s, &m)) return Invalid(key, "must be totp, sms or email");
+  if (!ParseMfaMethod(*s, &m)) return Invalid(key, "must be totp, sms, email or webauthn");
   *out = m;
   return absl::OkStatus();
 }
@@ -234,7 +234,7 @@ Reply HandleMfaSettingsPut(const Request& req, const std::string& user_id,
             !ParseMfaMethod(absl::string_view(v.as_string().data(),
                                               v.as_string().size()),
                             &m)) {
-          s = Invalid("enabled", "each must be totp, sms or email");
+          s = Invalid("enabled", "each must be totp, sms, email or webauthn");
           break;
         }
         settings.enabled.push_back(m);
