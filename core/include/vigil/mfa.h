@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,9 +37,11 @@
 
 namespace vigil {
 
-enum class MfaMethod { kTotp, kSms, kEmail };
-inline constexpr int kMfaMethodCount = 3;
-// "totp", "sms", "email".
+// A method is offered only when a factor is registered for it (webauthn: not
+// yet; it is named here so that the wire names and the counters are fixed).
+enum class MfaMethod { kTotp, kSms, kEmail, kWebauthn };
+inline constexpr int kMfaMethodCount = 4;
+// "totp", "sms", "email", "webauthn".
 absl::string_view MfaMethodName(MfaMethod method);
 bool ParseMfaMethod(absl::string_view name, MfaMethod* method);
 
@@ -85,6 +88,37 @@ struct TotpEnrollment {
 enum class ChallengeResult { kPassed, kFailed, kExpired, kLocked };
 // "passed", "failed", "expired", "locked".
 absl::string_view ChallengeResultName(ChallengeResult result);
+
+// An answer to a challenge, typed by the kind of factor that checks it.
+// A code: a TOTP code or the last one-time code sent (1-16 characters).
+struct OneTimeCode {
+  SecretBytes code;
+};
+// A WebAuthn assertion (the fields of AuthenticationResponseJSON, decoded
+// from base64url): raw bytes, none of them secret.
+struct WebAuthnAssertion {
+  std::string credential_id;
+  std::string client_data_json;
+  std::string authenticator_data;
+  std::string signature;
+  std::string user_handle;  // may be empty
+};
+struct ChallengeAnswer {
+  std::variant<OneTimeCode, WebAuthnAssertion> value;
+};
+
+// What starting a method for a challenge produced (StartChallenge).
+struct ChallengeStart {
+  MfaMethod method = MfaMethod::kSms;
+  // Until when the code sent (or the options) can answer the challenge.
+  absl::Time expires_at;
+  // A sent code: the earliest time of the next send; else InfinitePast.
+  absl::Time next_send_at = absl::InfinitePast();
+  // A factor that answers with an assertion rather than a sent code: the
+  // options for the client, as JSON (webauthn: the
+  // PublicKeyCredentialRequestOptionsJSON). Empty for codes.
+  std::string options_json;
+};
 
 struct VerifyOptions {
   bool remember_device = false;
@@ -163,6 +197,14 @@ class MfaService {
   virtual absl::StatusOr<ChallengeResult> ConfirmTotp(absl::string_view user_id,
                                                       absl::string_view code) = 0;
 
+  // Starts answering `challenge_id` with `method`: a factor that sends codes
+  // sends one (as SendCode, with the same refusals); another produces the
+  // options its client needs. InvalidArgument for a method with nothing to
+  // start (totp) or no factor; FailedPrecondition when the challenge does
+  // not offer it.
+  virtual absl::StatusOr<ChallengeStart> StartChallenge(
+      absl::string_view challenge_id, MfaMethod method) = 0;
+
   // Sends a fresh one-time code for `challenge_id` by SMS or e-mail. Nothing
   // is sent for a code that could not be answered: a locked challenge is
   // FailedPrecondition "challenge: locked"; a user locked by wrong codes
@@ -171,10 +213,22 @@ class MfaService {
   // the challenge expires. Both count in MfaStats::sends_refused_locked.
   virtual absl::StatusOr<SendReceipt> SendCode(absl::string_view challenge_id,
                                                MfaMethod method) = 0;
-  // Answers a challenge with a TOTP code or the last sent one-time code.
+  // Answers a challenge. The factors of the challenge's methods that take
+  // the answer's type check it: a code is tried as the last sent one-time
+  // code, then as a TOTP code. An answer of a type no registered factor takes
+  // is InvalidArgument "answer: ...", and nothing is consumed. Any other
+  // answer that passes no factor is a wrong answer (counted; locks).
   virtual absl::StatusOr<VerifyOutcome> VerifyChallenge(
-      absl::string_view challenge_id, absl::string_view code,
+      absl::string_view challenge_id, const ChallengeAnswer& answer,
       const VerifyOptions& options) = 0;
+  // The same with a code (OneTimeCode).
+  absl::StatusOr<VerifyOutcome> VerifyChallenge(absl::string_view challenge_id,
+                                                absl::string_view code,
+                                                const VerifyOptions& options) {
+    return VerifyChallenge(challenge_id,
+                           ChallengeAnswer{OneTimeCode{SecretBytes(code)}},
+                           options);
+  }
 
   virtual absl::StatusOr<std::vector<DeviceInfo>> ListDevices(
       absl::string_view user_id) = 0;

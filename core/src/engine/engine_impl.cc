@@ -163,7 +163,9 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   }
 
   MfaService* mfa() override { return mfa_.get(); }
-  void set_mfa(std::unique_ptr<MfaService> mfa) { mfa_ = std::move(mfa); }
+  void set_mfa(std::unique_ptr<internal::MfaServiceInternal> mfa) {
+    mfa_ = std::move(mfa);
+  }
   Outbox* outbox() override {
     return notifier_ != nullptr ? notifier_->outbox() : nullptr;
   }
@@ -293,7 +295,7 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   const bool trust_attempt_timestamps_;
   const bool record_events_;
   AtomicStats stats_;
-  std::unique_ptr<MfaService> mfa_;
+  std::unique_ptr<internal::MfaServiceInternal> mfa_;
   // Last: its delivery thread stops before anything else goes away.
   std::unique_ptr<internal::Notifier> notifier_;
 };
@@ -607,6 +609,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   if (d.verdict == Verdict::kChallenge) {
     VIGIL_ASSIGN_OR_RETURN(d.challenge,
                            internal::NewChallenge(m.mfa, event, profile.mfa_factors,
+                                                  mfa_ != nullptr ? mfa_->offerable_methods() : 0,
                                                   clock_now, &batch));
   }
   if (device.found) {
@@ -1041,7 +1044,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       std::move(store), std::move(model), std::move(geo), std::move(passwords),
       clock, options.state_cache_entries, options);
   VIGIL_ASSIGN_OR_RETURN(
-      std::unique_ptr<MfaService> mfa,
+      std::unique_ptr<internal::MfaServiceInternal> mfa,
       internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));
   engine->set_mfa(std::move(mfa));
   if (options.notify.outbox.logger == nullptr) {

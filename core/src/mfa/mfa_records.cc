@@ -120,6 +120,10 @@ std::string ChallengeRecord::Encode() const {
     e.PutString(code_mac);
     e.PutSignedVarint(code_expires);
   }
+  if (factor_method >= 0) {
+    e.PutVarint(static_cast<uint64_t>(factor_method));
+    e.PutString(factor_state);
+  }
   return out;
 }
 
@@ -147,6 +151,13 @@ bool ChallengeRecord::Decode(absl::string_view data) {
       return false;
     }
     code_method = static_cast<int>(cm);
+  }
+  if (!d.done()) {
+    uint64_t fm;
+    if (!d.GetVarint(&fm) || fm >= 32 || !d.GetString(&factor_state)) {
+      return false;
+    }
+    factor_method = static_cast<int>(fm);
   }
   return d.done();
 }

@@ -5,7 +5,8 @@
 //    secret sealed with AES-256-GCM (and a pending one during enrolment), the
 //    last accepted time step, recent failed codes and sends (rate limits).
 //  - ChallengeRecord in Table::kChallenges under the challenge id: state,
-//    wrong answers, and the last sent one-time code as an HMAC only.
+//    wrong answers, the last sent one-time code as an HMAC only, and the
+//    state of a factor that started (optional trailer).
 
 #ifndef VIGIL_CORE_SRC_MFA_MFA_RECORDS_H_
 #define VIGIL_CORE_SRC_MFA_MFA_RECORDS_H_
@@ -59,6 +60,11 @@ struct ChallengeRecord {
   std::string code_key_id;
   std::string code_mac;  // HMAC-SHA256(derived key, challenge id || code)
   int64_t code_expires = 0;
+  // What a factor keeps between its Start and its Verify (e.g. the options
+  // it issued), owned by the factor of `factor_method`; -1: nothing. Stored
+  // as an optional trailer (records without one still decode).
+  int factor_method = -1;
+  std::string factor_state;
 
   std::string Encode() const;
   bool Decode(absl::string_view data);

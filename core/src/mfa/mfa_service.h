@@ -1,8 +1,9 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // The MfaService implementation and its narrow view of the engine
-// (MfaHost), plus the pieces Engine::Evaluate calls: remembered-device
-// lookup and challenge creation.
+// (MfaHost). What Engine::Evaluate calls (the remembered-device lookup,
+// challenge creation) is in devices/remembered_devices.h and
+// mfa/challenges.h.
 
 #ifndef VIGIL_CORE_SRC_MFA_MFA_SERVICE_H_
 #define VIGIL_CORE_SRC_MFA_MFA_SERVICE_H_
@@ -13,7 +14,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "devices/device_record.h"
+#include "devices/remembered_devices.h"
+#include "mfa/challenges.h"
 #include "model/model_config.h"
 #include "store/profile_record.h"
 #include "vigil/clock.h"
@@ -43,26 +45,18 @@ class MfaHost {
                                                bool passed, WriteBatch batch) = 0;
 };
 
-// Builds the MFA service. `host`, `store` and `clock` must outlive it.
-absl::StatusOr<std::unique_ptr<MfaService>> CreateMfaService(
-    const MfaOptions& options, MfaHost* host, Store* store, const Clock* clock);
-
-// A remembered-device lookup for Evaluate.
-struct DeviceMatch {
-  bool found = false;
-  bool active = false;  // remembered and not expired at the attempt's time
-  DeviceRecord record;
+// The MFA service as the engine sees it.
+class MfaServiceInternal : public MfaService {
+ public:
+  // MethodBit mask of the methods a challenge may offer: those with a
+  // registered factor (NewChallenge's `offerable`).
+  virtual uint32_t offerable_methods() const = 0;
 };
-absl::Status FindDevice(Store* store, absl::string_view user_id,
-                        absl::string_view device_key, int64_t now,
-                        DeviceMatch* out);
 
-// Creates a challenge for a decision of `challenge`: puts its record in
-// `batch` and returns what the decision carries.
-absl::StatusOr<ChallengeInfo> NewChallenge(const MfaPolicyConfig& policy,
-                                           const Event& event,
-                                           uint32_t factors, absl::Time now,
-                                           WriteBatch* batch);
+// Builds the MFA service with the factors of RegisterFactors
+// (mfa/factors.h). `host`, `store` and `clock` must outlive it.
+absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
+    const MfaOptions& options, MfaHost* host, Store* store, const Clock* clock);
 
 }  // namespace vigil::internal
 

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/json_escape.h"
 #include "common/status_macros.h"
-#include "mfa/mfa_records.h"
 #include "notify/notification_template.h"
 #include "notify/outbox_record.h"
 
@@ -156,7 +155,10 @@ absl::StatusOr<std::unique_ptr<Notifier>> Notifier::Create(
 
 Notifier::Notifier(NotifyOptions options, std::shared_ptr<Store> store,
                    const Clock* clock)
-    : o_(std::move(options)), store_(std::move(store)), clock_(clock) {
+    : o_(std::move(options)),
+      store_(std::move(store)),
+      contacts_(store_.get()),
+      clock_(clock) {
   for (RiskLevel l : o_.webhook_filter.levels) {
     webhook_levels_ |= 1u << static_cast<int>(l);
   }
@@ -173,15 +175,8 @@ bool Notifier::Wants(const Decision& d) const {
 }
 
 absl::StatusOr<std::string> Notifier::UserEmail(absl::string_view user_id) {
-  std::string value;
-  absl::Status s = store_->Get(Table::kTotp, user_id, &value);
-  if (absl::IsNotFound(s)) return std::string();
-  VIGIL_RETURN_IF_ERROR(s);
-  MfaUserRecord u;
-  if (!u.Decode(value)) {
-    return absl::DataLossError("store: MFA settings of user are unreadable");
-  }
-  return u.email;
+  VIGIL_ASSIGN_OR_RETURN(UserContacts c, contacts_.Get(user_id));
+  return std::move(c.email);
 }
 
 bool Notifier::TakeEmailQuota(absl::Time now, UserProfile* p) const {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "mfa/contacts.h"
 #include "notify/feedback_token.h"
 #include "notify/outbox_worker.h"
 #include "store/profile_record.h"
@@ -66,6 +67,7 @@ class Notifier {
  private:
   Notifier(NotifyOptions options, std::shared_ptr<Store> store,
            const Clock* clock);
+  // The user's e-mail address (contact service); empty if none.
   absl::StatusOr<std::string> UserEmail(absl::string_view user_id);
   // Whether one more e-mail to the user fits in their cap at `now`; counts
   // it if so.
@@ -73,6 +75,7 @@ class Notifier {
 
   const NotifyOptions o_;
   const std::shared_ptr<Store> store_;
+  const ContactDirectory contacts_;
   const Clock* const clock_;
   uint32_t webhook_levels_ = 0;    // bit per RiskLevel
   uint32_t webhook_verdicts_ = 0;  // bit per Verdict
