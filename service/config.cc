@@ -374,7 +374,7 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
 
   for (absl::string_view name :
        {"server", "tls", "storage", "model", "evaluate", "log", "geo",
-        "metrics", "pwned", "mfa", "smtp", "sms", "notify", "webhook", "outbox",
+        "metrics", "pwned", "mfa", "passkeys", "smtp", "sms", "notify", "webhook", "outbox",
         "dovecot"}) {
     top.Find(name);
   }

@@ -47,6 +47,7 @@ absl::Status MfaOptionsFromConfig(const ServiceConfig& c, MfaOptions* o) {
   o->templates.sms = c.mfa_sms_template;
   o->templates.email_subject = c.mfa_email_subject;
   o->templates.email_text = c.mfa_email_text;
+  o->passkeys = c.passkeys;
   if (!c.smtp_host.empty()) {
     SmtpOptions s;
     s.host = c.smtp_host;

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -84,7 +86,8 @@ TEST(PasskeyE2eTest, ChromiumRegistersAPasskeyAndPassesARiskySignInsChallenge) {
   int exit_code = -1;
   const std::string output = RunShell(
       absl::StrCat("/usr/bin/python3 ", SourcePath("tests/passkeys/passkey_flow.py"),
-                   " ", chromium, " ", origin, " ", kMfaKey, " alice 2>&1"),
+                   " ", chromium, " ", origin, " ", kMfaKey, " ",
+                   kEvaluateKey, " alice 2>&1"),
       &exit_code);
   ASSERT_EQ(exit_code, 0) << output << "\nvigild:\n" << (*vigild)->Stderr();
   json::value v = json::parse(output);

@@ -9,7 +9,10 @@
 # the next challenge is refused. Prints one JSON object with what happened;
 # the test asserts on it.
 #
-#   passkey_flow.py CHROMIUM BASE_URL API_KEY USER_ID
+#   passkey_flow.py CHROMIUM BASE_URL MFA_KEY EVALUATE_KEY USER_ID
+#
+# The page uses the mfa key (passkeys, challenges); the sign-ins, as an auth
+# server sends them, the evaluate key.
 
 import json
 import os
@@ -44,6 +47,7 @@ def call(base, key, method, path, body=None):
 
 
 def sign_in(base, key, user, ip, ua):
+    """A sign-in attempt with the evaluate key."""
     status, d = call(base, key, "POST", "/v1/evaluate",
                      {"user_id": user, "ip": ip, "user_agent": ua})
     if status != 200:
@@ -52,15 +56,15 @@ def sign_in(base, key, user, ip, ua):
 
 
 def main():
-    chromium, base, key, user = sys.argv[1:5]
+    chromium, base, key, evaluate_key, user = sys.argv[1:6]
     out = {}
     # A history at home: the user signs in from London with one browser.
     for _ in range(6):
-        d = sign_in(base, key, user, LONDON, HOME_UA)
+        d = sign_in(base, evaluate_key, user, LONDON, HOME_UA)
         if d["decision"] == "allow":
-            call(base, key, "POST", "/v1/events/%s/outcome" % d["event_id"],
+            call(base, evaluate_key, "POST", "/v1/events/%s/outcome" % d["event_id"],
                  {"outcome": "success"})
-    out["home_decision"] = sign_in(base, key, user, LONDON, HOME_UA)["decision"]
+    out["home_decision"] = sign_in(base, evaluate_key, user, LONDON, HOME_UA)["decision"]
 
     with Browser(chromium, timeout=60) as browser:
         page = browser.new_page()
@@ -81,7 +85,7 @@ def main():
         out["mfa_settings"] = settings
 
         # A risky sign-in: another country, another browser.
-        risky = sign_in(base, key, user, CHANGCHUN, OTHER_UA)
+        risky = sign_in(base, evaluate_key, user, CHANGCHUN, OTHER_UA)
         out["risky"] = risky
         challenge = (risky.get("challenge") or {}).get("id")
         if not challenge:
@@ -91,11 +95,12 @@ def main():
             {"key": key, "challenge": challenge, "rememberDevice": True}))
         out["answer"] = answered["result"]
         out["request_options"] = answered["options"]
-        status, event = call(base, key, "GET", "/v1/users/%s/events?limit=1" % user)
+        status, event = call(base, evaluate_key, "GET",
+                             "/v1/users/%s/events?limit=1" % user)
         out["events_after_pass"] = event
 
         # The same assertion against the next challenge: a replay.
-        again = sign_in(base, key, user, LINKOPING, MAC_UA)
+        again = sign_in(base, evaluate_key, user, LINKOPING, MAC_UA)
         out["risky_again"] = again
         next_challenge = (again.get("challenge") or {}).get("id")
         if next_challenge:

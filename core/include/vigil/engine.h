@@ -36,6 +36,7 @@
 #include "vigil/geo.h"
 #include "vigil/log.h"
 #include "vigil/mfa.h"
+#include "vigil/passkeys.h"
 #include "vigil/model.h"
 #include "vigil/notify.h"
 #include "vigil/pwned.h"
@@ -197,6 +198,9 @@ class Engine {
   // Challenges, second factors and remembered devices of this engine's
   // users; null if the implementation has none. Owned by the engine.
   virtual MfaService* mfa() { return nullptr; }
+  // Passkey registration and the user's passkeys (vigil/passkeys.h); null
+  // where mfa() is null. Disabled unless EngineOptions::mfa.passkeys.rp_id.
+  virtual PasskeyService* passkeys() { return nullptr; }
 
   // The notification outbox's delivery side; null if no notification
   // channel is configured. Owned by the engine.

@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "vigil/passkeys.h"
 #include "vigil/secret.h"
 #include "vigil/sender.h"
 
@@ -67,6 +68,8 @@ struct MfaOptions {
   std::shared_ptr<Sender> sms_sender;
   std::shared_ptr<Sender> email_sender;
   MfaTemplates templates;
+  // Passkeys (WebAuthn); no rp_id: off.
+  PasskeyOptions passkeys;
 };
 
 // What a user has set up. Phone and e-mail are where codes go.
@@ -114,10 +117,9 @@ struct ChallengeStart {
   absl::Time expires_at;
   // A sent code: the earliest time of the next send; else InfinitePast.
   absl::Time next_send_at = absl::InfinitePast();
-  // A factor that answers with an assertion rather than a sent code: the
-  // options for the client, as JSON (webauthn: the
-  // PublicKeyCredentialRequestOptionsJSON). Empty for codes.
-  std::string options_json;
+  // webauthn: the request options for the browser
+  // (PublicKeyCredentialRequestOptions, vigil/passkeys.h). Empty for codes.
+  std::optional<PasskeyRequestOptions> webauthn;
 };
 
 struct VerifyOptions {
@@ -131,6 +133,9 @@ struct VerifyOutcome {
   // Set on a pass with remember_device: the key for Attempt::device_key.
   SecretBytes device_key;
   std::string device_id;
+  // Why a passkey answer was refused: a reason token of docs/passkeys.md
+  // ("challenge_mismatch", "bad_signature", ...); empty otherwise.
+  std::string reason;
 };
 
 struct SendReceipt {

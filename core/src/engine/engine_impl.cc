@@ -163,6 +163,9 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   }
 
   MfaService* mfa() override { return mfa_.get(); }
+  PasskeyService* passkeys() override {
+    return mfa_ ? mfa_->passkeys() : nullptr;
+  }
   void set_mfa(std::unique_ptr<internal::MfaServiceInternal> mfa) {
     mfa_ = std::move(mfa);
   }

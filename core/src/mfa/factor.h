@@ -44,13 +44,16 @@ struct FactorCall {
   const MfaPolicyConfig& policy;
   int64_t now;  // unix seconds
   WriteBatch* batch;
+  // Out: why a factor refused the answer (a passkey's reason token); the
+  // service reports it in VerifyOutcome::reason.
+  std::string reason = {};
 };
 
 // What a factor's Start produced.
 struct FactorStart {
   absl::Time expires_at;
   absl::Time next_send_at = absl::InfinitePast();
-  std::string options_json;  // for a factor answered with an assertion
+  std::optional<PasskeyRequestOptions> webauthn;  // webauthn's options
   // A message to deliver once the records are written, outside the lock;
   // null: none. A failed delivery gives the send back (MfaUserRecord::sends
   // loses the entry at `now`) and is Unavailable.

@@ -17,6 +17,10 @@ absl::Status RegisterFactors(const FactorDeps& deps, FactorRegistry* registry) {
       MfaMethod::kSms, o.sms_sender, o.issuer, o.templates, deps.codes)));
   VIGIL_RETURN_IF_ERROR(registry->Register(std::make_unique<CodeFactor>(
       MfaMethod::kEmail, o.email_sender, o.issuer, o.templates, deps.codes)));
+  if (deps.passkeys != nullptr && deps.passkeys->enabled) {
+    VIGIL_RETURN_IF_ERROR(registry->Register(std::make_unique<WebAuthnFactor>(
+        deps.passkeys, deps.passkey_locks, deps.store)));
+  }
   return absl::OkStatus();
 }
 

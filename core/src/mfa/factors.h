@@ -10,6 +10,7 @@
 #include "mfa/code_factor.h"
 #include "mfa/factor.h"
 #include "mfa/keyring.h"
+#include "mfa/passkey_service.h"
 #include "vigil/clock.h"
 #include "vigil/mfa.h"
 #include "vigil/store.h"
@@ -23,9 +24,12 @@ struct FactorDeps {
   const OneTimeCodes* codes;
   Store* store;
   const Clock* clock;
+  const PasskeyConfig* passkeys;  // webauthn when enabled
+  PasskeyLocks* passkey_locks;
 };
 
-// Registers every factor vigil has: totp, sms, email.
+// Registers every factor vigil has: totp, sms, email, and webauthn when
+// passkeys are configured.
 absl::Status RegisterFactors(const FactorDeps& deps, FactorRegistry* registry);
 
 }  // namespace vigil::internal

@@ -107,10 +107,18 @@ class MfaServiceImpl final : public MfaServiceInternal {
 
   // Registers the factors; once, before use.
   absl::Status Init() {
-    return RegisterFactors(
-        FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_, store_, clock_},
-        &factors_);
+    VIGIL_ASSIGN_OR_RETURN(passkey_config_,
+                           PasskeyConfig::Create(options_.passkeys));
+    VIGIL_RETURN_IF_ERROR(RegisterFactors(
+        FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_, store_,
+                   clock_, &passkey_config_, &passkey_locks_},
+        &factors_));
+    passkeys_ = CreatePasskeyService(&passkey_config_, &passkey_locks_, store_,
+                                     clock_, this);
+    return absl::OkStatus();
   }
+
+  PasskeyService* passkeys() override { return passkeys_.get(); }
 
   uint32_t offerable_methods() const override { return factors_.methods(); }
 
@@ -160,6 +168,9 @@ class MfaServiceImpl final : public MfaServiceInternal {
   Store* store_;
   const Clock* clock_;
   FactorRegistry factors_;
+  PasskeyConfig passkey_config_;
+  PasskeyLocks passkey_locks_;
+  std::unique_ptr<PasskeyService> passkeys_;
   const RememberedDevices devices_;
   std::array<std::mutex, 256> locks_;
 
@@ -394,7 +405,7 @@ absl::StatusOr<ChallengeStart> MfaServiceImpl::Start(
   out.method = method;
   out.expires_at = started->expires_at;
   out.next_send_at = started->next_send_at;
-  out.options_json = std::move(started->options_json);
+  out.webauthn = std::move(started->webauthn);
   if (started->sender == nullptr) return out;
   OutgoingMessage& msg = started->message;
   absl::Status sent = started->sender->Send(msg);
@@ -486,6 +497,7 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
     } else if (verdict == FactorVerdict::kExpired) {
       out.result = ChallengeResult::kExpired;
     } else {
+      out.reason = std::move(call.reason);
       ++c.wrong;
       u.failures.push_back(now);
       if (static_cast<int>(c.wrong) >= p.max_code_attempts) {

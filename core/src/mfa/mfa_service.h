@@ -51,6 +51,9 @@ class MfaServiceInternal : public MfaService {
   // MethodBit mask of the methods a challenge may offer: those with a
   // registered factor (NewChallenge's `offerable`).
   virtual uint32_t offerable_methods() const = 0;
+  // The passkey service (vigil/passkeys.h); never null (disabled without
+  // MfaOptions::passkeys.rp_id).
+  virtual PasskeyService* passkeys() = 0;
 };
 
 // Builds the MFA service with the factors of RegisterFactors

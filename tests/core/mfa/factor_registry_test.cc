@@ -46,7 +46,7 @@ class AssertionFactor final : public Factor {
     call.challenge->factor_method = static_cast<int>(method());
     call.challenge->factor_state = "nonce";
     FactorStart s;
-    s.options_json = R"({"challenge":"bm9uY2U"})";
+    s.webauthn.emplace().challenge = "nonce";
     return s;
   }
   absl::StatusOr<FactorVerdict> Verify(FactorCall& call,
@@ -172,7 +172,7 @@ TEST_F(SeamEngineTest, WithoutAWebauthnFactorNothingChanges) {
   start = mfa().StartChallenge(id, MfaMethod::kEmail);
   ASSERT_OK(start);
   EXPECT_EQ(start->method, MfaMethod::kEmail);
-  EXPECT_TRUE(start->options_json.empty());
+  EXPECT_FALSE(start->webauthn.has_value());
   EXPECT_EQ(start->expires_at, f_->clock().Now() + absl::Minutes(5));
   const std::string code = email_->LastCode();
   ASSERT_EQ(code.size(), 6u);
