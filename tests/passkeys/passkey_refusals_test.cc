@@ -45,30 +45,6 @@ constexpr char kOtherUa[] =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
     "like Gecko) Chrome/120.0 Safari/537.36";
 
-std::string B64(absl::string_view bytes) { return Base64UrlEncode(bytes); }
-
-std::string RegistrationJson(const wa::RegistrationResponse& r) {
-  json::object response{{"clientDataJSON", B64(r.client_data_json)},
-                        {"attestationObject", B64(r.attestation_object)},
-                        {"transports", json::array{"internal"}}};
-  json::object credential{{"id", B64(r.credential_id)},
-                          {"rawId", B64(r.credential_id)},
-                          {"type", "public-key"},
-                          {"response", response},
-                          {"clientExtensionResults", json::object{}}};
-  return json::serialize(credential);
-}
-
-json::object AssertionJson(const wa::AuthenticationResponse& a) {
-  json::object response{{"clientDataJSON", B64(a.client_data_json)},
-                        {"authenticatorData", B64(a.authenticator_data)},
-                        {"signature", B64(a.signature)}};
-  return json::object{{"id", B64(a.credential_id)},
-                      {"rawId", B64(a.credential_id)},
-                      {"type", "public-key"},
-                      {"response", response}};
-}
-
 class PasskeyRefusalsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -121,7 +97,7 @@ class PasskeyRefusalsTest : public ::testing::Test {
     Post(absl::StrCat("/v1/users/", user, "/passkeys"),
          absl::StrCat(R"({"registration_id":")",
                       std::string(start.at("registration_id").as_string()),
-                      R"(","credential":)", RegistrationJson(r), "}"),
+                      R"(","credential":)", RegistrationResponseJson(r), "}"),
          201);
   }
 
@@ -168,9 +144,9 @@ class PasskeyRefusalsTest : public ::testing::Test {
 
   json::value Verify(const std::string& challenge_id,
                      const wa::AuthenticationResponse& a) {
-    json::object body{{"webauthn", AssertionJson(a)}};
     return Post(absl::StrCat("/v1/challenges/", challenge_id, "/verify"),
-                json::serialize(body), 200);
+                absl::StrCat(R"({"webauthn":)", AuthenticationResponseJson(a), "}"),
+                200);
   }
 
   json::object Passkey(const std::string& user) {
@@ -286,7 +262,7 @@ TEST_F(PasskeyRefusalsTest, RegistrationRefusalsAreClearAndStoreNothing) {
   json::value refused = Post(
       "/v1/users/carol/passkeys",
       absl::StrCat(R"({"registration_id":")", registration, R"(","credential":)",
-                   RegistrationJson(key.Register(*challenge, o)), "}"),
+                   RegistrationResponseJson(key.Register(*challenge, o)), "}"),
       422);
   EXPECT_EQ(refused.at("error").at("code"), "credential_refused");
   EXPECT_TRUE(absl::StartsWith(
@@ -295,7 +271,7 @@ TEST_F(PasskeyRefusalsTest, RegistrationRefusalsAreClearAndStoreNothing) {
   // The registration was consumed by the refusal.
   Post("/v1/users/carol/passkeys",
        absl::StrCat(R"({"registration_id":")", registration, R"(","credential":)",
-                    RegistrationJson(key.Register(*challenge, Good())), "}"),
+                    RegistrationResponseJson(key.Register(*challenge, Good())), "}"),
        404);
   EXPECT_TRUE(Get("/v1/users/carol/passkeys").at("passkeys").as_array().empty());
   // Not JSON of a credential at all.

@@ -48,7 +48,8 @@ struct RouteCase {
 const std::set<RouteId>& OpenRoutes() {
   static const auto* const routes = new std::set<RouteId>{
       RouteId::kHealthz, RouteId::kReadyz,       RouteId::kMetrics,
-      RouteId::kRange,   RouteId::kFeedbackLink, RouteId::kOpenApi};
+      RouteId::kRange,   RouteId::kFeedbackLink, RouteId::kOpenApi,
+      RouteId::kPasskeyDemo};
   return *routes;
 }
 
@@ -285,6 +286,34 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
        R"({"login":"authz-dovecot","remote":"81.2.69.160"})",
        {{kEvaluateKey, 200}},
        {kAdminKey, kMfaKey}},
+      // No [passkeys] here: the handler answers 409.
+      {"POST",
+       "/v1/users/authz-route/passkeys/registrations",
+       R"({"user_name":"a"})",
+       {{kMfaKey, 409}},
+       {kAdminKey, kEvaluateKey}},
+      {"POST",
+       "/v1/users/authz-route/passkeys",
+       R"({"registration_id":"r","credential":{}})",
+       {{kMfaKey, 409}},
+       {kAdminKey, kEvaluateKey}},
+      {"GET", "/v1/users/authz-route/passkeys", "", {{kMfaKey, 409}},
+       {kAdminKey, kEvaluateKey}},
+      {"PATCH",
+       "/v1/users/authz-route/passkeys/AAAAAAAAAAAAAAAAAAAAAA",
+       R"({"name":"x"})",
+       {{kMfaKey, 409}},
+       {kAdminKey, kEvaluateKey}},
+      {"DELETE",
+       "/v1/users/authz-route/passkeys/AAAAAAAAAAAAAAAAAAAAAA",
+       "",
+       {{kMfaKey, 409}},
+       {kAdminKey, kEvaluateKey}},
+      {"POST",
+       "/v1/challenges/nosuchchallenge/webauthn",
+       "",
+       {{kMfaKey, 409}},
+       {kAdminKey, kEvaluateKey}},
   };
 
   std::set<RouteId> covered;
@@ -347,7 +376,7 @@ TEST_F(AuthzTest, EveryRouteWantsItsScope) {
 TEST_F(AuthzTest, OpenRoutesNeedNoKey) {
   for (const std::string target :
        {"/healthz", "/readyz", "/metrics", "/range/21BD1",
-        "/v1/feedback?token=x", "/openapi.yaml"}) {
+        "/v1/feedback?token=x", "/openapi.yaml", "/demo/passkeys"}) {
     HttpResponse r = Send("GET", target, "", "");
     EXPECT_NE(r.status, 401) << target << ": " << r.body;
     EXPECT_NE(r.status, 403) << target << ": " << r.body;

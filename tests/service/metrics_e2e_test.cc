@@ -199,6 +199,20 @@ TEST_F(MetricsE2eTest, EverySeriesOnceAfterEveryRouteAndMethod) {
       {"POST", "/healthz", "", "", 405},
       {"GET", "/v1/users/m/devices/x", "", kMfaKey, 405},
       {"PUT", "/v1/users/m/devices/x", "", kMfaKey, 405},
+      // No [passkeys] in this config: 409 passkeys_not_configured, and the
+      // demo page is off.
+      {"POST", "/v1/users/m/passkeys/registrations", R"({"user_name":"m"})",
+       kMfaKey, 409},
+      {"POST", "/v1/users/m/passkeys",
+       R"({"registration_id":"r","credential":{}})", kMfaKey, 409},
+      {"GET", "/v1/users/m/passkeys", "", kMfaKey, 409},
+      {"PATCH", "/v1/users/m/passkeys/AAAAAAAAAAAAAAAAAAAAAA",
+       R"({"name":"x"})", kMfaKey, 409},
+      {"DELETE", "/v1/users/m/passkeys/AAAAAAAAAAAAAAAAAAAAAA", "", kMfaKey,
+       409},
+      {"POST", absl::StrCat("/v1/challenges/", challenge, "/webauthn"), "",
+       kMfaKey, 409},
+      {"GET", "/demo/passkeys", "", "", 404},
   };
   // Called above, and /metrics below.
   std::set<RouteId> covered = {RouteId::kTotpEnroll, RouteId::kTotpVerify,

@@ -31,6 +31,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "core/mfa/webauthn_authenticator.h"
 #include "service/child_process.h"
 #include "service/config.h"
 #include "service/http_client.h"
@@ -40,6 +41,7 @@
 #include "testing/mfa_testing.h"
 #include "testing/test_util.h"
 #include "tools/pwned_import.h"
+#include "vigil/passkeys.h"
 
 namespace vigil::testing {
 namespace {
@@ -133,7 +135,10 @@ class OpenApiContractTest : public ::testing::Test {
         "\n[pwned]\nseed_file = \"\"\n", "\n[mfa]\nkey_file = \"",
         WriteKeyFile(dir_.path()), "\"\nissuer = \"Vigil Test\"\n",
         "[sms]\nurl = \"http://127.0.0.1:", sms_->port(),
-        "/sms\"\nkey_file = \"", sms_key, "\"\n", extra_config);
+        "/sms\"\nkey_file = \"", sms_key, "\"\n",
+        "[passkeys]\nrp_id = \"localhost\"\norigins = [\"http://localhost:8080\"]\n"
+        "demo_page = true\n",
+        extra_config);
     ASSERT_NO_FATAL_FAILURE(
         StartVigildAndConnect(dir_.path(), config, &vigild_, &client_));
   }
@@ -461,6 +466,67 @@ TEST_F(OpenApiContractTest, EveryRouteAnswersAsTheSpecSays) {
        "", kAdminKey, 200);
   Call("GET", "/v1/events?limit=0", "", kAdminKey, 400);
   Call("GET", "/v1/events", "", kEvaluateKey, 403);
+
+  // Passkeys: a software authenticator stands in for the browser.
+  Call("GET", "/demo/passkeys", "", "", 200);
+  SoftAuthenticator passkey(internal::webauthn::kEs256);
+  SoftAuthenticator::Options browser;
+  browser.origin = "http://localhost:8080";
+  v = CallJson("POST", "/v1/users/dana/passkeys/registrations",
+               R"({"user_name":"dana@example.com"})", kMfaKey, 200);
+  Call("POST", "/v1/users/dana/passkeys/registrations", R"({"name":"x"})",
+       kMfaKey, 422);
+  absl::StatusOr<std::string> created =
+      Base64UrlDecode(std::string(v.at("public_key").at("challenge").as_string()));
+  ASSERT_TRUE(created.ok());
+  const std::string registration(v.at("registration_id").as_string());
+  v = CallJson("POST", "/v1/users/dana/passkeys",
+               absl::StrCat(R"({"registration_id":")", registration,
+                            R"(","name":"Phone","credential":)",
+                            RegistrationResponseJson(
+                                passkey.Register(*created, browser)),
+                            "}"),
+               kMfaKey, 201);
+  const std::string passkey_id(v.at("id").as_string());
+  Call("POST", "/v1/users/dana/passkeys",
+       absl::StrCat(R"({"registration_id":")", registration,
+                    R"(","credential":)",
+                    RegistrationResponseJson(passkey.Register(*created, browser)),
+                    "}"),
+       kMfaKey, 404);  // used
+  Call("POST", "/v1/users/dana/passkeys",
+       R"({"registration_id":"r","credential":{"type":"public-key"}})", kMfaKey,
+       422);
+  Call("GET", "/v1/users/dana/passkeys", "", kMfaKey, 200);
+  Call("PATCH", "/v1/users/dana/passkeys/" + passkey_id, R"({"name":"My phone"})",
+       kMfaKey, 200);
+  Call("PATCH", "/v1/users/dana/passkeys/AAAAAAAAAAAAAAAAAAAAAA",
+       R"({"name":"x"})", kMfaKey, 404);
+  d = CallJson("POST", "/v1/evaluate",
+               R"({"user_id":"dana","ip":"81.2.69.160"})", kEvaluateKey, 200);
+  ASSERT_TRUE(d.at("challenge").is_object()) << json::serialize(d);
+  const std::string webauthn_challenge(d.at("challenge").at("id").as_string());
+  v = CallJson("POST", "/v1/challenges/" + webauthn_challenge + "/webauthn", "",
+               kMfaKey, 200);
+  Call("POST", "/v1/challenges/nosuchchallenge/webauthn", "", kMfaKey, 404);
+  absl::StatusOr<std::string> requested =
+      Base64UrlDecode(std::string(v.at("public_key").at("challenge").as_string()));
+  ASSERT_TRUE(requested.ok());
+  const std::string assertion =
+      AuthenticationResponseJson(passkey.Assert(*requested, browser));
+  browser.origin = "https://evil.example";
+  v = CallJson("POST", "/v1/challenges/" + webauthn_challenge + "/verify",
+               absl::StrCat(R"({"webauthn":)",
+                            AuthenticationResponseJson(
+                                passkey.Assert(*requested, browser)),
+                            "}"),
+               kMfaKey, 200);
+  EXPECT_EQ(v.at("reason"), "origin_not_allowed");
+  v = CallJson("POST", "/v1/challenges/" + webauthn_challenge + "/verify",
+               absl::StrCat(R"({"webauthn":)", assertion, "}"), kMfaKey, 200);
+  EXPECT_EQ(v.at("result"), "passed");
+  Call("DELETE", "/v1/users/dana/passkeys/" + passkey_id, "", kMfaKey, 204);
+  Call("DELETE", "/v1/users/dana/passkeys/" + passkey_id, "", kMfaKey, 404);
 
   // What any path can get.
   Call("GET", "/v1/nothing-here", "", kAdminKey, 404);

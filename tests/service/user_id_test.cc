@@ -53,6 +53,13 @@ const std::vector<UserRoute>& UserRoutes() {
        R"({"name":"x","remembered":true})"},
       {"DELETE", "/v1/users/{user}/devices/0123456789abcdef0123456789abcdef",
        ""},
+      {"POST", "/v1/users/{user}/passkeys/registrations", R"({"user_name":"a"})"},
+      {"POST", "/v1/users/{user}/passkeys",
+       R"({"registration_id":"r","credential":{}})"},
+      {"GET", "/v1/users/{user}/passkeys", ""},
+      {"PATCH", "/v1/users/{user}/passkeys/AAAAAAAAAAAAAAAAAAAAAA",
+       R"({"name":"x"})"},
+      {"DELETE", "/v1/users/{user}/passkeys/AAAAAAAAAAAAAAAAAAAAAA", ""},
   };
   return *routes;
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "vigil/passkeys.h"
 
 namespace vigil::testing {
 namespace {
@@ -339,6 +340,28 @@ std::string AttestationObjectCbor(absl::string_view fmt,
   Add(root, Text("attStmt"), st);
   Add(root, Text("authData"), Bytes(auth_data));
   return Serialize(root);
+}
+
+std::string RegistrationResponseJson(
+    const internal::webauthn::RegistrationResponse& r) {
+  const std::string id = Base64UrlEncode(r.credential_id);
+  return absl::StrCat(R"({"id":")", id, R"(","rawId":")", id,
+                      R"(","type":"public-key","response":{"clientDataJSON":")",
+                      Base64UrlEncode(r.client_data_json),
+                      R"(","attestationObject":")",
+                      Base64UrlEncode(r.attestation_object),
+                      R"(","transports":["internal"]},"clientExtensionResults":{}})");
+}
+
+std::string AuthenticationResponseJson(
+    const internal::webauthn::AuthenticationResponse& a) {
+  const std::string id = Base64UrlEncode(a.credential_id);
+  return absl::StrCat(R"({"id":")", id, R"(","rawId":")", id,
+                      R"(","type":"public-key","response":{"clientDataJSON":")",
+                      Base64UrlEncode(a.client_data_json),
+                      R"(","authenticatorData":")",
+                      Base64UrlEncode(a.authenticator_data), R"(","signature":")",
+                      Base64UrlEncode(a.signature), R"("}})");
 }
 
 }  // namespace vigil::testing

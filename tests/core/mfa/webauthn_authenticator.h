@@ -99,6 +99,13 @@ std::string AttestationObjectCbor(absl::string_view fmt,
                                   absl::string_view auth_data,
                                   const int64_t* alg, const std::string* sig);
 
+// The browser's JSON forms of the responses above (toJSON(): base64url
+// fields), as a page posts them to vigild.
+std::string RegistrationResponseJson(
+    const internal::webauthn::RegistrationResponse& r);
+std::string AuthenticationResponseJson(
+    const internal::webauthn::AuthenticationResponse& a);
+
 }  // namespace vigil::testing
 
 #endif  // VIGIL_TESTS_CORE_MFA_WEBAUTHN_AUTHENTICATOR_H_
