@@ -30,9 +30,10 @@ UserState::UserState(std::shared_ptr<Store> store, const ModelSlot* model,
     profiles_.set_on_evict([this](absl::string_view key, const UserProfile& p) {
       WriteBack(Table::kUsers, key, p.Encode());
     });
-    counters_.set_on_evict([this](absl::string_view key, const CounterRecord& r) {
-      WriteBack(Table::kCounters, key, r.Encode());
-    });
+    counters_.set_on_evict(
+        [this](absl::string_view key, const CounterRecord& r) {
+          WriteBack(Table::kCounters, key, r.Encode());
+        });
   }
 }
 
@@ -101,8 +102,8 @@ bool UserState::AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
 std::vector<std::string> UserState::CounterKeys(const StoredEvent& e,
                                                 const IpAddress& ip) {
   std::vector<std::string> keys;
-  keys.push_back(IpCounterKey(absl::string_view(
-      reinterpret_cast<const char*>(ip.bytes().data()), 16)));
+  keys.push_back(IpCounterKey(
+      absl::string_view(reinterpret_cast<const char*>(ip.bytes().data()), 16)));
   if (e.event.decision.context.asn != 0) {
     keys.push_back(AsnCounterKey(e.event.decision.context.asn));
   }

@@ -22,10 +22,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/hash.h"
 #include "engine/state_cache.h"
 #include "model/model_config.h"
 #include "model/model_slot.h"
-#include "common/hash.h"
 #include "store/counter_record.h"
 #include "store/event_record.h"
 #include "store/profile_record.h"
@@ -83,8 +83,9 @@ class UserState {
                           CounterKind kind);
   // Adds the event's observation to its IP and ASN counters: merge operands
   // in `batch`, and the cached records. Returns the keys touched.
-  std::vector<std::string> AddCounters(const StoredEvent& e, const IpAddress& ip,
-                                       CounterKind kind, WriteBatch* batch);
+  std::vector<std::string> AddCounters(const StoredEvent& e,
+                                       const IpAddress& ip, CounterKind kind,
+                                       WriteBatch* batch);
   // The same, parsing the event's IP (for events read back from the store).
   std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
                                        WriteBatch* batch);

@@ -73,10 +73,10 @@ TEST(FactorRegistryTest, ARegisteredFactorMakesItsMethodOfferable) {
   event.event_id = "e1";
   internal::MfaPolicyConfig policy;
   // The profile enables webauthn (preferred) and totp.
-  const uint32_t factors =
-      MethodBit(static_cast<int>(MfaMethod::kWebauthn)) |
-      MethodBit(static_cast<int>(MfaMethod::kTotp)) |
-      (static_cast<uint32_t>(MfaMethod::kWebauthn) + 1) << 8;
+  const uint32_t factors = MethodBit(static_cast<int>(MfaMethod::kWebauthn)) |
+                           MethodBit(static_cast<int>(MfaMethod::kTotp)) |
+                           (static_cast<uint32_t>(MfaMethod::kWebauthn) + 1)
+                               << 8;
   FactorRegistry registry;
   EXPECT_EQ(registry.methods(), 0u);
   EXPECT_FALSE(registry.AnyTakes(Assertion()));
@@ -87,11 +87,13 @@ TEST(FactorRegistryTest, ARegisteredFactorMakesItsMethodOfferable) {
   EXPECT_TRUE(none->methods.empty());
 
   ASSERT_OK(registry.Register(std::make_unique<AssertionFactor>()));
-  EXPECT_EQ(registry.methods(), MethodBit(static_cast<int>(MfaMethod::kWebauthn)));
+  EXPECT_EQ(registry.methods(),
+            MethodBit(static_cast<int>(MfaMethod::kWebauthn)));
   EXPECT_NE(registry.Get<AssertionFactor>(MfaMethod::kWebauthn), nullptr);
   EXPECT_EQ(registry.Find(MfaMethod::kTotp), nullptr);
   EXPECT_TRUE(registry.AnyTakes(Assertion()));
-  EXPECT_FALSE(registry.AnyTakes(ChallengeAnswer{OneTimeCode{SecretBytes("1")}}));
+  EXPECT_FALSE(
+      registry.AnyTakes(ChallengeAnswer{OneTimeCode{SecretBytes("1")}}));
   absl::StatusOr<ChallengeInfo> offered = internal::NewChallenge(
       policy, event, factors, registry.methods(), absl::Now(), &batch);
   ASSERT_OK(offered);
@@ -178,10 +180,13 @@ TEST_F(SeamEngineTest, WithoutAWebauthnFactorNothingChanges) {
   ASSERT_EQ(code.size(), 6u);
 
   // An assertion: no factor takes it; refused, nothing consumed.
-  absl::StatusOr<VerifyOutcome> bad = mfa().VerifyChallenge(id, Assertion(), {});
+  absl::StatusOr<VerifyOutcome> bad =
+      mfa().VerifyChallenge(id, Assertion(), {});
   EXPECT_TRUE(absl::IsInvalidArgument(bad.status())) << bad.status();
   EXPECT_THAT(bad.status().message(), HasSubstr("answer: "));
-  EXPECT_EQ(mfa().stats().verifications[static_cast<int>(ChallengeResult::kFailed)], 0);
+  EXPECT_EQ(
+      mfa().stats().verifications[static_cast<int>(ChallengeResult::kFailed)],
+      0);
   absl::StatusOr<Event> e = f_->engine().GetEvent(d.event_id);
   ASSERT_OK(e);
   EXPECT_TRUE(e->challenge_responses.empty());
