@@ -107,10 +107,12 @@ class MfaServiceImpl final : public MfaServiceInternal {
         devices_(store) {}
 
   // Registers the factors; once, before use.
-  absl::Status Init() {
-    return RegisterFactors(
+  absl::Status Init(std::vector<std::unique_ptr<Factor>> extra) {
+    VIGIL_RETURN_IF_ERROR(RegisterFactors(
         FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_, store_, clock_},
-        &factors_);
+        &factors_));
+    for (auto& f : extra) VIGIL_RETURN_IF_ERROR(factors_.Register(std::move(f)));
+    return absl::OkStatus();
   }
 
   uint32_t offerable_methods() const override { return factors_.methods(); }
@@ -551,7 +553,8 @@ absl::Status MfaServiceImpl::DeleteDevice(absl::string_view user_id,
 
 absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
     const MfaOptions& options, UserState* state, const ModelSlot* model,
-    Store* store, const Clock* clock) {
+    Store* store, const Clock* clock,
+    std::vector<std::unique_ptr<Factor>> extra_factors) {
   std::optional<KeyRing> ring;
   if (!options.key_file.empty()) {
     VIGIL_ASSIGN_OR_RETURN(KeyRing loaded, KeyRing::LoadFile(options.key_file));
@@ -561,7 +564,7 @@ absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
   auto service = std::make_unique<MfaServiceImpl>(
       options, std::move(ring), SecretBytes(std::move(eph)), state, model,
       store, clock);
-  VIGIL_RETURN_IF_ERROR(service->Init());
+  VIGIL_RETURN_IF_ERROR(service->Init(std::move(extra_factors)));
   return std::unique_ptr<MfaServiceInternal>(std::move(service));
 }
 

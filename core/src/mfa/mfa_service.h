@@ -10,11 +10,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "devices/remembered_devices.h"
 #include "mfa/challenges.h"
+#include "mfa/factor.h"
 #include "model/model_config.h"
 #include "model/model_slot.h"
 #include "state/user_state.h"
@@ -40,9 +42,12 @@ class MfaServiceInternal : public MfaService {
 // through `state` (the user state it shares with the engine, under the same
 // per-user locks) and reads its policy from `model`. `state`, `model`,
 // `store` and `clock` must outlive it.
+// `extra_factors` are registered after those (a factor built elsewhere,
+// e.g. by a test); one for a method already registered is AlreadyExists.
 absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
     const MfaOptions& options, UserState* state, const ModelSlot* model,
-    Store* store, const Clock* clock);
+    Store* store, const Clock* clock,
+    std::vector<std::unique_ptr<Factor>> extra_factors = {});
 
 }  // namespace vigil::internal
 
