@@ -9,6 +9,7 @@
 //   vigil::MfaService* mfa = engine->mfa();
 //   mfa->SendCode(challenge_id, vigil::MfaMethod::kEmail);    // for sms/email
 //   auto r = mfa->VerifyChallenge(challenge_id, code, {.remember_device = true});
+//   // or, typed: VerifyChallenge(challenge_id, ChallengeAnswer{...}, options)
 //   if (r.ok() && r->result == vigil::ChallengeResult::kPassed) {
 //     // signed in; give r->device_key to the client for its next attempts
 //   }

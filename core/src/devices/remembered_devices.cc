@@ -30,9 +30,9 @@ absl::Status FindDevice(Store* store, absl::string_view user_id,
                         DeviceMatch* out) {
   *out = DeviceMatch();
   std::string value;
-  absl::Status s = store->Get(Table::kDevices,
-                              DeviceStoreKey(user_id, HashDeviceKey(device_key)),
-                              &value);
+  absl::Status s =
+      store->Get(Table::kDevices,
+                 DeviceStoreKey(user_id, HashDeviceKey(device_key)), &value);
   if (absl::IsNotFound(s)) return absl::OkStatus();
   VIGIL_RETURN_IF_ERROR(s);
   if (!out->record.Decode(value) || out->record.user_id != user_id) {
@@ -61,9 +61,11 @@ absl::Status RememberedDevices::Remember(DeviceRecord* r, int64_t now,
             });
   // Oldest remembered first out, until this one fits.
   for (size_t i = 0; i + p.max_remembered_devices <= others.size(); ++i) {
-    batch->Delete(Table::kDevices, DeviceStoreKey(r->user_id, others[i]->key_hash));
+    batch->Delete(Table::kDevices,
+                  DeviceStoreKey(r->user_id, others[i]->key_hash));
   }
-  batch->Put(Table::kDevices, DeviceStoreKey(r->user_id, r->key_hash), r->Encode());
+  batch->Put(Table::kDevices, DeviceStoreKey(r->user_id, r->key_hash),
+             r->Encode());
   return absl::OkStatus();
 }
 

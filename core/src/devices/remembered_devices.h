@@ -41,7 +41,7 @@ class RememberedDevices {
                         WriteBatch* batch) const;
   // The user's devices, most recently seen first.
   absl::StatusOr<std::vector<DeviceInfo>> List(absl::string_view user_id,
-                                                int64_t now) const;
+                                               int64_t now) const;
   // NotFound "device: no such device"; InvalidArgument for a bad name.
   absl::Status Update(absl::string_view user_id, absl::string_view device_id,
                       const DeviceUpdate& update, int64_t now,

@@ -34,10 +34,12 @@
 #include "engine/state_cache.h"
 #include "mfa/mfa_service.h"
 #include "model/model_config.h"
+#include "model/model_slot.h"
 #include "model/score_quantile.h"
 #include "model/scoring.h"
 #include "notify/notifier.h"
 #include "signals/signal.h"
+#include "state/user_state.h"
 #include "store/counter_record.h"
 #include "store/event_record.h"
 #include "store/profile_record.h"
@@ -51,8 +53,6 @@ using internal::CounterRecord;
 using internal::StoredEvent;
 using internal::UserProfile;
 
-constexpr int kLockStripes = 1024;
-constexpr uint64_t kUserHashSeed = 0x7573;  // distinct users in counters
 constexpr double kMinReportedContribution = 0.005;
 
 // The reason of a decision no signal contributed to: what was checked and
@@ -79,16 +79,6 @@ std::string NothingUnusualDetail(const Decision& d, double maturity) {
   return detail;
 }
 
-class StripedLocks {
- public:
-  std::mutex& For(absl::string_view user_id) {
-    return locks_[internal::StableHash(user_id) % kLockStripes];
-  }
-
- private:
-  std::array<std::mutex, kLockStripes> locks_;
-};
-
 struct AtomicStats {
   std::atomic<int64_t> evaluations{0};
   std::atomic<int64_t> verdicts[3] = {};
@@ -100,45 +90,25 @@ struct AtomicStats {
   std::atomic<int64_t> signal_failures{0};
 };
 
-absl::Status StoreError(AtomicStats* stats, const absl::Status& s) {
-  stats->store_errors.fetch_add(1, std::memory_order_relaxed);
-  if (absl::IsUnavailable(s) || absl::IsDataLoss(s)) return s;
-  return absl::UnavailableError(absl::StrCat("store: ", s.message()));
-}
-
-class EngineImpl final : public Engine, public internal::MfaHost {
+class EngineImpl final : public Engine {
  public:
   EngineImpl(std::shared_ptr<Store> store, std::shared_ptr<const Model> model,
              std::shared_ptr<const GeoResolver> geo,
              std::shared_ptr<const PasswordChecker> passwords,
              const Clock* clock, size_t cache_entries,
              const EngineOptions& options)
-      : store_(std::move(store)),
+      : store_(store),
         model_(std::move(model)),
+        state_(std::move(store), &model_, cache_entries,
+               options.ephemeral_state, &stats_.store_errors),
         geo_(std::move(geo)),
         passwords_(std::move(passwords)),
         clock_(clock),
-        profiles_(cache_entries),
-        counters_(cache_entries),
         assume_mfa_factor_(options.assume_mfa_factor),
-        ephemeral_state_(options.ephemeral_state && cache_entries > 0),
+        ephemeral_state_(state_.ephemeral()),
         learn_passed_challenges_(options.learn_passed_challenges),
         trust_attempt_timestamps_(options.trust_attempt_timestamps),
-        record_events_(options.record_events) {
-    {
-      absl::MutexLock lock(&model_mu_);
-      target_ = MakeTarget(nullptr, *model_);
-    }
-    if (ephemeral_state_) {
-      // Write-back: an evicted record is saved, else it would be lost.
-      profiles_.set_on_evict([this](absl::string_view key, const UserProfile& p) {
-        WriteBack(Table::kUsers, key, p.Encode());
-      });
-      counters_.set_on_evict([this](absl::string_view key, const CounterRecord& r) {
-        WriteBack(Table::kCounters, key, r.Encode());
-      });
-    }
-  }
+        record_events_(options.record_events) {}
 
   absl::StatusOr<Decision> Evaluate(const Attempt& attempt) override;
   absl::Status RecordOutcome(absl::string_view event_id,
@@ -153,14 +123,12 @@ class EngineImpl final : public Engine, public internal::MfaHost {
                                        int limit) override;
 
   void SetModel(std::shared_ptr<const Model> model) override {
-    absl::MutexLock lock(&model_mu_);
-    target_ = MakeTarget(model_.get(), *model);
-    model_ = std::move(model);
+    model_.Set(std::move(model));
   }
-  std::shared_ptr<const Model> model() const override {
-    absl::ReaderMutexLock lock(&model_mu_);
-    return model_;
-  }
+  std::shared_ptr<const Model> model() const override { return model_.model(); }
+  // What the MFA service is built on.
+  internal::UserState* state() { return &state_; }
+  const internal::ModelSlot* model_slot() const { return &model_; }
 
   MfaService* mfa() override { return mfa_.get(); }
   PasskeyService* passkeys() override {
@@ -175,15 +143,6 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   void set_notifier(std::unique_ptr<internal::Notifier> n) {
     notifier_ = std::move(n);
   }
-
-  // MfaHost.
-  std::shared_ptr<const Model> CurrentModel() const override { return model(); }
-  absl::Status UpdateProfile(absl::string_view user_id,
-                             const std::function<void(UserProfile*)>& edit,
-                             WriteBatch batch) override;
-  absl::Status RecordChallengeResponse(absl::string_view event_id,
-                                       const ChallengeResponse& response,
-                                       bool passed, WriteBatch batch) override;
 
   EngineStats stats() const override {
     EngineStats s;
@@ -201,103 +160,64 @@ class EngineImpl final : public Engine, public internal::MfaHost {
   }
 
  private:
-  // Adds the changes that forget the user's remembered devices, if the
-  // policy says a password change does.
+  // The shared user state (state/user_state.h), under the engine's names.
+  absl::Status StoreError(const absl::Status& s) { return state_.StoreError(s); }
   absl::Status ForgetDevicesOnPasswordChange(const internal::ModelConfig& m,
                                              absl::string_view user_id,
                                              WriteBatch* batch) {
-    if (!m.mfa.forget_devices_on_password_change) return absl::OkStatus();
-    absl::StatusOr<int> n = internal::ForgetAllDevices(store_.get(), user_id, batch);
-    if (!n.ok()) return StoreError(&stats_, n.status());
-    return absl::OkStatus();
+    return state_.ForgetDevicesOnPasswordChange(m, user_id, batch);
   }
-  // Loads an event; NotFound / DataLoss / Unavailable.
-  absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
-  // Loads a profile (cache, then store); an absent one is empty.
-  absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id);
-  // As LoadProfile, but moves a cached profile out of the cache instead of
-  // copying it. The caller holds the user's lock and hands the profile back
-  // through Commit; on any other exit the store still has it.
-  absl::StatusOr<UserProfile> TakeProfile(absl::string_view user_id);
-  // The profile as stored (an absent one is empty); no cache involved.
-  absl::StatusOr<UserProfile> ReadStoredProfile(absl::string_view user_id);
-  // Writes `batch`; then moves `profile` (if given) into the cache as
-  // `user_id`'s. On
-  // failure, forgets the cached counters of `counter_keys`, which were
-  // updated ahead of the write.
+  absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id) {
+    return state_.LoadEvent(event_id);
+  }
+  absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id) {
+    return state_.LoadProfile(user_id);
+  }
+  absl::StatusOr<UserProfile> TakeProfile(absl::string_view user_id) {
+    return state_.TakeProfile(user_id);
+  }
   absl::Status Commit(const WriteBatch& batch, absl::string_view user_id,
                       UserProfile* profile,
-                      const std::vector<std::string>& counter_keys);
-  // Saves a record the state cache evicts (ephemeral state only).
-  void WriteBack(Table table, absl::string_view key, std::string value) {
-    WriteBatch batch;
-    batch.Put(table, key, value);
-    if (!store_->Write(batch).ok()) {
-      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-    }
+                      const std::vector<std::string>& counter_keys) {
+    return state_.Commit(batch, user_id, profile, counter_keys);
   }
-  // Adds the event's observation to the cached IP and ASN counters only,
-  // loading absent ones (ephemeral state). False if one could not be read.
   bool AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
-                          CounterKind kind);
-  // The IP counter key of `ip`, and the ASN one if the event has an ASN.
-  static std::vector<std::string> CounterKeys(const StoredEvent& e,
-                                              const IpAddress& ip);
-  // A counter record as stored (absent: left empty). False, counted as a
-  // store error when the read fails, if it could not be read.
-  bool ReadStoredCounters(const std::string& key, CounterRecord* r);
-  // A counter record (cache, then store). False if it could not be read.
-  bool ReadCounters(const std::string& key, CounterRecord* out);
-  // Adds the event's observation to its IP and ASN counters: merge operands
-  // in `batch`, and the cached records. Returns the keys touched.
+                          CounterKind kind) {
+    return state_.AddCountersInCache(e, ip, kind);
+  }
+  bool ReadCounters(const std::string& key, CounterRecord* out) {
+    return state_.ReadCounters(key, out);
+  }
   std::vector<std::string> AddCounters(const StoredEvent& e, const IpAddress& ip,
-                                       CounterKind kind, WriteBatch* batch);
-  // The same, parsing the event's IP (for events read back from the store).
+                                       CounterKind kind, WriteBatch* batch) {
+    return state_.AddCounters(e, ip, kind, batch);
+  }
   std::vector<std::string> AddCounters(const StoredEvent& e, CounterKind kind,
-                                       WriteBatch* batch);
+                                       WriteBatch* batch) {
+    return state_.AddCounters(e, kind, batch);
+  }
   // RecordFeedback; `from_link`: each value's link works once.
   absl::Status ApplyFeedback(absl::string_view event_id, FeedbackValue value,
                              absl::string_view source, bool from_link);
 
-  // The scores behind a derived medium threshold ([levels]
-  // target_challenge_rate), kept while the model's scoring and target stay
-  // the same (a reload of an unchanged file); null when the model sets none.
-  std::shared_ptr<internal::ScoreQuantile> MakeTarget(const Model* old,
-                                                      const Model& next)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(model_mu_) {
-    const internal::ModelConfig& n = next.config();
-    if (n.target_challenge_rate <= 0) return nullptr;
-    if (old != nullptr && target_ != nullptr && old->id() == next.id() &&
-        old->config().target_challenge_rate == n.target_challenge_rate &&
-        old->config().target_window == n.target_window &&
-        old->config().target_min_samples == n.target_min_samples) {
-      return target_;
-    }
-    return std::make_shared<internal::ScoreQuantile>(
-        n.target_challenge_rate, n.target_window, n.target_min_samples);
-  }
   std::shared_ptr<internal::ScoreQuantile> target() const {
-    absl::ReaderMutexLock lock(&model_mu_);
-    return target_;
+    return model_.target();
   }
 
+  // store_ and stats_ first: state_ is built on them.
   std::shared_ptr<Store> store_;
-  mutable absl::Mutex model_mu_;
-  std::shared_ptr<const Model> model_ ABSL_GUARDED_BY(model_mu_);
-  std::shared_ptr<internal::ScoreQuantile> target_ ABSL_GUARDED_BY(model_mu_);
+  AtomicStats stats_;
+  internal::ModelSlot model_;
+  internal::UserState state_;
   std::shared_ptr<const GeoResolver> geo_;
   std::shared_ptr<const PasswordChecker> passwords_;
   const Clock* clock_;
-  StripedLocks locks_;
-  internal::StateCache<UserProfile> profiles_;
-  internal::StateCache<CounterRecord> counters_;
   const bool assume_mfa_factor_;
   // EngineOptions::ephemeral_state (and a cache to hold the state).
   const bool ephemeral_state_;
   const bool learn_passed_challenges_;
   const bool trust_attempt_timestamps_;
   const bool record_events_;
-  AtomicStats stats_;
   std::unique_ptr<internal::MfaServiceInternal> mfa_;
   // Last: its delivery thread stops before anything else goes away.
   std::unique_ptr<internal::Notifier> notifier_;
@@ -340,9 +260,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   std::shared_ptr<const Model> model_ref;
   std::shared_ptr<internal::ScoreQuantile> target;
   {
-    absl::ReaderMutexLock lock(&model_mu_);
-    model_ref = model_;
-    target = target_;
+    model_.Read(&model_ref, &target);
   }
   const internal::ModelConfig& m = model_ref->config();
   // Live, the clock decides; the attempt's timestamp is the client's claim.
@@ -409,7 +327,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     }
   }
 
-  std::lock_guard<std::mutex> user_lock(locks_.For(attempt.user_id));
+  std::lock_guard<std::mutex> user_lock(state_.LockFor(attempt.user_id));
 
   // State: the profile and the IP and ASN counters, from the cache when hot,
   // else from the store.
@@ -421,7 +339,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   bool profile_handed_back = false;
   absl::Cleanup hand_back = [&] {
     if (ephemeral_state_ && !profile_handed_back) {
-      profiles_.Put(attempt.user_id, std::move(profile));
+      state_.profiles().Put(attempt.user_id, std::move(profile));
     }
   };
   CounterRecord ip_counters, asn_counters;
@@ -446,7 +364,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
                                               attempt.device_key,
                                               absl::ToUnixSeconds(now), &device);
         !s.ok()) {
-      return StoreError(&stats_, s);
+      return StoreError(s);
     }
     if (device.active) d.context.device = "remembered";
   }
@@ -640,14 +558,14 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
     if (absl::Status s =
             notifier_->Enqueue(event, clock_now, &batch, &profile, &notified);
         !s.ok()) {
-      return StoreError(&stats_, s);
+      return StoreError(s);
     }
     profile_changed |= notified.profile_changed;
   }
   std::vector<std::string> touched;
   if (ephemeral_state_) {
     if (!AddCountersInCache(stored, ip, kind)) {
-      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+      state_.CountStoreError();
     }
   } else {
     touched = AddCounters(stored, ip, kind, &batch);
@@ -668,143 +586,13 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   return std::move(d);
 }
 
-std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
-                                                 CounterKind kind,
-                                                 WriteBatch* batch) {
-  absl::StatusOr<IpAddress> ip = IpAddress::Parse(e.event.ip);
-  if (!ip.ok()) return {};  // stored events hold valid addresses
-  return AddCounters(e, *ip, kind, batch);
-}
-
-std::vector<std::string> EngineImpl::AddCounters(const StoredEvent& e,
-                                                 const IpAddress& ip,
-                                                 CounterKind kind,
-                                                 WriteBatch* batch) {
-  const int64_t t = absl::ToUnixSeconds(e.event.time);
-  const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
-  const std::string operand = internal::EncodeCounterOperand(t, kind, user);
-  std::vector<std::string> keys = CounterKeys(e, ip);
-  for (const std::string& key : keys) {
-    batch->Merge(Table::kCounters, key, operand);
-    // Only a cached record is updated; an absent one is read from the store
-    // (with this operand in it) when next needed.
-    counters_.Update(
-        key, [](CounterRecord*) { return false; },
-        [&](CounterRecord* r) { r->Add(t, kind, user); });
-  }
-  return keys;
-}
-
-bool EngineImpl::AddCountersInCache(const StoredEvent& e, const IpAddress& ip,
-                                    CounterKind kind) {
-  const int64_t t = absl::ToUnixSeconds(e.event.time);
-  const uint64_t user = internal::StableHash(e.event.user_id, kUserHashSeed);
-  bool ok = true;
-  for (const std::string& key : CounterKeys(e, ip)) {
-    ok &= counters_.Update(
-        key, [&](CounterRecord* r) { return ReadStoredCounters(key, r); },
-        [&](CounterRecord* r) { r->Add(t, kind, user); });
-  }
-  return ok;
-}
-
-std::vector<std::string> EngineImpl::CounterKeys(const StoredEvent& e,
-                                                 const IpAddress& ip) {
-  std::vector<std::string> keys;
-  keys.push_back(internal::IpCounterKey(absl::string_view(
-      reinterpret_cast<const char*>(ip.bytes().data()), 16)));
-  if (e.event.decision.context.asn != 0) {
-    keys.push_back(internal::AsnCounterKey(e.event.decision.context.asn));
-  }
-  return keys;
-}
-
-bool EngineImpl::ReadStoredCounters(const std::string& key, CounterRecord* r) {
-  std::string value;
-  absl::Status s = store_->Get(Table::kCounters, key, &value);
-  if (absl::IsNotFound(s)) return true;
-  if (!s.ok()) {
-    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-    return false;
-  }
-  return r->Decode(value);
-}
-
-bool EngineImpl::ReadCounters(const std::string& key, CounterRecord* out) {
-  return counters_.Update(
-      key, [&](CounterRecord* r) { return ReadStoredCounters(key, r); },
-      [&](CounterRecord* r) { *out = *r; });
-}
-
-absl::Status EngineImpl::Commit(const WriteBatch& batch,
-                                absl::string_view user_id,
-                                UserProfile* profile,
-                                const std::vector<std::string>& counter_keys) {
-  absl::Status s;
-  if (!batch.ops().empty()) s = store_->Write(batch);  // empty: ephemeral state
-  if (!s.ok()) {
-    for (const std::string& key : counter_keys) counters_.Erase(key);
-    // Ephemeral state is only in the cache: keep it.
-    if (ephemeral_state_ && profile != nullptr) {
-      profiles_.Put(user_id, std::move(*profile));
-    }
-    return StoreError(&stats_, s);
-  }
-  if (profile != nullptr) profiles_.Put(user_id, std::move(*profile));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<StoredEvent> EngineImpl::LoadEvent(absl::string_view event_id) {
-  std::string key, value;
-  if (!internal::EventKey(event_id, &key)) {
-    return absl::NotFoundError("event: no such event");
-  }
-  absl::Status s = store_->Get(Table::kEvents, key, &value);
-  if (absl::IsNotFound(s)) return absl::NotFoundError("event: no such event");
-  if (!s.ok()) return StoreError(&stats_, s);
-  StoredEvent e;
-  if (!e.Decode(value)) {
-    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-    return absl::DataLossError("store: event record is unreadable");
-  }
-  return e;
-}
-
-absl::StatusOr<UserProfile> EngineImpl::ReadStoredProfile(
-    absl::string_view user_id) {
-  UserProfile p;
-  std::string value;
-  absl::Status s = store_->Get(Table::kUsers, user_id, &value);
-  if (absl::IsNotFound(s)) return p;
-  if (!s.ok()) return StoreError(&stats_, s);
-  if (!p.Decode(value)) {
-    stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
-    return absl::DataLossError("store: profile of user is unreadable");
-  }
-  return p;
-}
-
-absl::StatusOr<UserProfile> EngineImpl::LoadProfile(absl::string_view user_id) {
-  UserProfile p;
-  if (profiles_.Get(user_id, &p)) return p;
-  VIGIL_ASSIGN_OR_RETURN(p, ReadStoredProfile(user_id));
-  profiles_.Put(user_id, p);
-  return p;
-}
-
-absl::StatusOr<UserProfile> EngineImpl::TakeProfile(absl::string_view user_id) {
-  UserProfile p;
-  if (profiles_.Take(user_id, &p)) return p;
-  return ReadStoredProfile(user_id);
-}
-
 absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
                                        Outcome outcome) {
   if (outcome == Outcome::kUnknown) {
     return absl::InvalidArgumentError("outcome: must be success or failure");
   }
   VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
-  std::lock_guard<std::mutex> lock(locks_.For(probe.event.user_id));
+  std::lock_guard<std::mutex> lock(state_.LockFor(probe.event.user_id));
   VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));  // under lock
   if (e.event.outcome != Outcome::kUnknown) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -872,7 +660,7 @@ absl::Status EngineImpl::ApplyFeedback(absl::string_view event_id,
                                        absl::string_view source,
                                        bool from_link) {
   VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
-  std::lock_guard<std::mutex> lock(locks_.For(probe.event.user_id));
+  std::lock_guard<std::mutex> lock(state_.LockFor(probe.event.user_id));
   VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
   const uint8_t link_bit = 1u << static_cast<int>(value);
   if (from_link && (e.links_used & link_bit) != 0) {
@@ -889,66 +677,6 @@ absl::Status EngineImpl::ApplyFeedback(absl::string_view event_id,
   batch.Put(Table::kEvents, event_key, e.Encode());
   batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
   return Commit(batch, e.event.user_id, &profile, {});
-}
-
-absl::Status EngineImpl::UpdateProfile(
-    absl::string_view user_id, const std::function<void(UserProfile*)>& edit,
-    WriteBatch batch) {
-  std::lock_guard<std::mutex> lock(locks_.For(user_id));
-  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(user_id));
-  edit(&profile);
-  batch.Put(Table::kUsers, user_id, profile.Encode());
-  return Commit(batch, user_id, &profile, {});
-}
-
-absl::Status EngineImpl::RecordChallengeResponse(
-    absl::string_view event_id, const ChallengeResponse& response, bool passed,
-    WriteBatch batch) {
-  absl::StatusOr<StoredEvent> probe = LoadEvent(event_id);
-  if (absl::IsNotFound(probe.status())) {
-    // The event is gone (retention): keep the challenge's own changes.
-    if (absl::Status s = store_->Write(batch); !s.ok()) return StoreError(&stats_, s);
-    return absl::OkStatus();
-  }
-  VIGIL_RETURN_IF_ERROR(probe.status());
-  std::lock_guard<std::mutex> lock(locks_.For(probe->event.user_id));
-  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
-  e.event.challenge_responses.push_back(response);
-  std::vector<std::string> touched;
-  UserProfile profile;
-  bool profile_changed = false;
-  if (passed && e.event.outcome != Outcome::kFailure) {
-    // The credentials were valid (a challenge follows them) and the second
-    // factor passed: a trusted success.
-    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
-    e.event.outcome = Outcome::kSuccess;
-    const internal::ModelConfig& m = model()->config();
-    if (!e.learned) {
-      e.learned = internal::LearnSuccess(
-          e, internal::Confirmation::kSecondFactor, m, &profile);
-      touched = AddCounters(e, CounterKind::kSuccess, &batch);
-      profile_changed = true;
-    }
-    profile_changed |=
-        internal::UpdateUserRisk(e, /*second_factor=*/true, m, &profile);
-    if (profile_changed) {
-      batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
-    }
-    if (e.event.event_type == EventType::kPasswordChange) {
-      VIGIL_RETURN_IF_ERROR(ForgetDevicesOnPasswordChange(
-          model()->config(), e.event.user_id, &batch));
-    }
-  } else if (!passed && response.result == "locked") {
-    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
-    internal::RecordFailedChallenge(e, &profile);
-    profile_changed = true;
-    batch.Put(Table::kUsers, e.event.user_id, profile.Encode());
-  }
-  std::string event_key;
-  internal::EventKey(event_id, &event_key);
-  batch.Put(Table::kEvents, event_key, e.Encode());
-  return Commit(batch, e.event.user_id, profile_changed ? &profile : nullptr,
-                touched);
 }
 
 absl::StatusOr<Event> EngineImpl::GetEvent(absl::string_view event_id) {
@@ -984,7 +712,7 @@ absl::StatusOr<EventPage> EngineImpl::ListEvents(absl::string_view user_id,
     if (!cursor.empty() && it->key() == start) continue;
     StoredEvent e;
     if (!e.Decode(it->value())) {
-      stats_.store_errors.fetch_add(1, std::memory_order_relaxed);
+      state_.CountStoreError();
       return absl::DataLossError("store: event record is unreadable");
     }
     if (e.event.user_id != user_id) continue;  // another user, same hash
@@ -994,7 +722,7 @@ absl::StatusOr<EventPage> EngineImpl::ListEvents(absl::string_view user_id,
     }
     page.events.push_back(std::move(e.event));
   }
-  if (absl::Status s = it->status(); !s.ok()) return StoreError(&stats_, s);
+  if (absl::Status s = it->status(); !s.ok()) return StoreError(s);
   return page;
 }
 
@@ -1048,7 +776,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
       clock, options.state_cache_entries, options);
   VIGIL_ASSIGN_OR_RETURN(
       std::unique_ptr<internal::MfaServiceInternal> mfa,
-      internal::CreateMfaService(options.mfa, engine.get(), raw_store, clock));
+      internal::CreateMfaService(options.mfa, engine->state(),
+                                 engine->model_slot(), raw_store, clock));
   engine->set_mfa(std::move(mfa));
   if (options.notify.outbox.logger == nullptr) {
     options.notify.outbox.logger = options.logger;

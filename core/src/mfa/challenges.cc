@@ -18,7 +18,8 @@ absl::StatusOr<ChallengeRecord> LoadChallenge(Store* store,
   }
   std::string value;
   absl::Status s = store->Get(Table::kChallenges, id, &value);
-  if (absl::IsNotFound(s)) return absl::NotFoundError("challenge: no such challenge");
+  if (absl::IsNotFound(s))
+    return absl::NotFoundError("challenge: no such challenge");
   VIGIL_RETURN_IF_ERROR(s);
   ChallengeRecord r;
   if (!r.Decode(value)) {

@@ -31,8 +31,7 @@ absl::StatusOr<ChallengeRecord> LoadChallenge(Store* store,
 // bits 8..11); the challenge offers those of them in `offerable` (the
 // registered factors' MethodBit mask), the preferred one first.
 absl::StatusOr<ChallengeInfo> NewChallenge(const MfaPolicyConfig& policy,
-                                           const Event& event,
-                                           uint32_t factors,
+                                           const Event& event, uint32_t factors,
                                            uint32_t offerable, absl::Time now,
                                            WriteBatch* batch);
 

@@ -42,8 +42,8 @@ absl::Status CodeFactor::CheckEnable(const MfaUserRecord&,
                                      const UserContacts& contacts) const {
   const bool sms = method_ == MfaMethod::kSms;
   if (To(contacts).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        sms ? "phone" : "email", ": required to enable ", name()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(sms ? "phone" : "email", ": required to enable ", name()));
   }
   if (sender_ == nullptr) {
     return absl::FailedPreconditionError(
@@ -116,8 +116,8 @@ absl::StatusOr<FactorStart> CodeFactor::Start(FactorCall& call) {
   return start;
 }
 
-absl::StatusOr<FactorVerdict> CodeFactor::Verify(FactorCall& call,
-                                                 const ChallengeAnswer& answer) {
+absl::StatusOr<FactorVerdict> CodeFactor::Verify(
+    FactorCall& call, const ChallengeAnswer& answer) {
   ChallengeRecord& c = *call.challenge;
   if (!c.has_code || c.code_method != static_cast<int>(method_)) {
     return FactorVerdict::kNoMatch;

@@ -97,8 +97,8 @@ class Factor {
   // Checks `answer` (of a type Takes) against the challenge. The service
   // has checked the challenge and the user as for Start. An error aborts
   // the answer: nothing is written.
-  virtual absl::StatusOr<FactorVerdict> Verify(FactorCall& call,
-                                               const ChallengeAnswer& answer) = 0;
+  virtual absl::StatusOr<FactorVerdict> Verify(
+      FactorCall& call, const ChallengeAnswer& answer) = 0;
 };
 
 // The factors the MFA service knows, at most one per method; fixed once the

@@ -95,24 +95,26 @@ uint32_t ProfileFactors(const MfaUserRecord& u) {
 class MfaServiceImpl final : public MfaServiceInternal {
  public:
   MfaServiceImpl(MfaOptions options, std::optional<KeyRing> ring,
-                 SecretBytes ephemeral, MfaHost* host, Store* store,
-                 const Clock* clock)
+                 SecretBytes ephemeral, UserState* state,
+                 const ModelSlot* model, Store* store, const Clock* clock)
       : options_(std::move(options)),
         ring_(std::move(ring)),
         codes_(ring_ ? &*ring_ : nullptr, std::move(ephemeral)),
-        host_(host),
+        state_(state),
+        model_(model),
         store_(store),
         clock_(clock),
         devices_(store) {}
 
   // Registers the factors; once, before use.
-  absl::Status Init() {
+  absl::Status Init(std::vector<std::unique_ptr<Factor>> extra) {
     VIGIL_ASSIGN_OR_RETURN(passkey_config_,
                            PasskeyConfig::Create(options_.passkeys));
     VIGIL_RETURN_IF_ERROR(RegisterFactors(
         FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_, store_,
                    clock_, &passkey_config_, &passkey_locks_},
         &factors_));
+    for (auto& f : extra) VIGIL_RETURN_IF_ERROR(factors_.Register(std::move(f)));
     passkeys_ = CreatePasskeyService(&passkey_config_, &passkey_locks_, store_,
                                      clock_, this);
     return absl::OkStatus();
@@ -148,7 +150,7 @@ class MfaServiceImpl final : public MfaServiceInternal {
   std::mutex& LockFor(absl::string_view user_id) {
     return locks_[StableHash(user_id, 0x6d6661) % locks_.size()];
   }
-  MfaPolicyConfig Policy() const { return host_->CurrentModel()->config().mfa; }
+  MfaPolicyConfig Policy() const { return model_->model()->config().mfa; }
   int64_t NowSeconds() const { return absl::ToUnixSeconds(clock_->Now()); }
 
   absl::StatusOr<MfaUserRecord> LoadUser(absl::string_view user_id);
@@ -164,7 +166,8 @@ class MfaServiceImpl final : public MfaServiceInternal {
   const MfaOptions options_;
   const std::optional<KeyRing> ring_;
   const OneTimeCodes codes_;
-  MfaHost* host_;
+  UserState* state_;
+  const ModelSlot* model_;
   Store* store_;
   const Clock* clock_;
   FactorRegistry factors_;
@@ -266,7 +269,7 @@ absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
   SetContacts(contacts, &u);
   WriteBatch batch;
   batch.Put(Table::kTotp, user_id, u.Encode());
-  return host_->UpdateProfile(
+  return state_->UpdateProfile(
       user_id, [&](UserProfile* p) { p->mfa_factors = factors; },
       std::move(batch));
 }
@@ -323,7 +326,7 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
   if (u.preferred < 0) u.preferred = static_cast<int>(MfaMethod::kTotp);
   const uint32_t factors = ProfileFactors(u);
   batch.Put(Table::kTotp, user_id, u.Encode());
-  VIGIL_RETURN_IF_ERROR(host_->UpdateProfile(
+  VIGIL_RETURN_IF_ERROR(state_->UpdateProfile(
       user_id, [&](UserProfile* pr) { pr->mfa_factors = factors; },
       std::move(batch)));
   Inc(stats_.totp_confirmations[static_cast<int>(ChallengeResult::kPassed)]);
@@ -525,7 +528,7 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
   response.result = std::string(ChallengeResultName(out.result));
   batch.Put(Table::kChallenges, challenge_id, c.Encode());
   batch.Put(Table::kTotp, c.user_id, u.Encode());
-  absl::Status s = host_->RecordChallengeResponse(c.event_id, response, passed,
+  absl::Status s = state_->RecordChallengeResponse(c.event_id, response, passed,
                                                   std::move(batch));
   if (!s.ok()) return s;
   Inc(stats_.verifications[static_cast<int>(out.result)]);
@@ -560,7 +563,9 @@ absl::Status MfaServiceImpl::DeleteDevice(absl::string_view user_id,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
-    const MfaOptions& options, MfaHost* host, Store* store, const Clock* clock) {
+    const MfaOptions& options, UserState* state, const ModelSlot* model,
+    Store* store, const Clock* clock,
+    std::vector<std::unique_ptr<Factor>> extra_factors) {
   std::optional<KeyRing> ring;
   if (!options.key_file.empty()) {
     VIGIL_ASSIGN_OR_RETURN(KeyRing loaded, KeyRing::LoadFile(options.key_file));
@@ -568,8 +573,9 @@ absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
   }
   VIGIL_ASSIGN_OR_RETURN(std::string eph, RandomBytes(32));
   auto service = std::make_unique<MfaServiceImpl>(
-      options, std::move(ring), SecretBytes(std::move(eph)), host, store, clock);
-  VIGIL_RETURN_IF_ERROR(service->Init());
+      options, std::move(ring), SecretBytes(std::move(eph)), state, model,
+      store, clock);
+  VIGIL_RETURN_IF_ERROR(service->Init(std::move(extra_factors)));
   return std::unique_ptr<MfaServiceInternal>(std::move(service));
 }
 

@@ -1,23 +1,25 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// The MfaService implementation and its narrow view of the engine
-// (MfaHost). What Engine::Evaluate calls (the remembered-device lookup,
+// The MfaService implementation. It depends on the shared user state
+// (state/user_state.h), never on the engine. What Engine::Evaluate calls (the remembered-device lookup,
 // challenge creation) is in devices/remembered_devices.h and
 // mfa/challenges.h.
 
 #ifndef VIGIL_CORE_SRC_MFA_MFA_SERVICE_H_
 #define VIGIL_CORE_SRC_MFA_MFA_SERVICE_H_
 
-#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "devices/remembered_devices.h"
 #include "mfa/challenges.h"
+#include "mfa/factor.h"
 #include "model/model_config.h"
-#include "store/profile_record.h"
+#include "model/model_slot.h"
+#include "state/user_state.h"
 #include "vigil/clock.h"
 #include "vigil/decision.h"
 #include "vigil/event.h"
@@ -26,24 +28,6 @@
 #include "vigil/store.h"
 
 namespace vigil::internal {
-
-// What the MFA service needs from the engine; implemented by the engine.
-class MfaHost {
- public:
-  virtual ~MfaHost() = default;
-  virtual std::shared_ptr<const Model> CurrentModel() const = 0;
-  // Under the user's engine lock: loads the profile, lets `edit` change it,
-  // then writes `batch` (with the profile) atomically.
-  virtual absl::Status UpdateProfile(
-      absl::string_view user_id,
-      const std::function<void(UserProfile*)>& edit, WriteBatch batch) = 0;
-  // Records `response` on the event; if `passed`, completes the event
-  // (outcome success, the profile learns; a password_change forgets devices
-  // per policy). Writes `batch` in the same atomic write.
-  virtual absl::Status RecordChallengeResponse(absl::string_view event_id,
-                                               const ChallengeResponse& response,
-                                               bool passed, WriteBatch batch) = 0;
-};
 
 // The MFA service as the engine sees it.
 class MfaServiceInternal : public MfaService {
@@ -57,9 +41,16 @@ class MfaServiceInternal : public MfaService {
 };
 
 // Builds the MFA service with the factors of RegisterFactors
-// (mfa/factors.h). `host`, `store` and `clock` must outlive it.
+// (mfa/factors.h). It writes profiles and completes challenged events
+// through `state` (the user state it shares with the engine, under the same
+// per-user locks) and reads its policy from `model`. `state`, `model`,
+// `store` and `clock` must outlive it.
+// `extra_factors` are registered after those (a factor built elsewhere,
+// e.g. by a test); one for a method already registered is AlreadyExists.
 absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
-    const MfaOptions& options, MfaHost* host, Store* store, const Clock* clock);
+    const MfaOptions& options, UserState* state, const ModelSlot* model,
+    Store* store, const Clock* clock,
+    std::vector<std::unique_ptr<Factor>> extra_factors = {});
 
 }  // namespace vigil::internal
 

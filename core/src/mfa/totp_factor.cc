@@ -33,12 +33,13 @@ absl::StatusOr<FactorStart> TotpFactor::Start(FactorCall&) {
       "method: totp has nothing to start; answer with a code");
 }
 
-absl::StatusOr<FactorVerdict> TotpFactor::Verify(FactorCall& call,
-                                                 const ChallengeAnswer& answer) {
+absl::StatusOr<FactorVerdict> TotpFactor::Verify(
+    FactorCall& call, const ChallengeAnswer& answer) {
   MfaUserRecord& u = *call.user;
   if (!u.totp || ring_ == nullptr) return FactorVerdict::kNoMatch;
-  VIGIL_ASSIGN_OR_RETURN(SecretBytes secret,
-                         ring_->Open(*u.totp, TotpAad(call.challenge->user_id)));
+  VIGIL_ASSIGN_OR_RETURN(
+      SecretBytes secret,
+      ring_->Open(*u.totp, TotpAad(call.challenge->user_id)));
   int64_t step = 0;
   if (TotpVerify(secret.reveal(),
                  std::get<OneTimeCode>(answer.value).code.reveal(), call.now,

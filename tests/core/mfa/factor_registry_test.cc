@@ -1,8 +1,9 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// The factor seam: a factor registered for a method makes it offerable;
-// without one (webauthn today) nothing changes, and an answer of a type no
-// factor takes is refused before anything is consumed.
+// The factor seam: a factor registered for a method makes it offerable (and
+// one answered with an assertion, not a code, fits: options, state, typed
+// answers); without one (webauthn today) nothing changes, and an answer of a
+// type no factor takes is refused before anything is consumed.
 
 #include <memory>
 #include <string>
@@ -13,10 +14,16 @@
 #include "mfa/challenges.h"
 #include "mfa/factor.h"
 #include "mfa/mfa_records.h"
+#include "mfa/mfa_service.h"
+#include "model/model_slot.h"
+#include "state/user_state.h"
 #include "testing/engine_fixture.h"
 #include "testing/mfa_testing.h"
 #include "testing/test_util.h"
+#include "vigil/clock.h"
 #include "vigil/mfa.h"
+#include "vigil/model.h"
+#include "vigil/store.h"
 
 namespace vigil {
 namespace {
@@ -73,10 +80,10 @@ TEST(FactorRegistryTest, ARegisteredFactorMakesItsMethodOfferable) {
   event.event_id = "e1";
   internal::MfaPolicyConfig policy;
   // The profile enables webauthn (preferred) and totp.
-  const uint32_t factors =
-      MethodBit(static_cast<int>(MfaMethod::kWebauthn)) |
-      MethodBit(static_cast<int>(MfaMethod::kTotp)) |
-      (static_cast<uint32_t>(MfaMethod::kWebauthn) + 1) << 8;
+  const uint32_t factors = MethodBit(static_cast<int>(MfaMethod::kWebauthn)) |
+                           MethodBit(static_cast<int>(MfaMethod::kTotp)) |
+                           (static_cast<uint32_t>(MfaMethod::kWebauthn) + 1)
+                               << 8;
   FactorRegistry registry;
   EXPECT_EQ(registry.methods(), 0u);
   EXPECT_FALSE(registry.AnyTakes(Assertion()));
@@ -87,11 +94,13 @@ TEST(FactorRegistryTest, ARegisteredFactorMakesItsMethodOfferable) {
   EXPECT_TRUE(none->methods.empty());
 
   ASSERT_OK(registry.Register(std::make_unique<AssertionFactor>()));
-  EXPECT_EQ(registry.methods(), MethodBit(static_cast<int>(MfaMethod::kWebauthn)));
+  EXPECT_EQ(registry.methods(),
+            MethodBit(static_cast<int>(MfaMethod::kWebauthn)));
   EXPECT_NE(registry.Get<AssertionFactor>(MfaMethod::kWebauthn), nullptr);
   EXPECT_EQ(registry.Find(MfaMethod::kTotp), nullptr);
   EXPECT_TRUE(registry.AnyTakes(Assertion()));
-  EXPECT_FALSE(registry.AnyTakes(ChallengeAnswer{OneTimeCode{SecretBytes("1")}}));
+  EXPECT_FALSE(
+      registry.AnyTakes(ChallengeAnswer{OneTimeCode{SecretBytes("1")}}));
   absl::StatusOr<ChallengeInfo> offered = internal::NewChallenge(
       policy, event, factors, registry.methods(), absl::Now(), &batch);
   ASSERT_OK(offered);
@@ -122,6 +131,88 @@ TEST(FactorRegistryTest, ChallengeRecordKeepsFactorStateAsATrailer) {
   EXPECT_EQ(back.Encode(), without);
   EXPECT_FALSE(back.Decode(with + '\0'));
   EXPECT_FALSE(back.Decode(with.substr(0, with.size() - 1)));
+}
+
+// The MFA service built without an engine (it needs only the user state and
+// the model slot), with a factor answered by an assertion registered: the
+// method becomes enabled-able and offered, starts produce options and the
+// factor's state, and its answers pass or count as wrong like codes do.
+TEST(FactorSeamServiceTest, AFactorAnsweredWithAnAssertionFitsTheSeam) {
+  testing::TempDir dir;
+  RocksDbOptions ro;
+  ro.path = dir.path() + "/db";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> opened, OpenRocksDbStore(ro));
+  std::shared_ptr<Store> store = std::move(opened);
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const Model> model,
+      Model::LoadFile(testing::SourcePath("models/default.toml")));
+  internal::ModelSlot slot(model);
+  std::atomic<int64_t> store_errors{0};
+  internal::UserState state(store, &slot, 1000, false, &store_errors);
+  SimulatedClock clock(absl::FromUnixSeconds(1767225600));
+  std::vector<std::unique_ptr<Factor>> extra;
+  extra.push_back(std::make_unique<AssertionFactor>());
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<internal::MfaServiceInternal> mfa,
+      internal::CreateMfaService(MfaOptions(), &state, &slot, store.get(),
+                                 &clock, std::move(extra)));
+  EXPECT_EQ(mfa->offerable_methods(), 0b1111u);
+
+  MfaSettings s;
+  s.enabled = {MfaMethod::kWebauthn};
+  s.preferred = MfaMethod::kWebauthn;
+  ASSERT_OK(mfa->SetSettings("alice", s));
+  EXPECT_THAT(mfa->GetSettings("alice")->enabled,
+              ElementsAre(MfaMethod::kWebauthn));
+  ASSERT_OK_AND_ASSIGN(internal::UserProfile profile,
+                       state.LoadProfile("alice"));
+  EXPECT_EQ(profile.mfa_factors,
+            MethodBit(static_cast<int>(MfaMethod::kWebauthn)) | 4u << 8);
+
+  Event event;  // not stored: answers are kept on the challenge only
+  event.user_id = "alice";
+  event.event_id = "gone";
+  WriteBatch batch;
+  ASSERT_OK_AND_ASSIGN(
+      ChallengeInfo info,
+      internal::NewChallenge(model->config().mfa, event, profile.mfa_factors,
+                             mfa->offerable_methods(), clock.Now(), &batch));
+  ASSERT_OK(store->Write(batch));
+  EXPECT_THAT(info.methods, ElementsAre("webauthn"));
+
+  // Not a code-sending factor.
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      mfa->SendCode(info.id, MfaMethod::kWebauthn).status()));
+  ASSERT_OK_AND_ASSIGN(ChallengeStart start,
+                       mfa->StartChallenge(info.id, MfaMethod::kWebauthn));
+  EXPECT_EQ(start.method, MfaMethod::kWebauthn);
+  ASSERT_TRUE(start.webauthn.has_value());
+  EXPECT_EQ(start.webauthn->challenge, "nonce");
+  ASSERT_OK_AND_ASSIGN(ChallengeRecord c,
+                       internal::LoadChallenge(store.get(), info.id));
+  EXPECT_EQ(c.factor_method, static_cast<int>(MfaMethod::kWebauthn));
+  EXPECT_EQ(c.factor_state, "nonce");
+
+  // A wrong assertion, and a code (no factor of this challenge takes one),
+  // are wrong answers.
+  ChallengeAnswer bad = Assertion();
+  std::get<WebAuthnAssertion>(bad.value).signature = "bad";
+  ASSERT_OK_AND_ASSIGN(VerifyOutcome r, mfa->VerifyChallenge(info.id, bad, {}));
+  EXPECT_EQ(r.result, ChallengeResult::kFailed);
+  const int left = r.attempts_left;
+  ASSERT_OK_AND_ASSIGN(r, mfa->VerifyChallenge(info.id, "123456", {}));
+  EXPECT_EQ(r.result, ChallengeResult::kFailed);
+  EXPECT_EQ(r.attempts_left, left - 1);
+
+  VerifyOptions remember;
+  remember.remember_device = true;
+  ASSERT_OK_AND_ASSIGN(r, mfa->VerifyChallenge(info.id, Assertion(), remember));
+  EXPECT_EQ(r.result, ChallengeResult::kPassed);
+  EXPECT_FALSE(r.device_key.empty());
+  EXPECT_EQ(mfa->ListDevices("alice")->size(), 1u);
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      mfa->VerifyChallenge(info.id, Assertion(), {}).status()));
+  EXPECT_EQ(store_errors.load(), 0);
 }
 
 class SeamEngineTest : public ::testing::Test {
@@ -178,10 +269,13 @@ TEST_F(SeamEngineTest, WithoutAWebauthnFactorNothingChanges) {
   ASSERT_EQ(code.size(), 6u);
 
   // An assertion: no factor takes it; refused, nothing consumed.
-  absl::StatusOr<VerifyOutcome> bad = mfa().VerifyChallenge(id, Assertion(), {});
+  absl::StatusOr<VerifyOutcome> bad =
+      mfa().VerifyChallenge(id, Assertion(), {});
   EXPECT_TRUE(absl::IsInvalidArgument(bad.status())) << bad.status();
   EXPECT_THAT(bad.status().message(), HasSubstr("answer: "));
-  EXPECT_EQ(mfa().stats().verifications[static_cast<int>(ChallengeResult::kFailed)], 0);
+  EXPECT_EQ(
+      mfa().stats().verifications[static_cast<int>(ChallengeResult::kFailed)],
+      0);
   absl::StatusOr<Event> e = f_->engine().GetEvent(d.event_id);
   ASSERT_OK(e);
   EXPECT_TRUE(e->challenge_responses.empty());
