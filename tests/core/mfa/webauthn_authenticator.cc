@@ -240,7 +240,8 @@ std::string SoftAuthenticator::AuthData(const Options& options,
   if (attested) {
     out += options.attestation == Attestation::kNone
                ? std::string(16, '\0')  // what browsers send for "none"
-               : aaguid_;
+           : options.aaguid.empty() ? aaguid_
+                                    : options.aaguid;
     out += static_cast<char>(credential_id_.size() >> 8);
     out += static_cast<char>(credential_id_.size() & 0xFF);
     out += credential_id_;

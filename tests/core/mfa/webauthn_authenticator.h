@@ -43,6 +43,9 @@ class SoftAuthenticator {
     bool backup_eligible = false;
     bool backed_up = false;
     Attestation attestation = Attestation::kNone;
+    // The AAGUID put in authenticatorData (not "none"); empty: the
+    // authenticator's own, which its attestation certificate names.
+    std::string aaguid;
   };
 
   // A fresh credential of COSE algorithm `alg` (kEs256, kRs256, kEdDsa) with

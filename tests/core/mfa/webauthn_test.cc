@@ -593,6 +593,24 @@ TEST(WebauthnAttestation, RefusesOtherFormatsAndMismatchedAlg) {
       "malformed");
 }
 
+TEST(WebauthnAttestation, PackedCertificateMustNameTheAuthenticatorsAaguid) {
+  SoftAuthenticator authenticator(kEdDsa);
+  SoftAuthenticator::Options options;
+  options.attestation = Attestation::kPackedCert;
+  options.aaguid = std::string(16, '\x42');  // not the certificate's
+  std::string challenge = NewChallenge();
+  ExpectRefused(VerifyRegistration(Rp(), challenge, UserVerification::kRequired,
+                                   authenticator.Register(challenge, options)),
+                "unsupported_attestation");
+  // The certificate's signature made over other bytes.
+  options.aaguid.clear();
+  RegistrationResponse reg = authenticator.Register(challenge, options);
+  reg.client_data_json.insert(1, " ");  // same meaning, other hash
+  ExpectRefused(
+      VerifyRegistration(Rp(), challenge, UserVerification::kRequired, reg),
+      "bad_signature");
+}
+
 TEST(WebauthnAttestation, RefusesCredentialKeysOfOtherAlgorithms) {
   // ES384 (-35) on P-384: a real COSE key vigil does not take.
   std::string es384 = vigil::testing::CoseKeyCbor(

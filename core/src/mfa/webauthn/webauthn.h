@@ -287,7 +287,9 @@ struct AssertionResult {
 // crossOrigin; rpIdHash; UP; UV when kRequired; the signature with the
 // stored key over authenticatorData || SHA-256(clientDataJSON); the counter:
 // if the stored or the new count is nonzero and new <= stored, refused
-// (counter_regressed: a cloned authenticator or a replay). The user handle
+// (counter_regressed: a cloned authenticator or a replay). A stored
+// credential whose key does not parse, or whose algorithm is not its key's,
+// is malformed. The user handle
 // is not checked here (the caller knows whose credential it looked up).
 absl::StatusOr<AssertionResult> VerifyAssertion(
     const RelyingParty& rp, absl::string_view expected_challenge,
