@@ -25,11 +25,11 @@ namespace vigil::testing {
 class SoftAuthenticator {
  public:
   enum class Attestation {
-    kNone,         // fmt "none", empty attStmt
-    kPackedSelf,   // fmt "packed", signed with the credential key, no x5c
-    kPackedCert,   // fmt "packed", signed with a P-256 attestation key whose
-                   // self-made v3 leaf certificate (CA false, AAGUID
-                   // extension) is the one x5c entry
+    kNone,        // fmt "none", empty attStmt
+    kPackedSelf,  // fmt "packed", signed with the credential key, no x5c
+    kPackedCert,  // fmt "packed", signed with a P-256 attestation key whose
+                  // self-made v3 leaf certificate (CA false, AAGUID
+                  // extension) is the one x5c entry
   };
 
   // What the browser and the authenticator do for one ceremony.
@@ -63,8 +63,8 @@ class SoftAuthenticator {
   std::string CosePublicKey() const;
 
   // navigator.credentials.create(): the counter as it is (0 at first).
-  internal::webauthn::RegistrationResponse Register(
-      absl::string_view challenge, const Options& options);
+  internal::webauthn::RegistrationResponse Register(absl::string_view challenge,
+                                                    const Options& options);
   // navigator.credentials.get(): increments the counter first.
   internal::webauthn::AuthenticationResponse Assert(absl::string_view challenge,
                                                     const Options& options);

@@ -64,7 +64,8 @@ absl::Status ParseStatement(const cbor_item_t* map, AttestationStatement* out) {
   cbor_pair* pairs = cbor_map_handle(map);
   for (size_t i = 0; i < size; ++i) {
     std::optional<std::string> key = CborText(pairs[i].key);
-    if (!key.has_value()) return Malformed("attStmt has a key that is not text");
+    if (!key.has_value())
+      return Malformed("attStmt has a key that is not text");
     const cbor_item_t* value = pairs[i].value;
     if (*key == "alg") {
       std::optional<int64_t> alg = CborInt(value);

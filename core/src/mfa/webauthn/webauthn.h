@@ -157,9 +157,9 @@ absl::StatusOr<AuthenticatorData> ParseAuthenticatorData(
     absl::string_view bytes);
 
 struct AttestationStatement {
-  int64_t alg = 0;                // 0 when absent ("none")
-  std::string sig;                // empty when absent
-  std::vector<std::string> x5c;   // DER certificates, leaf first
+  int64_t alg = 0;               // 0 when absent ("none")
+  std::string sig;               // empty when absent
+  std::vector<std::string> x5c;  // DER certificates, leaf first
   bool has_ecdaa_key_id = false;
 };
 
