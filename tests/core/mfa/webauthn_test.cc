@@ -360,6 +360,21 @@ TEST_P(WebauthnRefusal, UserNotPresent) {
                 "user_not_present");
 }
 
+TEST_P(WebauthnRefusal, BackupEligibilityChangedSinceRegistration) {
+  // Registered as a device-bound credential; an assertion now claims a
+  // syncable one (BE is fixed when a credential is made).
+  SoftAuthenticator::Options options = Options();
+  options.backup_eligible = true;
+  ExpectRefused(Assert(options), "credential_mismatch");
+  // Registered syncable and backed up: BS may change, BE may not.
+  ASSERT_OK_AND_ASSIGN(stored_, Register(options));
+  EXPECT_TRUE(stored_.backup_eligible);
+  options.backed_up = true;
+  ASSERT_OK_AND_ASSIGN(AssertionResult r, Assert(options));
+  EXPECT_TRUE(r.backed_up);
+  ExpectRefused(Assert(Options()), "credential_mismatch");
+}
+
 TEST_P(WebauthnRefusal, TamperedSignature) {
   std::string challenge = NewChallenge();
   AuthenticationResponse assertion =
@@ -386,15 +401,21 @@ TEST_P(WebauthnRefusal, TamperedAuthenticatorData) {
   std::string challenge = NewChallenge();
   AuthenticationResponse assertion =
       authenticator_.Assert(challenge, Options());
-  // A higher counter (byte 36), or the BE flag set (byte 32).
-  for (auto [index, mask] :
-       {std::pair<size_t, uint8_t>{36, 0x10}, {32, 0x08}}) {
-    AuthenticationResponse altered = assertion;
-    altered.authenticator_data = Flip(altered.authenticator_data, index, mask);
-    ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
-                                  stored_, altered),
-                  "bad_signature");
-  }
+  // A higher counter (byte 36).
+  AuthenticationResponse higher = assertion;
+  higher.authenticator_data = Flip(higher.authenticator_data, 36, 0x10);
+  ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
+                                stored_, higher),
+                "bad_signature");
+  // The UV flag (byte 32, bit 2) set on an assertion made without user
+  // verification, to pass a policy that requires it.
+  SoftAuthenticator::Options no_uv = Options();
+  no_uv.user_verified = false;
+  AuthenticationResponse claimed = authenticator_.Assert(challenge, no_uv);
+  claimed.authenticator_data = Flip(claimed.authenticator_data, 32, 0x04);
+  ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
+                                stored_, claimed),
+                "bad_signature");
   // The clientDataJSON (its hash is signed): another origin still allowed.
   RelyingParty two_origins = Rp();
   two_origins.origins.push_back("http://127.0.0.1:8080");

@@ -161,8 +161,7 @@ absl::Status CheckAttestation(const AttestationObject& object,
                               absl::string_view client_data_hash) {
   const AttestationStatement& st = object.att_stmt;
   if (object.fmt == "none") {
-    if (st.alg != 0 || !st.sig.empty() || !st.x5c.empty() ||
-        st.has_ecdaa_key_id) {
+    if (st.entries != 0) {
       return Malformed("attestation \"none\" with a non-empty attStmt");
     }
     return absl::OkStatus();
@@ -284,6 +283,11 @@ absl::StatusOr<AssertionResult> VerifyAssertion(
   }
   if (absl::Status st = CheckAuthenticatorData(rp, uv, *data); !st.ok()) {
     return st;
+  }
+  if (data->backup_eligible != stored.backup_eligible) {
+    return Refuse("credential_mismatch",
+                  "backup eligibility differs from the registered "
+                  "credential's");
   }
   absl::StatusOr<CosePublicKey> key =
       CosePublicKey::Parse(stored.public_key_cose);

@@ -161,6 +161,7 @@ struct AttestationStatement {
   std::string sig;               // empty when absent
   std::vector<std::string> x5c;  // DER certificates, leaf first
   bool has_ecdaa_key_id = false;
+  size_t entries = 0;  // members of the attStmt map, known or not
 };
 
 struct AttestationObject {
@@ -258,7 +259,7 @@ struct AuthenticationResponse {
 // == SHA-256(rp.id); UP; UV when `uv` is kRequired; attested credential data
 // present with credential id == response.credential_id; the credential key
 // parses and its alg is ES256/RS256/EdDSA; the attestation statement:
-//   "none": attStmt must be empty;
+//   "none": attStmt must be an empty map (else malformed);
 //   "packed" without x5c (self attestation): alg == the credential key's
 //     alg and sig verifies with the credential key over
 //     authData || SHA-256(clientDataJSON);
@@ -284,7 +285,9 @@ struct AssertionResult {
 // Authentication (WebAuthn L3 7.2). Checks, in this order: sizes and parsing
 // (malformed); response.credential_id == stored.credential_id
 // (credential_mismatch); clientData type "webauthn.get", challenge, origin,
-// crossOrigin; rpIdHash; UP; UV when kRequired; the signature with the
+// crossOrigin; rpIdHash; UP; UV when kRequired; the BE flag equal to
+// stored.backup_eligible (credential_mismatch: backup eligibility is fixed
+// at creation, L3 7.2 step 18); the signature with the
 // stored key over authenticatorData || SHA-256(clientDataJSON); the counter:
 // if the stored or the new count is nonzero and new <= stored, refused
 // (counter_regressed: a cloned authenticator or a replay). A stored
