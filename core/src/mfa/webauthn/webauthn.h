@@ -147,12 +147,12 @@ struct AuthenticatorData {
 
 // authenticatorData (WebAuthn L3 6.1): 37 fixed bytes, then attested
 // credential data iff AT, then an extensions CBOR map iff ED, and nothing
-// else. Refuses (malformed) BS without BE, a
-// credential id of 0 or over 1023 bytes, CBOR that is not one well-formed
-// item of depth <= kMaxCborDepth without indefinite lengths or tags, the
-// extensions not a map, trailing bytes. The reserved flag bits 1 and 5 are
-// ignored. The COSE key is checked to be a CBOR map here, not to be a usable
-// key (CosePublicKey::Parse does that).
+// else. Refuses (malformed) BS without BE, a credential id of 0 or over
+// 1023 bytes, CBOR that is not one well-formed item of depth <=
+// kMaxCborDepth without indefinite lengths or tags, the extensions not a
+// map, trailing bytes. The reserved flag bits 1 and 5 are ignored. The COSE
+// key is checked to be a CBOR map here, not to be a usable key
+// (CosePublicKey::Parse does that).
 absl::StatusOr<AuthenticatorData> ParseAuthenticatorData(
     absl::string_view bytes);
 
@@ -287,13 +287,13 @@ struct AssertionResult {
 // (credential_mismatch); clientData type "webauthn.get", challenge, origin,
 // crossOrigin; rpIdHash; UP; UV when kRequired; the BE flag equal to
 // stored.backup_eligible (credential_mismatch: backup eligibility is fixed
-// at creation, L3 7.2 step 18); the signature with the
-// stored key over authenticatorData || SHA-256(clientDataJSON); the counter:
-// if the stored or the new count is nonzero and new <= stored, refused
+// at creation, L3 7.2 step 18); the signature with the stored key over
+// authenticatorData || SHA-256(clientDataJSON); the counter: if the stored
+// or the new count is nonzero and new <= stored, refused
 // (counter_regressed: a cloned authenticator or a replay). A stored
 // credential whose key does not parse, or whose algorithm is not its key's,
-// is malformed. The user handle
-// is not checked here (the caller knows whose credential it looked up).
+// is malformed. The user handle is not checked here (the caller knows whose
+// credential it looked up).
 absl::StatusOr<AssertionResult> VerifyAssertion(
     const RelyingParty& rp, absl::string_view expected_challenge,
     UserVerification uv, const StoredCredential& stored,
