@@ -46,7 +46,9 @@ namespace wa = vigil::internal::webauthn;
 
 constexpr char kChallenge[] = "fuzz-webauthn-challenge-32-bytes";
 
-wa::RelyingParty Rp() { return {"localhost", "vigil", {"http://localhost:8080"}}; }
+wa::RelyingParty Rp() {
+  return {"localhost", "vigil", {"http://localhost:8080"}};
+}
 
 void CheckRefusal(const absl::Status& status) {
   if (status.ok()) return;
@@ -69,7 +71,8 @@ absl::string_view Take(absl::string_view& rest) {
     rest = {};
     return all;
   }
-  size_t n = (static_cast<uint8_t>(rest[0]) << 8) | static_cast<uint8_t>(rest[1]);
+  size_t n =
+      (static_cast<uint8_t>(rest[0]) << 8) | static_cast<uint8_t>(rest[1]);
   rest.remove_prefix(2);
   if (n > rest.size()) n = rest.size();
   absl::string_view piece = rest.substr(0, n);
@@ -112,7 +115,8 @@ void CoseKey(absl::string_view bytes) {
   int64_t alg = key->algorithm();
   FUZZ_CHECK(alg == wa::kEs256 || alg == wa::kRs256 || alg == wa::kEdDsa);
   FUZZ_CHECK(again->algorithm() == alg);
-  absl::string_view sig = bytes.substr(bytes.size() > 72 ? bytes.size() - 72 : 0);
+  absl::string_view sig =
+      bytes.substr(bytes.size() > 72 ? bytes.size() - 72 : 0);
   // A signature made of the key's own bytes verifies nothing.
   FUZZ_CHECK(!key->Verify("vigil fuzz message", sig));
   wa::CosePublicKey moved = std::move(*key);
@@ -198,9 +202,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto key = wa::CosePublicKey::Parse(rest);
       stored.algorithm = key.ok() ? key->algorithm() : wa::kEs256;
       stored.sign_count = 5;
-      auto result = wa::VerifyAssertion(Rp(), kChallenge,
-                                        wa::UserVerification::kPreferred,
-                                        stored, response);
+      auto result = wa::VerifyAssertion(
+          Rp(), kChallenge, wa::UserVerification::kPreferred, stored, response);
       CheckRefusal(result.status());
       if (result.ok()) FUZZ_CHECK(result->sign_count > 5);
       break;

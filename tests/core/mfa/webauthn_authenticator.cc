@@ -50,8 +50,7 @@ cbor_item_t* Int(int64_t v) {
                 : cbor_build_negint64(static_cast<uint64_t>(-1 - v));
 }
 cbor_item_t* Bytes(absl::string_view b) {
-  return cbor_build_bytestring(reinterpret_cast<cbor_data>(b.data()),
-                               b.size());
+  return cbor_build_bytestring(reinterpret_cast<cbor_data>(b.data()), b.size());
 }
 cbor_item_t* Text(absl::string_view t) {
   return cbor_build_stringn(t.data(), t.size());
@@ -140,8 +139,7 @@ std::string MakeAttestationCert(EVP_PKEY* key, absl::string_view aaguid) {
   ASN1_OCTET_STRING* wrapped = ASN1_OCTET_STRING_new();
   ASN1_OCTET_STRING_set(wrapped, der, der_length);
   ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.45724.1.1.4", 1);
-  X509_EXTENSION* ext =
-      X509_EXTENSION_create_by_OBJ(nullptr, oid, 0, wrapped);
+  X509_EXTENSION* ext = X509_EXTENSION_create_by_OBJ(nullptr, oid, 0, wrapped);
   if (ext == nullptr || X509_add_ext(cert, ext, -1) != 1) Die("AAGUID ext");
   X509_EXTENSION_free(ext);
   ASN1_OBJECT_free(oid);
@@ -221,10 +219,10 @@ std::string SoftAuthenticator::ClientDataJson(absl::string_view type,
                                               absl::string_view challenge,
                                               absl::string_view origin,
                                               bool cross_origin) {
-  return absl::StrCat("{\"type\":\"", type, "\",\"challenge\":\"",
-                      wa::Base64UrlEncode(challenge), "\",\"origin\":\"",
-                      origin, "\",\"crossOrigin\":",
-                      cross_origin ? "true" : "false", "}");
+  return absl::StrCat(
+      "{\"type\":\"", type, "\",\"challenge\":\"",
+      wa::Base64UrlEncode(challenge), "\",\"origin\":\"", origin,
+      "\",\"crossOrigin\":", cross_origin ? "true" : "false", "}");
 }
 
 std::string SoftAuthenticator::AuthData(const Options& options,
@@ -241,7 +239,8 @@ std::string SoftAuthenticator::AuthData(const Options& options,
   if (attested) {
     out += options.attestation == Attestation::kNone
                ? std::string(16, '\0')  // what browsers send for "none"
-               : aaguid_;
+           : options.aaguid.empty() ? aaguid_
+                                    : options.aaguid;
     out += static_cast<char>(credential_id_.size() >> 8);
     out += static_cast<char>(credential_id_.size() & 0xFF);
     out += credential_id_;
@@ -251,17 +250,17 @@ std::string SoftAuthenticator::AuthData(const Options& options,
 }
 
 std::string SoftAuthenticator::Sign(absl::string_view data) const {
-  return SignWith(keys_->credential, alg_ == wa::kEdDsa ? nullptr : EVP_sha256(),
-                  data);
+  return SignWith(keys_->credential,
+                  alg_ == wa::kEdDsa ? nullptr : EVP_sha256(), data);
 }
 
 wa::RegistrationResponse SoftAuthenticator::Register(
     absl::string_view challenge, const Options& options) {
   wa::RegistrationResponse out;
   out.credential_id = credential_id_;
-  out.client_data_json = ClientDataJson(
-      options.type.empty() ? "webauthn.create" : options.type, challenge,
-      options.origin, options.cross_origin);
+  out.client_data_json =
+      ClientDataJson(options.type.empty() ? "webauthn.create" : options.type,
+                     challenge, options.origin, options.cross_origin);
   out.transports = {"internal"};
   std::string auth_data = AuthData(options, /*attested=*/true);
   std::string signed_data =
@@ -307,12 +306,12 @@ wa::AuthenticationResponse SoftAuthenticator::Assert(
   ++sign_count_;
   wa::AuthenticationResponse out;
   out.credential_id = credential_id_;
-  out.client_data_json = ClientDataJson(
-      options.type.empty() ? "webauthn.get" : options.type, challenge,
-      options.origin, options.cross_origin);
+  out.client_data_json =
+      ClientDataJson(options.type.empty() ? "webauthn.get" : options.type,
+                     challenge, options.origin, options.cross_origin);
   out.authenticator_data = AuthData(options, /*attested=*/false);
-  out.signature = Sign(
-      absl::StrCat(out.authenticator_data, Sha256(out.client_data_json)));
+  out.signature =
+      Sign(absl::StrCat(out.authenticator_data, Sha256(out.client_data_json)));
   out.user_handle = "user-handle";
   return out;
 }
@@ -322,7 +321,8 @@ std::string CoseKeyCbor(
     const std::vector<std::pair<int64_t, int64_t>>& int_members) {
   cbor_item_t* map =
       cbor_new_definite_map(byte_members.size() + int_members.size());
-  for (const auto& [label, value] : int_members) Add(map, Int(label), Int(value));
+  for (const auto& [label, value] : int_members)
+    Add(map, Int(label), Int(value));
   for (const auto& [label, value] : byte_members) {
     Add(map, Int(label), Bytes(value));
   }

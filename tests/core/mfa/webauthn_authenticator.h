@@ -25,11 +25,11 @@ namespace vigil::testing {
 class SoftAuthenticator {
  public:
   enum class Attestation {
-    kNone,         // fmt "none", empty attStmt
-    kPackedSelf,   // fmt "packed", signed with the credential key, no x5c
-    kPackedCert,   // fmt "packed", signed with a P-256 attestation key whose
-                   // self-made v3 leaf certificate (CA false, AAGUID
-                   // extension) is the one x5c entry
+    kNone,        // fmt "none", empty attStmt
+    kPackedSelf,  // fmt "packed", signed with the credential key, no x5c
+    kPackedCert,  // fmt "packed", signed with a P-256 attestation key whose
+                  // self-made v3 leaf certificate (CA false, AAGUID
+                  // extension) is the one x5c entry
   };
 
   // What the browser and the authenticator do for one ceremony.
@@ -43,6 +43,9 @@ class SoftAuthenticator {
     bool backup_eligible = false;
     bool backed_up = false;
     Attestation attestation = Attestation::kNone;
+    // The AAGUID put in authenticatorData (not "none"); empty: the
+    // authenticator's own, which its attestation certificate names.
+    std::string aaguid;
   };
 
   // A fresh credential of COSE algorithm `alg` (kEs256, kRs256, kEdDsa) with
@@ -60,8 +63,8 @@ class SoftAuthenticator {
   std::string CosePublicKey() const;
 
   // navigator.credentials.create(): the counter as it is (0 at first).
-  internal::webauthn::RegistrationResponse Register(
-      absl::string_view challenge, const Options& options);
+  internal::webauthn::RegistrationResponse Register(absl::string_view challenge,
+                                                    const Options& options);
   // navigator.credentials.get(): increments the counter first.
   internal::webauthn::AuthenticationResponse Assert(absl::string_view challenge,
                                                     const Options& options);

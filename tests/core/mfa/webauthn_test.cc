@@ -111,18 +111,24 @@ TEST(WebauthnClientData, ReadsTheBrowsersFields) {
 }
 
 TEST(WebauthnClientData, RefusesMissingOrMistypedFields) {
-  for (const char* bad : {
-           "", "null", "[]", "{", "\"x\"",
-           R"({"challenge":"Zm9v","origin":"o"})",
-           R"({"type":"webauthn.get","origin":"o"})",
-           R"({"type":"webauthn.get","challenge":"Zm9v"})",
-           R"({"type":1,"challenge":"Zm9v","origin":"o"})",
-           R"({"type":"webauthn.get","challenge":"Zm9v=","origin":"o"})",
-           R"({"type":"webauthn.get","challenge":"Zm9v","origin":"o","crossOrigin":"false"})",
-           R"({"type":"webauthn.get","challenge":"Zm9v","origin":"o","topOrigin":1})",
-           R"({"type":"webauthn.get","challenge":"Zm9v","origin":"o","x":[[[[[[[[[[1]]]]]]]]]]})",
-           "{\"type\":\"webauthn.get\",\"challenge\":\"Zm9v\",\"origin\":\"\xff\"}",
-       }) {
+  for (
+      const char* bad : {
+          "",
+          "null",
+          "[]",
+          "{",
+          "\"x\"",
+          R"({"challenge":"Zm9v","origin":"o"})",
+          R"({"type":"webauthn.get","origin":"o"})",
+          R"({"type":"webauthn.get","challenge":"Zm9v"})",
+          R"({"type":1,"challenge":"Zm9v","origin":"o"})",
+          R"({"type":"webauthn.get","challenge":"Zm9v=","origin":"o"})",
+          R"({"type":"webauthn.get","challenge":"Zm9v","origin":"o","crossOrigin":"false"})",
+          R"({"type":"webauthn.get","challenge":"Zm9v","origin":"o","topOrigin":1})",
+          R"({"type":"webauthn.get","challenge":"Zm9v","origin":"o","x":[[[[[[[[[[1]]]]]]]]]]})",
+          "{\"type\":\"webauthn.get\",\"challenge\":\"Zm9v\",\"origin\":"
+          "\"\xff\"}",
+      }) {
     ExpectRefused(ParseClientData(bad), "malformed");
   }
   // Over 4 KiB, though valid JSON.
@@ -164,10 +170,10 @@ TEST_P(WebauthnCeremony, RegistersThenAssertsTwice) {
   for (uint32_t expected = 1; expected <= 2; ++expected) {
     std::string login = NewChallenge();
     AuthenticationResponse assertion = authenticator.Assert(login, options);
-    ASSERT_OK_AND_ASSIGN(AssertionResult result,
-                         VerifyAssertion(Rp(), login,
-                                         UserVerification::kRequired, stored,
-                                         assertion));
+    ASSERT_OK_AND_ASSIGN(
+        AssertionResult result,
+        VerifyAssertion(Rp(), login, UserVerification::kRequired, stored,
+                        assertion));
     EXPECT_EQ(result.sign_count, expected);
     EXPECT_TRUE(result.user_verified);
     EXPECT_FALSE(result.backed_up);
@@ -197,9 +203,9 @@ class WebauthnRefusal : public ::testing::TestWithParam<int64_t> {
 
   void SetUp() override {
     std::string challenge = NewChallenge();
-    auto stored = VerifyRegistration(
-        Rp(), challenge, UserVerification::kRequired,
-        authenticator_.Register(challenge, Options()));
+    auto stored =
+        VerifyRegistration(Rp(), challenge, UserVerification::kRequired,
+                           authenticator_.Register(challenge, Options()));
     ASSERT_OK(stored);
     stored_ = *stored;
   }
@@ -272,8 +278,7 @@ TEST_P(WebauthnRefusal, ChallengeOfAnotherCeremony) {
   // an older one of this user (a replayed response).
   std::string mine = NewChallenge();
   std::string other_users = NewChallenge();
-  RegistrationResponse reg =
-      authenticator_.Register(other_users, Options());
+  RegistrationResponse reg = authenticator_.Register(other_users, Options());
   ExpectRefused(
       VerifyRegistration(Rp(), mine, UserVerification::kRequired, reg),
       "challenge_mismatch");
@@ -286,17 +291,18 @@ TEST_P(WebauthnRefusal, ChallengeOfAnotherCeremony) {
 
 TEST_P(WebauthnRefusal, ReplayedAssertion) {
   std::string challenge = NewChallenge();
-  AuthenticationResponse assertion = authenticator_.Assert(challenge, Options());
-  ASSERT_OK_AND_ASSIGN(AssertionResult first,
-                       VerifyAssertion(Rp(), challenge,
-                                       UserVerification::kRequired, stored_,
-                                       assertion));
+  AuthenticationResponse assertion =
+      authenticator_.Assert(challenge, Options());
+  ASSERT_OK_AND_ASSIGN(
+      AssertionResult first,
+      VerifyAssertion(Rp(), challenge, UserVerification::kRequired, stored_,
+                      assertion));
   stored_.sign_count = first.sign_count;
   // The same response again, for the next challenge: its challenge is stale.
-  ExpectRefused(VerifyAssertion(Rp(), NewChallenge(),
-                                UserVerification::kRequired, stored_,
-                                assertion),
-                "challenge_mismatch");
+  ExpectRefused(
+      VerifyAssertion(Rp(), NewChallenge(), UserVerification::kRequired,
+                      stored_, assertion),
+      "challenge_mismatch");
   // And if a caller wrongly let the challenge be answered twice, the counter
   // (already stored) still catches it.
   ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
@@ -354,11 +360,28 @@ TEST_P(WebauthnRefusal, UserNotPresent) {
                 "user_not_present");
 }
 
+TEST_P(WebauthnRefusal, BackupEligibilityChangedSinceRegistration) {
+  // Registered as a device-bound credential; an assertion now claims a
+  // syncable one (BE is fixed when a credential is made).
+  SoftAuthenticator::Options options = Options();
+  options.backup_eligible = true;
+  ExpectRefused(Assert(options), "credential_mismatch");
+  // Registered syncable and backed up: BS may change, BE may not.
+  ASSERT_OK_AND_ASSIGN(stored_, Register(options));
+  EXPECT_TRUE(stored_.backup_eligible);
+  options.backed_up = true;
+  ASSERT_OK_AND_ASSIGN(AssertionResult r, Assert(options));
+  EXPECT_TRUE(r.backed_up);
+  ExpectRefused(Assert(Options()), "credential_mismatch");
+}
+
 TEST_P(WebauthnRefusal, TamperedSignature) {
   std::string challenge = NewChallenge();
-  AuthenticationResponse assertion = authenticator_.Assert(challenge, Options());
+  AuthenticationResponse assertion =
+      authenticator_.Assert(challenge, Options());
   // The last byte (DER: the end of s; RSA, Ed25519: the end of the value).
-  assertion.signature = Flip(assertion.signature, assertion.signature.size() - 1);
+  assertion.signature =
+      Flip(assertion.signature, assertion.signature.size() - 1);
   ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
                                 stored_, assertion),
                 "bad_signature");
@@ -376,31 +399,37 @@ TEST_P(WebauthnRefusal, TamperedSignature) {
 
 TEST_P(WebauthnRefusal, TamperedAuthenticatorData) {
   std::string challenge = NewChallenge();
-  AuthenticationResponse assertion = authenticator_.Assert(challenge, Options());
-  // A higher counter (byte 36), or the BE flag set (byte 32).
-  for (auto [index, mask] : {std::pair<size_t, uint8_t>{36, 0x10}, {32, 0x08}}) {
-    AuthenticationResponse altered = assertion;
-    altered.authenticator_data = Flip(altered.authenticator_data, index, mask);
-    ExpectRefused(VerifyAssertion(Rp(), challenge,
-                                  UserVerification::kRequired, stored_,
-                                  altered),
-                  "bad_signature");
-  }
+  AuthenticationResponse assertion =
+      authenticator_.Assert(challenge, Options());
+  // A higher counter (byte 36).
+  AuthenticationResponse higher = assertion;
+  higher.authenticator_data = Flip(higher.authenticator_data, 36, 0x10);
+  ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
+                                stored_, higher),
+                "bad_signature");
+  // The UV flag (byte 32, bit 2) set on an assertion made without user
+  // verification, to pass a policy that requires it.
+  SoftAuthenticator::Options no_uv = Options();
+  no_uv.user_verified = false;
+  AuthenticationResponse claimed = authenticator_.Assert(challenge, no_uv);
+  claimed.authenticator_data = Flip(claimed.authenticator_data, 32, 0x04);
+  ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
+                                stored_, claimed),
+                "bad_signature");
   // The clientDataJSON (its hash is signed): another origin still allowed.
   RelyingParty two_origins = Rp();
   two_origins.origins.push_back("http://127.0.0.1:8080");
   AuthenticationResponse altered = assertion;
   size_t at = altered.client_data_json.find(kOrigin);
-  altered.client_data_json.replace(at, strlen(kOrigin), "http://127.0.0.1:8080");
+  altered.client_data_json.replace(at, strlen(kOrigin),
+                                   "http://127.0.0.1:8080");
   ExpectRefused(VerifyAssertion(two_origins, challenge,
                                 UserVerification::kRequired, stored_, altered),
                 "bad_signature");
   // In a packed registration: the counter byte inside the attestation object.
   RegistrationResponse reg = authenticator_.Register(challenge, Options());
-  size_t rp_hash = reg.attestation_object.find(
-      reg.attestation_object.substr(reg.attestation_object.find("authData") +
-                                        8 + 3,
-                                    32));
+  size_t rp_hash = reg.attestation_object.find(reg.attestation_object.substr(
+      reg.attestation_object.find("authData") + 8 + 3, 32));
   ASSERT_NE(rp_hash, std::string::npos);
   reg.attestation_object = Flip(reg.attestation_object, rp_hash + 36, 0x20);
   ExpectRefused(
@@ -446,7 +475,8 @@ TEST_P(WebauthnRefusal, TruncatedAndGarbage) {
         VerifyRegistration(Rp(), challenge, UserVerification::kRequired, cut),
         "malformed");
   }
-  AuthenticationResponse assertion = authenticator_.Assert(challenge, Options());
+  AuthenticationResponse assertion =
+      authenticator_.Assert(challenge, Options());
   for (size_t n = 0; n < assertion.authenticator_data.size(); ++n) {
     AuthenticationResponse cut = assertion;
     cut.authenticator_data.resize(n);
@@ -507,7 +537,8 @@ TEST_P(WebauthnRefusal, OversizedInputs) {
   ExpectRefused(
       VerifyRegistration(Rp(), challenge, UserVerification::kRequired, big),
       "malformed");
-  AuthenticationResponse assertion = authenticator_.Assert(challenge, Options());
+  AuthenticationResponse assertion =
+      authenticator_.Assert(challenge, Options());
   AuthenticationResponse huge = assertion;
   huge.authenticator_data.append(kMaxAuthenticatorDataBytes, '\0');
   ExpectRefused(VerifyAssertion(Rp(), challenge, UserVerification::kRequired,
@@ -531,12 +562,13 @@ TEST_P(WebauthnRefusal, OversizedInputs) {
 
 TEST_P(WebauthnRefusal, MessagesCarryNoSecretsOrKeys) {
   std::string challenge = NewChallenge();
-  AuthenticationResponse assertion = authenticator_.Assert(challenge, Options());
+  AuthenticationResponse assertion =
+      authenticator_.Assert(challenge, Options());
   assertion.signature = Flip(assertion.signature, 10);
-  absl::Status st = VerifyAssertion(Rp(), NewChallenge(),
-                                    UserVerification::kRequired, stored_,
-                                    assertion)
-                        .status();
+  absl::Status st =
+      VerifyAssertion(Rp(), NewChallenge(), UserVerification::kRequired,
+                      stored_, assertion)
+          .status();
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.message().find(Base64UrlEncode(challenge)), std::string::npos);
   EXPECT_EQ(st.message().find(Base64UrlEncode(stored_.credential_id)),
@@ -563,13 +595,13 @@ TEST(WebauthnAttestation, RefusesOtherFormatsAndMismatchedAlg) {
   }
   std::string sig = authenticator.Sign(signed_data);
   int64_t alg = kEs256;
-  reg.attestation_object = vigil::testing::AttestationObjectCbor(
-      "fido-u2f", auth_data, &alg, &sig);
+  reg.attestation_object =
+      vigil::testing::AttestationObjectCbor("fido-u2f", auth_data, &alg, &sig);
   ExpectRefused(
       VerifyRegistration(Rp(), challenge, UserVerification::kRequired, reg),
       "unsupported_attestation");
-  reg.attestation_object = vigil::testing::AttestationObjectCbor(
-      "packed", auth_data, &alg, &sig);
+  reg.attestation_object =
+      vigil::testing::AttestationObjectCbor("packed", auth_data, &alg, &sig);
   ASSERT_OK(
       VerifyRegistration(Rp(), challenge, UserVerification::kRequired, reg));
   int64_t other_alg = kRs256;
@@ -579,8 +611,8 @@ TEST(WebauthnAttestation, RefusesOtherFormatsAndMismatchedAlg) {
       VerifyRegistration(Rp(), challenge, UserVerification::kRequired, reg),
       "unsupported_algorithm");
   // "none" with a statement is malformed.
-  reg.attestation_object = vigil::testing::AttestationObjectCbor(
-      "none", auth_data, &alg, &sig);
+  reg.attestation_object =
+      vigil::testing::AttestationObjectCbor("none", auth_data, &alg, &sig);
   ExpectRefused(
       VerifyRegistration(Rp(), challenge, UserVerification::kRequired, reg),
       "malformed");
@@ -593,6 +625,24 @@ TEST(WebauthnAttestation, RefusesOtherFormatsAndMismatchedAlg) {
       "malformed");
 }
 
+TEST(WebauthnAttestation, PackedCertificateMustNameTheAuthenticatorsAaguid) {
+  SoftAuthenticator authenticator(kEdDsa);
+  SoftAuthenticator::Options options;
+  options.attestation = Attestation::kPackedCert;
+  options.aaguid = std::string(16, '\x42');  // not the certificate's
+  std::string challenge = NewChallenge();
+  ExpectRefused(VerifyRegistration(Rp(), challenge, UserVerification::kRequired,
+                                   authenticator.Register(challenge, options)),
+                "unsupported_attestation");
+  // The certificate's signature made over other bytes.
+  options.aaguid.clear();
+  RegistrationResponse reg = authenticator.Register(challenge, options);
+  reg.client_data_json.insert(1, " ");  // same meaning, other hash
+  ExpectRefused(
+      VerifyRegistration(Rp(), challenge, UserVerification::kRequired, reg),
+      "bad_signature");
+}
+
 TEST(WebauthnAttestation, RefusesCredentialKeysOfOtherAlgorithms) {
   // ES384 (-35) on P-384: a real COSE key vigil does not take.
   std::string es384 = vigil::testing::CoseKeyCbor(
@@ -600,21 +650,21 @@ TEST(WebauthnAttestation, RefusesCredentialKeysOfOtherAlgorithms) {
       {{1, 2}, {3, -35}, {-1, 2}});
   ExpectRefused(CosePublicKey::Parse(es384), "unsupported_algorithm");
   // ES256 claimed on P-384, EdDSA on X25519 (crv 4).
-  ExpectRefused(CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
-                    {{-2, std::string(32, '\x01')},
-                     {-3, std::string(32, '\x02')}},
-                    {{1, 2}, {3, kEs256}, {-1, 2}})),
-                "unsupported_algorithm");
-  ExpectRefused(CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
-                    {{-2, std::string(32, '\x01')}}, {{1, 1}, {3, kEdDsa},
-                                                      {-1, 4}})),
-                "unsupported_algorithm");
+  ExpectRefused(
+      CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
+          {{-2, std::string(32, '\x01')}, {-3, std::string(32, '\x02')}},
+          {{1, 2}, {3, kEs256}, {-1, 2}})),
+      "unsupported_algorithm");
+  ExpectRefused(
+      CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
+          {{-2, std::string(32, '\x01')}}, {{1, 1}, {3, kEdDsa}, {-1, 4}})),
+      "unsupported_algorithm");
   // A point not on P-256.
-  ExpectRefused(CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
-                    {{-2, std::string(32, '\x01')},
-                     {-3, std::string(32, '\x02')}},
-                    {{1, 2}, {3, kEs256}, {-1, 1}})),
-                "malformed");
+  ExpectRefused(
+      CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
+          {{-2, std::string(32, '\x01')}, {-3, std::string(32, '\x02')}},
+          {{1, 2}, {3, kEs256}, {-1, 1}})),
+      "malformed");
   // A 1024-bit RSA modulus.
   ExpectRefused(CosePublicKey::Parse(vigil::testing::CoseKeyCbor(
                     {{-1, std::string(128, '\xC1')}, {-2, "\x01\x00\x01"}},
@@ -649,11 +699,13 @@ TEST(WebauthnCbor, RefusesBombsAndNonCanonicalForms) {
       std::string("\x5b\xff\xff\xff\xff\xff\xff\xff\xff", 9),  // huge bytes
       std::string(200, '\x81') + '\x00',                       // deep arrays
       std::string("\xbf\x61\x61\x01\xff", 5),                  // indefinite
-      std::string("\xc0\x74" "2013-03-21T20:04:00Z", 22),      // a tag
-      std::string("\xa1\x01", 2),                              // truncated
-      std::string("\xa0\x00", 2),                              // trailing
-      std::string("\xff", 1),                                  // a break
-      std::string("\x1c", 1),                                  // reserved
+      std::string("\xc0\x74"
+                  "2013-03-21T20:04:00Z",
+                  22),             // a tag
+      std::string("\xa1\x01", 2),  // truncated
+      std::string("\xa0\x00", 2),  // trailing
+      std::string("\xff", 1),      // a break
+      std::string("\x1c", 1),      // reserved
   };
   for (const std::string& bomb : bombs) {
     ExpectRefused(ParseAttestationObject(bomb), "malformed");
@@ -670,7 +722,10 @@ TEST(WebauthnAuthenticatorData, ParsesFlagsAndExtensions) {
   std::string data(32, 'h');
   data += '\x9D';  // UP, UV, BE, BS, ED
   data += std::string("\x00\x00\x01\x02", 4);
-  data += std::string("\xa1\x63" "cps\xf5", 6);  // {"cps": true}
+  data += std::string(
+      "\xa1\x63"
+      "cps\xf5",
+      6);  // {"cps": true}
   ASSERT_OK_AND_ASSIGN(AuthenticatorData parsed, ParseAuthenticatorData(data));
   EXPECT_TRUE(parsed.user_present);
   EXPECT_TRUE(parsed.user_verified);

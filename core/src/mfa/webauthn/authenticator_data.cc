@@ -61,10 +61,13 @@ absl::Status ParseStatement(const cbor_item_t* map, AttestationStatement* out) {
   if (!cbor_isa_map(map)) return Malformed("attStmt is not a CBOR map");
   bool seen_alg = false, seen_sig = false, seen_x5c = false;
   size_t size = cbor_map_size(map);
+  out->entries = size;
   cbor_pair* pairs = cbor_map_handle(map);
   for (size_t i = 0; i < size; ++i) {
     std::optional<std::string> key = CborText(pairs[i].key);
-    if (!key.has_value()) return Malformed("attStmt has a key that is not text");
+    if (!key.has_value()) {
+      return Malformed("attStmt has a key that is not text");
+    }
     const cbor_item_t* value = pairs[i].value;
     if (*key == "alg") {
       std::optional<int64_t> alg = CborInt(value);

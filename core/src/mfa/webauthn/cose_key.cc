@@ -106,8 +106,8 @@ Pkey RsaKey(absl::string_view n, absl::string_view e) {
 }
 
 Pkey Ed25519Key(absl::string_view x) {
-  return Pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, U(x),
-                                          x.size()));
+  return Pkey(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, U(x), x.size()));
 }
 
 }  // namespace
@@ -125,8 +125,8 @@ bool KeyMatchesAlgorithm(EVP_PKEY* key, int64_t alg) {
       if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return false;
       char group[64] = {0};
       size_t length = 0;
-      if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
-                                         group, sizeof group, &length) != 1) {
+      if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+                                         sizeof group, &length) != 1) {
         ERR_clear_error();
         return false;
       }
@@ -152,8 +152,8 @@ bool VerifySignature(EVP_PKEY* key, int64_t alg, absl::string_view data,
   const EVP_MD* md = alg == kEdDsa ? nullptr : EVP_sha256();
   bool ok = ctx != nullptr &&
             EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx.get(), U(signature), signature.size(),
-                             U(data), data.size()) == 1;
+            EVP_DigestVerify(ctx.get(), U(signature), signature.size(), U(data),
+                             data.size()) == 1;
   ERR_clear_error();
   return ok;
 }
@@ -173,8 +173,7 @@ CosePublicKey::~CosePublicKey() = default;
 bool CosePublicKey::Verify(absl::string_view data,
                            absl::string_view signature) const {
   if (key_ == nullptr) return false;  // moved from
-  return detail::VerifySignature(key_->pkey.get(), algorithm_, data,
-                                 signature);
+  return detail::VerifySignature(key_->pkey.get(), algorithm_, data, signature);
 }
 
 absl::StatusOr<CosePublicKey> CosePublicKey::Parse(

@@ -46,14 +46,19 @@ std::string NewChallenge() {
 }
 
 absl::string_view RefusalReason(const absl::Status& status) {
-  static constexpr absl::string_view kTokens[] = {
-      "malformed",          "type_mismatch",
-      "challenge_mismatch", "origin_not_allowed",
-      "cross_origin",       "rp_id_mismatch",
-      "user_not_present",   "user_not_verified",
-      "credential_mismatch", "unsupported_algorithm",
-      "unsupported_attestation", "bad_signature",
-      "counter_regressed"};
+  static constexpr absl::string_view kTokens[] = {"malformed",
+                                                  "type_mismatch",
+                                                  "challenge_mismatch",
+                                                  "origin_not_allowed",
+                                                  "cross_origin",
+                                                  "rp_id_mismatch",
+                                                  "user_not_present",
+                                                  "user_not_verified",
+                                                  "credential_mismatch",
+                                                  "unsupported_algorithm",
+                                                  "unsupported_attestation",
+                                                  "bad_signature",
+                                                  "counter_regressed"};
   if (status.ok()) return "";
   absl::string_view message = status.message();
   size_t colon = message.find(':');

@@ -67,8 +67,7 @@ absl::Status CheckClientData(const RelyingParty& rp,
 }
 
 // Steps common to both ceremonies on the authenticator data.
-absl::Status CheckAuthenticatorData(const RelyingParty& rp,
-                                    UserVerification uv,
+absl::Status CheckAuthenticatorData(const RelyingParty& rp, UserVerification uv,
                                     const AuthenticatorData& data) {
   if (!ConstantTimeEqual(data.rp_id_hash, detail::Sha256(rp.id))) {
     return Refuse("rp_id_mismatch",
@@ -135,8 +134,7 @@ absl::Status CheckPackedCertificate(const AttestationObject& object,
     long length = ASN1_STRING_length(wrapped);
     std::unique_ptr<ASN1_OCTET_STRING, OctetDeleter> inner(
         d2i_ASN1_OCTET_STRING(nullptr, &q, length));
-    if (inner == nullptr ||
-        q != ASN1_STRING_get0_data(wrapped) + length ||
+    if (inner == nullptr || q != ASN1_STRING_get0_data(wrapped) + length ||
         absl::string_view(
             reinterpret_cast<const char*>(ASN1_STRING_get0_data(inner.get())),
             ASN1_STRING_length(inner.get())) != object.auth_data.aaguid) {
@@ -163,8 +161,7 @@ absl::Status CheckAttestation(const AttestationObject& object,
                               absl::string_view client_data_hash) {
   const AttestationStatement& st = object.att_stmt;
   if (object.fmt == "none") {
-    if (st.alg != 0 || !st.sig.empty() || !st.x5c.empty() ||
-        st.has_ecdaa_key_id) {
+    if (st.entries != 0) {
       return Malformed("attestation \"none\" with a non-empty attStmt");
     }
     return absl::OkStatus();
@@ -188,8 +185,9 @@ absl::Status CheckAttestation(const AttestationObject& object,
                   "packed self attestation alg differs from the key's");
   }
   if (!credential_key.Verify(signed_data, st.sig)) {
-    return Refuse("bad_signature", "packed self attestation signature is "
-                                   "invalid");
+    return Refuse("bad_signature",
+                  "packed self attestation signature is "
+                  "invalid");
   }
   return absl::OkStatus();
 }
@@ -206,13 +204,14 @@ absl::StatusOr<StoredCredential> VerifyRegistration(
       response.credential_id.size() > kMaxCredentialIdBytes) {
     return Malformed("credential id is not 1..1023 bytes");
   }
-  absl::StatusOr<ClientData> client = ParseClientData(response.client_data_json);
+  absl::StatusOr<ClientData> client =
+      ParseClientData(response.client_data_json);
   if (!client.ok()) return client.status();
   absl::StatusOr<AttestationObject> object =
       ParseAttestationObject(response.attestation_object);
   if (!object.ok()) return object.status();
-  if (absl::Status st = CheckClientData(rp, expected_challenge,
-                                        "webauthn.create", *client);
+  if (absl::Status st =
+          CheckClientData(rp, expected_challenge, "webauthn.create", *client);
       !st.ok()) {
     return st;
   }
@@ -267,7 +266,8 @@ absl::StatusOr<AssertionResult> VerifyAssertion(
   if (response.user_handle.size() > kMaxUserHandleBytes) {
     return Malformed("user handle is over 64 bytes");
   }
-  absl::StatusOr<ClientData> client = ParseClientData(response.client_data_json);
+  absl::StatusOr<ClientData> client =
+      ParseClientData(response.client_data_json);
   if (!client.ok()) return client.status();
   absl::StatusOr<AuthenticatorData> data =
       ParseAuthenticatorData(response.authenticator_data);
@@ -284,6 +284,11 @@ absl::StatusOr<AssertionResult> VerifyAssertion(
   if (absl::Status st = CheckAuthenticatorData(rp, uv, *data); !st.ok()) {
     return st;
   }
+  if (data->backup_eligible != stored.backup_eligible) {
+    return Refuse("credential_mismatch",
+                  "backup eligibility differs from the registered "
+                  "credential's");
+  }
   absl::StatusOr<CosePublicKey> key =
       CosePublicKey::Parse(stored.public_key_cose);
   if (!key.ok()) return key.status();
@@ -299,8 +304,7 @@ absl::StatusOr<AssertionResult> VerifyAssertion(
       data->sign_count <= stored.sign_count) {
     return Refuse("counter_regressed",
                   absl::StrCat("signature counter ", data->sign_count,
-                               " is not above the stored ",
-                               stored.sign_count,
+                               " is not above the stored ", stored.sign_count,
                                " (a cloned authenticator or a replay)"));
   }
   AssertionResult out;

@@ -147,20 +147,21 @@ struct AuthenticatorData {
 
 // authenticatorData (WebAuthn L3 6.1): 37 fixed bytes, then attested
 // credential data iff AT, then an extensions CBOR map iff ED, and nothing
-// else. Refuses (malformed) BS without BE, a
-// credential id of 0 or over 1023 bytes, CBOR that is not one well-formed
-// item of depth <= kMaxCborDepth without indefinite lengths or tags, the
-// extensions not a map, trailing bytes. The reserved flag bits 1 and 5 are
-// ignored. The COSE key is checked to be a CBOR map here, not to be a usable
-// key (CosePublicKey::Parse does that).
+// else. Refuses (malformed) BS without BE, a credential id of 0 or over
+// 1023 bytes, CBOR that is not one well-formed item of depth <=
+// kMaxCborDepth without indefinite lengths or tags, the extensions not a
+// map, trailing bytes. The reserved flag bits 1 and 5 are ignored. The COSE
+// key is checked to be a CBOR map here, not to be a usable key
+// (CosePublicKey::Parse does that).
 absl::StatusOr<AuthenticatorData> ParseAuthenticatorData(
     absl::string_view bytes);
 
 struct AttestationStatement {
-  int64_t alg = 0;                // 0 when absent ("none")
-  std::string sig;                // empty when absent
-  std::vector<std::string> x5c;   // DER certificates, leaf first
+  int64_t alg = 0;               // 0 when absent ("none")
+  std::string sig;               // empty when absent
+  std::vector<std::string> x5c;  // DER certificates, leaf first
   bool has_ecdaa_key_id = false;
+  size_t entries = 0;  // members of the attStmt map, known or not
 };
 
 struct AttestationObject {
@@ -258,7 +259,7 @@ struct AuthenticationResponse {
 // == SHA-256(rp.id); UP; UV when `uv` is kRequired; attested credential data
 // present with credential id == response.credential_id; the credential key
 // parses and its alg is ES256/RS256/EdDSA; the attestation statement:
-//   "none": attStmt must be empty;
+//   "none": attStmt must be an empty map (else malformed);
 //   "packed" without x5c (self attestation): alg == the credential key's
 //     alg and sig verifies with the credential key over
 //     authData || SHA-256(clientDataJSON);
@@ -284,11 +285,15 @@ struct AssertionResult {
 // Authentication (WebAuthn L3 7.2). Checks, in this order: sizes and parsing
 // (malformed); response.credential_id == stored.credential_id
 // (credential_mismatch); clientData type "webauthn.get", challenge, origin,
-// crossOrigin; rpIdHash; UP; UV when kRequired; the signature with the
-// stored key over authenticatorData || SHA-256(clientDataJSON); the counter:
-// if the stored or the new count is nonzero and new <= stored, refused
-// (counter_regressed: a cloned authenticator or a replay). The user handle
-// is not checked here (the caller knows whose credential it looked up).
+// crossOrigin; rpIdHash; UP; UV when kRequired; the BE flag equal to
+// stored.backup_eligible (credential_mismatch: backup eligibility is fixed
+// at creation, L3 7.2 step 18); the signature with the stored key over
+// authenticatorData || SHA-256(clientDataJSON); the counter: if the stored
+// or the new count is nonzero and new <= stored, refused
+// (counter_regressed: a cloned authenticator or a replay). A stored
+// credential whose key does not parse, or whose algorithm is not its key's,
+// is malformed. The user handle is not checked here (the caller knows whose
+// credential it looked up).
 absl::StatusOr<AssertionResult> VerifyAssertion(
     const RelyingParty& rp, absl::string_view expected_challenge,
     UserVerification uv, const StoredCredential& stored,
