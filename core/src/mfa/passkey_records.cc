@@ -14,13 +14,11 @@ namespace {
 
 constexpr uint8_t kPasskeyVersion = 1;
 constexpr uint8_t kUserVersion = 1;
-constexpr uint8_t kAssertionVersion = 1;
 constexpr uint64_t kMaxTransports = 8;
 
 // First bytes of the key spaces.
 constexpr char kCredentialSpace = 'c';
 constexpr char kUserSpace = 'u';
-constexpr char kAssertionSpace = 'a';
 
 std::string Prefixed(char space, absl::string_view id) {
   std::string out(1, space);
@@ -101,22 +99,6 @@ bool PasskeyUser::Decode(absl::string_view data) {
          d.GetSignedVarint(&registration_expires) && d.done();
 }
 
-std::string PasskeyAssertion::Encode() const {
-  std::string out;
-  Encoder e(&out);
-  e.PutU8(kAssertionVersion);
-  e.PutString(challenge);
-  e.PutSignedVarint(expires);
-  return out;
-}
-
-bool PasskeyAssertion::Decode(absl::string_view data) {
-  Decoder d(data);
-  uint8_t version;
-  return d.GetU8(&version) && version == kAssertionVersion &&
-         d.GetString(&challenge) && d.GetSignedVarint(&expires) && d.done();
-}
-
 std::string PasskeyPrefix(absl::string_view user_id) {
   return Prefixed(kCredentialSpace, user_id);
 }
@@ -128,10 +110,6 @@ std::string PasskeyKey(absl::string_view user_id,
 
 std::string PasskeyUserKey(absl::string_view user_id) {
   return Prefixed(kUserSpace, user_id);
-}
-
-std::string PasskeyAssertionKey(absl::string_view challenge_id) {
-  return Prefixed(kAssertionSpace, challenge_id);
 }
 
 absl::StatusOr<std::vector<PasskeyRecord>> LoadPasskeys(

@@ -7,8 +7,8 @@
 //  - PasskeyUser under PasskeyUserKey(user): the user's WebAuthn user
 //    handle (random, never the user id) and the one registration ceremony
 //    under way, if any (a new start replaces it: one per user at most).
-//  - PasskeyAssertion under PasskeyAssertionKey(challenge id): the WebAuthn
-//    challenge of a vigil challenge's latest request options.
+// The WebAuthn challenge of a vigil challenge's request options is kept on
+// the challenge record itself (ChallengeRecord::factor_state).
 // Key spaces are told apart by their first byte, so a user's credentials
 // are one prefix scan.
 
@@ -47,19 +47,10 @@ struct PasskeyUser {
   bool Decode(absl::string_view data);
 };
 
-struct PasskeyAssertion {
-  std::string challenge;  // raw bytes sent in the request options
-  int64_t expires = 0;    // unix seconds (the vigil challenge's expiry)
-
-  std::string Encode() const;
-  bool Decode(absl::string_view data);
-};
-
 std::string PasskeyPrefix(absl::string_view user_id);
 std::string PasskeyKey(absl::string_view user_id,
                        absl::string_view credential_id);
 std::string PasskeyUserKey(absl::string_view user_id);
-std::string PasskeyAssertionKey(absl::string_view challenge_id);
 
 // All of `user_id`'s passkeys, in key order. DataLoss for an unreadable one.
 absl::StatusOr<std::vector<PasskeyRecord>> LoadPasskeys(

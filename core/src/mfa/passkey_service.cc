@@ -447,16 +447,15 @@ absl::StatusOr<FactorStart> WebAuthnFactor::Start(FactorCall& call) {
   if (passkeys.empty()) {
     return absl::FailedPreconditionError("webauthn: the user has no passkey");
   }
-  PasskeyAssertion assertion;
-  assertion.challenge = wa::NewChallenge();
-  assertion.expires = call.challenge->expires;
-  call.batch->Put(Table::kPasskeys, PasskeyAssertionKey(call.challenge_id),
-                  assertion.Encode());
+  // The WebAuthn challenge lives on the vigil challenge (written by the
+  // service with it) and expires with it; a new start replaces it.
+  call.challenge->factor_method = static_cast<int>(MfaMethod::kWebauthn);
+  call.challenge->factor_state = wa::NewChallenge();
   FactorStart start;
   start.expires_at = absl::FromUnixSeconds(call.challenge->expires);
   PasskeyRequestOptions& o = start.webauthn.emplace();
   o.rp_id = config_->rp.id;
-  o.challenge = assertion.challenge;
+  o.challenge = call.challenge->factor_state;
   o.timeout = absl::Seconds(std::max<int64_t>(0, call.challenge->expires - call.now));
   o.allow_credentials = PublicDescriptors(passkeys);
   o.user_verification = std::string(wa::UserVerificationName(config_->uv));
@@ -470,19 +469,14 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
   const std::string& user_id = call.challenge->user_id;
   std::lock_guard<std::mutex> lock(locks_->For(user_id));
 
-  std::string value;
-  absl::Status s = store_->Get(Table::kPasskeys,
-                               PasskeyAssertionKey(call.challenge_id), &value);
-  PasskeyAssertion assertion;
-  if (absl::IsNotFound(s)) {
+  if (call.challenge->factor_method != static_cast<int>(MfaMethod::kWebauthn) ||
+      call.challenge->factor_state.empty()) {
     call.reason = "challenge_mismatch";  // no request options were issued
     return FactorVerdict::kNoMatch;
   }
-  VIGIL_RETURN_IF_ERROR(s);
-  if (!assertion.Decode(value)) {
-    return absl::DataLossError("store: passkey assertion record is unreadable");
-  }
-  s = store_->Get(Table::kPasskeys, PasskeyKey(user_id, a->credential_id), &value);
+  const std::string expected = call.challenge->factor_state;
+  std::string value;
+  absl::Status s = store_->Get(Table::kPasskeys, PasskeyKey(user_id, a->credential_id), &value);
   if (absl::IsNotFound(s) || a->credential_id.empty()) {
     call.reason = "credential_mismatch";  // not one of this user's passkeys
     return FactorVerdict::kNoMatch;
@@ -506,7 +500,7 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
                                       a->authenticator_data, a->signature,
                                       a->user_handle};
   absl::StatusOr<wa::AssertionResult> result = wa::VerifyAssertion(
-      config_->rp, assertion.challenge, config_->uv, record.credential, response);
+      config_->rp, expected, config_->uv, record.credential, response);
   if (!result.ok()) {
     call.reason = std::string(wa::RefusalReason(result.status()));
     if (call.reason.empty()) return result.status();  // not a refusal
@@ -518,7 +512,7 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
   call.batch->Put(Table::kPasskeys, PasskeyKey(user_id, a->credential_id),
                   record.Encode());
   // Single use: the WebAuthn challenge answers once.
-  call.batch->Delete(Table::kPasskeys, PasskeyAssertionKey(call.challenge_id));
+  call.challenge->factor_state.clear();
   return FactorVerdict::kPassed;
 }
 
