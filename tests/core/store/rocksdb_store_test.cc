@@ -101,7 +101,8 @@ class RocksDbStoreTest : public ::testing::Test {
 TEST(TableNameTest, NamesEveryTable) {
   const char* const expected[] = {"users",    "devices",    "events",
                                   "counters", "challenges", "totp",
-                                  "pwned",    "outbox",     "meta"};
+                                  "pwned",    "outbox",     "meta",
+                                  "passkeys"};
   ASSERT_EQ(std::size(kAllTables), static_cast<size_t>(kTableCount));
   for (int i = 0; i < kTableCount; ++i) {
     EXPECT_EQ(TableName(kAllTables[i]), expected[i]);
@@ -659,6 +660,53 @@ TEST(RocksDbOpenTest, CreatesAMissingFolder) {
   WriteBatch batch;
   batch.Put(Table::kMeta, "k", "v");
   EXPECT_OK(store->Write(batch));
+}
+
+// A database of the first on-disk version (before Table::kPasskeys): a
+// read-only open says to upgrade it; a read-write open adds the table and
+// keeps everything; afterwards a read-only open works too.
+TEST(RocksDbOpenTest, ADatabaseOfTheFirstVersionGetsTheTablesAddedSince) {
+  TempDir dir;
+  {
+    rocksdb::DBOptions db_options;
+    db_options.create_if_missing = true;
+    db_options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
+    for (int i = 0; i < kFirstVersionTableCount; ++i) {
+      families.emplace_back(std::string(TableName(static_cast<Table>(i))),
+                            rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(db_options, dir.path(), families, &handles, &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[1], "u", "1").ok());
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    }
+    delete db;
+  }
+  RocksDbOptions reader;
+  reader.path = dir.path();
+  reader.read_only = true;
+  absl::StatusOr<std::unique_ptr<Store>> early = OpenRocksDbStore(reader);
+  ASSERT_FALSE(early.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(early.status())) << early.status();
+  EXPECT_THAT(std::string(early.status().message()), HasSubstr("passkeys"));
+
+  std::unique_ptr<Store> store = OpenOrDie(dir.path());
+  ASSERT_NE(store, nullptr);
+  std::string value;
+  ASSERT_OK(store->Get(Table::kUsers, "u", &value));
+  EXPECT_EQ(value, "1");
+  WriteBatch batch;
+  batch.Put(Table::kPasskeys, "k", "v");
+  ASSERT_OK(store->Write(batch));
+  absl::StatusOr<std::unique_ptr<Store>> later = OpenRocksDbStore(reader);
+  ASSERT_OK(later.status());
+  ASSERT_OK((*later)->Get(Table::kPasskeys, "k", &value));
+  EXPECT_EQ(value, "v");
 }
 
 TEST(RocksDbOpenTest, AFolderThatIsARegularFileIsAClearError) {
