@@ -68,6 +68,8 @@ absl::Status CheckOrigin(absl::string_view origin, absl::string_view rp_id) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 wa::UserVerification ToInternal(UserVerificationRequirement uv) {
   switch (uv) {
     case UserVerificationRequirement::kRequired:
@@ -79,6 +81,8 @@ wa::UserVerification ToInternal(UserVerificationRequirement uv) {
   }
   return wa::UserVerification::kRequired;
 }
+
+namespace {
 
 std::string Hex(absl::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -535,15 +539,7 @@ absl::StatusOr<std::string> Base64UrlDecode(absl::string_view text) {
 }
 
 absl::string_view UserVerificationName(UserVerificationRequirement uv) {
-  switch (uv) {
-    case UserVerificationRequirement::kRequired:
-      return "required";
-    case UserVerificationRequirement::kPreferred:
-      return "preferred";
-    case UserVerificationRequirement::kDiscouraged:
-      return "discouraged";
-  }
-  return "required";
+  return internal::webauthn::UserVerificationName(internal::ToInternal(uv));
 }
 
 bool ParseUserVerification(absl::string_view name,

@@ -41,6 +41,9 @@ struct PasskeyConfig {
   static absl::StatusOr<PasskeyConfig> Create(const PasskeyOptions& options);
 };
 
+// The verifier's name of a user-verification requirement.
+webauthn::UserVerification ToInternal(UserVerificationRequirement uv);
+
 class PasskeyLocks {
  public:
   std::mutex& For(absl::string_view user_id);
