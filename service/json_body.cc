@@ -31,7 +31,8 @@ absl::Status OnlyKeys(const json::object& o,
 
 absl::Status GetString(const json::object& o, absl::string_view key,
                        std::optional<std::string>* out) {
-  const json::value* v = o.if_contains(json::string_view(key.data(), key.size()));
+  const json::value* v =
+      o.if_contains(json::string_view(key.data(), key.size()));
   if (v == nullptr) return absl::OkStatus();
   if (!v->is_string()) return Invalid(key, "must be a string");
   *out = std::string(v->as_string().data(), v->as_string().size());
@@ -40,7 +41,8 @@ absl::Status GetString(const json::object& o, absl::string_view key,
 
 absl::Status GetBool(const json::object& o, absl::string_view key,
                      std::optional<bool>* out) {
-  const json::value* v = o.if_contains(json::string_view(key.data(), key.size()));
+  const json::value* v =
+      o.if_contains(json::string_view(key.data(), key.size()));
   if (v == nullptr) return absl::OkStatus();
   if (!v->is_bool()) return Invalid(key, "must be true or false");
   *out = v->as_bool();

@@ -42,7 +42,8 @@ class Body {
       return;
     }
     if (!v->is_object()) {
-      error_ = ErrorReply(422, "invalid_argument", "body: must be a JSON object");
+      error_ =
+          ErrorReply(422, "invalid_argument", "body: must be a JSON object");
       return;
     }
     value_ = *std::move(v);
@@ -58,7 +59,6 @@ class Body {
   boost::json::value value_;
   std::optional<Reply> error_;
 };
-
 
 // Each key must be one of `allowed`.
 absl::Status OnlyKeys(const boost::json::object& o,

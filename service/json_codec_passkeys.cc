@@ -28,7 +28,8 @@ const json::object* Object(const json::value& v) {
 // `path`.name. Absent: "" if !required.
 absl::StatusOr<std::string> Text(const json::object& o, absl::string_view path,
                                  absl::string_view name, bool required) {
-  const json::value* v = o.if_contains(json::string_view(name.data(), name.size()));
+  const json::value* v =
+      o.if_contains(json::string_view(name.data(), name.size()));
   const std::string field = absl::StrCat(path, ".", name);
   if (v == nullptr || v->is_null()) {
     if (required) return Invalid(field, "is required");
@@ -71,7 +72,8 @@ absl::StatusOr<const json::object*> Credential(const json::value& json,
   if (!raw.ok()) return raw.status();
   absl::StatusOr<std::string> id = Bytes(*o, field, "id", false);
   if (!id.ok()) return id.status();
-  if (raw->empty() && id->empty()) return Invalid(absl::StrCat(field, ".rawId"), "is required");
+  if (raw->empty() && id->empty())
+    return Invalid(absl::StrCat(field, ".rawId"), "is required");
   if (!raw->empty() && !id->empty() && *raw != *id) {
     return Invalid(absl::StrCat(field, ".id"), "differs from rawId");
   }
@@ -138,16 +140,20 @@ void WritePasskey(JsonWriter& w, const PasskeyInfo& p) {
 absl::StatusOr<PasskeyRegistrationResponse> RegistrationResponseFromJson(
     const json::value& json, absl::string_view field) {
   PasskeyRegistrationResponse out;
-  absl::StatusOr<const json::object*> r = Credential(json, field, &out.credential_id);
+  absl::StatusOr<const json::object*> r =
+      Credential(json, field, &out.credential_id);
   if (!r.ok()) return r.status();
   const std::string path = absl::StrCat(field, ".response");
-  absl::StatusOr<std::string> client_data = Bytes(**r, path, "clientDataJSON", true);
+  absl::StatusOr<std::string> client_data =
+      Bytes(**r, path, "clientDataJSON", true);
   if (!client_data.ok()) return client_data.status();
-  absl::StatusOr<std::string> attestation = Bytes(**r, path, "attestationObject", true);
+  absl::StatusOr<std::string> attestation =
+      Bytes(**r, path, "attestationObject", true);
   if (!attestation.ok()) return attestation.status();
   out.client_data_json = *std::move(client_data);
   out.attestation_object = *std::move(attestation);
-  if (const json::value* t = (*r)->if_contains("transports"); t && !t->is_null()) {
+  if (const json::value* t = (*r)->if_contains("transports");
+      t && !t->is_null()) {
     if (!t->is_array() || t->as_array().size() > 8) {
       return Invalid(absl::StrCat(path, ".transports"),
                      "must be an array of at most 8 strings");
@@ -166,16 +172,20 @@ absl::StatusOr<PasskeyRegistrationResponse> RegistrationResponseFromJson(
 absl::StatusOr<WebAuthnAssertion> AssertionFromJson(const json::value& json,
                                                     absl::string_view field) {
   WebAuthnAssertion out;
-  absl::StatusOr<const json::object*> r = Credential(json, field, &out.credential_id);
+  absl::StatusOr<const json::object*> r =
+      Credential(json, field, &out.credential_id);
   if (!r.ok()) return r.status();
   const std::string path = absl::StrCat(field, ".response");
-  absl::StatusOr<std::string> client_data = Bytes(**r, path, "clientDataJSON", true);
+  absl::StatusOr<std::string> client_data =
+      Bytes(**r, path, "clientDataJSON", true);
   if (!client_data.ok()) return client_data.status();
-  absl::StatusOr<std::string> auth_data = Bytes(**r, path, "authenticatorData", true);
+  absl::StatusOr<std::string> auth_data =
+      Bytes(**r, path, "authenticatorData", true);
   if (!auth_data.ok()) return auth_data.status();
   absl::StatusOr<std::string> signature = Bytes(**r, path, "signature", true);
   if (!signature.ok()) return signature.status();
-  absl::StatusOr<std::string> user_handle = Bytes(**r, path, "userHandle", false);
+  absl::StatusOr<std::string> user_handle =
+      Bytes(**r, path, "userHandle", false);
   if (!user_handle.ok()) return user_handle.status();
   out.client_data_json = *std::move(client_data);
   out.authenticator_data = *std::move(auth_data);

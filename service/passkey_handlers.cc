@@ -124,7 +124,8 @@ Reply HandlePasskeyUpdate(const Request& req, const std::string& user_id,
   if (s.ok()) s = GetString(o, "name", &name);
   if (s.ok() && !name) s = absl::InvalidArgumentError("name: is required");
   if (!s.ok()) return Invalid422(s);
-  absl::StatusOr<PasskeyInfo> passkey = passkeys->Rename(user_id, passkey_id, *name);
+  absl::StatusOr<PasskeyInfo> passkey =
+      passkeys->Rename(user_id, passkey_id, *name);
   if (!passkey.ok()) return EngineErrorReply(passkey.status());
   return Json(PasskeyToJson(*passkey));
 }
@@ -141,7 +142,8 @@ Reply HandlePasskeyDelete(const std::string& user_id,
   return r;
 }
 
-Reply HandleChallengeWebauthn(const Request& req, const std::string& challenge_id,
+Reply HandleChallengeWebauthn(const Request& req,
+                              const std::string& challenge_id,
                               ServiceContext& ctx) {
   Reply refused;
   if (Passkeys(ctx, &refused) == nullptr) return refused;
@@ -162,8 +164,9 @@ Reply HandleChallengeWebauthn(const Request& req, const std::string& challenge_i
 
 Reply HandlePasskeyDemo(ServiceContext& ctx) {
   if (!ctx.config().passkey_demo_page) {
-    return ErrorReply(404, "not_found",
-                      "path: the passkey demo page is off ([passkeys] demo_page)");
+    return ErrorReply(
+        404, "not_found",
+        "path: the passkey demo page is off ([passkeys] demo_page)");
   }
   Reply reply;
   reply.content_type = "text/html; charset=utf-8";

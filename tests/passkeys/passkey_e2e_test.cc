@@ -19,9 +19,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -68,13 +68,14 @@ std::string Str(const json::value& v) {
 
 TEST(PasskeyE2eTest, ChromiumRegistersAPasskeyAndPassesARiskySignInsChallenge) {
   const std::string chromium = FindChromium();
-  if (chromium.empty()) GTEST_SKIP() << "no chromium (scripts/setup.sh installs it)";
+  if (chromium.empty())
+    GTEST_SKIP() << "no chromium (scripts/setup.sh installs it)";
   TempDir dir;
   const int port = FreePort();
   ASSERT_GT(port, 0);
   const std::string origin = absl::StrCat("http://localhost:", port);
-  std::string config = TestConfigToml(dir.path() + "/data",
-                                      SourcePath("models/default.toml"));
+  std::string config =
+      TestConfigToml(dir.path() + "/data", SourcePath("models/default.toml"));
   config = absl::StrReplaceAll(
       config, {{"127.0.0.1:0", absl::StrCat("127.0.0.1:", port)}});
   absl::StrAppend(&config, "\n[passkeys]\nrp_id = \"localhost\"\n",
@@ -85,9 +86,9 @@ TEST(PasskeyE2eTest, ChromiumRegistersAPasskeyAndPassesARiskySignInsChallenge) {
 
   int exit_code = -1;
   const std::string output = RunShell(
-      absl::StrCat("/usr/bin/python3 ", SourcePath("tests/passkeys/passkey_flow.py"),
-                   " ", chromium, " ", origin, " ", kMfaKey, " ",
-                   kEvaluateKey, " alice 2>&1"),
+      absl::StrCat("/usr/bin/python3 ",
+                   SourcePath("tests/passkeys/passkey_flow.py"), " ", chromium,
+                   " ", origin, " ", kMfaKey, " ", kEvaluateKey, " alice 2>&1"),
       &exit_code);
   ASSERT_EQ(exit_code, 0) << output << "\nvigild:\n" << (*vigild)->Stderr();
   json::value v = json::parse(output);

@@ -50,7 +50,8 @@ class PasskeyRefusalsTest : public ::testing::Test {
   void SetUp() override {
     std::string config = TestConfigToml(dir_.path() + "/data",
                                         SourcePath("models/default.toml"));
-    absl::StrAppend(&config, "\n[passkeys]\nrp_id = \"localhost\"\norigins = [\"",
+    absl::StrAppend(&config,
+                    "\n[passkeys]\nrp_id = \"localhost\"\norigins = [\"",
                     kOrigin, "\"]\nuser_verification = \"required\"\n");
     auto v = VigildProcess::Start(dir_.path(), config);
     ASSERT_TRUE(v.ok()) << v.status();
@@ -86,8 +87,9 @@ class PasskeyRefusalsTest : public ::testing::Test {
 
   // Registers `auth` for `user` through vigild's two registration routes.
   void Register(const std::string& user, SoftAuthenticator& auth) {
-    json::value start = Post(absl::StrCat("/v1/users/", user, "/passkeys/registrations"),
-                             R"({"user_name":"u@example.com"})", 200);
+    json::value start =
+        Post(absl::StrCat("/v1/users/", user, "/passkeys/registrations"),
+             R"({"user_name":"u@example.com"})", 200);
     auto challenge = Base64UrlDecode(
         std::string(start.at("public_key").at("challenge").as_string()));
     ASSERT_TRUE(challenge.ok());
@@ -107,14 +109,15 @@ class PasskeyRefusalsTest : public ::testing::Test {
                              const char* ua = kOtherUa) {
     if (!history_.contains(user)) {
       for (int i = 0; i < 6; ++i) {
-        json::value d = Post("/v1/evaluate",
-                             absl::StrCat(R"({"user_id":")", user, R"(","ip":")",
-                                          kLondon, R"(","user_agent":")", kHomeUa,
-                                          R"("})"),
-                             200);
+        json::value d =
+            Post("/v1/evaluate",
+                 absl::StrCat(R"({"user_id":")", user, R"(","ip":")", kLondon,
+                              R"(","user_agent":")", kHomeUa, R"("})"),
+                 200);
         if (d.at("decision") == "allow") {
           Post(absl::StrCat("/v1/events/",
-                            std::string(d.at("event_id").as_string()), "/outcome"),
+                            std::string(d.at("event_id").as_string()),
+                            "/outcome"),
                R"({"outcome":"success"})", 200);
         }
       }
@@ -127,26 +130,29 @@ class PasskeyRefusalsTest : public ::testing::Test {
     EXPECT_EQ(d.at("decision"), "challenge") << json::serialize(d);
     if (!d.at("challenge").is_object()) return "";
     const json::array& methods = d.at("challenge").at("methods").as_array();
-    EXPECT_NE(std::find(methods.begin(), methods.end(), json::value("webauthn")),
-              methods.end());
+    EXPECT_NE(
+        std::find(methods.begin(), methods.end(), json::value("webauthn")),
+        methods.end());
     last_event_ = std::string(d.at("event_id").as_string());
     return std::string(d.at("challenge").at("id").as_string());
   }
 
   // The raw WebAuthn challenge of fresh request options for `challenge_id`.
   std::string Options(const std::string& challenge_id) {
-    json::value o = Post(absl::StrCat("/v1/challenges/", challenge_id, "/webauthn"),
-                         "{}", 200);
-    auto c = Base64UrlDecode(std::string(o.at("public_key").at("challenge").as_string()));
+    json::value o = Post(
+        absl::StrCat("/v1/challenges/", challenge_id, "/webauthn"), "{}", 200);
+    auto c = Base64UrlDecode(
+        std::string(o.at("public_key").at("challenge").as_string()));
     EXPECT_TRUE(c.ok());
     return c.ok() ? *c : "";
   }
 
   json::value Verify(const std::string& challenge_id,
                      const wa::AuthenticationResponse& a) {
-    return Post(absl::StrCat("/v1/challenges/", challenge_id, "/verify"),
-                absl::StrCat(R"({"webauthn":)", AuthenticationResponseJson(a), "}"),
-                200);
+    return Post(
+        absl::StrCat("/v1/challenges/", challenge_id, "/verify"),
+        absl::StrCat(R"({"webauthn":)", AuthenticationResponseJson(a), "}"),
+        200);
   }
 
   json::object Passkey(const std::string& user) {
@@ -167,7 +173,8 @@ class PasskeyRefusalsTest : public ::testing::Test {
     EXPECT_EQ(after.at("sign_count"), before.at("sign_count"));
     EXPECT_EQ(after.at("last_used_at"), before.at("last_used_at"));
     // The event is not completed: its outcome is still not a success.
-    json::value events = Get(absl::StrCat("/v1/users/", user, "/events?limit=1"));
+    json::value events =
+        Get(absl::StrCat("/v1/users/", user, "/events?limit=1"));
     const json::object& e = events.at("events").as_array().at(0).as_object();
     EXPECT_EQ(std::string(e.at("event_id").as_string()), last_event_);
     EXPECT_NE(e.at("outcome"), "success") << json::serialize(e);
@@ -186,7 +193,8 @@ class PasskeyRefusalsTest : public ::testing::Test {
   std::string last_event_;
 };
 
-TEST_F(PasskeyRefusalsTest, EachAlteredAnswerIsRefusedWithItsReasonAndNothingIsLearned) {
+TEST_F(PasskeyRefusalsTest,
+       EachAlteredAnswerIsRefusedWithItsReasonAndNothingIsLearned) {
   SoftAuthenticator alice(wa::kEs256);
   Register("alice", alice);
   SoftAuthenticator bob(wa::kEdDsa);
@@ -196,7 +204,8 @@ TEST_F(PasskeyRefusalsTest, EachAlteredAnswerIsRefusedWithItsReasonAndNothingIsL
     const std::string id = RiskyChallenge("alice");
     SoftAuthenticator::Options o = Good();
     o.origin = "https://evil.example";
-    ExpectRefused("alice", id, alice.Assert(Options(id), o), "origin_not_allowed");
+    ExpectRefused("alice", id, alice.Assert(Options(id), o),
+                  "origin_not_allowed");
   }
   {  // Wrong relying-party id: the authenticator signed for another site.
     const std::string id = RiskyChallenge("alice");
@@ -208,7 +217,8 @@ TEST_F(PasskeyRefusalsTest, EachAlteredAnswerIsRefusedWithItsReasonAndNothingIsL
     const std::string id = RiskyChallenge("alice");
     SoftAuthenticator::Options o = Good();
     o.user_verified = false;
-    ExpectRefused("alice", id, alice.Assert(Options(id), o), "user_not_verified");
+    ExpectRefused("alice", id, alice.Assert(Options(id), o),
+                  "user_not_verified");
   }
   {  // A tampered signature.
     const std::string id = RiskyChallenge("alice");
@@ -259,25 +269,28 @@ TEST_F(PasskeyRefusalsTest, RegistrationRefusalsAreClearAndStoreNothing) {
   ASSERT_TRUE(challenge.ok());
   SoftAuthenticator::Options o = Good();
   o.origin = "https://evil.example";
-  json::value refused = Post(
-      "/v1/users/carol/passkeys",
-      absl::StrCat(R"({"registration_id":")", registration, R"(","credential":)",
-                   RegistrationResponseJson(key.Register(*challenge, o)), "}"),
-      422);
+  json::value refused =
+      Post("/v1/users/carol/passkeys",
+           absl::StrCat(
+               R"({"registration_id":")", registration, R"(","credential":)",
+               RegistrationResponseJson(key.Register(*challenge, o)), "}"),
+           422);
   EXPECT_EQ(refused.at("error").at("code"), "credential_refused");
   EXPECT_TRUE(absl::StartsWith(
       std::string(refused.at("error").at("message").as_string()),
       "origin_not_allowed:"));
   // The registration was consumed by the refusal.
   Post("/v1/users/carol/passkeys",
-       absl::StrCat(R"({"registration_id":")", registration, R"(","credential":)",
-                    RegistrationResponseJson(key.Register(*challenge, Good())), "}"),
+       absl::StrCat(
+           R"({"registration_id":")", registration, R"(","credential":)",
+           RegistrationResponseJson(key.Register(*challenge, Good())), "}"),
        404);
-  EXPECT_TRUE(Get("/v1/users/carol/passkeys").at("passkeys").as_array().empty());
+  EXPECT_TRUE(
+      Get("/v1/users/carol/passkeys").at("passkeys").as_array().empty());
   // Not JSON of a credential at all.
-  json::value bad = Post("/v1/users/carol/passkeys",
-                         R"({"registration_id":"x","credential":{"type":"public-key"}})",
-                         422);
+  json::value bad = Post(
+      "/v1/users/carol/passkeys",
+      R"({"registration_id":"x","credential":{"type":"public-key"}})", 422);
   EXPECT_EQ(bad.at("error").at("code"), "invalid_argument");
 }
 

@@ -15,9 +15,11 @@
 // vigil challenge, expiring with it); the assertion goes to
 // MfaService::VerifyChallenge as a ChallengeAnswer (vigil/mfa.h).
 //
-//   auto start = engine->passkeys()->StartRegistration(user, {.user_name = "a@b"});
+//   auto start = engine->passkeys()->StartRegistration(user, {.user_name =
+//   "a@b"});
 //   ... browser: navigator.credentials.create(start->options) ...
-//   auto key = engine->passkeys()->FinishRegistration(user, start->registration_id, response, "laptop");
+//   auto key = engine->passkeys()->FinishRegistration(user,
+//   start->registration_id, response, "laptop");
 //
 // Thread-safe. Errors: InvalidArgument "<field>: <reason>" (bad input,
 // including a credential that is not well-formed), PermissionDenied
@@ -90,7 +92,7 @@ struct PasskeyCreationOptions {
   std::string user_handle;  // random per user, never the user id itself
   std::string user_name;
   std::string user_display_name;
-  std::string challenge;  // 32 random bytes
+  std::string challenge;            // 32 random bytes
   std::vector<int64_t> algorithms;  // COSE: -7 ES256, -8 EdDSA, -257 RS256
   absl::Duration timeout;
   std::vector<PasskeyDescriptor> exclude_credentials;
@@ -166,7 +168,6 @@ class PasskeyService {
                                              absl::string_view name) = 0;
   virtual absl::Status Delete(absl::string_view user_id,
                               absl::string_view passkey_id) = 0;
-
 };
 
 }  // namespace vigil

@@ -38,7 +38,7 @@ std::string OneTimeCodes::Mac(absl::string_view key_id,
   return HmacSha256(key.reveal(), absl::StrCat(challenge_id, ":", code));
 }
 
-absl::Status CodeFactor::CheckEnable(const MfaUserRecord&,
+absl::Status CodeFactor::CheckEnable(absl::string_view, const MfaUserRecord&,
                                      const UserContacts& contacts) const {
   const bool sms = method_ == MfaMethod::kSms;
   if (To(contacts).empty()) {

@@ -52,7 +52,7 @@ class CodeFactor final : public Factor {
   bool Takes(const ChallengeAnswer& answer) const override {
     return std::holds_alternative<OneTimeCode>(answer.value);
   }
-  absl::Status CheckEnable(const MfaUserRecord& user,
+  absl::Status CheckEnable(absl::string_view user_id, const MfaUserRecord& user,
                            const UserContacts& contacts) const override;
   bool SendsCode() const override { return true; }
   // Sends a fresh code (resend interval and hourly limit of the policy:

@@ -78,11 +78,13 @@ class Factor {
   // Whether `answer` is of the type this factor checks.
   virtual bool Takes(const ChallengeAnswer& answer) const = 0;
 
-  // Whether the user may enable (and so be offered) this factor, with the
-  // contact details `contacts`: OK; InvalidArgument "<field>: ..." for a
-  // missing contact detail; FailedPrecondition for an enrolment missing or a
-  // delivery not configured.
-  virtual absl::Status CheckEnable(const MfaUserRecord& user,
+  // Whether user `user_id` (whose MFA record is `user`) may enable (and so
+  // be offered) this factor, with the contact details `contacts`: OK;
+  // InvalidArgument "<field>: ..." for a missing contact detail;
+  // FailedPrecondition for an enrolment missing (no passkey, no TOTP
+  // secret) or a delivery not configured.
+  virtual absl::Status CheckEnable(absl::string_view user_id,
+                                   const MfaUserRecord& user,
                                    const UserContacts& contacts) const = 0;
 
   // Whether Start sends a one-time code (MfaService::SendCode's methods).

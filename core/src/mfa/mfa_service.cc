@@ -256,7 +256,7 @@ absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
       return absl::FailedPreconditionError(
           absl::StrCat("enabled: ", MfaMethodName(m), " is not configured"));
     }
-    VIGIL_RETURN_IF_ERROR(f->CheckEnable(u, contacts));
+    VIGIL_RETURN_IF_ERROR(f->CheckEnable(user_id, u, contacts));
     enabled |= MethodBit(static_cast<int>(m));
   }
   if (settings.preferred &&

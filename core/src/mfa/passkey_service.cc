@@ -9,8 +9,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/hash.h"
 #include "common/status_macros.h"
 #include "mfa/mfa_records.h"
@@ -148,7 +148,11 @@ class PasskeyServiceImpl final : public PasskeyService {
  public:
   PasskeyServiceImpl(const PasskeyConfig* config, PasskeyLocks* locks,
                      Store* store, const Clock* clock, MfaService* mfa)
-      : config_(config), locks_(locks), store_(store), clock_(clock), mfa_(mfa) {}
+      : config_(config),
+        locks_(locks),
+        store_(store),
+        clock_(clock),
+        mfa_(mfa) {}
 
   bool enabled() const override { return config_->enabled; }
 
@@ -174,7 +178,8 @@ class PasskeyServiceImpl final : public PasskeyService {
     }
     if (user.user_handle.empty()) user.user_handle = wa::NewChallenge();
     const absl::Time now = clock_->Now();
-    user.registration_id = wa::Base64UrlEncode(wa::NewChallenge().substr(0, 16));
+    user.registration_id =
+        wa::Base64UrlEncode(wa::NewChallenge().substr(0, 16));
     user.registration_challenge = wa::NewChallenge();
     user.registration_expires =
         absl::ToUnixSeconds(now + config_->registration_timeout);
@@ -234,10 +239,9 @@ class PasskeyServiceImpl final : public PasskeyService {
         VIGIL_RETURN_IF_ERROR(store_->Write(consume));
         return absl::NotFoundError("registration_id: expired; start again");
       }
-      wa::RegistrationResponse r{response.credential_id,
-                                 response.client_data_json,
-                                 response.attestation_object,
-                                 response.transports};
+      wa::RegistrationResponse r{
+          response.credential_id, response.client_data_json,
+          response.attestation_object, response.transports};
       absl::StatusOr<wa::StoredCredential> credential =
           wa::VerifyRegistration(config_->rp, challenge, config_->uv, r);
       if (!credential.ok()) {
@@ -260,9 +264,8 @@ class PasskeyServiceImpl final : public PasskeyService {
       }
       PasskeyRecord record;
       record.credential = *std::move(credential);
-      record.name = name.empty()
-                        ? absl::StrCat("Passkey ", passkeys.size() + 1)
-                        : std::string(name);
+      record.name = name.empty() ? absl::StrCat("Passkey ", passkeys.size() + 1)
+                                 : std::string(name);
       record.created = now;
       consume.Put(Table::kPasskeys,
                   PasskeyKey(user_id, record.credential.credential_id),
@@ -332,7 +335,8 @@ class PasskeyServiceImpl final : public PasskeyService {
 
   absl::StatusOr<PasskeyUser> LoadUser(absl::string_view user_id) {
     std::string value;
-    absl::Status s = store_->Get(Table::kPasskeys, PasskeyUserKey(user_id), &value);
+    absl::Status s =
+        store_->Get(Table::kPasskeys, PasskeyUserKey(user_id), &value);
     PasskeyUser user;
     if (absl::IsNotFound(s)) return user;
     VIGIL_RETURN_IF_ERROR(s);
@@ -351,7 +355,8 @@ class PasskeyServiceImpl final : public PasskeyService {
     std::string value;
     absl::Status s = store_->Get(Table::kPasskeys,
                                  PasskeyKey(user_id, *credential_id), &value);
-    if (absl::IsNotFound(s)) return absl::NotFoundError("passkey: no such passkey");
+    if (absl::IsNotFound(s))
+      return absl::NotFoundError("passkey: no such passkey");
     VIGIL_RETURN_IF_ERROR(s);
     PasskeyRecord record;
     if (!record.Decode(value)) {
@@ -370,10 +375,11 @@ class PasskeyServiceImpl final : public PasskeyService {
     if (on) {
       enabled.push_back(MfaMethod::kWebauthn);
     } else {
-      enabled.erase(std::remove(enabled.begin(), enabled.end(),
-                                MfaMethod::kWebauthn),
-                    enabled.end());
-      if (settings.preferred == MfaMethod::kWebauthn) settings.preferred.reset();
+      enabled.erase(
+          std::remove(enabled.begin(), enabled.end(), MfaMethod::kWebauthn),
+          enabled.end());
+      if (settings.preferred == MfaMethod::kWebauthn)
+        settings.preferred.reset();
     }
     return mfa_->SetSettings(user_id, settings);
   }
@@ -402,7 +408,8 @@ absl::StatusOr<PasskeyConfig> PasskeyConfig::Create(
   for (const std::string& origin : options.origins) {
     VIGIL_RETURN_IF_ERROR(CheckOrigin(origin, options.rp_id));
   }
-  if (options.resident_key != "required" && options.resident_key != "preferred") {
+  if (options.resident_key != "required" &&
+      options.resident_key != "preferred") {
     return absl::InvalidArgumentError(
         "passkeys.resident_key: must be \"required\" or \"preferred\"");
   }
@@ -411,12 +418,14 @@ absl::StatusOr<PasskeyConfig> PasskeyConfig::Create(
     return absl::InvalidArgumentError(
         "passkeys.registration_timeout: must be in (0, 1 hour]");
   }
-  if (options.max_passkeys_per_user < 1 || options.max_passkeys_per_user > 100) {
+  if (options.max_passkeys_per_user < 1 ||
+      options.max_passkeys_per_user > 100) {
     return absl::InvalidArgumentError(
         "passkeys.max_per_user: must be in [1, 100]");
   }
   c.enabled = true;
-  c.rp = {options.rp_id, options.rp_name.empty() ? options.rp_id : options.rp_name,
+  c.rp = {options.rp_id,
+          options.rp_name.empty() ? options.rp_id : options.rp_name,
           options.origins};
   c.uv = ToInternal(options.user_verification);
   c.resident_key = options.resident_key;
@@ -433,12 +442,18 @@ bool WebAuthnFactor::Takes(const ChallengeAnswer& answer) const {
   return std::holds_alternative<WebAuthnAssertion>(answer.value);
 }
 
-absl::Status WebAuthnFactor::CheckEnable(const MfaUserRecord& user,
-                                         const UserContacts& contacts) const {
-  (void)user;
-  (void)contacts;
+absl::Status WebAuthnFactor::CheckEnable(absl::string_view user_id,
+                                         const MfaUserRecord&,
+                                         const UserContacts&) const {
   if (!config_->enabled) {
-    return absl::FailedPreconditionError("webauthn: passkeys are not configured");
+    return absl::FailedPreconditionError(
+        "webauthn: passkeys are not configured");
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::vector<PasskeyRecord> passkeys,
+                         LoadPasskeys(store_, user_id));
+  if (passkeys.empty()) {
+    return absl::FailedPreconditionError(
+        "enabled: webauthn needs a passkey (register one first)");
   }
   return absl::OkStatus();
 }
@@ -460,7 +475,8 @@ absl::StatusOr<FactorStart> WebAuthnFactor::Start(FactorCall& call) {
   PasskeyRequestOptions& o = start.webauthn.emplace();
   o.rp_id = config_->rp.id;
   o.challenge = call.challenge->factor_state;
-  o.timeout = absl::Seconds(std::max<int64_t>(0, call.challenge->expires - call.now));
+  o.timeout =
+      absl::Seconds(std::max<int64_t>(0, call.challenge->expires - call.now));
   o.allow_credentials = PublicDescriptors(passkeys);
   o.user_verification = std::string(wa::UserVerificationName(config_->uv));
   return start;
@@ -480,7 +496,8 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
   }
   const std::string expected = call.challenge->factor_state;
   std::string value;
-  absl::Status s = store_->Get(Table::kPasskeys, PasskeyKey(user_id, a->credential_id), &value);
+  absl::Status s = store_->Get(Table::kPasskeys,
+                               PasskeyKey(user_id, a->credential_id), &value);
   if (absl::IsNotFound(s) || a->credential_id.empty()) {
     call.reason = "credential_mismatch";  // not one of this user's passkeys
     return FactorVerdict::kNoMatch;
@@ -494,7 +511,8 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
     // A discoverable credential names its user: it must be this one.
     s = store_->Get(Table::kPasskeys, PasskeyUserKey(user_id), &value);
     PasskeyUser owner;
-    if (!s.ok() || !owner.Decode(value) || owner.user_handle != a->user_handle) {
+    if (!s.ok() || !owner.Decode(value) ||
+        owner.user_handle != a->user_handle) {
       if (!s.ok() && !absl::IsNotFound(s)) return s;
       call.reason = "credential_mismatch";
       return FactorVerdict::kNoMatch;

@@ -62,13 +62,12 @@ class PasskeyLocks {
 class WebAuthnFactor final : public Factor {
  public:
   // `config`, `locks` and `store` must outlive the factor.
-  WebAuthnFactor(const PasskeyConfig* config, PasskeyLocks* locks,
-                 Store* store)
+  WebAuthnFactor(const PasskeyConfig* config, PasskeyLocks* locks, Store* store)
       : config_(config), locks_(locks), store_(store) {}
 
   MfaMethod method() const override { return MfaMethod::kWebauthn; }
   bool Takes(const ChallengeAnswer& answer) const override;
-  absl::Status CheckEnable(const MfaUserRecord& user,
+  absl::Status CheckEnable(absl::string_view user_id, const MfaUserRecord& user,
                            const UserContacts& contacts) const override;
   absl::StatusOr<FactorStart> Start(FactorCall& call) override;
   absl::StatusOr<FactorVerdict> Verify(FactorCall& call,

@@ -19,7 +19,7 @@ std::string TotpAad(absl::string_view user_id) {
 
 }  // namespace
 
-absl::Status TotpFactor::CheckEnable(const MfaUserRecord& user,
+absl::Status TotpFactor::CheckEnable(absl::string_view, const MfaUserRecord& user,
                                      const UserContacts&) const {
   if (!user.totp) {
     return absl::FailedPreconditionError(

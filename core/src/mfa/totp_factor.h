@@ -25,7 +25,7 @@ class TotpFactor final : public Factor {
   bool Takes(const ChallengeAnswer& answer) const override {
     return std::holds_alternative<OneTimeCode>(answer.value);
   }
-  absl::Status CheckEnable(const MfaUserRecord& user,
+  absl::Status CheckEnable(absl::string_view user_id, const MfaUserRecord& user,
                            const UserContacts& contacts) const override;
   // Nothing to start: the code is on the user's authenticator.
   absl::StatusOr<FactorStart> Start(FactorCall& call) override;

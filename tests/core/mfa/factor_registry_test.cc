@@ -45,7 +45,7 @@ class AssertionFactor final : public Factor {
   bool Takes(const ChallengeAnswer& a) const override {
     return std::holds_alternative<WebAuthnAssertion>(a.value);
   }
-  absl::Status CheckEnable(const internal::MfaUserRecord&,
+  absl::Status CheckEnable(absl::string_view, const internal::MfaUserRecord&,
                            const internal::UserContacts&) const override {
     return absl::OkStatus();
   }
