@@ -18,8 +18,8 @@ absl::Status RegisterFactors(const FactorDeps& deps, FactorRegistry* registry) {
   VIGIL_RETURN_IF_ERROR(registry->Register(std::make_unique<CodeFactor>(
       MfaMethod::kEmail, o.email_sender, o.issuer, o.templates, deps.codes)));
   if (deps.passkeys != nullptr && deps.passkeys->enabled) {
-    VIGIL_RETURN_IF_ERROR(registry->Register(std::make_unique<WebAuthnFactor>(
-        deps.passkeys, deps.passkey_locks, deps.store)));
+    VIGIL_RETURN_IF_ERROR(registry->Register(
+        std::make_unique<WebAuthnFactor>(deps.passkeys, deps.store)));
   }
   return absl::OkStatus();
 }

@@ -25,7 +25,6 @@ struct FactorDeps {
   Store* store;
   const Clock* clock;
   const PasskeyConfig* passkeys;  // webauthn when enabled
-  PasskeyLocks* passkey_locks;
 };
 
 // Registers every factor vigil has: totp, sms, email, and webauthn when

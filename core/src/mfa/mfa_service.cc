@@ -112,11 +112,13 @@ class MfaServiceImpl final : public MfaServiceInternal {
                            PasskeyConfig::Create(options_.passkeys));
     VIGIL_RETURN_IF_ERROR(RegisterFactors(
         FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_, store_,
-                   clock_, &passkey_config_, &passkey_locks_},
+                   clock_, &passkey_config_},
         &factors_));
     for (auto& f : extra) VIGIL_RETURN_IF_ERROR(factors_.Register(std::move(f)));
-    passkeys_ = CreatePasskeyService(&passkey_config_, &passkey_locks_, store_,
-                                     clock_, this);
+    passkeys_ = CreatePasskeyService(
+        &passkey_config_,
+        [this](absl::string_view user) -> std::mutex& { return LockFor(user); },
+        store_, clock_, this);
     return absl::OkStatus();
   }
 
@@ -172,7 +174,6 @@ class MfaServiceImpl final : public MfaServiceInternal {
   const Clock* clock_;
   FactorRegistry factors_;
   PasskeyConfig passkey_config_;
-  PasskeyLocks passkey_locks_;
   std::unique_ptr<PasskeyService> passkeys_;
   const RememberedDevices devices_;
   std::array<std::mutex, 256> locks_;

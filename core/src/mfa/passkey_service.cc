@@ -146,10 +146,10 @@ absl::Status CheckName(absl::string_view field, absl::string_view name,
 
 class PasskeyServiceImpl final : public PasskeyService {
  public:
-  PasskeyServiceImpl(const PasskeyConfig* config, PasskeyLocks* locks,
+  PasskeyServiceImpl(const PasskeyConfig* config, UserLock lock_for,
                      Store* store, const Clock* clock, MfaService* mfa)
       : config_(config),
-        locks_(locks),
+        lock_for_(std::move(lock_for)),
         store_(store),
         clock_(clock),
         mfa_(mfa) {}
@@ -167,7 +167,7 @@ class PasskeyServiceImpl final : public PasskeyService {
         CheckName("user_name", request.user_name, kMaxUserNameBytes));
     VIGIL_RETURN_IF_ERROR(CheckName("display_name", request.user_display_name,
                                     kMaxUserNameBytes));
-    std::lock_guard<std::mutex> lock(locks_->For(user_id));
+    std::lock_guard<std::mutex> lock(lock_for_(user_id));
     VIGIL_ASSIGN_OR_RETURN(PasskeyUser user, LoadUser(user_id));
     VIGIL_ASSIGN_OR_RETURN(std::vector<PasskeyRecord> passkeys,
                            LoadPasskeys(store_, user_id));
@@ -219,7 +219,7 @@ class PasskeyServiceImpl final : public PasskeyService {
     bool first = false;
     PasskeyInfo info;
     {
-      std::lock_guard<std::mutex> lock(locks_->For(user_id));
+      std::lock_guard<std::mutex> lock(lock_for_(user_id));
       VIGIL_ASSIGN_OR_RETURN(PasskeyUser user, LoadUser(user_id));
       const int64_t now = absl::ToUnixSeconds(clock_->Now());
       if (user.registration_id.empty() ||
@@ -294,7 +294,7 @@ class PasskeyServiceImpl final : public PasskeyService {
     VIGIL_RETURN_IF_ERROR(Check(user_id));
     if (name.empty()) return absl::InvalidArgumentError("name: required");
     VIGIL_RETURN_IF_ERROR(CheckName("name", name, kMaxNameBytes));
-    std::lock_guard<std::mutex> lock(locks_->For(user_id));
+    std::lock_guard<std::mutex> lock(lock_for_(user_id));
     VIGIL_ASSIGN_OR_RETURN(PasskeyRecord record, Find(user_id, passkey_id));
     record.name = std::string(name);
     WriteBatch batch;
@@ -310,7 +310,7 @@ class PasskeyServiceImpl final : public PasskeyService {
     VIGIL_RETURN_IF_ERROR(Check(user_id));
     bool last = false;
     {
-      std::lock_guard<std::mutex> lock(locks_->For(user_id));
+      std::lock_guard<std::mutex> lock(lock_for_(user_id));
       VIGIL_ASSIGN_OR_RETURN(PasskeyRecord record, Find(user_id, passkey_id));
       WriteBatch batch;
       batch.Delete(Table::kPasskeys,
@@ -385,7 +385,7 @@ class PasskeyServiceImpl final : public PasskeyService {
   }
 
   const PasskeyConfig* config_;
-  PasskeyLocks* locks_;
+  UserLock lock_for_;
   Store* store_;
   const Clock* clock_;
   MfaService* mfa_;
@@ -434,10 +434,6 @@ absl::StatusOr<PasskeyConfig> PasskeyConfig::Create(
   return c;
 }
 
-std::mutex& PasskeyLocks::For(absl::string_view user_id) {
-  return locks_[StableHash(user_id, 0x706b) % locks_.size()];
-}
-
 bool WebAuthnFactor::Takes(const ChallengeAnswer& answer) const {
   return std::holds_alternative<WebAuthnAssertion>(answer.value);
 }
@@ -460,7 +456,6 @@ absl::Status WebAuthnFactor::CheckEnable(absl::string_view user_id,
 
 absl::StatusOr<FactorStart> WebAuthnFactor::Start(FactorCall& call) {
   const std::string& user_id = call.challenge->user_id;
-  std::lock_guard<std::mutex> lock(locks_->For(user_id));
   VIGIL_ASSIGN_OR_RETURN(std::vector<PasskeyRecord> passkeys,
                          LoadPasskeys(store_, user_id));
   if (passkeys.empty()) {
@@ -487,8 +482,6 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
   const auto* a = std::get_if<WebAuthnAssertion>(&answer.value);
   if (a == nullptr) return FactorVerdict::kNoMatch;
   const std::string& user_id = call.challenge->user_id;
-  std::lock_guard<std::mutex> lock(locks_->For(user_id));
-
   if (call.challenge->factor_method != static_cast<int>(MfaMethod::kWebauthn) ||
       call.challenge->factor_state.empty()) {
     call.reason = "challenge_mismatch";  // no request options were issued
@@ -539,9 +532,10 @@ absl::StatusOr<FactorVerdict> WebAuthnFactor::Verify(
 }
 
 std::unique_ptr<PasskeyService> CreatePasskeyService(
-    const PasskeyConfig* config, PasskeyLocks* locks, Store* store,
+    const PasskeyConfig* config, UserLock lock_for, Store* store,
     const Clock* clock, MfaService* mfa) {
-  return std::make_unique<PasskeyServiceImpl>(config, locks, store, clock, mfa);
+  return std::make_unique<PasskeyServiceImpl>(config, std::move(lock_for),
+                                              store, clock, mfa);
 }
 
 }  // namespace vigil::internal

@@ -2,14 +2,15 @@
 //
 // Passkeys: the PasskeyService (registration ceremonies, the user's passkey
 // list) and the WebAuthn factor that answers MFA challenges with them. Both
-// share one PasskeyConfig (immutable) and one PasskeyLocks (per-user
-// serialisation of passkey records: a counter update and a rename of the
-// same passkey never lose each other).
+// share one PasskeyConfig (immutable). A user's passkey records change only
+// under the user's MFA lock: the factor is called under it, the service
+// takes it (so a counter update and a rename of the same passkey never lose
+// each other).
 
 #ifndef VIGIL_CORE_SRC_MFA_PASSKEY_SERVICE_H_
 #define VIGIL_CORE_SRC_MFA_PASSKEY_SERVICE_H_
 
-#include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,13 +45,8 @@ struct PasskeyConfig {
 // The verifier's name of a user-verification requirement.
 webauthn::UserVerification ToInternal(UserVerificationRequirement uv);
 
-class PasskeyLocks {
- public:
-  std::mutex& For(absl::string_view user_id);
-
- private:
-  std::array<std::mutex, 64> locks_;
-};
+// The MFA service's per-user lock of `user_id`.
+using UserLock = std::function<std::mutex&(absl::string_view user_id)>;
 
 // The MFA factor of MfaMethod::kWebauthn. Offerable for a user with at least
 // one passkey. Start writes a fresh WebAuthn challenge for the vigil
@@ -58,12 +54,13 @@ class PasskeyLocks {
 // Verify checks an assertion against it and the user's stored credential,
 // then advances the credential's counter and consumes the WebAuthn
 // challenge (in the service's atomic write). A refused assertion is a wrong
-// answer; its reason token (webauthn.h) is the outcome's reason.
+// answer; its reason token (webauthn.h) is the outcome's reason. Its calls
+// are made under the user's MFA lock (FactorCall).
 class WebAuthnFactor final : public Factor {
  public:
-  // `config`, `locks` and `store` must outlive the factor.
-  WebAuthnFactor(const PasskeyConfig* config, PasskeyLocks* locks, Store* store)
-      : config_(config), locks_(locks), store_(store) {}
+  // `config` and `store` must outlive the factor.
+  WebAuthnFactor(const PasskeyConfig* config, Store* store)
+      : config_(config), store_(store) {}
 
   MfaMethod method() const override { return MfaMethod::kWebauthn; }
   bool Takes(const ChallengeAnswer& answer) const override;
@@ -75,16 +72,16 @@ class WebAuthnFactor final : public Factor {
 
  private:
   const PasskeyConfig* config_;
-  PasskeyLocks* locks_;
   Store* store_;
 };
 
 // Builds the passkey service. When a user's first passkey is registered it
 // enables webauthn in the user's MFA settings through `mfa`; when the last
-// one is deleted it disables it. `config`, `locks`, `store`, `clock` and
-// `mfa` must outlive the service.
+// one is deleted it disables it. Its changes to a user's passkeys are made
+// under `lock_for(user)`, the MFA service's user lock. `config`, `store`,
+// `clock` and `mfa` must outlive the service.
 std::unique_ptr<PasskeyService> CreatePasskeyService(
-    const PasskeyConfig* config, PasskeyLocks* locks, Store* store,
+    const PasskeyConfig* config, UserLock lock_for, Store* store,
     const Clock* clock, MfaService* mfa);
 
 }  // namespace vigil::internal
