@@ -79,6 +79,9 @@ FUZZ_SRC="$ROOT/tests/fuzz"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# The suite's LeakSanitizer suppressions (third-party frames only, each with
+# its reason: tests/sanitizers/lsan.supp).
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0}"
 
 declare -a ROWS
 FOUND=0
