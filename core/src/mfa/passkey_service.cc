@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/crypto.h"
 #include "common/hash.h"
 #include "common/status_macros.h"
 #include "mfa/mfa_records.h"
@@ -84,23 +85,12 @@ wa::UserVerification ToInternal(UserVerificationRequirement uv) {
 
 namespace {
 
-std::string Hex(absl::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 PasskeyInfo Info(const PasskeyRecord& r) {
   PasskeyInfo info;
   info.id = wa::Base64UrlEncode(r.credential.credential_id);
   info.name = r.name;
   info.algorithm = r.credential.algorithm;
-  info.aaguid = Hex(r.credential.aaguid);
+  info.aaguid = LowerHex(r.credential.aaguid);
   info.backup_eligible = r.credential.backup_eligible;
   info.backed_up = r.credential.backed_up;
   info.sign_count = r.credential.sign_count;
@@ -229,50 +219,28 @@ class PasskeyServiceImpl final : public PasskeyService {
       }
       const bool expired = now >= user.registration_expires;
       const std::string challenge = user.registration_challenge;
-      // Single use: consumed by this finish whatever its result.
       user.registration_id.clear();
       user.registration_challenge.clear();
       user.registration_expires = 0;
-      WriteBatch consume;
-      consume.Put(Table::kPasskeys, PasskeyUserKey(user_id), user.Encode());
-      if (expired) {
-        VIGIL_RETURN_IF_ERROR(store_->Write(consume));
-        return absl::NotFoundError("registration_id: expired; start again");
+      WriteBatch batch;
+      batch.Put(Table::kPasskeys, PasskeyUserKey(user_id), user.Encode());
+      int existing = 0;
+      absl::StatusOr<PasskeyRecord> record =
+          expired ? absl::NotFoundError("registration_id: expired; start again")
+                  : Admit(user_id, challenge, response, &existing);
+      if (record.ok()) {
+        record->name = name.empty() ? absl::StrCat("Passkey ", existing + 1)
+                                    : std::string(name);
+        record->created = now;
+        batch.Put(Table::kPasskeys,
+                  PasskeyKey(user_id, record->credential.credential_id),
+                  record->Encode());
       }
-      wa::RegistrationResponse r{
-          response.credential_id, response.client_data_json,
-          response.attestation_object, response.transports};
-      absl::StatusOr<wa::StoredCredential> credential =
-          wa::VerifyRegistration(config_->rp, challenge, config_->uv, r);
-      if (!credential.ok()) {
-        VIGIL_RETURN_IF_ERROR(store_->Write(consume));
-        return credential.status();
-      }
-      VIGIL_ASSIGN_OR_RETURN(std::vector<PasskeyRecord> passkeys,
-                             LoadPasskeys(store_, user_id));
-      for (const PasskeyRecord& p : passkeys) {
-        if (p.credential.credential_id == credential->credential_id) {
-          VIGIL_RETURN_IF_ERROR(store_->Write(consume));
-          return absl::AlreadyExistsError(
-              "credential: this passkey is already registered");
-        }
-      }
-      if (static_cast<int>(passkeys.size()) >= config_->max_passkeys_per_user) {
-        VIGIL_RETURN_IF_ERROR(store_->Write(consume));
-        return absl::FailedPreconditionError(
-            "passkeys: the user has the most passkeys allowed");
-      }
-      PasskeyRecord record;
-      record.credential = *std::move(credential);
-      record.name = name.empty() ? absl::StrCat("Passkey ", passkeys.size() + 1)
-                                 : std::string(name);
-      record.created = now;
-      consume.Put(Table::kPasskeys,
-                  PasskeyKey(user_id, record.credential.credential_id),
-                  record.Encode());
-      VIGIL_RETURN_IF_ERROR(store_->Write(consume));
-      first = passkeys.empty();
-      info = Info(record);
+      // The registration is consumed whatever the result.
+      VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+      if (!record.ok()) return record.status();
+      first = existing == 0;
+      info = Info(*record);
     }
     if (first) VIGIL_RETURN_IF_ERROR(SetWebauthnEnabled(user_id, true));
     return info;
@@ -331,6 +299,37 @@ class PasskeyServiceImpl final : public PasskeyService {
           "passkeys: not configured (set [passkeys] rp_id and origins)");
     }
     return ValidateUserId(user_id);
+  }
+
+  // The credential of `response` verified against `challenge`, as a new
+  // record of `user_id` (name and date unset); `*existing` gets how many
+  // passkeys the user has. Refuses a credential already registered and one
+  // over the limit.
+  absl::StatusOr<PasskeyRecord> Admit(
+      absl::string_view user_id, absl::string_view challenge,
+      const PasskeyRegistrationResponse& response, int* existing) {
+    wa::RegistrationResponse r{
+        response.credential_id, response.client_data_json,
+        response.attestation_object, response.transports};
+    VIGIL_ASSIGN_OR_RETURN(
+        wa::StoredCredential credential,
+        wa::VerifyRegistration(config_->rp, challenge, config_->uv, r));
+    VIGIL_ASSIGN_OR_RETURN(std::vector<PasskeyRecord> passkeys,
+                           LoadPasskeys(store_, user_id));
+    *existing = static_cast<int>(passkeys.size());
+    for (const PasskeyRecord& p : passkeys) {
+      if (p.credential.credential_id == credential.credential_id) {
+        return absl::AlreadyExistsError(
+            "credential: this passkey is already registered");
+      }
+    }
+    if (*existing >= config_->max_passkeys_per_user) {
+      return absl::FailedPreconditionError(
+          "passkeys: the user has the most passkeys allowed");
+    }
+    PasskeyRecord record;
+    record.credential = std::move(credential);
+    return record;
   }
 
   absl::StatusOr<PasskeyUser> LoadUser(absl::string_view user_id) {
