@@ -13,7 +13,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,15 +47,18 @@ inline constexpr int kFirstVersionTableCount = 9;
 // "users", "devices", ... as used for column family names.
 absl::string_view TableName(Table table);
 
-// An ordered list of changes applied atomically by Store::Write.
+// An ordered list of changes applied atomically by Store::Write, and the
+// conditions under which they apply.
 class WriteBatch {
  public:
-  enum class OpType : uint8_t { kPut, kDelete, kMerge, kDeleteRange };
+  enum class OpType : uint8_t { kPut, kDelete, kAddCounter, kExpect };
   struct Op {
     OpType type;
     Table table;
     std::string key;
     std::string value;
+    // kExpect only: whether the key is expected to be present (with `value`).
+    bool present = false;
   };
 
   void Put(Table table, absl::string_view key, absl::string_view value) {
@@ -62,17 +67,31 @@ class WriteBatch {
   void Delete(Table table, absl::string_view key) {
     ops_.push_back({OpType::kDelete, table, std::string(key), {}});
   }
-  // Only for Table::kCounters: combines `operand` into the stored value with
-  // ApplyCounterMerge.
-  void Merge(Table table, absl::string_view key, absl::string_view operand) {
-    ops_.push_back({OpType::kMerge, table, std::string(key), std::string(operand)});
+  // Only for Table::kCounters: adds one observation (an operand made by the
+  // counters repository) to the windowed counter at `key`, combined with
+  // ApplyCounterMerge. Never conflicts: concurrent additions all count.
+  void AddCounter(absl::string_view key, absl::string_view operand) {
+    ops_.push_back({OpType::kAddCounter, Table::kCounters, std::string(key),
+                    std::string(operand)});
   }
-  // Deletes every key of `table` in [begin, end) (`value` holds `end`).
-  void DeleteRange(Table table, absl::string_view begin, absl::string_view end) {
-    ops_.push_back({OpType::kDeleteRange, table, std::string(begin), std::string(end)});
+  // A condition: the batch applies only if, when it is applied, `key` holds
+  // exactly `value` (nullopt: is absent). The basis of every read-modify-write
+  // that must be atomic across processes: read, change, write with the value
+  // read as the expectation, and on Aborted read again and retry.
+  void Expect(Table table, absl::string_view key,
+              const std::optional<std::string>& value) {
+    ops_.push_back({OpType::kExpect, table, std::string(key),
+                    value.value_or(std::string()), value.has_value()});
   }
   const std::vector<Op>& ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }
+  // Whether the batch holds a condition (Expect).
+  bool conditional() const {
+    for (const Op& op : ops_) {
+      if (op.type == OpType::kExpect) return true;
+    }
+    return false;
+  }
   void Clear() { ops_.clear(); }
 
  private:
@@ -115,8 +134,37 @@ class StoreIterator {
   virtual absl::Status status() const = 0;
 };
 
-// Thread-safe: every method may be called from any thread at any time.
-// Error messages name no file paths (callers may pass them on to clients).
+// Bulk loading of large read-mostly tables (the breach corpus): what a
+// backend offers beyond atomic batches to load millions of records fast.
+// A backend without it is loaded with ordinary batches (BulkWrite and the
+// like in store/bulk.h fall back to Write, Scan and Delete).
+class BulkLoading {
+ public:
+  virtual ~BulkLoading() = default;
+  // Like Store::Write (no conditions), but it may skip the backend's log, so
+  // the changes are sure to survive a crash only once Flush(table) has
+  // returned OK for every table written.
+  virtual absl::Status WriteBulk(const WriteBatch& batch) = 0;
+  // Deletes every key of `table` in [begin, end), unlogged like WriteBulk.
+  virtual absl::Status DeleteRange(Table table, absl::string_view begin,
+                                   absl::string_view end) = 0;
+  // Makes every change to `table` written so far durable.
+  virtual absl::Status Flush(Table table) = 0;
+  // Reorganizes `table` for fast reads after a bulk load.
+  virtual absl::Status Compact(Table table) = 0;
+};
+
+// The store port: what every backend provides, each operation atomic on its
+// own. Repositories (one per kind of record: profiles, events, counters,
+// devices, challenges, ...) own their key layouts and encodings and speak
+// only this. A new backend implements this class and passes the conformance
+// suite (tests/core/store/store_conformance_test.cc).
+//
+// Thread-safe: every method may be called from any thread at any time, and,
+// for a backend shared by several processes, from any process: atomicity
+// and single use hold across them through conditional writes (Expect), never
+// through the caller's locks. Error messages name no file paths (callers may
+// pass them on to clients).
 class Store {
  public:
   virtual ~Store() = default;
@@ -125,29 +173,26 @@ class Store {
   virtual absl::Status Get(Table table, absl::string_view key,
                            std::string* value) = 0;
 
-  // Reads several keys of possibly different tables at once. values and
-  // statuses are resized to keys.size(); each status is OK or NotFound (or an
-  // error). The return value is non-OK only if the call failed as a whole.
-  struct Key {
-    Table table;
-    absl::string_view key;
-  };
-  virtual absl::Status MultiGet(const std::vector<Key>& keys,
-                                std::vector<std::string>* values,
-                                std::vector<absl::Status>* statuses) = 0;
-
   // Applies every change of `batch` atomically: after a crash either all or
-  // none are visible. When Write returns OK the changes survive the process
-  // being killed (and, if the store was opened with sync, a power loss).
+  // none are visible, and a concurrent reader sees all or none. If the batch
+  // holds conditions (WriteBatch::Expect), they are checked against the
+  // state just before the batch, atomically with applying it: if one does
+  // not hold, nothing is applied and the answer is Aborted. When Write
+  // returns OK the changes survive the process being killed (for a backend
+  // that defers its log, once FlushLog has returned OK).
   virtual absl::Status Write(const WriteBatch& batch) = 0;
 
-  // For bulk loads: like Write, atomic, but it may skip the write-ahead log,
-  // so the changes are sure to survive a crash only once Flush(table) has
-  // returned OK for every table written. The default is Write.
-  virtual absl::Status WriteBulk(const WriteBatch& batch) { return Write(batch); }
-  // Makes every change to `table` written so far durable. The default does
-  // nothing (for stores whose every write is durable).
-  virtual absl::Status Flush(Table table) { return absl::OkStatus(); }
+  // Keys of `table` in [start, limit) in ascending byte order (limit empty:
+  // to the end of the table).
+  virtual std::unique_ptr<StoreIterator> Scan(Table table,
+                                              absl::string_view start,
+                                              absl::string_view limit) = 0;
+
+  // Optional capabilities and operations; the defaults suit a backend
+  // without them.
+
+  // Bulk loading (see BulkLoading); null: load with ordinary batches.
+  virtual BulkLoading* bulk_loading() { return nullptr; }
   // Makes every write accepted so far survive a crash of this process (and,
   // with RocksDbOptions::sync, of the machine). Only a store that defers its
   // log (RocksDbOptions::manual_log_flush) needs it; for the others every
@@ -158,22 +203,18 @@ class Store {
   // for a store that does not defer its log.
   virtual bool HasUnflushedWrites() const { return false; }
   // Counts the store's write failures and recoveries: odd while writes are
-  // refused after a failure (e.g. a full disk), when Write, WriteBulk and
-  // FlushLog answer Unavailable at once without touching storage. Reads go on
-  // where storage allows; the store retries in the background and accepts
-  // writes again once storage works. Writes accepted before the failure and
-  // not yet covered by a FlushLog are still kept if the store recovers, but
-  // are lost if the process ends first. Always 0 for a store that cannot
-  // fail this way.
+  // refused after a failure (e.g. a full disk), when Write and FlushLog
+  // answer Unavailable at once without touching storage. Reads go on where
+  // storage allows; the store retries in the background and accepts writes
+  // again once storage works. Writes accepted before the failure and not yet
+  // covered by a FlushLog are still kept if the store recovers, but are lost
+  // if the process ends first. Always 0 for a store that cannot fail this
+  // way.
   virtual uint64_t FailureGeneration() const { return 0; }
   bool WritesFailing() const { return FailureGeneration() % 2 == 1; }
   // Size and health figures; cheap (no I/O), any thread. The default keeps
   // none.
   virtual StoreStats Stats() const { return StoreStats(); }
-  // Reorganizes `table` for fast reads after a bulk load (e.g. compacts it
-  // and drops deleted ranges). Optional; the default does nothing.
-  virtual absl::Status Compact(Table table) { return absl::OkStatus(); }
-
   // Copies the store, as of the call and with every write accepted before it
   // (its log flushed first), into the backup folder `backup_dir` (created if
   // missing; RocksDB's BackupEngine: files are shared between backups, so a
@@ -184,12 +225,16 @@ class Store {
       const std::string& backup_dir) {
     return absl::UnimplementedError("this store makes no backups");
   }
+};
 
-  // Keys of `table` in [start, limit) in ascending byte order (limit empty:
-  // to the end of the table).
-  virtual std::unique_ptr<StoreIterator> Scan(Table table,
-                                              absl::string_view start,
-                                              absl::string_view limit) = 0;
+// Retention of a table's records by age, applied by the backend (RocksDB at
+// compaction, the in-memory store as it goes) without knowing the table's
+// key layout: `record_time` is the repository's reading of a record's time
+// from its key (false: the key has no time and is kept).
+struct RetentionRule {
+  Table table = Table::kEvents;
+  absl::Duration max_age = absl::ZeroDuration();  // zero: kept forever
+  std::function<bool(absl::string_view key, absl::Time* time)> record_time;
 };
 
 // The merge function of Table::kCounters, which every Store applies for
@@ -218,10 +263,10 @@ struct RocksDbOptions {
   // memtable that is full from the start (it aborts).
   size_t write_buffer_bytes = 32 << 20;
   size_t block_cache_bytes = 256 << 20;
-  // Retention of the event history: an event older than this (by its own
-  // time, measured on `clock`) is removed when compaction next reaches it
-  // (events are compacted at least daily). Zero: events are kept forever.
-  absl::Duration event_retention = absl::ZeroDuration();
+  // Retention by age (measured on `clock`): a record older than its rule
+  // allows is removed when compaction next reaches it (tables with a rule
+  // are compacted at least daily).
+  std::vector<RetentionRule> retention;
   // Group commit: Write appends to an in-process log buffer, and a write
   // survives a crash of the process only after a FlushLog (which writes the
   // buffer to the file once for every write before it). For a server that
@@ -258,6 +303,45 @@ struct RocksDbOptions {
 // RocksDB's detail, to RocksDbOptions::logger, the operator's log.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbOptions& options);
+
+// The in-memory store: the whole port, nothing survives the process. For
+// tests and demos, and the reference a new backend is compared with.
+// Retention rules apply as records are read and written.
+struct MemoryStoreOptions {
+  const Clock* clock = nullptr;  // null: RealClock(). Not owned.
+  std::vector<RetentionRule> retention;
+};
+std::unique_ptr<Store> OpenMemoryStore(const MemoryStoreOptions& options = {});
+
+// The retention rule of the event history: events older than `max_age` (by
+// their own time) are removed. Zero: kept forever.
+RetentionRule EventRetention(absl::Duration max_age);
+
+// What OpenStore passes to whichever backend its URL names.
+struct StoreOptions {
+  const Clock* clock = nullptr;  // null: RealClock(). Not owned.
+  // Events older than this are removed (EventRetention); zero: kept forever.
+  absl::Duration event_retention = absl::ZeroDuration();
+  // Failures and recoveries; null: DefaultLogger().
+  std::shared_ptr<Logger> logger;
+  // Open an existing store for reading beside the process that serves it
+  // (RocksDbOptions::read_only). InvalidArgument for `memory:`, which has
+  // nothing to read.
+  bool read_only = false;
+  // Tuning of the RocksDB backend; its path comes from the URL and the
+  // fields above override their namesakes.
+  RocksDbOptions rocksdb;
+};
+
+// The one way to open a store, from a URL:
+//   rocksdb:DIR   the embedded RocksDB store in folder DIR (created if missing)
+//   memory:       the in-memory store (empty; gone with the process)
+// InvalidArgument, naming the URL's scheme and the known ones, for anything
+// else (a bare path included).
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view url,
+                                                 const StoreOptions& options);
+// The URL of the RocksDB store in `dir` ("rocksdb:" + dir).
+std::string RocksDbStoreUrl(absl::string_view dir);
 
 // The backups in `backup_dir`, oldest first. NotFound if it holds none (or
 // does not exist).
