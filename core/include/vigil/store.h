@@ -191,6 +191,15 @@ class Store {
   // Optional capabilities and operations; the defaults suit a backend
   // without them.
 
+  // True if no other process can write this store while it is open (RocksDB
+  // holds its database's lock file), so that one process's locks and caches
+  // may stand in for conditional writes: the engine and the MFA service then
+  // serialize a user's read-modify-write with in-process locks and keep a
+  // write-through cache, as a declared optimization. False (the default, and
+  // the in-memory store, which several engines of one process may share):
+  // every read-modify-write is a conditional write, retried on Aborted, and
+  // nothing is cached.
+  virtual bool exclusive() const { return false; }
   // Bulk loading (see BulkLoading); null: load with ordinary batches.
   virtual BulkLoading* bulk_loading() { return nullptr; }
   // Makes every write accepted so far survive a crash of this process (and,

@@ -39,6 +39,7 @@
 #include "model/scoring.h"
 #include "notify/notifier.h"
 #include "signals/signal.h"
+#include "state/conflicts.h"
 #include "state/user_state.h"
 #include "store/counter_record.h"
 #include "store/event_record.h"
@@ -199,6 +200,13 @@ class EngineImpl final : public Engine {
   // RecordFeedback; `from_link`: each value's link works once.
   absl::Status ApplyFeedback(absl::string_view event_id, FeedbackValue value,
                              absl::string_view source, bool from_link);
+  // One attempt of ApplyFeedback / RecordOutcome under the user's lock:
+  // Aborted if, on a shared store, another writer changed the event or the
+  // profile after it was read (nothing written; run it again).
+  absl::Status ApplyFeedbackOnce(absl::string_view event_id,
+                                 FeedbackValue value, absl::string_view source,
+                                 bool from_link);
+  absl::Status RecordOutcomeOnce(absl::string_view event_id, Outcome outcome);
 
   std::shared_ptr<internal::ScoreQuantile> target() const {
     return model_.target();
@@ -593,14 +601,23 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
   }
   VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
   std::lock_guard<std::mutex> lock(state_.LockFor(probe.event.user_id));
-  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));  // under lock
+  return internal::RetryOnConflict(
+      [&] { return RecordOutcomeOnce(event_id, outcome); });
+}
+
+absl::Status EngineImpl::RecordOutcomeOnce(absl::string_view event_id,
+                                           Outcome outcome) {
+  WriteBatch batch;
+  WriteBatch* const guard = state_.GuardOf(&batch);
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e,
+                         state_.LoadEvent(event_id, guard));  // under lock
   if (e.event.outcome != Outcome::kUnknown) {
     return absl::FailedPreconditionError(absl::StrCat(
         "outcome: event already has outcome ", OutcomeName(e.event.outcome)));
   }
-  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile,
+                         state_.LoadProfile(e.event.user_id, guard));
   e.event.outcome = outcome;
-  WriteBatch batch;
   std::vector<std::string> touched;
   bool profile_changed = false;
   if (outcome == Outcome::kSuccess) {
@@ -610,9 +627,6 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
           model()->config(), e.event.user_id, &batch));
     }
     const internal::ModelConfig& m = model()->config();
-    if (e.event.event_type == EventType::kSignIn) {
-      if (const auto target = this->target()) target->Add(e.event.decision.score);
-    }
     if (e.event.decision.enforced_verdict == Verdict::kAllow && !e.learned) {
       e.learned = internal::LearnSuccess(
           e, internal::Confirmation::kPassword, m, &profile);
@@ -633,6 +647,10 @@ absl::Status EngineImpl::RecordOutcome(absl::string_view event_id,
   batch.Put(Table::kEvents, event_key, e.Encode());
   VIGIL_RETURN_IF_ERROR(Commit(batch, e.event.user_id,
                                profile_changed ? &profile : nullptr, touched));
+  if (outcome == Outcome::kSuccess &&
+      e.event.event_type == EventType::kSignIn) {
+    if (const auto target = this->target()) target->Add(e.event.decision.score);
+  }
   stats_.outcomes.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
 }
@@ -661,17 +679,29 @@ absl::Status EngineImpl::ApplyFeedback(absl::string_view event_id,
                                        bool from_link) {
   VIGIL_ASSIGN_OR_RETURN(StoredEvent probe, LoadEvent(event_id));
   std::lock_guard<std::mutex> lock(state_.LockFor(probe.event.user_id));
-  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
+  return internal::RetryOnConflict(
+      [&] { return ApplyFeedbackOnce(event_id, value, source, from_link); });
+}
+
+absl::Status EngineImpl::ApplyFeedbackOnce(absl::string_view event_id,
+                                           FeedbackValue value,
+                                           absl::string_view source,
+                                           bool from_link) {
+  // On a shared store the event's link bits are the condition of the write:
+  // a link used through two processes at once takes effect once.
+  WriteBatch batch;
+  WriteBatch* const guard = state_.GuardOf(&batch);
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, state_.LoadEvent(event_id, guard));
   const uint8_t link_bit = 1u << static_cast<int>(value);
   if (from_link && (e.links_used & link_bit) != 0) {
     return absl::AlreadyExistsError("token: this link was already used");
   }
-  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(e.event.user_id));
+  VIGIL_ASSIGN_OR_RETURN(UserProfile profile,
+                         state_.LoadProfile(e.event.user_id, guard));
   const absl::Time now = clock_->Now();
   e.event.feedback = Feedback{value, std::string(source), now};
   if (from_link) e.links_used |= link_bit;
   internal::ApplyFeedback(value, absl::ToUnixSeconds(now), &e, &profile);
-  WriteBatch batch;
   std::string event_key;
   internal::EventKey(event_id, &event_key);
   batch.Put(Table::kEvents, event_key, e.Encode());

@@ -6,18 +6,20 @@
 
 #include "common/random.h"
 #include "common/status_macros.h"
+#include "state/conflicts.h"
 #include "vigil/mfa.h"
 
 namespace vigil::internal {
 
 absl::StatusOr<ChallengeRecord> LoadChallenge(Store* store,
-                                              absl::string_view id) {
+                                              absl::string_view id,
+                                              WriteBatch* guard) {
   if (id.size() != 32 ||
       id.find_first_not_of("0123456789abcdef") != absl::string_view::npos) {
     return absl::NotFoundError("challenge: no such challenge");
   }
   std::string value;
-  absl::Status s = store->Get(Table::kChallenges, id, &value);
+  absl::Status s = GuardedGet(store, Table::kChallenges, id, &value, guard);
   if (absl::IsNotFound(s))
     return absl::NotFoundError("challenge: no such challenge");
   VIGIL_RETURN_IF_ERROR(s);

@@ -22,8 +22,11 @@ namespace vigil::internal {
 
 // The challenge `id`: NotFound "challenge: no such challenge" (also for an
 // id that is not 32 lowercase hex digits), DataLoss if unreadable.
+// A challenge by id; NotFound for an id that is not one. With `guard`, the
+// batch that will be written expects the record unchanged (a shared store).
 absl::StatusOr<ChallengeRecord> LoadChallenge(Store* store,
-                                              absl::string_view id);
+                                              absl::string_view id,
+                                              WriteBatch* guard = nullptr);
 
 // Creates a challenge for a decision of `challenge`: puts its record in
 // `batch` and returns what the decision carries. `factors` is the profile's

@@ -29,6 +29,7 @@
 #include "mfa/mfa_records.h"
 #include "mfa/rate_limits.h"
 #include "mfa/totp_factor.h"
+#include "state/conflicts.h"
 #include "vigil/attempt.h"
 #include "vigil/model.h"
 
@@ -155,7 +156,31 @@ class MfaServiceImpl final : public MfaServiceInternal {
   MfaPolicyConfig Policy() const { return model_->model()->config().mfa; }
   int64_t NowSeconds() const { return absl::ToUnixSeconds(clock_->Now()); }
 
-  absl::StatusOr<MfaUserRecord> LoadUser(absl::string_view user_id);
+  // With `guard`, the batch that will be written expects the record
+  // unchanged (a shared store; see state/conflicts.h).
+  absl::StatusOr<MfaUserRecord> LoadUser(absl::string_view user_id,
+                                         WriteBatch* guard = nullptr);
+  // `batch` on a shared store, else null (the user locks suffice).
+  WriteBatch* GuardOf(WriteBatch* batch) const {
+    return state_->GuardOf(batch);
+  }
+  absl::Status SetSettingsOnce(absl::string_view user_id,
+                               const MfaSettings& settings,
+                               const UserContacts& contacts);
+  absl::StatusOr<ChallengeResult> ConfirmTotpOnce(absl::string_view user_id,
+                                                  absl::string_view code);
+  // A start recorded (before its code is delivered).
+  struct StartRecord {
+    ChallengeRecord c;
+    int64_t now = 0;
+    FactorStart started;
+  };
+  absl::StatusOr<StartRecord> StartOnce(absl::string_view challenge_id,
+                                        Factor* factor, MfaMethod method,
+                                        const MfaPolicyConfig& p);
+  absl::StatusOr<VerifyOutcome> VerifyOnce(absl::string_view challenge_id,
+                                           const ChallengeAnswer& answer,
+                                           const VerifyOptions& options);
   TotpFactor* Totp() const { return factors_.Get<TotpFactor>(MfaMethod::kTotp); }
   // The names of the registered methods whose start sends a code: "sms or
   // email".
@@ -208,10 +233,11 @@ class MfaServiceImpl final : public MfaServiceInternal {
   }
 };
 
-absl::StatusOr<MfaUserRecord> MfaServiceImpl::LoadUser(absl::string_view user_id) {
+absl::StatusOr<MfaUserRecord> MfaServiceImpl::LoadUser(absl::string_view user_id,
+                                                       WriteBatch* guard) {
   std::string value;
   MfaUserRecord r;
-  absl::Status s = store_->Get(Table::kTotp, user_id, &value);
+  absl::Status s = GuardedGet(store_, Table::kTotp, user_id, &value, guard);
   if (absl::IsNotFound(s)) return r;
   VIGIL_RETURN_IF_ERROR(s);
   if (!r.Decode(value)) {
@@ -249,7 +275,15 @@ absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
   const UserContacts contacts{settings.phone, settings.email};
   VIGIL_RETURN_IF_ERROR(ValidateContacts(contacts));
   std::lock_guard<std::mutex> lock(LockFor(user_id));
-  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id));
+  return RetryOnConflict(
+      [&] { return SetSettingsOnce(user_id, settings, contacts); });
+}
+
+absl::Status MfaServiceImpl::SetSettingsOnce(absl::string_view user_id,
+                                             const MfaSettings& settings,
+                                             const UserContacts& contacts) {
+  WriteBatch batch;
+  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id, GuardOf(&batch)));
   uint32_t enabled = 0;
   for (MfaMethod m : settings.enabled) {
     const Factor* f = factors_.Find(m);
@@ -268,7 +302,6 @@ absl::Status MfaServiceImpl::SetSettings(absl::string_view user_id,
   u.preferred = settings.preferred ? static_cast<int>(*settings.preferred) : -1;
   const uint32_t factors = ProfileFactors(u);
   SetContacts(contacts, &u);
-  WriteBatch batch;
   batch.Put(Table::kTotp, user_id, u.Encode());
   return state_->UpdateProfile(
       user_id, [&](UserProfile* p) { p->mfa_factors = factors; },
@@ -282,14 +315,18 @@ absl::StatusOr<TotpEnrollment> MfaServiceImpl::StartTotpEnrollment(
   if (totp == nullptr) return absl::FailedPreconditionError("totp: not available");
   VIGIL_RETURN_IF_ERROR(totp->CheckConfigured());
   std::lock_guard<std::mutex> lock(LockFor(user_id));
-  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id));
-  VIGIL_ASSIGN_OR_RETURN(TotpEnrollment e,
-                         totp->StartEnrollment(user_id, account_name, &u));
-  VIGIL_RETURN_IF_ERROR(store_->Write([&] {
-    WriteBatch b;
-    b.Put(Table::kTotp, user_id, u.Encode());
-    return b;
-  }()));
+  VIGIL_ASSIGN_OR_RETURN(
+      TotpEnrollment e,
+      RetryOnConflict([&]() -> absl::StatusOr<TotpEnrollment> {
+        WriteBatch b;
+        VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id, GuardOf(&b)));
+        VIGIL_ASSIGN_OR_RETURN(
+            TotpEnrollment started,
+            totp->StartEnrollment(user_id, account_name, &u));
+        b.Put(Table::kTotp, user_id, u.Encode());
+        VIGIL_RETURN_IF_ERROR(store_->Write(b));
+        return started;
+      }));
   Inc(stats_.totp_enrolments);
   return e;
 }
@@ -300,14 +337,20 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
   TotpFactor* totp = Totp();
   if (totp == nullptr) return absl::FailedPreconditionError("totp: not available");
   VIGIL_RETURN_IF_ERROR(totp->CheckConfigured());
-  const MfaPolicyConfig p = Policy();
   std::lock_guard<std::mutex> lock(LockFor(user_id));
-  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id));
+  return RetryOnConflict([&] { return ConfirmTotpOnce(user_id, code); });
+}
+
+absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotpOnce(
+    absl::string_view user_id, absl::string_view code) {
+  TotpFactor* totp = Totp();
+  const MfaPolicyConfig p = Policy();
+  WriteBatch batch;
+  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id, GuardOf(&batch)));
   if (!u.totp_pending) {
     return absl::FailedPreconditionError("totp: no enrolment under way");
   }
   const int64_t now = NowSeconds();
-  WriteBatch batch;
   if (UserLocked(&u, now, p)) {
     Inc(stats_.totp_confirmations[static_cast<int>(ChallengeResult::kLocked)]);
     return ChallengeResult::kLocked;
@@ -362,7 +405,55 @@ absl::StatusOr<ChallengeStart> MfaServiceImpl::Start(
   const MfaPolicyConfig p = Policy();
   // Held while the start is recorded, not during delivery.
   std::unique_lock<std::mutex> lock(LockFor(probe.user_id));
-  VIGIL_ASSIGN_OR_RETURN(ChallengeRecord c, LoadChallenge(store_, challenge_id));
+  // Recorded with the challenge and the user's record as read as the
+  // conditions (a shared store): concurrent starts see each other's sends.
+  absl::StatusOr<StartRecord> recorded = RetryOnConflict(
+      [&] { return StartOnce(challenge_id, factor, method, p); });
+  if (!recorded.ok()) return recorded.status();
+  lock.unlock();
+  const ChallengeRecord& c = recorded->c;
+  const int64_t now = recorded->now;
+  FactorStart* started = &recorded->started;
+  ChallengeStart out;
+  out.method = method;
+  out.expires_at = started->expires_at;
+  out.next_send_at = started->next_send_at;
+  out.webauthn = std::move(started->webauthn);
+  if (started->sender == nullptr) return out;
+  OutgoingMessage& msg = started->message;
+  absl::Status sent = started->sender->Send(msg);
+  OPENSSL_cleanse(msg.text.data(), msg.text.size());
+  if (!sent.ok()) {
+    Inc(stats_.send_failures);
+    lock.lock();
+    WriteBatch undo;
+    absl::StatusOr<MfaUserRecord> again = LoadUser(c.user_id, GuardOf(&undo));
+    if (again.ok()) {
+      auto it = std::find(again->sends.begin(), again->sends.end(), now);
+      if (it != again->sends.end()) {
+        again->sends.erase(it);
+        undo.Put(Table::kTotp, c.user_id, again->Encode());
+        // At worst (a failure, or a concurrent change) the failed send counts.
+        (void)store_->Write(undo);
+      }
+    }
+    return absl::UnavailableError(absl::StrCat(
+        "send: ", MfaMethodName(method), " delivery failed: ", sent.message()));
+  }
+  Inc(stats_.codes_sent[static_cast<int>(method)]);
+  return out;
+}
+
+// Records a start, under the user's lock. On a shared store the challenge
+// and the user's MFA record as read are the conditions of the write:
+// concurrent starts through several processes see each other's sends.
+absl::StatusOr<MfaServiceImpl::StartRecord> MfaServiceImpl::StartOnce(
+    absl::string_view challenge_id, Factor* factor, MfaMethod method,
+    const MfaPolicyConfig& p) {
+  WriteBatch batch;
+  WriteBatch* const guard = GuardOf(&batch);
+  VIGIL_ASSIGN_OR_RETURN(ChallengeRecord c,
+                         LoadChallenge(store_, challenge_id, guard));
   const int64_t now = NowSeconds();
   if (c.state == ChallengeState::kPassed) {
     return absl::FailedPreconditionError("challenge: already passed");
@@ -376,7 +467,7 @@ absl::StatusOr<ChallengeStart> MfaServiceImpl::Start(
     return absl::FailedPreconditionError(absl::StrCat(
         "method: ", MfaMethodName(method), " is not offered by this challenge"));
   }
-  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id));
+  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id, guard));
   // A start the user could not answer (VerifyChallenge would say kLocked)
   // is refused: no SMS spend, no message to a user under attack.
   if (UserLocked(&u, now, p)) {
@@ -389,7 +480,6 @@ absl::StatusOr<ChallengeStart> MfaServiceImpl::Start(
     }
     return RetryLater("send: too many wrong codes for this user", lifts - now);
   }
-  WriteBatch batch;
   FactorCall call{challenge_id, &c, &u, ContactsOf(u), p, now, &batch};
   absl::StatusOr<FactorStart> started = factor->Start(call);
   if (!started.ok()) {
@@ -404,34 +494,7 @@ absl::StatusOr<ChallengeStart> MfaServiceImpl::Start(
   batch.Put(Table::kChallenges, challenge_id, c.Encode());
   batch.Put(Table::kTotp, c.user_id, u.Encode());
   VIGIL_RETURN_IF_ERROR(store_->Write(batch));
-  lock.unlock();
-  ChallengeStart out;
-  out.method = method;
-  out.expires_at = started->expires_at;
-  out.next_send_at = started->next_send_at;
-  out.webauthn = std::move(started->webauthn);
-  if (started->sender == nullptr) return out;
-  OutgoingMessage& msg = started->message;
-  absl::Status sent = started->sender->Send(msg);
-  OPENSSL_cleanse(msg.text.data(), msg.text.size());
-  if (!sent.ok()) {
-    Inc(stats_.send_failures);
-    lock.lock();
-    absl::StatusOr<MfaUserRecord> again = LoadUser(c.user_id);
-    if (again.ok()) {
-      auto it = std::find(again->sends.begin(), again->sends.end(), now);
-      if (it != again->sends.end()) {
-        again->sends.erase(it);
-        WriteBatch undo;
-        undo.Put(Table::kTotp, c.user_id, again->Encode());
-        (void)store_->Write(undo);  // at worst the failed send counts
-      }
-    }
-    return absl::UnavailableError(absl::StrCat(
-        "send: ", MfaMethodName(method), " delivery failed: ", sent.message()));
-  }
-  Inc(stats_.codes_sent[static_cast<int>(method)]);
-  return out;
+  return StartRecord{std::move(c), now, std::move(*started)};
 }
 
 absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
@@ -448,10 +511,29 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
   }
   VIGIL_ASSIGN_OR_RETURN(ChallengeRecord probe,
                          LoadChallenge(store_, challenge_id));
-  const MfaPolicyConfig p = Policy();
   std::lock_guard<std::mutex> lock(LockFor(probe.user_id));
-  VIGIL_ASSIGN_OR_RETURN(ChallengeRecord c, LoadChallenge(store_, challenge_id));
-  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id));
+  VIGIL_ASSIGN_OR_RETURN(
+      VerifyOutcome out,
+      RetryOnConflict([&] { return VerifyOnce(challenge_id, answer, options); }));
+  Inc(stats_.verifications[static_cast<int>(out.result)]);
+  if (!out.device_key.empty()) Inc(stats_.devices_remembered);
+  return out;
+}
+
+// One attempt, under the user's lock. On a shared store the challenge, the
+// user's MFA record, the event and the profile as read are the conditions of
+// the one write: of two processes verifying one code (or one TOTP step) at
+// once, one writes and the other, Aborted, reads the challenge again and
+// finds it passed.
+absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyOnce(
+    absl::string_view challenge_id, const ChallengeAnswer& answer,
+    const VerifyOptions& options) {
+  const MfaPolicyConfig p = Policy();
+  WriteBatch batch;
+  WriteBatch* const guard = GuardOf(&batch);
+  VIGIL_ASSIGN_OR_RETURN(ChallengeRecord c,
+                         LoadChallenge(store_, challenge_id, guard));
+  VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id, guard));
   const int64_t now = NowSeconds();
   VerifyOutcome out;
   if (c.state == ChallengeState::kPassed) {
@@ -466,7 +548,6 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
   }
   ChallengeResponse response;
   response.time = clock_->Now();
-  WriteBatch batch;
   bool passed = false;
   if (now >= c.expires) {
     out.result = ChallengeResult::kExpired;
@@ -529,11 +610,8 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
   response.result = std::string(ChallengeResultName(out.result));
   batch.Put(Table::kChallenges, challenge_id, c.Encode());
   batch.Put(Table::kTotp, c.user_id, u.Encode());
-  absl::Status s = state_->RecordChallengeResponse(c.event_id, response, passed,
-                                                  std::move(batch));
-  if (!s.ok()) return s;
-  Inc(stats_.verifications[static_cast<int>(out.result)]);
-  if (!out.device_key.empty()) Inc(stats_.devices_remembered);
+  VIGIL_RETURN_IF_ERROR(state_->RecordChallengeResponse(
+      c.event_id, response, passed, std::move(batch)));
   return out;
 }
 

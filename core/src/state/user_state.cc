@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/hash.h"
 #include "common/status_macros.h"
+#include "state/conflicts.h"
 #include "devices/device_record.h"
 #include "engine/learning.h"
 #include "vigil/ip_address.h"
@@ -21,10 +22,12 @@ UserState::UserState(std::shared_ptr<Store> store, const ModelSlot* model,
                      std::atomic<int64_t>* store_errors)
     : store_(std::move(store)),
       model_(model),
-      ephemeral_(ephemeral && cache_entries > 0),
+      shared_(!store_->exclusive()),
+      ephemeral_(ephemeral && cache_entries > 0 && !shared_),
       store_errors_(store_errors),
-      profiles_(cache_entries),
-      counters_(cache_entries) {
+      // Others write a shared store: a cache would go stale.
+      profiles_(shared_ ? 0 : cache_entries),
+      counters_(shared_ ? 0 : cache_entries) {
   if (ephemeral_) {
     // Write-back: an evicted record is saved, else it would be lost.
     profiles_.set_on_evict([this](absl::string_view key, const UserProfile& p) {
@@ -76,7 +79,7 @@ std::vector<std::string> UserState::AddCounters(const StoredEvent& e,
   const std::string operand = EncodeCounterOperand(t, kind, user);
   std::vector<std::string> keys = CounterKeys(e, ip);
   for (const std::string& key : keys) {
-    batch->Merge(Table::kCounters, key, operand);
+    batch->AddCounter(key, operand);
     // Only a cached record is updated; an absent one is read from the store
     // (with this operand in it) when next needed.
     counters_.Update(
@@ -134,6 +137,7 @@ absl::Status UserState::Commit(const WriteBatch& batch,
   if (!batch.ops().empty()) s = store_->Write(batch);  // empty: ephemeral state
   if (!s.ok()) {
     for (const std::string& key : counter_keys) counters_.Erase(key);
+    if (IsConflict(s)) return s;
     // Ephemeral state is only in the cache: keep it.
     if (ephemeral_ && profile != nullptr) {
       profiles_.Put(user_id, std::move(*profile));
@@ -144,12 +148,13 @@ absl::Status UserState::Commit(const WriteBatch& batch,
   return absl::OkStatus();
 }
 
-absl::StatusOr<StoredEvent> UserState::LoadEvent(absl::string_view event_id) {
+absl::StatusOr<StoredEvent> UserState::LoadEvent(absl::string_view event_id,
+                                                 WriteBatch* guard) {
   std::string key, value;
   if (!EventKey(event_id, &key)) {
     return absl::NotFoundError("event: no such event");
   }
-  absl::Status s = store_->Get(Table::kEvents, key, &value);
+  absl::Status s = GuardedGet(store_.get(), Table::kEvents, key, &value, guard);
   if (absl::IsNotFound(s)) return absl::NotFoundError("event: no such event");
   if (!s.ok()) return StoreError(s);
   StoredEvent e;
@@ -161,10 +166,11 @@ absl::StatusOr<StoredEvent> UserState::LoadEvent(absl::string_view event_id) {
 }
 
 absl::StatusOr<UserProfile> UserState::ReadStoredProfile(
-    absl::string_view user_id) {
+    absl::string_view user_id, WriteBatch* guard) {
   UserProfile p;
   std::string value;
-  absl::Status s = store_->Get(Table::kUsers, user_id, &value);
+  absl::Status s =
+      GuardedGet(store_.get(), Table::kUsers, user_id, &value, guard);
   if (absl::IsNotFound(s)) return p;
   if (!s.ok()) return StoreError(s);
   if (!p.Decode(value)) {
@@ -174,28 +180,38 @@ absl::StatusOr<UserProfile> UserState::ReadStoredProfile(
   return p;
 }
 
-absl::StatusOr<UserProfile> UserState::LoadProfile(absl::string_view user_id) {
+absl::StatusOr<UserProfile> UserState::LoadProfile(absl::string_view user_id,
+                                                   WriteBatch* guard) {
   UserProfile p;
-  if (profiles_.Get(user_id, &p)) return p;
-  VIGIL_ASSIGN_OR_RETURN(p, ReadStoredProfile(user_id));
+  if (profiles_.Get(user_id, &p)) return p;  // never on a shared store
+  VIGIL_ASSIGN_OR_RETURN(p, ReadStoredProfile(user_id, guard));
   profiles_.Put(user_id, p);
   return p;
 }
 
-absl::StatusOr<UserProfile> UserState::TakeProfile(absl::string_view user_id) {
+absl::StatusOr<UserProfile> UserState::TakeProfile(absl::string_view user_id,
+                                                   WriteBatch* guard) {
   UserProfile p;
-  if (profiles_.Take(user_id, &p)) return p;
-  return ReadStoredProfile(user_id);
+  if (profiles_.Take(user_id, &p)) return p;  // never on a shared store
+  return ReadStoredProfile(user_id, guard);
 }
 
 absl::Status UserState::UpdateProfile(
     absl::string_view user_id, const std::function<void(UserProfile*)>& edit,
     WriteBatch batch) {
   std::lock_guard<std::mutex> lock(LockFor(user_id));
-  VIGIL_ASSIGN_OR_RETURN(UserProfile profile, LoadProfile(user_id));
-  edit(&profile);
-  batch.Put(Table::kUsers, user_id, profile.Encode());
-  return Commit(batch, user_id, &profile, {});
+  auto once = [&]() -> absl::Status {
+    WriteBatch attempt = batch;
+    VIGIL_ASSIGN_OR_RETURN(UserProfile profile,
+                           LoadProfile(user_id, GuardOf(&attempt)));
+    edit(&profile);
+    attempt.Put(Table::kUsers, user_id, profile.Encode());
+    return Commit(attempt, user_id, &profile, {});
+  };
+  // A batch with conditions of its own: a conflict may be on those, which
+  // only the caller can read again.
+  if (batch.conditional()) return once();
+  return RetryOnConflict(once);
 }
 
 absl::Status UserState::RecordChallengeResponse(
@@ -204,12 +220,14 @@ absl::Status UserState::RecordChallengeResponse(
   absl::StatusOr<StoredEvent> probe = LoadEvent(event_id);
   if (absl::IsNotFound(probe.status())) {
     // The event is gone (retention): keep the challenge's own changes.
-    if (absl::Status s = store_->Write(batch); !s.ok()) return StoreError(s);
-    return absl::OkStatus();
+    absl::Status s = store_->Write(batch);
+    if (!s.ok() && !IsConflict(s)) return StoreError(s);
+    return s;
   }
   VIGIL_RETURN_IF_ERROR(probe.status());
   std::lock_guard<std::mutex> lock(LockFor(probe->event.user_id));
-  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id));
+  WriteBatch* const guard = GuardOf(&batch);
+  VIGIL_ASSIGN_OR_RETURN(StoredEvent e, LoadEvent(event_id, guard));
   e.event.challenge_responses.push_back(response);
   std::vector<std::string> touched;
   UserProfile profile;
@@ -217,7 +235,7 @@ absl::Status UserState::RecordChallengeResponse(
   if (passed && e.event.outcome != Outcome::kFailure) {
     // The credentials were valid (a challenge follows them) and the second
     // factor passed: a trusted success.
-    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
+    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id, guard));
     e.event.outcome = Outcome::kSuccess;
     const std::shared_ptr<const Model> model = model_->model();
     const ModelConfig& m = model->config();
@@ -235,7 +253,7 @@ absl::Status UserState::RecordChallengeResponse(
           ForgetDevicesOnPasswordChange(m, e.event.user_id, &batch));
     }
   } else if (!passed && response.result == "locked") {
-    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id));
+    VIGIL_ASSIGN_OR_RETURN(profile, LoadProfile(e.event.user_id, guard));
     RecordFailedChallenge(e, &profile);
     profile_changed = true;
     batch.Put(Table::kUsers, e.event.user_id, profile.Encode());

@@ -60,19 +60,37 @@ class UserState {
     store_errors_->fetch_add(1, std::memory_order_relaxed);
   }
 
-  // Loads an event; NotFound / DataLoss / Unavailable.
-  absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id);
-  // Loads a profile (cache, then store); an absent one is empty.
-  absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id);
+  // Whether the store may be written by others too (not Store::exclusive):
+  // then the locks below serialize only this process, nothing is cached, and
+  // every load that a change depends on adds its condition to the batch that
+  // writes the change (`guard` below), so that a lost race answers Aborted
+  // and the caller runs the change again (state/conflicts.h).
+  bool shared() const { return shared_; }
+  // `batch` when the store is shared, else null: where loads add conditions.
+  WriteBatch* GuardOf(WriteBatch* batch) const {
+    return shared_ ? batch : nullptr;
+  }
+
+  // Loads an event; NotFound / DataLoss / Unavailable. With `guard`, the
+  // batch that will be written expects the event unchanged.
+  absl::StatusOr<StoredEvent> LoadEvent(absl::string_view event_id,
+                                        WriteBatch* guard = nullptr);
+  // Loads a profile (cache, then store); an absent one is empty. With
+  // `guard`, the batch that will be written expects the profile unchanged.
+  absl::StatusOr<UserProfile> LoadProfile(absl::string_view user_id,
+                                          WriteBatch* guard = nullptr);
   // As LoadProfile, but moves a cached profile out of the cache instead of
   // copying it. The caller holds the user's lock and hands the profile back
   // through Commit; on any other exit the store still has it.
-  absl::StatusOr<UserProfile> TakeProfile(absl::string_view user_id);
+  absl::StatusOr<UserProfile> TakeProfile(absl::string_view user_id,
+                                          WriteBatch* guard = nullptr);
   // The profile as stored (an absent one is empty); no cache involved.
-  absl::StatusOr<UserProfile> ReadStoredProfile(absl::string_view user_id);
+  absl::StatusOr<UserProfile> ReadStoredProfile(absl::string_view user_id,
+                                                WriteBatch* guard = nullptr);
   // Writes `batch`; then moves `profile` (if given) into the cache as
   // `user_id`'s. On failure, forgets the cached counters of `counter_keys`,
-  // which were updated ahead of the write.
+  // which were updated ahead of the write. Aborted (as is, not counted as a
+  // store error) if a condition of the batch failed: nothing was written.
   absl::Status Commit(const WriteBatch& batch, absl::string_view user_id,
                       UserProfile* profile,
                       const std::vector<std::string>& counter_keys);
@@ -98,7 +116,9 @@ class UserState {
                                              WriteBatch* batch);
 
   // What the MFA service writes. Under the user's lock: loads the profile,
-  // lets `edit` change it, then writes `batch` with it atomically.
+  // lets `edit` change it, then writes `batch` with it atomically; on a
+  // shared store, again from the load when another writer changed the
+  // profile meanwhile (`batch`'s own conditions failing is Aborted).
   absl::Status UpdateProfile(absl::string_view user_id,
                              const std::function<void(UserProfile*)>& edit,
                              WriteBatch batch);
@@ -106,7 +126,9 @@ class UserState {
   // `passed`, completes it (outcome success, the profile learns as from a
   // second factor; a password_change forgets devices per policy); a
   // "locked" failure records the failed challenge. Writes `batch` in the
-  // same atomic write (alone if the event is gone).
+  // same atomic write (alone if the event is gone). Aborted if a condition
+  // failed (the caller's or the event's and profile's on a shared store):
+  // nothing was written, the caller runs its change again.
   absl::Status RecordChallengeResponse(absl::string_view event_id,
                                        const ChallengeResponse& response,
                                        bool passed, WriteBatch batch);
@@ -123,6 +145,7 @@ class UserState {
 
   const std::shared_ptr<Store> store_;
   const ModelSlot* const model_;
+  const bool shared_;
   const bool ephemeral_;
   std::atomic<int64_t>* const store_errors_;
   std::array<std::mutex, 1024> locks_;
