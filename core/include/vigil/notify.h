@@ -79,6 +79,11 @@ struct OutboxOptions {
   absl::Duration max_backoff = absl::Hours(1);
   // How often the background worker looks for due messages.
   absl::Duration poll_interval = absl::Seconds(1);
+  // A message being delivered is claimed for this long: the processes that
+  // share a store deliver each message once, and if the one delivering it
+  // dies before it is done, it is delivered again (with the same idempotency
+  // key) when the claim runs out. Longer than a sender's timeout.
+  absl::Duration claim_lease = absl::Minutes(5);
   // Start a background delivery thread; false: the caller calls
   // Outbox::DeliverDue() itself (tests, batch jobs).
   bool deliver_in_background = true;

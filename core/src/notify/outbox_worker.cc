@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "state/conflicts.h"
 
 namespace vigil::internal {
 namespace {
@@ -94,10 +95,17 @@ absl::Status RequeueDeadLetterIn(Store& store, absl::string_view id,
   r.last_error.clear();
   r.due = now;
   WriteBatch batch;
+  // Once, however many processes requeue it at the same time.
+  batch.Expect(Table::kOutbox, key, value);
   batch.Delete(Table::kOutbox, key);
   batch.Put(Table::kOutbox, PendingKey(now, r.message.idempotency_key),
             r.Encode());
-  return store.Write(batch);
+  absl::Status s = store.Write(batch);
+  if (IsConflict(s)) {
+    return absl::NotFoundError(
+        absl::StrCat("outbox: dead letter \"", id, "\" was just requeued"));
+  }
+  return s;
 }
 
 absl::Duration OutboxBackoff(const OutboxOptions& o, int failures) {
@@ -119,6 +127,9 @@ absl::Status ValidateOutboxOptions(const OutboxOptions& o) {
   }
   if (o.poll_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("outbox.poll_interval: must be > 0");
+  }
+  if (o.claim_lease <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("outbox.claim_lease: must be > 0");
   }
   return absl::OkStatus();
 }
@@ -239,9 +250,12 @@ absl::StatusOr<int> OutboxWorker::DeliverDue() {
       if (!record.Decode(value)) {
         // Unreadable: kept aside as a dead letter rather than retried forever.
         WriteBatch batch;
+        batch.Expect(Table::kOutbox, key, value);
         batch.Delete(Table::kOutbox, key);
         batch.Put(Table::kOutbox, DeadLetterKey(key.substr(9)), value);
-        VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+        absl::Status s = store_->Write(batch);
+        if (IsConflict(s)) continue;  // another deliverer moved it
+        VIGIL_RETURN_IF_ERROR(s);
         pending_.fetch_sub(1, kRelaxed);
         dead_letters_.fetch_add(1, kRelaxed);
         dead_lettered_.fetch_add(1, kRelaxed);
@@ -250,7 +264,7 @@ absl::StatusOr<int> OutboxWorker::DeliverDue() {
                      {{"message_id", key.substr(9)}, {"reason", "unreadable"}});
         continue;
       }
-      VIGIL_RETURN_IF_ERROR(Attempt(key, std::move(record)));
+      VIGIL_RETURN_IF_ERROR(Attempt(key, value, std::move(record)));
       ++attempted;
     }
     if (static_cast<int>(due.size()) < kScanBatch) break;
@@ -261,17 +275,42 @@ absl::StatusOr<int> OutboxWorker::DeliverDue() {
   return attempted;
 }
 
-absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
+absl::Status OutboxWorker::Attempt(const std::string& due_key,
+                                   const std::string& due_value,
+                                   OutboxRecord r) {
+  // Claim it: the record moves, unchanged but for its due time, a lease
+  // ahead, on the condition that nobody moved it first. Of several
+  // deliverers (processes sharing the store) one claims it; if this one dies
+  // before it acknowledges, the record is due again when the lease ends and
+  // is delivered again, with the same idempotency key: at least once.
+  OutboxRecord leased = r;
+  leased.due = clock_->Now() + options_.claim_lease;
+  const std::string key = PendingKey(leased.due, r.message.idempotency_key);
+  const std::string leased_value = leased.Encode();
+  {
+    WriteBatch claim;
+    claim.Expect(Table::kOutbox, due_key, due_value);
+    claim.Delete(Table::kOutbox, due_key);
+    claim.Put(Table::kOutbox, key, leased_value);
+    absl::Status s = store_->Write(claim);
+    if (IsConflict(s)) return absl::OkStatus();  // another deliverer has it
+    VIGIL_RETURN_IF_ERROR(s);
+  }
   const std::shared_ptr<Sender>& sender = senders_[static_cast<int>(r.channel)];
   absl::Status sent =
       sender == nullptr
           ? absl::FailedPreconditionError(absl::StrCat(
                 ChannelName(r.channel), ": channel is not configured"))
           : sender->Send(r.message);
+  // The acknowledgement holds only if the claim still does: after a lease
+  // that ran out, another deliverer has claimed (and sends) it again.
   WriteBatch batch;
+  batch.Expect(Table::kOutbox, key, leased_value);
   batch.Delete(Table::kOutbox, key);
   if (sent.ok()) {
-    VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+    absl::Status s = store_->Write(batch);
+    if (IsConflict(s)) return absl::OkStatus();
+    VIGIL_RETURN_IF_ERROR(s);
     pending_.fetch_sub(1, kRelaxed);
     delivered_.fetch_add(1, kRelaxed);
     logger_->Log(LogLevel::kDebug, "delivered", "",
@@ -291,7 +330,9 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
     r.due = now;
     batch.Put(Table::kOutbox, DeadLetterKey(r.message.idempotency_key),
               r.Encode());
-    VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+    absl::Status s = store_->Write(batch);
+    if (IsConflict(s)) return absl::OkStatus();
+    VIGIL_RETURN_IF_ERROR(s);
     pending_.fetch_sub(1, kRelaxed);
     dead_letters_.fetch_add(1, kRelaxed);
     dead_lettered_.fetch_add(1, kRelaxed);
@@ -310,7 +351,9 @@ absl::Status OutboxWorker::Attempt(const std::string& key, OutboxRecord r) {
   r.due = now + OutboxBackoff(options_, r.attempts);
   batch.Put(Table::kOutbox, PendingKey(r.due, r.message.idempotency_key),
             r.Encode());
-  VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+  absl::Status s = store_->Write(batch);
+  if (IsConflict(s)) return absl::OkStatus();
+  VIGIL_RETURN_IF_ERROR(s);
   retries_.fetch_add(1, kRelaxed);
   logger_->Log(LogLevel::kWarn, "delivery_failed",
                "notification will be retried",

@@ -68,8 +68,11 @@ class OutboxWorker final : public Outbox {
   OutboxWorker(std::shared_ptr<Store> store, const Clock* clock,
                std::array<std::shared_ptr<Sender>, kChannelCount> senders,
                OutboxOptions options);
-  // One attempt of the record under `key`; writes its next state.
-  absl::Status Attempt(const std::string& key, OutboxRecord record);
+  // One attempt of the record stored as `key` = `value`: claims it (moves it
+  // a lease ahead, unless another deliverer did), sends it, writes its next
+  // state unless the claim was lost meanwhile.
+  absl::Status Attempt(const std::string& key, const std::string& value,
+                       OutboxRecord record);
   absl::Status CountStored();
   void Loop();
 
