@@ -90,7 +90,8 @@ namespace {
 // preferred method + 1 in bits 8..11 (so that a challenge offers it first).
 uint32_t ProfileFactors(const MfaUserRecord& u) {
   if (u.enabled == 0) return 0;
-  return u.enabled | (u.preferred >= 0 ? (static_cast<uint32_t>(u.preferred) + 1) << 8 : 0);
+  return u.enabled |
+         (u.preferred >= 0 ? (static_cast<uint32_t>(u.preferred) + 1) << 8 : 0);
 }
 
 class MfaServiceImpl final : public MfaServiceInternal {
@@ -111,11 +112,12 @@ class MfaServiceImpl final : public MfaServiceInternal {
   absl::Status Init(std::vector<std::unique_ptr<Factor>> extra) {
     VIGIL_ASSIGN_OR_RETURN(passkey_config_,
                            PasskeyConfig::Create(options_.passkeys));
-    VIGIL_RETURN_IF_ERROR(RegisterFactors(
-        FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_, store_,
-                   clock_, &passkey_config_},
-        &factors_));
-    for (auto& f : extra) VIGIL_RETURN_IF_ERROR(factors_.Register(std::move(f)));
+    VIGIL_RETURN_IF_ERROR(
+        RegisterFactors(FactorDeps{options_, ring_ ? &*ring_ : nullptr, &codes_,
+                                   store_, clock_, &passkey_config_},
+                        &factors_));
+    for (auto& f : extra)
+      VIGIL_RETURN_IF_ERROR(factors_.Register(std::move(f)));
     passkeys_ = CreatePasskeyService(
         &passkey_config_,
         [this](absl::string_view user) -> std::mutex& { return LockFor(user); },
@@ -181,7 +183,9 @@ class MfaServiceImpl final : public MfaServiceInternal {
   absl::StatusOr<VerifyOutcome> VerifyOnce(absl::string_view challenge_id,
                                            const ChallengeAnswer& answer,
                                            const VerifyOptions& options);
-  TotpFactor* Totp() const { return factors_.Get<TotpFactor>(MfaMethod::kTotp); }
+  TotpFactor* Totp() const {
+    return factors_.Get<TotpFactor>(MfaMethod::kTotp);
+  }
   // The names of the registered methods whose start sends a code: "sms or
   // email".
   std::string CodeMethodNames() const;
@@ -214,12 +218,15 @@ class MfaServiceImpl final : public MfaServiceInternal {
     std::atomic<int64_t> devices_remembered{0};
   };
   mutable AtomicStats stats_;
-  static void Inc(std::atomic<int64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
+  static void Inc(std::atomic<int64_t>& c) {
+    c.fetch_add(1, std::memory_order_relaxed);
+  }
 
  public:
   MfaStats stats() const override {
     MfaStats s;
-    for (int i = 0; i < kMfaMethodCount; ++i) s.codes_sent[i] = stats_.codes_sent[i].load();
+    for (int i = 0; i < kMfaMethodCount; ++i)
+      s.codes_sent[i] = stats_.codes_sent[i].load();
     s.send_failures = stats_.send_failures.load();
     s.sends_rate_limited = stats_.sends_rate_limited.load();
     s.sends_refused_locked = stats_.sends_refused_locked.load();
@@ -233,8 +240,8 @@ class MfaServiceImpl final : public MfaServiceInternal {
   }
 };
 
-absl::StatusOr<MfaUserRecord> MfaServiceImpl::LoadUser(absl::string_view user_id,
-                                                       WriteBatch* guard) {
+absl::StatusOr<MfaUserRecord> MfaServiceImpl::LoadUser(
+    absl::string_view user_id, WriteBatch* guard) {
   std::string value;
   MfaUserRecord r;
   absl::Status s = GuardedGet(store_, Table::kTotp, user_id, &value, guard);
@@ -254,12 +261,14 @@ std::string MfaServiceImpl::CodeMethodNames() const {
   return absl::StrJoin(names, " or ");
 }
 
-absl::StatusOr<MfaSettings> MfaServiceImpl::GetSettings(absl::string_view user_id) {
+absl::StatusOr<MfaSettings> MfaServiceImpl::GetSettings(
+    absl::string_view user_id) {
   VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(user_id));
   MfaSettings s;
   for (int m = 0; m < kMfaMethodCount; ++m) {
-    if (u.enabled & MethodBit(m)) s.enabled.push_back(static_cast<MfaMethod>(m));
+    if (u.enabled & MethodBit(m))
+      s.enabled.push_back(static_cast<MfaMethod>(m));
   }
   if (u.preferred >= 0) s.preferred = static_cast<MfaMethod>(u.preferred);
   const UserContacts contacts = ContactsOf(u);
@@ -312,7 +321,8 @@ absl::StatusOr<TotpEnrollment> MfaServiceImpl::StartTotpEnrollment(
     absl::string_view user_id, absl::string_view account_name) {
   VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   TotpFactor* totp = Totp();
-  if (totp == nullptr) return absl::FailedPreconditionError("totp: not available");
+  if (totp == nullptr)
+    return absl::FailedPreconditionError("totp: not available");
   VIGIL_RETURN_IF_ERROR(totp->CheckConfigured());
   std::lock_guard<std::mutex> lock(LockFor(user_id));
   VIGIL_ASSIGN_OR_RETURN(
@@ -335,7 +345,8 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotp(
     absl::string_view user_id, absl::string_view code) {
   VIGIL_RETURN_IF_ERROR(ValidateUserId(user_id));
   TotpFactor* totp = Totp();
-  if (totp == nullptr) return absl::FailedPreconditionError("totp: not available");
+  if (totp == nullptr)
+    return absl::FailedPreconditionError("totp: not available");
   VIGIL_RETURN_IF_ERROR(totp->CheckConfigured());
   std::lock_guard<std::mutex> lock(LockFor(user_id));
   return RetryOnConflict([&] { return ConfirmTotpOnce(user_id, code); });
@@ -355,14 +366,15 @@ absl::StatusOr<ChallengeResult> MfaServiceImpl::ConfirmTotpOnce(
     Inc(stats_.totp_confirmations[static_cast<int>(ChallengeResult::kLocked)]);
     return ChallengeResult::kLocked;
   }
-  VIGIL_ASSIGN_OR_RETURN(bool confirmed,
-                         totp->ConfirmPending(user_id, code, now, p.totp_window, &u));
+  VIGIL_ASSIGN_OR_RETURN(
+      bool confirmed,
+      totp->ConfirmPending(user_id, code, now, p.totp_window, &u));
   if (!confirmed) {
     u.failures.push_back(now);
     batch.Put(Table::kTotp, user_id, u.Encode());
     VIGIL_RETURN_IF_ERROR(store_->Write(batch));
-    const ChallengeResult r =
-        UserLocked(&u, now, p) ? ChallengeResult::kLocked : ChallengeResult::kFailed;
+    const ChallengeResult r = UserLocked(&u, now, p) ? ChallengeResult::kLocked
+                                                     : ChallengeResult::kFailed;
     Inc(stats_.totp_confirmations[static_cast<int>(r)]);
     return r;
   }
@@ -462,10 +474,12 @@ absl::StatusOr<MfaServiceImpl::StartRecord> MfaServiceImpl::StartOnce(
     Inc(stats_.sends_refused_locked);
     return absl::FailedPreconditionError("challenge: locked");
   }
-  if (now >= c.expires) return absl::FailedPreconditionError("challenge: expired");
+  if (now >= c.expires)
+    return absl::FailedPreconditionError("challenge: expired");
   if (!(c.methods & MethodBit(static_cast<int>(method)))) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "method: ", MfaMethodName(method), " is not offered by this challenge"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("method: ", MfaMethodName(method),
+                     " is not offered by this challenge"));
   }
   VIGIL_ASSIGN_OR_RETURN(MfaUserRecord u, LoadUser(c.user_id, guard));
   // A start the user could not answer (VerifyChallenge would say kLocked)
@@ -506,15 +520,15 @@ absl::StatusOr<VerifyOutcome> MfaServiceImpl::VerifyChallenge(
     }
   }
   if (!factors_.AnyTakes(answer)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "answer: no factor takes a ", AnswerTypeName(answer)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("answer: no factor takes a ", AnswerTypeName(answer)));
   }
   VIGIL_ASSIGN_OR_RETURN(ChallengeRecord probe,
                          LoadChallenge(store_, challenge_id));
   std::lock_guard<std::mutex> lock(LockFor(probe.user_id));
-  VIGIL_ASSIGN_OR_RETURN(
-      VerifyOutcome out,
-      RetryOnConflict([&] { return VerifyOnce(challenge_id, answer, options); }));
+  VIGIL_ASSIGN_OR_RETURN(VerifyOutcome out, RetryOnConflict([&] {
+                           return VerifyOnce(challenge_id, answer, options);
+                         }));
   Inc(stats_.verifications[static_cast<int>(out.result)]);
   if (!out.device_key.empty()) Inc(stats_.devices_remembered);
   return out;
@@ -651,9 +665,9 @@ absl::StatusOr<std::unique_ptr<MfaServiceInternal>> CreateMfaService(
     ring = std::move(loaded);
   }
   VIGIL_ASSIGN_OR_RETURN(std::string eph, RandomBytes(32));
-  auto service = std::make_unique<MfaServiceImpl>(
-      options, std::move(ring), SecretBytes(std::move(eph)), state, model,
-      store, clock);
+  auto service = std::make_unique<MfaServiceImpl>(options, std::move(ring),
+                                                  SecretBytes(std::move(eph)),
+                                                  state, model, store, clock);
   VIGIL_RETURN_IF_ERROR(service->Init(std::move(extra_factors)));
   return std::unique_ptr<MfaServiceInternal>(std::move(service));
 }

@@ -16,6 +16,7 @@
 #include "common/status_macros.h"
 #include "mfa/mfa_records.h"
 #include "mfa/passkey_records.h"
+#include "state/conflicts.h"
 #include "vigil/attempt.h"
 
 namespace vigil::internal {
@@ -158,7 +159,13 @@ class PasskeyServiceImpl final : public PasskeyService {
     VIGIL_RETURN_IF_ERROR(CheckName("display_name", request.user_display_name,
                                     kMaxUserNameBytes));
     std::lock_guard<std::mutex> lock(lock_for_(user_id));
-    VIGIL_ASSIGN_OR_RETURN(PasskeyUser user, LoadUser(user_id));
+    return RetryOnConflict([&] { return StartOnce(user_id, request); });
+  }
+
+  absl::StatusOr<PasskeyRegistrationStart> StartOnce(
+      absl::string_view user_id, const PasskeyRegistrationRequest& request) {
+    WriteBatch batch;
+    VIGIL_ASSIGN_OR_RETURN(PasskeyUser user, LoadUser(user_id, Guard(&batch)));
     VIGIL_ASSIGN_OR_RETURN(std::vector<PasskeyRecord> passkeys,
                            LoadPasskeys(store_, user_id));
     if (static_cast<int>(passkeys.size()) >= config_->max_passkeys_per_user) {
@@ -173,7 +180,6 @@ class PasskeyServiceImpl final : public PasskeyService {
     user.registration_challenge = wa::NewChallenge();
     user.registration_expires =
         absl::ToUnixSeconds(now + config_->registration_timeout);
-    WriteBatch batch;
     batch.Put(Table::kPasskeys, PasskeyUserKey(user_id), user.Encode());
     VIGIL_RETURN_IF_ERROR(store_->Write(batch));
 
@@ -210,40 +216,52 @@ class PasskeyServiceImpl final : public PasskeyService {
     PasskeyInfo info;
     {
       std::lock_guard<std::mutex> lock(lock_for_(user_id));
-      VIGIL_ASSIGN_OR_RETURN(PasskeyUser user, LoadUser(user_id));
-      const int64_t now = absl::ToUnixSeconds(clock_->Now());
-      if (user.registration_id.empty() ||
-          user.registration_id != registration_id) {
-        return absl::NotFoundError(
-            "registration_id: no such registration under way for this user");
-      }
-      const bool expired = now >= user.registration_expires;
-      const std::string challenge = user.registration_challenge;
-      user.registration_id.clear();
-      user.registration_challenge.clear();
-      user.registration_expires = 0;
-      WriteBatch batch;
-      batch.Put(Table::kPasskeys, PasskeyUserKey(user_id), user.Encode());
-      int existing = 0;
-      absl::StatusOr<PasskeyRecord> record =
-          expired ? absl::NotFoundError("registration_id: expired; start again")
-                  : Admit(user_id, challenge, response, &existing);
-      if (record.ok()) {
-        record->name = name.empty() ? absl::StrCat("Passkey ", existing + 1)
-                                    : std::string(name);
-        record->created = now;
-        batch.Put(Table::kPasskeys,
-                  PasskeyKey(user_id, record->credential.credential_id),
-                  record->Encode());
-      }
-      // The registration is consumed whatever the result.
-      VIGIL_RETURN_IF_ERROR(store_->Write(batch));
-      if (!record.ok()) return record.status();
-      first = existing == 0;
-      info = Info(*record);
+      VIGIL_ASSIGN_OR_RETURN(info, RetryOnConflict([&] {
+                               return FinishOnce(user_id, registration_id,
+                                                 response, name, &first);
+                             }));
     }
     if (first) VIGIL_RETURN_IF_ERROR(SetWebauthnEnabled(user_id, true));
     return info;
+  }
+
+  // One attempt of FinishRegistration under the user's lock; Aborted if, on
+  // a shared store, another process consumed the registration meanwhile.
+  absl::StatusOr<PasskeyInfo> FinishOnce(
+      absl::string_view user_id, absl::string_view registration_id,
+      const PasskeyRegistrationResponse& response, absl::string_view name,
+      bool* first) {
+    WriteBatch batch;
+    VIGIL_ASSIGN_OR_RETURN(PasskeyUser user, LoadUser(user_id, Guard(&batch)));
+    const int64_t now = absl::ToUnixSeconds(clock_->Now());
+    if (user.registration_id.empty() ||
+        user.registration_id != registration_id) {
+      return absl::NotFoundError(
+          "registration_id: no such registration under way for this user");
+    }
+    const bool expired = now >= user.registration_expires;
+    const std::string challenge = user.registration_challenge;
+    user.registration_id.clear();
+    user.registration_challenge.clear();
+    user.registration_expires = 0;
+    batch.Put(Table::kPasskeys, PasskeyUserKey(user_id), user.Encode());
+    int existing = 0;
+    absl::StatusOr<PasskeyRecord> record =
+        expired ? absl::NotFoundError("registration_id: expired; start again")
+                : Admit(user_id, challenge, response, &existing);
+    if (record.ok()) {
+      record->name = name.empty() ? absl::StrCat("Passkey ", existing + 1)
+                                  : std::string(name);
+      record->created = now;
+      batch.Put(Table::kPasskeys,
+                PasskeyKey(user_id, record->credential.credential_id),
+                record->Encode());
+    }
+    // The registration is consumed whatever the result.
+    VIGIL_RETURN_IF_ERROR(store_->Write(batch));
+    if (!record.ok()) return record.status();
+    *first = existing == 0;
+    return Info(*record);
   }
 
   absl::StatusOr<std::vector<PasskeyInfo>> List(
@@ -332,10 +350,17 @@ class PasskeyServiceImpl final : public PasskeyService {
     return record;
   }
 
-  absl::StatusOr<PasskeyUser> LoadUser(absl::string_view user_id) {
+  // With `guard` (a shared store), the batch that will be written expects
+  // the record unchanged: a registration is consumed once across processes.
+  WriteBatch* Guard(WriteBatch* batch) const {
+    return store_->exclusive() ? nullptr : batch;
+  }
+
+  absl::StatusOr<PasskeyUser> LoadUser(absl::string_view user_id,
+                                       WriteBatch* guard = nullptr) {
     std::string value;
-    absl::Status s =
-        store_->Get(Table::kPasskeys, PasskeyUserKey(user_id), &value);
+    absl::Status s = GuardedGet(store_, Table::kPasskeys,
+                                PasskeyUserKey(user_id), &value, guard);
     PasskeyUser user;
     if (absl::IsNotFound(s)) return user;
     VIGIL_RETURN_IF_ERROR(s);

@@ -5,9 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/hash.h"
 #include "common/status_macros.h"
-#include "state/conflicts.h"
 #include "devices/device_record.h"
 #include "engine/learning.h"
+#include "state/conflicts.h"
 #include "vigil/ip_address.h"
 
 namespace vigil::internal {
