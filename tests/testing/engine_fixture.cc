@@ -23,7 +23,8 @@ std::string EditedDefaultModel(
 EngineFixture::EngineFixture(
     const std::string& model_toml, bool anonymizer_db, MfaOptions mfa,
     NotifyOptions notify,
-    const std::function<void(EngineOptions*)>& edit_options) {
+    const std::function<void(EngineOptions*)>& edit_options,
+    const internal::ReplayEngineOptions& replay) {
   EngineOptions options;
   options.mfa = std::move(mfa);
   options.notify = std::move(notify);
@@ -43,7 +44,7 @@ EngineFixture::EngineFixture(
   }
   options.clock = &clock_;
   if (edit_options) edit_options(&options);
-  auto engine = Engine::Create(std::move(options));
+  auto engine = internal::CreateReplayEngine(std::move(options), replay);
   EXPECT_TRUE(engine.ok()) << engine.status();
   if (engine.ok()) engine_ = std::move(*engine);
 }

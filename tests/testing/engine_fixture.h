@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "engine/replay_options.h"
 #include "gtest/gtest.h"
 #include "testing/test_util.h"
 #include "vigil/engine.h"
@@ -50,11 +51,12 @@ class EngineFixture {
   // it is off by default).
   // `mfa`: the engine's MFA options (key file, senders). `notify`: its
   // notification options (senders, key, outbox). `edit_options`: changes the
-  // engine's options last (e.g. replay options).
+  // engine's options last. `replay`: a replay's engine options.
   explicit EngineFixture(
       const std::string& model_toml = "", bool anonymizer_db = false,
       MfaOptions mfa = {}, NotifyOptions notify = {},
-      const std::function<void(EngineOptions*)>& edit_options = nullptr);
+      const std::function<void(EngineOptions*)>& edit_options = nullptr,
+      const internal::ReplayEngineOptions& replay = {});
   ~EngineFixture();
 
   Engine& engine() { return *engine_; }

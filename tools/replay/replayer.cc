@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "cli/progress.h"
 #include "common/json_escape.h"
+#include "engine/replay_options.h"
 #include "vigil/clock.h"
 #include "vigil/engine.h"
 #include "vigil/ip_address.h"
@@ -161,14 +162,15 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
   eo.store = std::shared_ptr<Store>(std::move(*store));
   eo.model = options.model;
   eo.clock = &clock;
-  eo.assume_mfa_factor = true;
-  // The store is thrown away: profiles and counters need not reach it, and
-  // nothing reads the events back (a passed challenge is learned in Evaluate).
-  eo.ephemeral_state = true;
-  eo.record_events = false;
-  eo.learn_passed_challenges = true;
   // Rows carry the time they happened (the clock follows them too).
   eo.trust_attempt_timestamps = true;
+  vigil::internal::ReplayEngineOptions replay;
+  replay.assume_mfa_factor = true;
+  // The store is thrown away: profiles and counters need not reach it, and
+  // nothing reads the events back (a passed challenge is learned in Evaluate).
+  replay.ephemeral_state = true;
+  replay.record_events = false;
+  replay.learn_passed_challenges = true;
   std::shared_ptr<RowGeoResolver> row_geo;
   if ((*reader)->format() == InputFormat::kRbaCsv) {
     row_geo = std::make_shared<RowGeoResolver>();
@@ -181,7 +183,8 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
     if (!made.ok()) return made.status();
     eo.geo_resolver = std::make_shared<CachingGeoResolver>(*std::move(made));
   }
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(eo);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      vigil::internal::CreateReplayEngine(eo, replay);
   if (!engine.ok()) return engine.status();
 
   std::ofstream out;

@@ -17,8 +17,9 @@
 // without labels does), while the result keeps the labels for the metrics.
 //
 // Exported history does not say who has an MFA factor, so the replay engine
-// assumes every user has one (EngineOptions::assume_mfa_factor): the policy's
-// `mfa_if_configured` and `mfa_required` levels challenge.
+// assumes every user has one (assume_mfa_factor of the engine's replay
+// options, engine/replay_options.h): the policy's `mfa_if_configured` and
+// `mfa_required` levels challenge.
 
 #ifndef VIGIL_TOOLS_REPLAY_REPLAYER_H_
 #define VIGIL_TOOLS_REPLAY_REPLAYER_H_

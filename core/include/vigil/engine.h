@@ -71,37 +71,14 @@ struct EngineOptions {
   // served by one Engine at a time.
   size_t state_cache_entries = 1 << 20;
 
-  // Policy as if every user had an MFA factor: "mfa_if_configured" and
-  // "mfa_required" then always challenge. For replays of exported history,
-  // which does not say who has a factor; a live engine leaves it false.
-  bool assume_mfa_factor = false;
-
-  // Profiles and counters live in the state cache and reach the store only
-  // when the cache evicts them; nothing is written back at close, so a crash
-  // or closing the engine loses them. Events are still written. For a
-  // throwaway store, such as a replay's temporary database, where this saves
-  // most of the store's work; a live engine leaves it false.
-  bool ephemeral_state = false;
-
-  // For replays of exported history, where a row's outcome comes with the
-  // attempt: a challenged attempt with outcome "success" that is not labelled
-  // as an attack counts as a passed challenge and is learned at once (its
-  // address counting the success), as a live engine learns when the user
-  // passes the challenge. A live engine leaves it false.
-  bool learn_passed_challenges = false;
-
   // Whose clock says when an attempt happened. False (live): the engine's
   // clock; an attempt's timestamp is only the client's claim, kept as
   // Event::client_time, so a caller cannot backdate attempts out of the
   // velocity windows or into retention. True: the attempt's timestamp (when
   // given) is the event's time, for replays of exported history, whose rows
-  // carry the time they happened. A live engine leaves it false.
+  // carry the time they happened, and for a scratch vigild fed with history
+  // ([evaluate] client_timestamps = "trust"). A live engine leaves it false.
   bool trust_attempt_timestamps = false;
-
-  // Whether Evaluate writes the event to the store. A replay that keeps no
-  // history turns it off; GetEvent, ListEvents, RecordOutcome and
-  // RecordFeedback then find no event of this engine.
-  bool record_events = true;
 
   // Challenges, TOTP and code delivery (see vigil/mfa.h).
   MfaOptions mfa;

@@ -1,9 +1,9 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// The engine options a replay uses (vigil/engine.h): ephemeral state decides
-// exactly as the write-through engine does, also when its cache evicts;
-// record_events off keeps no history; learn_passed_challenges learns a
-// challenged success unless the row is labelled as an attack, and counts it
+// The engine options a replay uses (engine/replay_options.h): ephemeral
+// state decides exactly as the write-through engine does, also when its cache
+// evicts; record_events off keeps no history; learn_passed_challenges learns
+// a challenged success unless the row is labelled as an attack, and counts it
 // as a success of its address.
 
 #include <string>
@@ -62,10 +62,10 @@ TEST(ReplayOptionsTest, EphemeralStateDecidesAsWriteThroughAlsoWhenEvicting) {
   EngineFixture live;
   // 64 entries in all (one per shard): 40 users and their counters do not
   // fit, so records are evicted, written back and read again.
-  EngineFixture ephemeral("", false, {}, {}, [](EngineOptions* o) {
-    o->ephemeral_state = true;
-    o->state_cache_entries = 64;
-  });
+  EngineFixture ephemeral(
+      "", false, {}, {},
+      [](EngineOptions* o) { o->state_cache_entries = 64; },
+      {.ephemeral_state = true});
   const std::vector<Attempt> attempts = History(live, 40);
   const std::vector<Seen> a = EvaluateAll(live, attempts);
   const std::vector<Seen> b = EvaluateAll(ephemeral, attempts);
@@ -79,7 +79,7 @@ TEST(ReplayOptionsTest, EphemeralStateDecidesAsWriteThroughAlsoWhenEvicting) {
 }
 
 TEST(ReplayOptionsTest, RecordEventsOffKeepsNoHistoryButStillLearns) {
-  EngineFixture f("", false, {}, {}, [](EngineOptions* o) { o->record_events = false; });
+  EngineFixture f("", false, {}, {}, nullptr, {.record_events = false});
   Decision first = f.Evaluate(f.MakeAttempt("u", testing::kLondon, testing::kChromeWindows,
                                             "fp", Outcome::kSuccess));
   Decision second = f.Evaluate(f.MakeAttempt("u", testing::kLondon, testing::kChromeWindows,
@@ -95,10 +95,8 @@ TEST(ReplayOptionsTest, RecordEventsOffKeepsNoHistoryButStillLearns) {
 // Builds a baseline in London, then signs in from Melbourne with a new
 // browser (challenged), labelled as `label`; returns the later baseline.
 int64_t BaselineAfterChallengedSuccess(bool learn, std::optional<AttemptLabel> label) {
-  EngineFixture f("", false, {}, {}, [&](EngineOptions* o) {
-    o->assume_mfa_factor = true;
-    o->learn_passed_challenges = learn;
-  });
+  EngineFixture f("", false, {}, {}, nullptr,
+                  {.assume_mfa_factor = true, .learn_passed_challenges = learn});
   f.BuildBaseline("u", testing::kLondon, testing::kChromeWindows, "fp", 8,
                   absl::Hours(20));
   Attempt away = f.MakeAttempt("u", testing::kMelbourne, testing::kFirefoxLinux,
@@ -128,10 +126,8 @@ TEST(ReplayOptionsTest, LearnPassedChallengesLearnsUnlessLabelledAnAttack) {
 // The velocity detail of a failure from Melbourne, after a challenged
 // success there and failures of 25 other users from there.
 std::string VelocityAfterChallengedSuccess(bool learn) {
-  EngineFixture f("", false, {}, {}, [&](EngineOptions* o) {
-    o->assume_mfa_factor = true;
-    o->learn_passed_challenges = learn;
-  });
+  EngineFixture f("", false, {}, {}, nullptr,
+                  {.assume_mfa_factor = true, .learn_passed_challenges = learn});
   f.BuildBaseline("u", testing::kLondon, testing::kChromeWindows, "fp", 8,
                   absl::Hours(20));
   Decision d =
