@@ -7,6 +7,7 @@
 #define VIGIL_CORE_SRC_MODEL_MODEL_CONFIG_H_
 
 #include <array>
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,6 +16,8 @@
 #include "vigil/ip_address.h"
 
 namespace vigil::internal {
+
+struct SignalSettings;  // signals/signal.h
 
 // What a signal does when its data is missing or its dependency failed.
 enum class OnError { kOpen, kClosed };
@@ -96,29 +99,6 @@ struct IpReputationConfig {
   // An IP / network this user reported as "not me" (feedback "invalid").
   double distrusted_ip_score = 1.0;
   double distrusted_network_score = 0.7;
-  OnError on_error = OnError::kOpen;
-};
-
-struct VelocityConfig {
-  double weight = 0.95;
-  int ip_window_minutes = 60;
-  // Distinct failing users from one IP tolerated before it scores...
-  double ip_failed_users = 5;
-  // ...plus this many per distinct user who signed in successfully from the
-  // IP over the trust window (a shared NAT or office earns tolerance).
-  double ip_trust_per_success_user = 0.5;
-  int ip_trust_days = 7;
-  // Further failing users over the tolerance until the sub-score is 1.
-  double ip_ramp_users = 10;
-  // Failed attempts from one IP tolerated (plus one per success) and ramp.
-  double ip_failures = 20;
-  double ip_ramp_failures = 30;
-  // Per ASN.
-  double asn_failed_users = 40;
-  double asn_ramp_users = 60;
-  // Consecutive failures of one user (brute force).
-  double user_failure_streak = 5;
-  double user_ramp_failures = 5;
   OnError on_error = OnError::kOpen;
 };
 
@@ -219,8 +199,11 @@ struct ModelConfig {
   UnfamiliarConfig unfamiliar;
   GeoVelocityConfig geo_velocity;
   IpReputationConfig ip_reputation;
-  VelocityConfig velocity;
   UserRiskConfig user_risk;
+  // The settings of the signals that own them (Signal::LoadSettings), by
+  // signal name; read with SettingsOf<T>(model) (signals/signal.h).
+  absl::flat_hash_map<std::string, std::shared_ptr<const SignalSettings>>
+      signal_settings;
   LearningConfig learning;
   MfaPolicyConfig mfa;
 };

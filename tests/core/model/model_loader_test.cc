@@ -14,6 +14,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/model_config.h"
+#include "signals/signal.h"
+#include "signals/velocity.h"
 #include "testing/test_util.h"
 #include "vigil/ip_address.h"
 #include "vigil/model.h"
@@ -37,6 +39,11 @@ std::shared_ptr<const Model> LoadDefault() {
       Model::LoadFile(SourcePath("models/default.toml"));
   EXPECT_TRUE(m.ok()) << m.status();
   return m.ok() ? *m : nullptr;
+}
+
+// velocity owns its settings (signals/velocity.h).
+const internal::VelocitySettings& Velocity(const ModelConfig& c) {
+  return internal::SettingsOf<internal::VelocitySettings>(c);
 }
 
 IpAddress Ip(const char* text) {
@@ -108,18 +115,18 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.ip_reputation.anonymous_score, 0.5);
   EXPECT_EQ(c.ip_reputation.on_error, OnError::kOpen);
 
-  EXPECT_DOUBLE_EQ(c.velocity.weight, 0.95);
-  EXPECT_EQ(c.velocity.ip_window_minutes, 60);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_failed_users, 5);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_trust_per_success_user, 0.5);
-  EXPECT_EQ(c.velocity.ip_trust_days, 7);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_ramp_users, 10);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_failures, 20);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_ramp_failures, 30);
-  EXPECT_DOUBLE_EQ(c.velocity.asn_failed_users, 40);
-  EXPECT_DOUBLE_EQ(c.velocity.asn_ramp_users, 60);
-  EXPECT_DOUBLE_EQ(c.velocity.user_failure_streak, 5);
-  EXPECT_DOUBLE_EQ(c.velocity.user_ramp_failures, 5);
+  EXPECT_DOUBLE_EQ(Velocity(c).weight, 0.95);
+  EXPECT_EQ(Velocity(c).ip_window_minutes, 60);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_failed_users, 5);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_trust_per_success_user, 0.5);
+  EXPECT_EQ(Velocity(c).ip_trust_days, 7);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_ramp_users, 10);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_failures, 20);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_ramp_failures, 30);
+  EXPECT_DOUBLE_EQ(Velocity(c).asn_failed_users, 40);
+  EXPECT_DOUBLE_EQ(Velocity(c).asn_ramp_users, 60);
+  EXPECT_DOUBLE_EQ(Velocity(c).user_failure_streak, 5);
+  EXPECT_DOUBLE_EQ(Velocity(c).user_ramp_failures, 5);
 
   EXPECT_DOUBLE_EQ(c.user_risk.weight, 1.0);
   EXPECT_EQ(c.user_risk.from_level, RiskLevel::kMedium);
@@ -130,7 +137,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_TRUE(c.learning.probation);
   EXPECT_EQ(c.learning.probation_level, RiskLevel::kLow);
   EXPECT_EQ(c.learning.quiet_days, 7);
-  EXPECT_EQ(c.velocity.on_error, OnError::kOpen);
+  EXPECT_EQ(Velocity(c).on_error, OnError::kOpen);
 }
 
 TEST(DefaultModelTest, PolicyPerEventTypeAndLevel) {
@@ -223,19 +230,19 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
             b.ip_reputation.residential_proxy_score);
   EXPECT_EQ(a.ip_reputation.anonymous_score, b.ip_reputation.anonymous_score);
   EXPECT_EQ(a.ip_reputation.on_error, b.ip_reputation.on_error);
-  EXPECT_EQ(a.velocity.weight, b.velocity.weight);
-  EXPECT_EQ(a.velocity.ip_window_minutes, b.velocity.ip_window_minutes);
-  EXPECT_EQ(a.velocity.ip_failed_users, b.velocity.ip_failed_users);
-  EXPECT_EQ(a.velocity.ip_trust_per_success_user,
-            b.velocity.ip_trust_per_success_user);
-  EXPECT_EQ(a.velocity.ip_trust_days, b.velocity.ip_trust_days);
-  EXPECT_EQ(a.velocity.ip_ramp_users, b.velocity.ip_ramp_users);
-  EXPECT_EQ(a.velocity.ip_failures, b.velocity.ip_failures);
-  EXPECT_EQ(a.velocity.ip_ramp_failures, b.velocity.ip_ramp_failures);
-  EXPECT_EQ(a.velocity.asn_failed_users, b.velocity.asn_failed_users);
-  EXPECT_EQ(a.velocity.asn_ramp_users, b.velocity.asn_ramp_users);
-  EXPECT_EQ(a.velocity.user_failure_streak, b.velocity.user_failure_streak);
-  EXPECT_EQ(a.velocity.user_ramp_failures, b.velocity.user_ramp_failures);
+  EXPECT_EQ(Velocity(a).weight, Velocity(b).weight);
+  EXPECT_EQ(Velocity(a).ip_window_minutes, Velocity(b).ip_window_minutes);
+  EXPECT_EQ(Velocity(a).ip_failed_users, Velocity(b).ip_failed_users);
+  EXPECT_EQ(Velocity(a).ip_trust_per_success_user,
+            Velocity(b).ip_trust_per_success_user);
+  EXPECT_EQ(Velocity(a).ip_trust_days, Velocity(b).ip_trust_days);
+  EXPECT_EQ(Velocity(a).ip_ramp_users, Velocity(b).ip_ramp_users);
+  EXPECT_EQ(Velocity(a).ip_failures, Velocity(b).ip_failures);
+  EXPECT_EQ(Velocity(a).ip_ramp_failures, Velocity(b).ip_ramp_failures);
+  EXPECT_EQ(Velocity(a).asn_failed_users, Velocity(b).asn_failed_users);
+  EXPECT_EQ(Velocity(a).asn_ramp_users, Velocity(b).asn_ramp_users);
+  EXPECT_EQ(Velocity(a).user_failure_streak, Velocity(b).user_failure_streak);
+  EXPECT_EQ(Velocity(a).user_ramp_failures, Velocity(b).user_ramp_failures);
   EXPECT_EQ(a.user_risk.weight, b.user_risk.weight);
   EXPECT_EQ(a.user_risk.from_level, b.user_risk.from_level);
   EXPECT_EQ(a.user_risk.half_life_hours, b.user_risk.half_life_hours);
@@ -245,7 +252,7 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.learning.probation, b.learning.probation);
   EXPECT_EQ(a.learning.probation_level, b.learning.probation_level);
   EXPECT_EQ(a.learning.quiet_days, b.learning.quiet_days);
-  EXPECT_EQ(a.velocity.on_error, b.velocity.on_error);
+  EXPECT_EQ(Velocity(a).on_error, Velocity(b).on_error);
 }
 
 TEST(DefaultModelTest, OmittedScalarKeysTakeTheValuesShownInDefaultToml) {
@@ -310,8 +317,8 @@ TEST(ModelLoaderTest, GoodVariationsLoad) {
          EXPECT_EQ(c.unfamiliar.country_share.size(), 2u);
          EXPECT_DOUBLE_EQ(c.unfamiliar.country_share.at("US"), 0.21);
          EXPECT_DOUBLE_EQ(c.unfamiliar.country_share.at("DE"), 0.03);
-         EXPECT_EQ(c.velocity.on_error, OnError::kClosed);
-         EXPECT_EQ(c.velocity.ip_window_minutes, 10);
+         EXPECT_EQ(Velocity(c).on_error, OnError::kClosed);
+         EXPECT_EQ(Velocity(c).ip_window_minutes, 10);
        }},
       {"always lists",
        absl::StrCat(kMinimal,
@@ -506,6 +513,60 @@ TEST(ModelLoaderTest, BadModelsAreRefusedWithFileKeyAndReason) {
     }
     EXPECT_THAT(message, HasSubstr(c.reason));
   }
+}
+
+// An unknown key names the keys of its table; an unknown signal section
+// names the registered signals (those that own their settings included).
+TEST(ModelLoaderTest, UnknownKeysNameTheKnownOnes) {
+  const std::string m = kMinimal;
+  absl::StatusOr<std::shared_ptr<const Model>> typo =
+      Model::FromString(m + "[signals.velocty]\nweight = 0.5\n", "bad.toml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.status().message(),
+            "bad.toml: signals.velocty: unknown key (known: geo_velocity, "
+            "ip_reputation, new_device, unfamiliar, user_risk, velocity)");
+  absl::StatusOr<std::shared_ptr<const Model>> key =
+      Model::FromString(m + "[signals.velocity]\nip_window = 5\n", "bad.toml");
+  ASSERT_FALSE(key.ok());
+  EXPECT_THAT(key.status().message(),
+              HasSubstr("bad.toml: signals.velocity.ip_window: unknown key "
+                        "(known: asn_failed_users, asn_ramp_users, "
+                        "ip_failed_users, ip_failures, ip_ramp_failures, "
+                        "ip_ramp_users, ip_trust_days, "
+                        "ip_trust_per_success_user, ip_window_minutes, "
+                        "on_error, user_failure_streak, user_ramp_failures, "
+                        "weight)"));
+  absl::StatusOr<std::shared_ptr<const Model>> mfa = Model::FromString(
+      m + "[mfa]\nremembered_device = [\"low\"]\n", "bad.toml");
+  ASSERT_FALSE(mfa.ok());
+  EXPECT_THAT(mfa.status().message(),
+              HasSubstr("known: challenge_ttl_seconds, code_ttl_seconds"));
+  EXPECT_THAT(mfa.status().message(),
+              HasSubstr("remembered_device_suppresses"));
+}
+
+// A signal that owns its settings (velocity) has them in every loaded
+// model: parsed from its section, or its defaults when the file has none.
+TEST(ModelLoaderTest, SignalSettingsAreLoadedWithOrWithoutASection) {
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const Model> minimal,
+                       Model::FromString(kMinimal, "minimal.toml"));
+  ASSERT_TRUE(minimal->config().signal_settings.contains("velocity"));
+  EXPECT_EQ(Velocity(minimal->config()).ip_window_minutes,
+            internal::VelocitySettings().ip_window_minutes);
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const Model> tuned,
+      Model::FromString(absl::StrCat(kMinimal,
+                                     "[signals.velocity]\nweight = 0.5\n"),
+                        "tuned.toml"));
+  EXPECT_EQ(Velocity(tuned->config()).weight, 0.5);
+  for (const auto& signal : internal::BuiltinSignals()) {
+    if (signal->name() == "velocity") {
+      EXPECT_EQ(signal->weight(tuned->config()), 0.5);
+    }
+  }
+  // A hand-built config holds no settings: the signal's defaults.
+  EXPECT_EQ(Velocity(ModelConfig()).weight,
+            internal::VelocitySettings().weight);
 }
 
 TEST(ModelLoaderTest, MissingModelFileNamesThePath) {
