@@ -69,21 +69,6 @@ struct UnfamiliarConfig {
   double novelty_device_type = 0.05;
 };
 
-struct GeoVelocityConfig {
-  double weight = 0.95;
-  double max_speed_kmh = 1000;
-  double min_distance_km = 100;
-  // Speed (as a multiple of max_speed_kmh) at which the sub-score is 1.
-  double full_score_speed_factor = 2.0;
-  // Trusted sign-ins older than this are not used.
-  double max_age_hours = 24 * 30;
-  // The sub-score is multiplied by this when the attempt comes from an ASN
-  // the user has signed in from before: mobile carriers' (and roaming)
-  // addresses geolocate far from the person. 1 scores such travel in full.
-  double known_asn_factor = 0.0;
-  OnError on_error = OnError::kOpen;
-};
-
 struct IpReputationConfig {
   double weight = 0.6;
   CidrSet always_allow;
@@ -197,7 +182,6 @@ struct ModelConfig {
 
   NewDeviceConfig new_device;
   UnfamiliarConfig unfamiliar;
-  GeoVelocityConfig geo_velocity;
   IpReputationConfig ip_reputation;
   UserRiskConfig user_risk;
   // The settings of the signals that own them (Signal::LoadSettings), by

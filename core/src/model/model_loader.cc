@@ -7,8 +7,6 @@
 // (Signal::LoadSettings); the loader hands it the table and refuses what it
 // left unread.
 
-#include "common/toml.h"  // first: it configures toml++
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "common/toml.h"
 #include "model/model_config.h"
 #include "model/table_reader.h"
 #include "signals/signal.h"
@@ -221,19 +220,6 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
     u.country_share[code] = share;
   }
   VIGIL_RETURN_IF_ERROR(uf.Finish());
-
-  auto& g = c->geo_velocity;
-  VIGIL_ASSIGN_OR_RETURN(TableReader gv, signals.Sub("geo_velocity"));
-  VIGIL_RETURN_IF_ERROR(gv.Double("weight", 0, 1, &g.weight));
-  VIGIL_RETURN_IF_ERROR(gv.Double("max_speed_kmh", 1, 1e6, &g.max_speed_kmh));
-  VIGIL_RETURN_IF_ERROR(gv.Double("min_distance_km", 0, 20000, &g.min_distance_km));
-  VIGIL_RETURN_IF_ERROR(gv.Double("full_score_speed_factor", 1.0001, 1000,
-                                  &g.full_score_speed_factor));
-  VIGIL_RETURN_IF_ERROR(gv.Double("max_age_hours", 0, 1e6, &g.max_age_hours));
-  VIGIL_RETURN_IF_ERROR(
-      gv.Double("known_asn_factor", 0, 1, &g.known_asn_factor));
-  VIGIL_RETURN_IF_ERROR(gv.OnErrorValue("on_error", &g.on_error));
-  VIGIL_RETURN_IF_ERROR(gv.Finish());
 
   auto& ir = c->ip_reputation;
   VIGIL_ASSIGN_OR_RETURN(TableReader rep, signals.Sub("ip_reputation"));

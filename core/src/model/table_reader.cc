@@ -34,8 +34,8 @@ std::string TableReader::Key(absl::string_view key) const {
   return path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key);
 }
 
-absl::Status TableReader::Double(absl::string_view key, double min,
-                                 double max, double* out) {
+absl::Status TableReader::Double(absl::string_view key, double min, double max,
+                                 double* out) {
   const toml::node* node = Take(key);
   if (node == nullptr) return absl::OkStatus();
   std::optional<double> v = node->value<double>();  // ints convert too
@@ -135,8 +135,8 @@ absl::Status TableReader::OnErrorValue(absl::string_view key, OnError* out) {
   } else if (v == "closed") {
     *out = OnError::kClosed;
   } else {
-    return Error(key, absl::StrCat("must be \"open\" or \"closed\", is \"", v,
-                                   "\""));
+    return Error(
+        key, absl::StrCat("must be \"open\" or \"closed\", is \"", v, "\""));
   }
   return absl::OkStatus();
 }
@@ -151,7 +151,8 @@ absl::StatusOr<CidrSet> TableReader::CidrList(absl::string_view key) {
 
 absl::StatusOr<TableReader> TableReader::Sub(absl::string_view key) {
   const toml::node* node = Take(key);
-  if (node == nullptr) return TableReader(nullptr, Key(key), source_, base_dir_);
+  if (node == nullptr)
+    return TableReader(nullptr, Key(key), source_, base_dir_);
   if (!node->is_table()) return Error(key, "must be a table");
   return TableReader(node->as_table(), Key(key), source_, base_dir_);
 }
@@ -180,10 +181,10 @@ absl::Status TableReader::Finish() const {
     std::vector<std::string> known = taken_;
     std::sort(known.begin(), known.end());
     known.erase(std::unique(known.begin(), known.end()), known.end());
-    return Error(name, absl::StrCat("unknown key (known: ",
-                                    known.empty() ? "none"
-                                                  : absl::StrJoin(known, ", "),
-                                    ")"));
+    return Error(
+        name,
+        absl::StrCat("unknown key (known: ",
+                     known.empty() ? "none" : absl::StrJoin(known, ", "), ")"));
   }
   return absl::OkStatus();
 }

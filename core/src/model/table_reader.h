@@ -13,8 +13,6 @@
 #ifndef VIGIL_CORE_SRC_MODEL_TABLE_READER_H_
 #define VIGIL_CORE_SRC_MODEL_TABLE_READER_H_
 
-#include "common/toml.h"  // first: it configures toml++
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -23,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/toml.h"  // toml++, as vigil configures it
 #include "model/model_config.h"
 #include "vigil/attempt.h"
 #include "vigil/decision.h"

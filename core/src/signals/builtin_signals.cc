@@ -5,6 +5,7 @@
 // drop a signal file that registered itself from a static initializer and
 // that nothing else referenced.
 
+#include "signals/geo_velocity.h"
 #include "signals/signal.h"
 #include "signals/velocity.h"
 

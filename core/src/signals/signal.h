@@ -111,10 +111,9 @@ const std::vector<std::unique_ptr<Signal>>& BuiltinSignals();
 
 // Factories of the signals whose settings are still typed in ModelConfig
 // (one per file). A signal that owns its settings declares its factory in
-// its own header (signals/velocity.h).
+// its own header (signals/velocity.h, signals/geo_velocity.h).
 std::unique_ptr<Signal> NewDeviceSignal();
 std::unique_ptr<Signal> UnfamiliarSignal();
-std::unique_ptr<Signal> GeoVelocitySignal();
 std::unique_ptr<Signal> IpReputationSignal();
 std::unique_ptr<Signal> UserRiskSignal();
 

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/model_config.h"
+#include "signals/geo_velocity.h"
 #include "signals/signal.h"
 #include "signals/velocity.h"
 #include "testing/test_util.h"
@@ -41,9 +42,13 @@ std::shared_ptr<const Model> LoadDefault() {
   return m.ok() ? *m : nullptr;
 }
 
-// velocity owns its settings (signals/velocity.h).
+// velocity and geo_velocity own their settings (signals/velocity.h,
+// signals/geo_velocity.h).
 const internal::VelocitySettings& Velocity(const ModelConfig& c) {
   return internal::SettingsOf<internal::VelocitySettings>(c);
+}
+const internal::GeoVelocitySettings& GeoVelocity(const ModelConfig& c) {
+  return internal::SettingsOf<internal::GeoVelocitySettings>(c);
 }
 
 IpAddress Ip(const char* text) {
@@ -78,7 +83,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_network, 0.3);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_country, 0.03);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_device_type, 0.05);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.known_asn_factor, 0.0);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).known_asn_factor, 0.0);
 
   EXPECT_DOUBLE_EQ(c.unfamiliar.weight, 1.0);
   EXPECT_DOUBLE_EQ(c.unfamiliar.network_weight, 0.55);
@@ -95,12 +100,12 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.unfamiliar.prior_device_type, 0.3);
   EXPECT_TRUE(c.unfamiliar.country_share.empty());
 
-  EXPECT_DOUBLE_EQ(c.geo_velocity.weight, 0.95);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.max_speed_kmh, 1000);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.min_distance_km, 100);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.full_score_speed_factor, 2.0);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.max_age_hours, 720);
-  EXPECT_EQ(c.geo_velocity.on_error, OnError::kOpen);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).weight, 0.95);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).max_speed_kmh, 1000);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).min_distance_km, 100);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).full_score_speed_factor, 2.0);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).max_age_hours, 720);
+  EXPECT_EQ(GeoVelocity(c).on_error, OnError::kOpen);
 
   EXPECT_DOUBLE_EQ(c.ip_reputation.weight, 0.60);
   EXPECT_TRUE(c.ip_reputation.always_allow.empty());
@@ -211,13 +216,13 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.unfamiliar.prior_browser, b.unfamiliar.prior_browser);
   EXPECT_EQ(a.unfamiliar.prior_os, b.unfamiliar.prior_os);
   EXPECT_EQ(a.unfamiliar.prior_device_type, b.unfamiliar.prior_device_type);
-  EXPECT_EQ(a.geo_velocity.weight, b.geo_velocity.weight);
-  EXPECT_EQ(a.geo_velocity.max_speed_kmh, b.geo_velocity.max_speed_kmh);
-  EXPECT_EQ(a.geo_velocity.min_distance_km, b.geo_velocity.min_distance_km);
-  EXPECT_EQ(a.geo_velocity.full_score_speed_factor,
-            b.geo_velocity.full_score_speed_factor);
-  EXPECT_EQ(a.geo_velocity.max_age_hours, b.geo_velocity.max_age_hours);
-  EXPECT_EQ(a.geo_velocity.on_error, b.geo_velocity.on_error);
+  EXPECT_EQ(GeoVelocity(a).weight, GeoVelocity(b).weight);
+  EXPECT_EQ(GeoVelocity(a).max_speed_kmh, GeoVelocity(b).max_speed_kmh);
+  EXPECT_EQ(GeoVelocity(a).min_distance_km, GeoVelocity(b).min_distance_km);
+  EXPECT_EQ(GeoVelocity(a).full_score_speed_factor,
+            GeoVelocity(b).full_score_speed_factor);
+  EXPECT_EQ(GeoVelocity(a).max_age_hours, GeoVelocity(b).max_age_hours);
+  EXPECT_EQ(GeoVelocity(a).on_error, GeoVelocity(b).on_error);
   EXPECT_EQ(a.ip_reputation.weight, b.ip_reputation.weight);
   EXPECT_EQ(a.ip_reputation.blocklist_score, b.ip_reputation.blocklist_score);
   EXPECT_EQ(a.ip_reputation.tor_score, b.ip_reputation.tor_score);
@@ -545,19 +550,21 @@ TEST(ModelLoaderTest, UnknownKeysNameTheKnownOnes) {
               HasSubstr("remembered_device_suppresses"));
 }
 
-// A signal that owns its settings (velocity) has them in every loaded
-// model: parsed from its section, or its defaults when the file has none.
+// A signal that owns its settings (velocity, geo_velocity) has them in every
+// loaded model: parsed from its section, or its defaults when the file has
+// none.
 TEST(ModelLoaderTest, SignalSettingsAreLoadedWithOrWithoutASection) {
   ASSERT_OK_AND_ASSIGN(std::shared_ptr<const Model> minimal,
                        Model::FromString(kMinimal, "minimal.toml"));
   ASSERT_TRUE(minimal->config().signal_settings.contains("velocity"));
+  ASSERT_TRUE(minimal->config().signal_settings.contains("geo_velocity"));
   EXPECT_EQ(Velocity(minimal->config()).ip_window_minutes,
             internal::VelocitySettings().ip_window_minutes);
   ASSERT_OK_AND_ASSIGN(
       std::shared_ptr<const Model> tuned,
-      Model::FromString(absl::StrCat(kMinimal,
-                                     "[signals.velocity]\nweight = 0.5\n"),
-                        "tuned.toml"));
+      Model::FromString(
+          absl::StrCat(kMinimal, "[signals.velocity]\nweight = 0.5\n"),
+          "tuned.toml"));
   EXPECT_EQ(Velocity(tuned->config()).weight, 0.5);
   for (const auto& signal : internal::BuiltinSignals()) {
     if (signal->name() == "velocity") {

@@ -253,12 +253,13 @@ TEST(VelocityTest, ReadsItsSettingsFromItsSection) {
   EXPECT_EQ(d.weight, 0.95);
   EXPECT_EQ(d.ip_window_minutes, 60);
   EXPECT_EQ(d.on_error, OnError::kOpen);
-  EXPECT_EQ(d.weight, SettingsOf<VelocitySettings>(
-                          testing::DefaultConfig()).weight);
+  EXPECT_EQ(d.weight,
+            SettingsOf<VelocitySettings>(testing::DefaultConfig()).weight);
 
   absl::StatusOr<std::shared_ptr<const Model>> tuned = Model::FromString(
-      head + "[signals.velocity]\nweight = 0.5\nip_window_minutes = 15\n"
-             "on_error = \"closed\"\n",
+      head +
+          "[signals.velocity]\nweight = 0.5\nip_window_minutes = 15\n"
+          "on_error = \"closed\"\n",
       "tuned.toml");
   ASSERT_TRUE(tuned.ok()) << tuned.status();
   const VelocitySettings& t = SettingsOf<VelocitySettings>((*tuned)->config());
@@ -269,8 +270,9 @@ TEST(VelocityTest, ReadsItsSettingsFromItsSection) {
   absl::StatusOr<std::shared_ptr<const Model>> bad = Model::FromString(
       head + "[signals.velocity]\nip_trust_days = 8\n", "bad.toml");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(),
-            "bad.toml: signals.velocity.ip_trust_days: must be in [1, 7], is 8");
+  EXPECT_EQ(
+      bad.status().message(),
+      "bad.toml: signals.velocity.ip_trust_days: must be in [1, 7], is 8");
 }
 
 }  // namespace
