@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "fuzz_check.h"
 #include "model/model_config.h"
+#include "signals/signal.h"
 #include "vigil/model.h"
 
 namespace {
@@ -56,9 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
              "name '%s'", m.name().c_str());
   FUZZ_CHECK(m.version() >= 0);
   FUZZ_CHECK(m.id() == absl::StrCat(m.name(), "@", m.version()));
-  FUZZ_CHECK(InUnit(c.new_device.weight) && InUnit(c.unfamiliar.weight) &&
-             InUnit(c.geo_velocity.weight) && InUnit(c.ip_reputation.weight) &&
-             InUnit(c.velocity.weight));
+  for (const auto& signal : vigil::internal::BuiltinSignals()) {
+    FUZZ_CHECK(InUnit(signal->weight(c)), "weight of %s",
+               std::string(signal->name()).c_str());
+  }
   for (const auto& [code, share] : c.unfamiliar.country_share) {
     FUZZ_CHECK(code.size() == 2 && share > 0 && share <= 1, "share %s",
                code.c_str());

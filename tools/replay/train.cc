@@ -19,6 +19,8 @@
 #include "context/user_agent.h"
 #include "model/model_config.h"
 #include "model/scoring.h"
+#include "signals/geo_velocity.h"
+#include "signals/velocity.h"
 #include "tools/replay/event_reader.h"
 #include "tools/replay/metrics.h"
 #include "vigil/ip_address.h"
@@ -319,8 +321,10 @@ absl::StatusOr<TrainResult> Train(const TrainOptions& o, std::ostream& log) {
 
   const internal::ModelConfig& mc = (*with_tables)->config();
   std::array<double, kSignalCount> w = {
-      mc.new_device.weight, mc.unfamiliar.weight, mc.geo_velocity.weight,
-      mc.ip_reputation.weight, mc.velocity.weight};
+      mc.new_device.weight, mc.unfamiliar.weight,
+      internal::SettingsOf<internal::GeoVelocitySettings>(mc).weight,
+      mc.ip_reputation.weight,
+      internal::SettingsOf<internal::VelocitySettings>(mc).weight};
   std::vector<Sample> legit, ato;
   int64_t legit_zero = 0;
   // The latest third of the training part, for the thresholds: scores drift

@@ -7,6 +7,7 @@
 #define VIGIL_CORE_SRC_MODEL_MODEL_CONFIG_H_
 
 #include <array>
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,6 +16,8 @@
 #include "vigil/ip_address.h"
 
 namespace vigil::internal {
+
+struct SignalSettings;  // signals/signal.h
 
 // What a signal does when its data is missing or its dependency failed.
 enum class OnError { kOpen, kClosed };
@@ -66,21 +69,6 @@ struct UnfamiliarConfig {
   double novelty_device_type = 0.05;
 };
 
-struct GeoVelocityConfig {
-  double weight = 0.95;
-  double max_speed_kmh = 1000;
-  double min_distance_km = 100;
-  // Speed (as a multiple of max_speed_kmh) at which the sub-score is 1.
-  double full_score_speed_factor = 2.0;
-  // Trusted sign-ins older than this are not used.
-  double max_age_hours = 24 * 30;
-  // The sub-score is multiplied by this when the attempt comes from an ASN
-  // the user has signed in from before: mobile carriers' (and roaming)
-  // addresses geolocate far from the person. 1 scores such travel in full.
-  double known_asn_factor = 0.0;
-  OnError on_error = OnError::kOpen;
-};
-
 struct IpReputationConfig {
   double weight = 0.6;
   CidrSet always_allow;
@@ -96,29 +84,6 @@ struct IpReputationConfig {
   // An IP / network this user reported as "not me" (feedback "invalid").
   double distrusted_ip_score = 1.0;
   double distrusted_network_score = 0.7;
-  OnError on_error = OnError::kOpen;
-};
-
-struct VelocityConfig {
-  double weight = 0.95;
-  int ip_window_minutes = 60;
-  // Distinct failing users from one IP tolerated before it scores...
-  double ip_failed_users = 5;
-  // ...plus this many per distinct user who signed in successfully from the
-  // IP over the trust window (a shared NAT or office earns tolerance).
-  double ip_trust_per_success_user = 0.5;
-  int ip_trust_days = 7;
-  // Further failing users over the tolerance until the sub-score is 1.
-  double ip_ramp_users = 10;
-  // Failed attempts from one IP tolerated (plus one per success) and ramp.
-  double ip_failures = 20;
-  double ip_ramp_failures = 30;
-  // Per ASN.
-  double asn_failed_users = 40;
-  double asn_ramp_users = 60;
-  // Consecutive failures of one user (brute force).
-  double user_failure_streak = 5;
-  double user_ramp_failures = 5;
   OnError on_error = OnError::kOpen;
 };
 
@@ -217,10 +182,12 @@ struct ModelConfig {
 
   NewDeviceConfig new_device;
   UnfamiliarConfig unfamiliar;
-  GeoVelocityConfig geo_velocity;
   IpReputationConfig ip_reputation;
-  VelocityConfig velocity;
   UserRiskConfig user_risk;
+  // The settings of the signals that own them (Signal::LoadSettings), by
+  // signal name; read with SettingsOf<T>(model) (signals/signal.h).
+  absl::flat_hash_map<std::string, std::shared_ptr<const SignalSettings>>
+      signal_settings;
   LearningConfig learning;
   MfaPolicyConfig mfa;
 };

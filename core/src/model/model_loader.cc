@@ -2,7 +2,10 @@
 //
 // Model::LoadFile: parses a model TOML file into a ModelConfig, validating
 // every key. Unknown keys are errors (a typo must not silently fall back to a
-// default); every error names the file, the dotted key and the reason.
+// default); every error names the file, the dotted key and the reason. A
+// signal that owns its settings parses its [signals.<name>] table itself
+// (Signal::LoadSettings); the loader hands it the table and refuses what it
+// left unread.
 
 #include <filesystem>
 #include <fstream>
@@ -17,182 +20,18 @@
 #include "common/status_macros.h"
 #include "common/toml.h"
 #include "model/model_config.h"
+#include "model/table_reader.h"
+#include "signals/signal.h"
 #include "vigil/model.h"
 
 namespace vigil {
 namespace {
 
 using internal::ModelConfig;
-using internal::OnError;
 using internal::PolicyAction;
+using internal::TableReader;
 
 std::string_view Std(absl::string_view s) { return {s.data(), s.size()}; }
-
-// Reads typed keys of one TOML table and remembers which it read, so that
-// Finish() can refuse the ones it did not.
-class TableReader {
- public:
-  TableReader(const toml::table* table, std::string path, std::string source)
-      : table_(table), path_(std::move(path)), source_(std::move(source)) {}
-
-  absl::Status Error(absl::string_view key, absl::string_view reason) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_, ": ", Key(key), ": ", reason));
-  }
-  std::string Key(absl::string_view key) const {
-    return path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key);
-  }
-
-  absl::Status Double(absl::string_view key, double min, double max,
-                      double* out) {
-    const toml::node* node = Take(key);
-    if (node == nullptr) return absl::OkStatus();
-    std::optional<double> v = node->value<double>();  // ints convert too
-    if (!v || !(node->is_floating_point() || node->is_integer())) {
-      return Error(key, "must be a number");
-    }
-    if (!(*v >= min && *v <= max)) {
-      return Error(key, absl::StrCat("must be in [", min, ", ", max, "], is ", *v));
-    }
-    *out = *v;
-    return absl::OkStatus();
-  }
-
-  absl::Status Int(absl::string_view key, int64_t min, int64_t max, int* out) {
-    const toml::node* node = Take(key);
-    if (node == nullptr) return absl::OkStatus();
-    if (!node->is_integer()) return Error(key, "must be an integer");
-    int64_t v = *node->value<int64_t>();
-    if (v < min || v > max) {
-      return Error(key, absl::StrCat("must be in [", min, ", ", max, "], is ", v));
-    }
-    *out = static_cast<int>(v);
-    return absl::OkStatus();
-  }
-
-  absl::Status String(absl::string_view key, bool required, std::string* out) {
-    const toml::node* node = Take(key);
-    if (node == nullptr) {
-      return required ? Error(key, "is required") : absl::OkStatus();
-    }
-    if (!node->is_string()) return Error(key, "must be a string");
-    *out = *node->value<std::string>();
-    return absl::OkStatus();
-  }
-
-  absl::Status StringList(absl::string_view key, std::vector<std::string>* out) {
-    const toml::node* node = Take(key);
-    if (node == nullptr) return absl::OkStatus();
-    const toml::array* arr = node->as_array();
-    if (arr == nullptr) return Error(key, "must be an array of strings");
-    out->clear();
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::node& item = *arr->get(i);
-      if (!item.is_string()) {
-        return Error(absl::StrCat(key, "[", i, "]"), "must be a string");
-      }
-      out->push_back(*item.value<std::string>());
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Bool(absl::string_view key, bool* out) {
-    const toml::node* node = Take(key);
-    if (node == nullptr) return absl::OkStatus();
-    if (!node->is_boolean()) return Error(key, "must be true or false");
-    *out = *node->value<bool>();
-    return absl::OkStatus();
-  }
-
-  // One of "none", "low", "medium", "high".
-  absl::Status Level(absl::string_view key, RiskLevel* out) {
-    std::string v;
-    VIGIL_RETURN_IF_ERROR(String(key, false, &v));
-    if (!Has(key)) return absl::OkStatus();
-    if (!ParseRiskLevel(v, out)) {
-      return Error(key, absl::StrCat("unknown level \"", v, "\""));
-    }
-    return absl::OkStatus();
-  }
-
-  // A list of event type names, as a set by EventType.
-  absl::Status EventTypes(absl::string_view key,
-                          std::array<bool, kEventTypeCount>* out) {
-    if (!Has(key)) return absl::OkStatus();
-    std::vector<std::string> types;
-    VIGIL_RETURN_IF_ERROR(StringList(key, &types));
-    out->fill(false);
-    for (const std::string& name : types) {
-      EventType type;
-      if (!ParseEventType(name, &type)) {
-        return Error(key, absl::StrCat("unknown event type \"", name, "\""));
-      }
-      (*out)[static_cast<int>(type)] = true;
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status OnErrorValue(absl::string_view key, OnError* out) {
-    std::string v;
-    VIGIL_RETURN_IF_ERROR(String(key, false, &v));
-    if (v.empty()) return absl::OkStatus();
-    if (v == "open") {
-      *out = OnError::kOpen;
-    } else if (v == "closed") {
-      *out = OnError::kClosed;
-    } else {
-      return Error(key, absl::StrCat("must be \"open\" or \"closed\", is \"", v, "\""));
-    }
-    return absl::OkStatus();
-  }
-
-  // A sub-table; nullptr-table reader if absent. Error if not a table.
-  absl::StatusOr<TableReader> Sub(absl::string_view key) {
-    const toml::node* node = Take(key);
-    if (node == nullptr) return TableReader(nullptr, Key(key), source_);
-    if (!node->is_table()) return Error(key, "must be a table");
-    return TableReader(node->as_table(), Key(key), source_);
-  }
-
-  bool Has(absl::string_view key) const {
-    return table_ != nullptr && table_->contains(Std(key));
-  }
-
-  // The node of `key` (marked as read), or nullptr if absent.
-  const toml::node* TakeNode(absl::string_view key) { return Take(key); }
-
-  // All keys, for free-form tables.
-  std::vector<std::string> Keys() const {
-    std::vector<std::string> keys;
-    if (table_ == nullptr) return keys;
-    for (auto&& [k, v] : *table_) keys.emplace_back(k.str());
-    return keys;
-  }
-
-  // Refuses keys that were never read.
-  absl::Status Finish() const {
-    if (table_ == nullptr) return absl::OkStatus();
-    for (auto&& [k, v] : *table_) {
-      std::string name(k.str());
-      if (std::find(taken_.begin(), taken_.end(), name) == taken_.end()) {
-        return Error(name, "unknown key");
-      }
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  const toml::node* Take(absl::string_view key) {
-    if (table_ == nullptr) return nullptr;
-    taken_.emplace_back(key);
-    return table_->get(Std(key));
-  }
-
-  const toml::table* table_;
-  std::string path_;
-  std::string source_;
-  std::vector<std::string> taken_;
-};
 
 absl::Status ParseAction(const TableReader& r, absl::string_view key,
                          absl::string_view v, PolicyAction* out) {
@@ -330,16 +169,7 @@ absl::Status ReadMfa(TableReader& root, ModelConfig* c) {
   return r.Finish();
 }
 
-absl::StatusOr<CidrSet> ReadCidrList(TableReader& r, absl::string_view key) {
-  std::vector<std::string> list;
-  VIGIL_RETURN_IF_ERROR(r.StringList(key, &list));
-  absl::StatusOr<CidrSet> set = CidrSet::FromStrings(list);
-  if (!set.ok()) return r.Error(key, set.status().message());
-  return set;
-}
-
-absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
-                         ModelConfig* c) {
+absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
   VIGIL_ASSIGN_OR_RETURN(TableReader signals, root.Sub("signals"));
 
   VIGIL_ASSIGN_OR_RETURN(TableReader nd, signals.Sub("new_device"));
@@ -391,29 +221,16 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   }
   VIGIL_RETURN_IF_ERROR(uf.Finish());
 
-  auto& g = c->geo_velocity;
-  VIGIL_ASSIGN_OR_RETURN(TableReader gv, signals.Sub("geo_velocity"));
-  VIGIL_RETURN_IF_ERROR(gv.Double("weight", 0, 1, &g.weight));
-  VIGIL_RETURN_IF_ERROR(gv.Double("max_speed_kmh", 1, 1e6, &g.max_speed_kmh));
-  VIGIL_RETURN_IF_ERROR(gv.Double("min_distance_km", 0, 20000, &g.min_distance_km));
-  VIGIL_RETURN_IF_ERROR(gv.Double("full_score_speed_factor", 1.0001, 1000,
-                                  &g.full_score_speed_factor));
-  VIGIL_RETURN_IF_ERROR(gv.Double("max_age_hours", 0, 1e6, &g.max_age_hours));
-  VIGIL_RETURN_IF_ERROR(
-      gv.Double("known_asn_factor", 0, 1, &g.known_asn_factor));
-  VIGIL_RETURN_IF_ERROR(gv.OnErrorValue("on_error", &g.on_error));
-  VIGIL_RETURN_IF_ERROR(gv.Finish());
-
   auto& ir = c->ip_reputation;
   VIGIL_ASSIGN_OR_RETURN(TableReader rep, signals.Sub("ip_reputation"));
   VIGIL_RETURN_IF_ERROR(rep.Double("weight", 0, 1, &ir.weight));
-  VIGIL_ASSIGN_OR_RETURN(ir.always_allow, ReadCidrList(rep, "always_allow"));
-  VIGIL_ASSIGN_OR_RETURN(ir.always_block, ReadCidrList(rep, "always_block"));
+  VIGIL_ASSIGN_OR_RETURN(ir.always_allow, rep.CidrList("always_allow"));
+  VIGIL_ASSIGN_OR_RETURN(ir.always_block, rep.CidrList("always_block"));
   std::vector<std::string> blocklists;
   VIGIL_RETURN_IF_ERROR(rep.StringList("blocklists", &blocklists));
   for (const std::string& file : blocklists) {
     std::filesystem::path p(file);
-    if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+    if (p.is_relative()) p = std::filesystem::path(rep.base_dir()) / p;
     absl::StatusOr<CidrSet> set = CidrSet::LoadFireHolFile(p.string());
     if (!set.ok()) return rep.Error("blocklists", set.status().message());
     ir.blocklist.Merge(*set);
@@ -433,26 +250,6 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(rep.OnErrorValue("on_error", &ir.on_error));
   VIGIL_RETURN_IF_ERROR(rep.Finish());
 
-  auto& v = c->velocity;
-  VIGIL_ASSIGN_OR_RETURN(TableReader vel, signals.Sub("velocity"));
-  VIGIL_RETURN_IF_ERROR(vel.Double("weight", 0, 1, &v.weight));
-  VIGIL_RETURN_IF_ERROR(vel.Int("ip_window_minutes", 5, 60, &v.ip_window_minutes));
-  VIGIL_RETURN_IF_ERROR(vel.Double("ip_failed_users", 0, 1e6, &v.ip_failed_users));
-  VIGIL_RETURN_IF_ERROR(vel.Double("ip_trust_per_success_user", 0, 1e3,
-                                   &v.ip_trust_per_success_user));
-  VIGIL_RETURN_IF_ERROR(vel.Int("ip_trust_days", 1, 7, &v.ip_trust_days));
-  VIGIL_RETURN_IF_ERROR(vel.Double("ip_ramp_users", 1, 1e6, &v.ip_ramp_users));
-  VIGIL_RETURN_IF_ERROR(vel.Double("ip_failures", 0, 1e6, &v.ip_failures));
-  VIGIL_RETURN_IF_ERROR(vel.Double("ip_ramp_failures", 1, 1e6, &v.ip_ramp_failures));
-  VIGIL_RETURN_IF_ERROR(vel.Double("asn_failed_users", 0, 1e6, &v.asn_failed_users));
-  VIGIL_RETURN_IF_ERROR(vel.Double("asn_ramp_users", 1, 1e6, &v.asn_ramp_users));
-  VIGIL_RETURN_IF_ERROR(vel.Double("user_failure_streak", 0, 1e6,
-                                   &v.user_failure_streak));
-  VIGIL_RETURN_IF_ERROR(vel.Double("user_ramp_failures", 1, 1e6,
-                                   &v.user_ramp_failures));
-  VIGIL_RETURN_IF_ERROR(vel.OnErrorValue("on_error", &v.on_error));
-  VIGIL_RETURN_IF_ERROR(vel.Finish());
-
   auto& ur = c->user_risk;
   VIGIL_ASSIGN_OR_RETURN(TableReader urr, signals.Sub("user_risk"));
   VIGIL_RETURN_IF_ERROR(urr.Double("weight", 0, 1, &ur.weight));
@@ -467,6 +264,16 @@ absl::Status ReadSignals(TableReader& root, const std::string& base_dir,
   VIGIL_RETURN_IF_ERROR(urr.EventTypes("event_types", &ur.event_types));
   VIGIL_RETURN_IF_ERROR(urr.Finish());
 
+  // Every other registered signal parses its own section (the defaults when
+  // the file has none); the keys it did not read are refused here.
+  for (const auto& signal : internal::BuiltinSignals()) {
+    if (signals.Taken(signal->name())) continue;  // read above
+    VIGIL_ASSIGN_OR_RETURN(TableReader section, signals.Sub(signal->name()));
+    VIGIL_ASSIGN_OR_RETURN(std::shared_ptr<const internal::SignalSettings> s,
+                           signal->LoadSettings(section));
+    VIGIL_RETURN_IF_ERROR(section.Finish());
+    if (s != nullptr) c->signal_settings[signal->name()] = std::move(s);
+  }
   return signals.Finish();
 }
 
@@ -482,7 +289,7 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
   }
   auto c = std::make_unique<ModelConfig>();
   DefaultPolicy(c.get());
-  TableReader root(&parsed.table(), "", source);
+  TableReader root(&parsed.table(), "", source, base_dir);
 
   VIGIL_ASSIGN_OR_RETURN(TableReader model, root.Sub("model"));
   VIGIL_RETURN_IF_ERROR(model.String("name", true, &c->name));
@@ -534,7 +341,7 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
   VIGIL_RETURN_IF_ERROR(learning.Finish());
 
   VIGIL_RETURN_IF_ERROR(ReadPolicy(root, c.get()));
-  VIGIL_RETURN_IF_ERROR(ReadSignals(root, base_dir, c.get()));
+  VIGIL_RETURN_IF_ERROR(ReadSignals(root, c.get()));
   VIGIL_RETURN_IF_ERROR(ReadMfa(root, c.get()));
   VIGIL_RETURN_IF_ERROR(root.Finish());
   return c;

@@ -1,6 +1,13 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// The registry of signals: one line per signal, in evaluation order.
+// Explicit on purpose: vigil_core is a static library, and the linker would
+// drop a signal file that registered itself from a static initializer and
+// that nothing else referenced.
 
+#include "signals/geo_velocity.h"
 #include "signals/signal.h"
+#include "signals/velocity.h"
 
 namespace vigil::internal {
 

@@ -3,12 +3,17 @@
 // geo_velocity: the speed a person would have needed to travel from the last
 // trusted sign-in to this one ("impossible travel").
 
+#include "signals/geo_velocity.h"
+
+#include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
+#include "model/table_reader.h"
 #include "signals/geo_distance.h"
-#include "signals/signal.h"
 
 namespace vigil::internal {
 namespace {
@@ -41,13 +46,31 @@ std::string Elapsed(double hours) {
 
 class GeoVelocity final : public Signal {
  public:
-  absl::string_view name() const override { return "geo_velocity"; }
+  absl::string_view name() const override {
+    return GeoVelocitySettings::kSignal;
+  }
   double weight(const ModelConfig& m) const override {
-    return m.geo_velocity.weight;
+    return SettingsOf<GeoVelocitySettings>(m).weight;
+  }
+
+  absl::StatusOr<std::shared_ptr<const SignalSettings>> LoadSettings(
+      TableReader& r) const override {
+    auto g = std::make_shared<GeoVelocitySettings>();
+    VIGIL_RETURN_IF_ERROR(r.Double("weight", 0, 1, &g->weight));
+    VIGIL_RETURN_IF_ERROR(r.Double("max_speed_kmh", 1, 1e6, &g->max_speed_kmh));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("min_distance_km", 0, 20000, &g->min_distance_km));
+    VIGIL_RETURN_IF_ERROR(r.Double("full_score_speed_factor", 1.0001, 1000,
+                                   &g->full_score_speed_factor));
+    VIGIL_RETURN_IF_ERROR(r.Double("max_age_hours", 0, 1e6, &g->max_age_hours));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("known_asn_factor", 0, 1, &g->known_asn_factor));
+    VIGIL_RETURN_IF_ERROR(r.OnErrorValue("on_error", &g->on_error));
+    return g;
   }
 
   SignalResult Evaluate(const SignalInput& in) const override {
-    const GeoVelocityConfig& c = in.model->geo_velocity;
+    const GeoVelocitySettings& c = SettingsOf<GeoVelocitySettings>(*in.model);
     SignalResult r;
     if (in.geo_failed) {
       r.failed = true;

@@ -6,25 +6,56 @@
 // user who signed in successfully from it recently, so a shared NAT or an
 // office is not treated as an attacker.
 
+#include "signals/velocity.h"
+
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "signals/signal.h"
+#include "common/status_macros.h"
+#include "model/table_reader.h"
 
 namespace vigil::internal {
 namespace {
 
 class Velocity final : public Signal {
  public:
-  absl::string_view name() const override { return "velocity"; }
+  absl::string_view name() const override { return VelocitySettings::kSignal; }
   double weight(const ModelConfig& m) const override {
-    return m.velocity.weight;
+    return SettingsOf<VelocitySettings>(m).weight;
+  }
+
+  absl::StatusOr<std::shared_ptr<const SignalSettings>> LoadSettings(
+      TableReader& r) const override {
+    auto v = std::make_shared<VelocitySettings>();
+    VIGIL_RETURN_IF_ERROR(r.Double("weight", 0, 1, &v->weight));
+    VIGIL_RETURN_IF_ERROR(
+        r.Int("ip_window_minutes", 5, 60, &v->ip_window_minutes));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("ip_failed_users", 0, 1e6, &v->ip_failed_users));
+    VIGIL_RETURN_IF_ERROR(r.Double("ip_trust_per_success_user", 0, 1e3,
+                                   &v->ip_trust_per_success_user));
+    VIGIL_RETURN_IF_ERROR(r.Int("ip_trust_days", 1, 7, &v->ip_trust_days));
+    VIGIL_RETURN_IF_ERROR(r.Double("ip_ramp_users", 1, 1e6, &v->ip_ramp_users));
+    VIGIL_RETURN_IF_ERROR(r.Double("ip_failures", 0, 1e6, &v->ip_failures));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("ip_ramp_failures", 1, 1e6, &v->ip_ramp_failures));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("asn_failed_users", 0, 1e6, &v->asn_failed_users));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("asn_ramp_users", 1, 1e6, &v->asn_ramp_users));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("user_failure_streak", 0, 1e6, &v->user_failure_streak));
+    VIGIL_RETURN_IF_ERROR(
+        r.Double("user_ramp_failures", 1, 1e6, &v->user_ramp_failures));
+    VIGIL_RETURN_IF_ERROR(r.OnErrorValue("on_error", &v->on_error));
+    return v;
   }
 
   SignalResult Evaluate(const SignalInput& in) const override {
-    const VelocityConfig& c = in.model->velocity;
+    const VelocitySettings& c = SettingsOf<VelocitySettings>(*in.model);
     SignalResult r;
     // Per user: consecutive failures within the last day (from the profile,
     // so it holds even when the counters cannot be read).

@@ -14,6 +14,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/model_config.h"
+#include "signals/geo_velocity.h"
+#include "signals/signal.h"
+#include "signals/velocity.h"
 #include "testing/test_util.h"
 #include "vigil/ip_address.h"
 #include "vigil/model.h"
@@ -37,6 +40,15 @@ std::shared_ptr<const Model> LoadDefault() {
       Model::LoadFile(SourcePath("models/default.toml"));
   EXPECT_TRUE(m.ok()) << m.status();
   return m.ok() ? *m : nullptr;
+}
+
+// velocity and geo_velocity own their settings (signals/velocity.h,
+// signals/geo_velocity.h).
+const internal::VelocitySettings& Velocity(const ModelConfig& c) {
+  return internal::SettingsOf<internal::VelocitySettings>(c);
+}
+const internal::GeoVelocitySettings& GeoVelocity(const ModelConfig& c) {
+  return internal::SettingsOf<internal::GeoVelocitySettings>(c);
 }
 
 IpAddress Ip(const char* text) {
@@ -71,7 +83,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_network, 0.3);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_country, 0.03);
   EXPECT_DOUBLE_EQ(c.unfamiliar.novelty_device_type, 0.05);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.known_asn_factor, 0.0);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).known_asn_factor, 0.0);
 
   EXPECT_DOUBLE_EQ(c.unfamiliar.weight, 1.0);
   EXPECT_DOUBLE_EQ(c.unfamiliar.network_weight, 0.55);
@@ -88,12 +100,12 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.unfamiliar.prior_device_type, 0.3);
   EXPECT_TRUE(c.unfamiliar.country_share.empty());
 
-  EXPECT_DOUBLE_EQ(c.geo_velocity.weight, 0.95);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.max_speed_kmh, 1000);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.min_distance_km, 100);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.full_score_speed_factor, 2.0);
-  EXPECT_DOUBLE_EQ(c.geo_velocity.max_age_hours, 720);
-  EXPECT_EQ(c.geo_velocity.on_error, OnError::kOpen);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).weight, 0.95);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).max_speed_kmh, 1000);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).min_distance_km, 100);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).full_score_speed_factor, 2.0);
+  EXPECT_DOUBLE_EQ(GeoVelocity(c).max_age_hours, 720);
+  EXPECT_EQ(GeoVelocity(c).on_error, OnError::kOpen);
 
   EXPECT_DOUBLE_EQ(c.ip_reputation.weight, 0.60);
   EXPECT_TRUE(c.ip_reputation.always_allow.empty());
@@ -108,18 +120,18 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.ip_reputation.anonymous_score, 0.5);
   EXPECT_EQ(c.ip_reputation.on_error, OnError::kOpen);
 
-  EXPECT_DOUBLE_EQ(c.velocity.weight, 0.95);
-  EXPECT_EQ(c.velocity.ip_window_minutes, 60);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_failed_users, 5);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_trust_per_success_user, 0.5);
-  EXPECT_EQ(c.velocity.ip_trust_days, 7);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_ramp_users, 10);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_failures, 20);
-  EXPECT_DOUBLE_EQ(c.velocity.ip_ramp_failures, 30);
-  EXPECT_DOUBLE_EQ(c.velocity.asn_failed_users, 40);
-  EXPECT_DOUBLE_EQ(c.velocity.asn_ramp_users, 60);
-  EXPECT_DOUBLE_EQ(c.velocity.user_failure_streak, 5);
-  EXPECT_DOUBLE_EQ(c.velocity.user_ramp_failures, 5);
+  EXPECT_DOUBLE_EQ(Velocity(c).weight, 0.95);
+  EXPECT_EQ(Velocity(c).ip_window_minutes, 60);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_failed_users, 5);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_trust_per_success_user, 0.5);
+  EXPECT_EQ(Velocity(c).ip_trust_days, 7);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_ramp_users, 10);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_failures, 20);
+  EXPECT_DOUBLE_EQ(Velocity(c).ip_ramp_failures, 30);
+  EXPECT_DOUBLE_EQ(Velocity(c).asn_failed_users, 40);
+  EXPECT_DOUBLE_EQ(Velocity(c).asn_ramp_users, 60);
+  EXPECT_DOUBLE_EQ(Velocity(c).user_failure_streak, 5);
+  EXPECT_DOUBLE_EQ(Velocity(c).user_ramp_failures, 5);
 
   EXPECT_DOUBLE_EQ(c.user_risk.weight, 1.0);
   EXPECT_EQ(c.user_risk.from_level, RiskLevel::kMedium);
@@ -130,7 +142,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_TRUE(c.learning.probation);
   EXPECT_EQ(c.learning.probation_level, RiskLevel::kLow);
   EXPECT_EQ(c.learning.quiet_days, 7);
-  EXPECT_EQ(c.velocity.on_error, OnError::kOpen);
+  EXPECT_EQ(Velocity(c).on_error, OnError::kOpen);
 }
 
 TEST(DefaultModelTest, PolicyPerEventTypeAndLevel) {
@@ -204,13 +216,13 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.unfamiliar.prior_browser, b.unfamiliar.prior_browser);
   EXPECT_EQ(a.unfamiliar.prior_os, b.unfamiliar.prior_os);
   EXPECT_EQ(a.unfamiliar.prior_device_type, b.unfamiliar.prior_device_type);
-  EXPECT_EQ(a.geo_velocity.weight, b.geo_velocity.weight);
-  EXPECT_EQ(a.geo_velocity.max_speed_kmh, b.geo_velocity.max_speed_kmh);
-  EXPECT_EQ(a.geo_velocity.min_distance_km, b.geo_velocity.min_distance_km);
-  EXPECT_EQ(a.geo_velocity.full_score_speed_factor,
-            b.geo_velocity.full_score_speed_factor);
-  EXPECT_EQ(a.geo_velocity.max_age_hours, b.geo_velocity.max_age_hours);
-  EXPECT_EQ(a.geo_velocity.on_error, b.geo_velocity.on_error);
+  EXPECT_EQ(GeoVelocity(a).weight, GeoVelocity(b).weight);
+  EXPECT_EQ(GeoVelocity(a).max_speed_kmh, GeoVelocity(b).max_speed_kmh);
+  EXPECT_EQ(GeoVelocity(a).min_distance_km, GeoVelocity(b).min_distance_km);
+  EXPECT_EQ(GeoVelocity(a).full_score_speed_factor,
+            GeoVelocity(b).full_score_speed_factor);
+  EXPECT_EQ(GeoVelocity(a).max_age_hours, GeoVelocity(b).max_age_hours);
+  EXPECT_EQ(GeoVelocity(a).on_error, GeoVelocity(b).on_error);
   EXPECT_EQ(a.ip_reputation.weight, b.ip_reputation.weight);
   EXPECT_EQ(a.ip_reputation.blocklist_score, b.ip_reputation.blocklist_score);
   EXPECT_EQ(a.ip_reputation.tor_score, b.ip_reputation.tor_score);
@@ -223,19 +235,19 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
             b.ip_reputation.residential_proxy_score);
   EXPECT_EQ(a.ip_reputation.anonymous_score, b.ip_reputation.anonymous_score);
   EXPECT_EQ(a.ip_reputation.on_error, b.ip_reputation.on_error);
-  EXPECT_EQ(a.velocity.weight, b.velocity.weight);
-  EXPECT_EQ(a.velocity.ip_window_minutes, b.velocity.ip_window_minutes);
-  EXPECT_EQ(a.velocity.ip_failed_users, b.velocity.ip_failed_users);
-  EXPECT_EQ(a.velocity.ip_trust_per_success_user,
-            b.velocity.ip_trust_per_success_user);
-  EXPECT_EQ(a.velocity.ip_trust_days, b.velocity.ip_trust_days);
-  EXPECT_EQ(a.velocity.ip_ramp_users, b.velocity.ip_ramp_users);
-  EXPECT_EQ(a.velocity.ip_failures, b.velocity.ip_failures);
-  EXPECT_EQ(a.velocity.ip_ramp_failures, b.velocity.ip_ramp_failures);
-  EXPECT_EQ(a.velocity.asn_failed_users, b.velocity.asn_failed_users);
-  EXPECT_EQ(a.velocity.asn_ramp_users, b.velocity.asn_ramp_users);
-  EXPECT_EQ(a.velocity.user_failure_streak, b.velocity.user_failure_streak);
-  EXPECT_EQ(a.velocity.user_ramp_failures, b.velocity.user_ramp_failures);
+  EXPECT_EQ(Velocity(a).weight, Velocity(b).weight);
+  EXPECT_EQ(Velocity(a).ip_window_minutes, Velocity(b).ip_window_minutes);
+  EXPECT_EQ(Velocity(a).ip_failed_users, Velocity(b).ip_failed_users);
+  EXPECT_EQ(Velocity(a).ip_trust_per_success_user,
+            Velocity(b).ip_trust_per_success_user);
+  EXPECT_EQ(Velocity(a).ip_trust_days, Velocity(b).ip_trust_days);
+  EXPECT_EQ(Velocity(a).ip_ramp_users, Velocity(b).ip_ramp_users);
+  EXPECT_EQ(Velocity(a).ip_failures, Velocity(b).ip_failures);
+  EXPECT_EQ(Velocity(a).ip_ramp_failures, Velocity(b).ip_ramp_failures);
+  EXPECT_EQ(Velocity(a).asn_failed_users, Velocity(b).asn_failed_users);
+  EXPECT_EQ(Velocity(a).asn_ramp_users, Velocity(b).asn_ramp_users);
+  EXPECT_EQ(Velocity(a).user_failure_streak, Velocity(b).user_failure_streak);
+  EXPECT_EQ(Velocity(a).user_ramp_failures, Velocity(b).user_ramp_failures);
   EXPECT_EQ(a.user_risk.weight, b.user_risk.weight);
   EXPECT_EQ(a.user_risk.from_level, b.user_risk.from_level);
   EXPECT_EQ(a.user_risk.half_life_hours, b.user_risk.half_life_hours);
@@ -245,7 +257,7 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.learning.probation, b.learning.probation);
   EXPECT_EQ(a.learning.probation_level, b.learning.probation_level);
   EXPECT_EQ(a.learning.quiet_days, b.learning.quiet_days);
-  EXPECT_EQ(a.velocity.on_error, b.velocity.on_error);
+  EXPECT_EQ(Velocity(a).on_error, Velocity(b).on_error);
 }
 
 TEST(DefaultModelTest, OmittedScalarKeysTakeTheValuesShownInDefaultToml) {
@@ -310,8 +322,8 @@ TEST(ModelLoaderTest, GoodVariationsLoad) {
          EXPECT_EQ(c.unfamiliar.country_share.size(), 2u);
          EXPECT_DOUBLE_EQ(c.unfamiliar.country_share.at("US"), 0.21);
          EXPECT_DOUBLE_EQ(c.unfamiliar.country_share.at("DE"), 0.03);
-         EXPECT_EQ(c.velocity.on_error, OnError::kClosed);
-         EXPECT_EQ(c.velocity.ip_window_minutes, 10);
+         EXPECT_EQ(Velocity(c).on_error, OnError::kClosed);
+         EXPECT_EQ(Velocity(c).ip_window_minutes, 10);
        }},
       {"always lists",
        absl::StrCat(kMinimal,
@@ -506,6 +518,62 @@ TEST(ModelLoaderTest, BadModelsAreRefusedWithFileKeyAndReason) {
     }
     EXPECT_THAT(message, HasSubstr(c.reason));
   }
+}
+
+// An unknown key names the keys of its table; an unknown signal section
+// names the registered signals (those that own their settings included).
+TEST(ModelLoaderTest, UnknownKeysNameTheKnownOnes) {
+  const std::string m = kMinimal;
+  absl::StatusOr<std::shared_ptr<const Model>> typo =
+      Model::FromString(m + "[signals.velocty]\nweight = 0.5\n", "bad.toml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.status().message(),
+            "bad.toml: signals.velocty: unknown key (known: geo_velocity, "
+            "ip_reputation, new_device, unfamiliar, user_risk, velocity)");
+  absl::StatusOr<std::shared_ptr<const Model>> key =
+      Model::FromString(m + "[signals.velocity]\nip_window = 5\n", "bad.toml");
+  ASSERT_FALSE(key.ok());
+  EXPECT_THAT(key.status().message(),
+              HasSubstr("bad.toml: signals.velocity.ip_window: unknown key "
+                        "(known: asn_failed_users, asn_ramp_users, "
+                        "ip_failed_users, ip_failures, ip_ramp_failures, "
+                        "ip_ramp_users, ip_trust_days, "
+                        "ip_trust_per_success_user, ip_window_minutes, "
+                        "on_error, user_failure_streak, user_ramp_failures, "
+                        "weight)"));
+  absl::StatusOr<std::shared_ptr<const Model>> mfa = Model::FromString(
+      m + "[mfa]\nremembered_device = [\"low\"]\n", "bad.toml");
+  ASSERT_FALSE(mfa.ok());
+  EXPECT_THAT(mfa.status().message(),
+              HasSubstr("known: challenge_ttl_seconds, code_ttl_seconds"));
+  EXPECT_THAT(mfa.status().message(),
+              HasSubstr("remembered_device_suppresses"));
+}
+
+// A signal that owns its settings (velocity, geo_velocity) has them in every
+// loaded model: parsed from its section, or its defaults when the file has
+// none.
+TEST(ModelLoaderTest, SignalSettingsAreLoadedWithOrWithoutASection) {
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const Model> minimal,
+                       Model::FromString(kMinimal, "minimal.toml"));
+  ASSERT_TRUE(minimal->config().signal_settings.contains("velocity"));
+  ASSERT_TRUE(minimal->config().signal_settings.contains("geo_velocity"));
+  EXPECT_EQ(Velocity(minimal->config()).ip_window_minutes,
+            internal::VelocitySettings().ip_window_minutes);
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const Model> tuned,
+      Model::FromString(
+          absl::StrCat(kMinimal, "[signals.velocity]\nweight = 0.5\n"),
+          "tuned.toml"));
+  EXPECT_EQ(Velocity(tuned->config()).weight, 0.5);
+  for (const auto& signal : internal::BuiltinSignals()) {
+    if (signal->name() == "velocity") {
+      EXPECT_EQ(signal->weight(tuned->config()), 0.5);
+    }
+  }
+  // A hand-built config holds no settings: the signal's defaults.
+  EXPECT_EQ(Velocity(ModelConfig()).weight,
+            internal::VelocitySettings().weight);
 }
 
 TEST(ModelLoaderTest, MissingModelFileNamesThePath) {

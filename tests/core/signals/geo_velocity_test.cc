@@ -10,11 +10,13 @@
 #include "core/signals/signal_test_util.h"
 #include "gtest/gtest.h"
 #include "signals/geo_distance.h"
+#include "signals/geo_velocity.h"
 #include "signals/signal.h"
 
 namespace vigil::internal {
 namespace {
 
+using testing::MutableSettings;
 using testing::TestInput;
 
 struct Place {
@@ -166,23 +168,25 @@ TEST(GeoVelocityTest, NothingToCompare) {
 
 TEST(GeoVelocityTest, TrustedSignInsOlderThanMaxAgeAreNotCompared) {
   TestInput in = Trip(kBerlin, kSydney, absl::Minutes(40));
-  in.config.geo_velocity.max_age_hours = 1;
+  GeoVelocitySettings& g = MutableSettings<GeoVelocitySettings>(&in.config);
+  g.max_age_hours = 1;
   EXPECT_EQ(Evaluate(in).score, 1);
-  in.config.geo_velocity.max_age_hours = 0.5;
+  g.max_age_hours = 0.5;
   EXPECT_EQ(Evaluate(in).score, 0);
 }
 
 TEST(GeoVelocityTest, ThresholdsComeFromTheModel) {
   // Berlin - Madrid in 1 h is 1,869 km/h.
   TestInput in = Trip(kBerlin, kMadrid, absl::Hours(1));
-  in.config.geo_velocity.max_speed_kmh = 2000;
+  GeoVelocitySettings& g = MutableSettings<GeoVelocitySettings>(&in.config);
+  g.max_speed_kmh = 2000;
   EXPECT_EQ(Evaluate(in).score, 0);
-  in.config.geo_velocity.max_speed_kmh = 900;
-  in.config.geo_velocity.full_score_speed_factor = 1.5;  // 1 at 1,350 km/h
+  g.max_speed_kmh = 900;
+  g.full_score_speed_factor = 1.5;  // 1 at 1,350 km/h
   EXPECT_EQ(Evaluate(in).score, 1);
-  in.config.geo_velocity.max_speed_kmh = 1000;
-  in.config.geo_velocity.full_score_speed_factor = 2;
-  in.config.geo_velocity.min_distance_km = 1900;
+  g.max_speed_kmh = 1000;
+  g.full_score_speed_factor = 2;
+  g.min_distance_km = 1900;
   EXPECT_EQ(Evaluate(in).score, 0);
 }
 
@@ -196,7 +200,7 @@ TEST(GeoVelocityTest, GeoLookupFailureFollowsOnError) {
     TestInput in = Trip(kBerlin, kPotsdam, absl::Hours(5));  // harmless trip
     in.geo_failed = true;
     in.geo = GeoInfo();  // a failed lookup knows nothing
-    in.config.geo_velocity.on_error = c.on_error;
+    MutableSettings<GeoVelocitySettings>(&in.config).on_error = c.on_error;
     const SignalResult r = Evaluate(in);
     EXPECT_TRUE(r.failed);
     EXPECT_EQ(r.score, c.score);

@@ -148,43 +148,5 @@ TEST(NewDeviceTest, NameWeightAndMaturityScaling) {
   EXPECT_TRUE(signal->scaled_by_maturity());
 }
 
-TEST(BuiltinSignalsTest, OrderNamesWeightsAndScaling) {
-  struct Want {
-    const char* name;
-    double weight;
-    bool scaled;
-  };
-  const Want want[] = {{"ip_reputation", 0.60, false},
-                       {"velocity", 0.95, false},
-                       {"geo_velocity", 0.95, false},
-                       {"new_device", 0.60, true},
-                       {"unfamiliar", 1.0, true},
-                       {"user_risk", 1.0, false}};
-  const auto& signals = BuiltinSignals();
-  ASSERT_EQ(signals.size(), std::size(want));
-  for (size_t i = 0; i < signals.size(); ++i) {
-    SCOPED_TRACE(want[i].name);
-    EXPECT_EQ(signals[i]->name(), want[i].name);
-    EXPECT_EQ(signals[i]->weight(testing::DefaultConfig()), want[i].weight);
-    EXPECT_EQ(signals[i]->scaled_by_maturity(), want[i].scaled);
-  }
-  // The same instances every time: signals are stateless and shared.
-  EXPECT_EQ(&BuiltinSignals(), &signals);
-}
-
-TEST(BuiltinSignalsTest, AnEmptyAttemptScoresZeroEverywhere) {
-  // A user never seen, from an IP nothing is known about, with no device
-  // data: every signal must say 0 without failing.
-  TestInput in;
-  in.attempt.user_agent.clear();
-  for (const auto& signal : BuiltinSignals()) {
-    SCOPED_TRACE(signal->name());
-    const SignalResult r = signal->Evaluate(in.Get());
-    EXPECT_EQ(r.score, 0);
-    EXPECT_EQ(r.detail, "");
-    EXPECT_FALSE(r.failed);
-  }
-}
-
 }  // namespace
 }  // namespace vigil::internal

@@ -46,6 +46,16 @@ inline const ModelConfig& DefaultConfig() {
   return (*model)->config();
 }
 
+// The settings of T's signal in `config`, replaced by a copy of the current
+// ones (the model's, or T's defaults) that the caller may edit.
+template <typename T>
+T& MutableSettings(ModelConfig* config) {
+  auto copy = std::make_shared<T>(SettingsOf<T>(*config));
+  T& settings = *copy;
+  config->signal_settings[T::kSignal] = std::move(copy);
+  return settings;
+}
+
 struct TestInput {
   TestInput() : config(DefaultConfig()) {
     absl::StatusOr<IpAddress> parsed = IpAddress::Parse("203.0.113.7");

@@ -6,6 +6,7 @@
 // (consecutive failures). Counters are built with CounterRecord::Add, as the
 // merge operator builds them.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "signals/signal.h"
+#include "signals/velocity.h"
+#include "vigil/model.h"
 
 namespace vigil::internal {
 namespace {
 
+using testing::MutableSettings;
 using testing::TestInput;
 
 constexpr int64_t kMinute = 60;
@@ -144,7 +148,7 @@ TEST(VelocityTest, FailuresOutsideTheWindowDoNotCount) {
                            CounterKind::kFailure, User(i));
   }
   EXPECT_EQ(Evaluate(recent).score, 1);
-  recent.config.velocity.ip_window_minutes = 15;
+  MutableSettings<VelocitySettings>(&recent.config).ip_window_minutes = 15;
   EXPECT_EQ(Evaluate(recent).score, 0);
 }
 
@@ -214,7 +218,7 @@ TEST(VelocityTest, CounterFailureFollowsOnError) {
     SCOPED_TRACE(c.on_error == OnError::kOpen ? "open" : "closed");
     TestInput in;
     in.counters_failed = true;
-    in.config.velocity.on_error = c.on_error;
+    MutableSettings<VelocitySettings>(&in.config).on_error = c.on_error;
     const SignalResult r = Evaluate(in);
     EXPECT_TRUE(r.failed);
     EXPECT_EQ(r.score, c.score);
@@ -236,6 +240,39 @@ TEST(VelocityTest, TheHighestPartNamesTheReason) {
   user.profile.last_failure = Now(user) - 60;
   EXPECT_EQ(Evaluate(user).detail,
             "12 consecutive failed sign-ins for this user");
+}
+
+// velocity owns its settings: its [signals.velocity] table of a model file,
+// its defaults (those of models/default.toml) when the file has none.
+TEST(VelocityTest, ReadsItsSettingsFromItsSection) {
+  const std::string head = "[model]\nname = \"m\"\nversion = 1\n";
+  absl::StatusOr<std::shared_ptr<const Model>> plain =
+      Model::FromString(head, "plain.toml");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  const VelocitySettings& d = SettingsOf<VelocitySettings>((*plain)->config());
+  EXPECT_EQ(d.weight, 0.95);
+  EXPECT_EQ(d.ip_window_minutes, 60);
+  EXPECT_EQ(d.on_error, OnError::kOpen);
+  EXPECT_EQ(d.weight,
+            SettingsOf<VelocitySettings>(testing::DefaultConfig()).weight);
+
+  absl::StatusOr<std::shared_ptr<const Model>> tuned = Model::FromString(
+      head +
+          "[signals.velocity]\nweight = 0.5\nip_window_minutes = 15\n"
+          "on_error = \"closed\"\n",
+      "tuned.toml");
+  ASSERT_TRUE(tuned.ok()) << tuned.status();
+  const VelocitySettings& t = SettingsOf<VelocitySettings>((*tuned)->config());
+  EXPECT_EQ(t.ip_window_minutes, 15);
+  EXPECT_EQ(t.on_error, OnError::kClosed);
+  EXPECT_EQ(VelocitySignal()->weight((*tuned)->config()), 0.5);
+
+  absl::StatusOr<std::shared_ptr<const Model>> bad = Model::FromString(
+      head + "[signals.velocity]\nip_trust_days = 8\n", "bad.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(
+      bad.status().message(),
+      "bad.toml: signals.velocity.ip_trust_days: must be in [1, 7], is 8");
 }
 
 }  // namespace
