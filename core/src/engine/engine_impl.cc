@@ -8,7 +8,7 @@
 // lock keyed by the user id, held from reading the profile to writing the
 // batch, so concurrent requests for one user lose no update. Counters are
 // merge operands and need no lock. A commit that loses a race with another
-// process (Aborted) reruns load to record, at most kMaxEvaluationPasses
+// process (Aborted) reruns load to record, at most kMaxConflictAttempts
 // times.
 
 #include <algorithm>
@@ -192,8 +192,7 @@ absl::StatusOr<Decision> EngineImpl::Evaluate(const Attempt& attempt) {
   internal::Evaluation e(attempt);
   VIGIL_RETURN_IF_ERROR(internal::Enrich(parts_, &e));
   std::lock_guard<std::mutex> user_lock(state_.LockFor(attempt.user_id));
-  const absl::Status s = internal::RetryOnAborted(
-      internal::kMaxEvaluationPasses,
+  const absl::Status s = internal::RetryOnConflict(
       [&](int pass) { return internal::RunPass(parts_, &e, pass); });
   internal::Settle(parts_, e);
   VIGIL_RETURN_IF_ERROR(s);

@@ -48,20 +48,27 @@ inline absl::Status TooMuchContention() {
       "store: too many concurrent changes to one record; try again");
 }
 
-// Runs `attempt` (returning Status or StatusOr<T>) until it answers anything
-// but a conflict (Aborted), at most kMaxConflictAttempts times; then
-// Unavailable.
+// Runs `attempt` (returning Status or StatusOr<T>; called with no argument,
+// or with the attempt's index 0, 1, ...) until it answers anything but a
+// conflict (Aborted), at most kMaxConflictAttempts times; then Unavailable.
 template <typename F>
-auto RetryOnConflict(F attempt) -> decltype(attempt()) {
+auto RetryOnConflict(F attempt) {
+  auto once = [&](int i) {
+    if constexpr (std::is_invocable_v<F, int>) {
+      return attempt(i);
+    } else {
+      return attempt();
+    }
+  };
   for (int i = 0; i < kMaxConflictAttempts; ++i) {
-    auto result = attempt();
+    auto result = once(i);
     if constexpr (std::is_same_v<decltype(result), absl::Status>) {
       if (!IsConflict(result)) return result;
     } else {
       if (!IsConflict(result.status())) return result;
     }
   }
-  return TooMuchContention();
+  return decltype(once(0))(TooMuchContention());
 }
 
 }  // namespace vigil::internal

@@ -1,14 +1,14 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// The passes of Evaluate (engine/stages/stages.h): RetryOnAborted reruns a
-// pass only while it answers Aborted, at most kMaxEvaluationPasses times;
+// The passes of Evaluate (engine/stages/stages.h): RetryOnConflict
+// (state/conflicts.h) reruns a pass only while it answers Aborted, at most
+// kMaxConflictAttempts times;
 // a pass rerun after ResetToEnriched decides from the state it finds, as a
 // fresh evaluation would, and keeps the event's id.
 //
-// Nothing in the store answers Aborted yet (conditional writes come with the
-// per-user state's Expect), so the rerun is driven here by a pass that
-// commits and is then reported as aborted: the state it finds is the state
-// "the other writer" left.
+// The rerun is driven here by a pass that commits and is then reported as
+// aborted: the state it finds is the state "the other writer" left (real
+// races between engines on a shared store: tests/core/state).
 
 #include <functional>
 #include <memory>
@@ -21,6 +21,7 @@
 #include "engine/stages/stages.h"
 #include "gtest/gtest.h"
 #include "model/model_slot.h"
+#include "state/conflicts.h"
 #include "state/user_state.h"
 #include "testing/engine_fixture.h"
 #include "testing/test_util.h"
@@ -40,9 +41,9 @@ using ::vigil::testing::SourcePath;
 using ::vigil::testing::TempDir;
 using ::vigil::testing::TestDataPath;
 
-TEST(RetryOnAbortedTest, RerunsAbortedPassesOnly) {
+TEST(RetryOnConflictTest, RerunsAbortedPassesOnly) {
   std::vector<int> passes;
-  absl::Status s = RetryOnAborted(kMaxEvaluationPasses, [&](int pass) {
+  absl::Status s = RetryOnConflict([&](int pass) {
     passes.push_back(pass);
     return passes.size() < 3 ? absl::AbortedError("lost a race")
                              : absl::OkStatus();
@@ -51,7 +52,7 @@ TEST(RetryOnAbortedTest, RerunsAbortedPassesOnly) {
   EXPECT_EQ(passes, (std::vector<int>{0, 1, 2}));
 
   passes.clear();
-  s = RetryOnAborted(kMaxEvaluationPasses, [&](int pass) {
+  s = RetryOnConflict([&](int pass) {
     passes.push_back(pass);
     return absl::UnavailableError("store: down");
   });
@@ -59,15 +60,14 @@ TEST(RetryOnAbortedTest, RerunsAbortedPassesOnly) {
   EXPECT_EQ(passes.size(), 1u);
 }
 
-TEST(RetryOnAbortedTest, GivesUpAfterMaxPasses) {
+TEST(RetryOnConflictTest, GivesUpAfterMaxPasses) {
   int passes = 0;
-  const absl::Status s = RetryOnAborted(kMaxEvaluationPasses, [&](int pass) {
+  const absl::Status s = RetryOnConflict([&](int pass) {
     ++passes;
     return absl::AbortedError("lost a race");
   });
-  EXPECT_EQ(kMaxEvaluationPasses, 8);
-  EXPECT_EQ(passes, 8);
-  EXPECT_EQ(s, absl::UnavailableError("store: too much contention on this user"));
+  EXPECT_EQ(passes, kMaxConflictAttempts);
+  EXPECT_EQ(s, TooMuchContention());
 }
 
 // The engine's parts over a RocksDB store of their own, as Engine::Create
@@ -116,7 +116,7 @@ class Parts {
     if (absl::Status s = Enrich(parts_, &e); !s.ok()) return s;
     std::lock_guard<std::mutex> lock(state_->LockFor(attempt.user_id));
     const absl::Status s =
-        RetryOnAborted(kMaxEvaluationPasses, [&](int pass) {
+        RetryOnConflict([&](int pass) {
           absl::Status s = RunPass(parts_, &e, pass);
           return pass_status ? pass_status(pass, s) : s;
         });

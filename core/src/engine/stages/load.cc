@@ -20,7 +20,10 @@ absl::Status Load(const EngineParts& p, Evaluation* e) {
   // from the store.
   const std::string ip_key = IpCounterKey(absl::string_view(
       reinterpret_cast<const char*>(x.ip.bytes().data()), x.ip.bytes().size()));
-  VIGIL_ASSIGN_OR_RETURN(l.profile, p.state->TakeProfile(attempt.user_id));
+  // On a shared store the record stage's batch expects the profile as read.
+  VIGIL_ASSIGN_OR_RETURN(
+      l.profile, p.state->TakeProfile(attempt.user_id,
+                                      p.state->GuardOf(&e->recorded.batch)));
   l.profile_held = true;
   l.counters_failed = !p.state->ReadCounters(ip_key, &l.ip_counters);
   if (x.geo.asn != 0 &&

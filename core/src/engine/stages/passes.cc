@@ -1,7 +1,6 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// Around the stages: settling an evaluation's last pass, rerunning aborted
-// passes.
+// Around the stages: one pass, and settling an evaluation's last pass.
 
 #include "engine/stages/stages.h"
 
@@ -27,15 +26,6 @@ void Settle(const EngineParts& p, const Evaluation& e) {
     p.counters->signal_failures.fetch_add(e.scored.signal_failures,
                                           std::memory_order_relaxed);
   }
-}
-
-absl::Status RetryOnAborted(int max_passes,
-                            absl::FunctionRef<absl::Status(int pass)> pass) {
-  for (int i = 0; i < max_passes; ++i) {
-    absl::Status s = pass(i);
-    if (!absl::IsAborted(s)) return s;
-  }
-  return absl::UnavailableError("store: too much contention on this user");
 }
 
 }  // namespace vigil::internal

@@ -4,7 +4,7 @@
 //
 //   Enrich(p, &e)                         once, without the user's lock
 //   lock the user
-//   RetryOnAborted(kMaxEvaluationPasses, RunPass):
+//   RetryOnConflict(RunPass) (state/conflicts.h):
 //     [pass > 0: e.ResetToEnriched()]
 //     Load -> Score -> Decide -> Record   Record's commit may answer Aborted
 //     HandBack
@@ -37,10 +37,6 @@ namespace vigil::internal {
 
 // A signal's contribution below this is not reported as a reason.
 inline constexpr double kMinReportedContribution = 0.005;
-
-// How many passes of load to record an evaluation gets when commits keep
-// losing races (Aborted) before it answers Unavailable.
-inline constexpr int kMaxEvaluationPasses = 8;
 
 // What the engine counted (EngineStats), shared by all evaluations.
 struct EngineCounters {
@@ -113,12 +109,6 @@ absl::Status RunPass(const EngineParts& p, Evaluation* e, int pass);
 // store, once per evaluation (the target rate's sample, the signal failures
 // counted).
 void Settle(const EngineParts& p, const Evaluation& e);
-
-// Runs pass(0), pass(1), ... while they answer Aborted, at most `max_passes`
-// times; answers the first other status, or Unavailable "store: too much
-// contention on this user" when every pass was aborted.
-absl::Status RetryOnAborted(int max_passes,
-                            absl::FunctionRef<absl::Status(int pass)> pass);
 
 }  // namespace vigil::internal
 
