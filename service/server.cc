@@ -157,7 +157,9 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
   db.path = c.data_dir;
   db.sync = c.sync_writes;
   db.manual_log_flush = c.group_commit;
-  db.event_retention = absl::Hours(24) * c.event_retention_days;
+  if (c.event_retention_days > 0) {
+    db.retention = {EventRetention(absl::Hours(24) * c.event_retention_days)};
+  }
   db.block_cache_bytes = static_cast<size_t>(c.block_cache_mb) << 20;
   db.write_buffer_bytes = static_cast<size_t>(c.write_buffer_mb) << 20;
   absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
