@@ -625,6 +625,10 @@ class RocksDbStore final : public Store, public BulkLoading {
                                     flushed_.load(std::memory_order_acquire);
   }
 
+  // The database's lock file keeps every other process out; a read-only
+  // (secondary) instance reads what another process writes.
+  bool exclusive() const override { return !read_only_; }
+
   BulkLoading* bulk_loading() override { return this; }
 
   absl::Status WriteBulk(const WriteBatch& batch) override {
