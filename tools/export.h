@@ -16,7 +16,7 @@ namespace vigil::tools {
 
 const flags::CommandSpec& ExportSpec();
 
-// --data-dir DIR [--out FILE] [--since T] [--until T] [--user ID]: every
+// --store rocksdb:DIR (or --data-dir DIR) [--out FILE] [--since T] [--until T] [--user ID]: every
 // event of the database in DIR (opened read-only: vigild may be running)
 // with since <= time < until (RFC 3339), of one user or all, oldest first,
 // one line each, to FILE or else `out`. "exported N events" on `err`. 0; 1

@@ -761,7 +761,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
   EXPECT_FALSE(absl::StrContains(out, "pia@example.com")) << out;
   const std::string listed = out;
 
-  out = RunShell(absl::StrCat(cli, "list --json --data-dir ", data), &code);
+  out = RunShell(absl::StrCat(cli, "list --json --store rocksdb:", data),
+                 &code);
   EXPECT_EQ(code, 0) << out;
   json::value list = json::parse(out);
   ASSERT_EQ(list.at("dead_letters").as_array().size(), 1u) << out;
@@ -779,6 +780,13 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
   EXPECT_EQ(code, 2) << out;
   EXPECT_TRUE(absl::StrContains(out, "exactly one of --id ID and --all"))
       << out;
+  out = RunShell(absl::StrCat(cli, "retry --all --store memory: 2>&1"), &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_TRUE(absl::StrContains(out, "--store memory: lives inside one vigild"))
+      << out;
+  out = RunShell(absl::StrCat(cli, "list 2>&1"), &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_TRUE(absl::StrContains(out, "--store URL is required")) << out;
   EXPECT_EQ(RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1")),
             listed);
 
