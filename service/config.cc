@@ -242,8 +242,9 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   if (!storage.ok()) return storage.status();
   if (storage->Find("url") != nullptr && storage->Find("data_dir") != nullptr) {
     return storage->Error(
-        "url", "given with storage.data_dir; give one of them (url = "
-               "\"rocksdb:DIR\" is data_dir = \"DIR\")");
+        "url",
+        "given with storage.data_dir; give one of them (url = "
+        "\"rocksdb:DIR\" is data_dir = \"DIR\")");
   }
   VIGIL_CONFIG_CHECK(storage->String("url", &c.store_url));
   if (storage->Find("url") != nullptr && c.store_url.empty()) {
@@ -439,8 +440,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommandLine& flags) {
   }
   if (flags.store_url.has_value()) {
     if (absl::Status s = flags::CheckStoreUrl(*flags.store_url); !s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--store: ", s.message()));
+      return absl::InvalidArgumentError(absl::StrCat("--store: ", s.message()));
     }
     SetStoreUrl(c, *flags.store_url);
   } else {

@@ -411,8 +411,8 @@ absl::Status RunServer(const ServiceConfig& config,
   PwnedSetup pwned;
   std::shared_ptr<Store> store;
   std::unique_ptr<TemporaryFolder> temporary;  // outlives the engine
-  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(
-      config, log, context.logger(), &pwned, &store, &temporary);
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      OpenEngine(config, log, context.logger(), &pwned, &store, &temporary);
   absl::Status result = engine.status();
   std::unique_ptr<LogFlusher> flusher;
   if (engine.ok()) {

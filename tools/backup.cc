@@ -142,8 +142,8 @@ int RunBackupCreate(const std::vector<std::string>& args, std::ostream& out,
           flags::ParseOrExit(spec, args, out, err, &flags)) {
     return *code;
   }
-  const std::optional<RocksDbStoreFlag> db = ReadRocksDbStoreFlag(
-      spec, flags, "keeps nothing to back up", err);
+  const std::optional<RocksDbStoreFlag> db =
+      ReadRocksDbStoreFlag(spec, flags, "keeps nothing to back up", err);
   if (!db.has_value()) return 2;
   const std::string& data_dir = db->folder;
   const std::string backup_dir = flags.Get("backup-dir");

@@ -36,8 +36,9 @@ int RunBackupList(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err);
 
 // --backup-dir BDIR --store rocksdb:NEWDIR (or --data-dir NEWDIR) [--id N]:
-// restores backup N (default: the latest) into NEWDIR, which must not exist or be empty. 1 if it failed
-// (no such backup, NEWDIR not empty, a damaged backup).
+// restores backup N (default: the latest) into NEWDIR, which must not exist or
+// be empty. 1 if it failed (no such backup, NEWDIR not empty, a damaged
+// backup).
 int RunBackupRestore(const std::vector<std::string>& args, std::ostream& out,
                      std::ostream& err);
 

@@ -85,10 +85,11 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out,
       return 2;
     }
   }
-  const std::optional<RocksDbStoreFlag> db = ReadRocksDbStoreFlag(
-      spec, flags,
-      "lives inside one vigild: read its history with GET /v1/users/{id}/events",
-      err);
+  const std::optional<RocksDbStoreFlag> db =
+      ReadRocksDbStoreFlag(spec, flags,
+                           "lives inside one vigild: read its history with GET "
+                           "/v1/users/{id}/events",
+                           err);
   if (!db.has_value()) return 2;
   StoreOptions options;
   options.read_only = true;

@@ -28,8 +28,8 @@ std::optional<RocksDbStoreFlag> ReadRocksDbStoreFlag(
   absl::StatusOr<std::string> folder = flags::RocksDbFolder(
       *url, absl::StrCat(memory_refusal, "; use --store rocksdb:DIR"));
   if (!folder.ok()) {
-    err << flags::UsageError(spec, absl::StrCat("--store ",
-                                                folder.status().message()));
+    err << flags::UsageError(
+        spec, absl::StrCat("--store ", folder.status().message()));
     return std::nullopt;
   }
   return RocksDbStoreFlag{*std::move(url), *std::move(folder)};

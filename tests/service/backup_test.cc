@@ -211,13 +211,13 @@ TEST(BackupRouteTest, RefusedWithoutABackupDir) {
 TEST(BackupRouteTest, TheMemoryStoreHasNoBackups) {
   TempDir dir;
   const std::string memory = "[storage]\nurl = \"memory:\"\n";
-  const std::string base = TestConfigToml(
-      dir.path() + "/data", SourcePath("models/default.toml"),
-      "access_log = false\n");
+  const std::string base =
+      TestConfigToml(dir.path() + "/data", SourcePath("models/default.toml"),
+                     "access_log = false\n");
   const std::string config = absl::StrReplaceAll(
-      base, {{TestStorageToml(dir.path() + "/data"),
-              absl::StrCat(memory, "backup_dir = \"", dir.path(),
-                           "/backups\"\n")}});
+      base,
+      {{TestStorageToml(dir.path() + "/data"),
+        absl::StrCat(memory, "backup_dir = \"", dir.path(), "/backups\"\n")}});
   ASSERT_NE(config, base);
   std::unique_ptr<VigildProcess> vigild;
   std::unique_ptr<HttpClient> client;
@@ -348,8 +348,8 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   r = RunCli(tools::RunBackupRestore,
              {"--backup-dir", backups, "--store", "rocksdb:" + third});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(absl::StrContains(r.out, "start vigild with --store rocksdb:" +
-                                           third))
+  EXPECT_TRUE(
+      absl::StrContains(r.out, "start vigild with --store rocksdb:" + third))
       << r.out;
   EXPECT_EQ(keys_in(third), "firstsecond");
 

@@ -475,10 +475,11 @@ TEST_F(ExportE2eTest, BadParametersAreRefusedClearly) {
                   &code);
   EXPECT_EQ(code, 1);
   EXPECT_TRUE(absl::StrContains(said, "no database here")) << said;
-  said = RunShell(
-      absl::StrCat(VIGIL_CLI_PATH, " export --store memory: 2>&1"), &code);
+  said = RunShell(absl::StrCat(VIGIL_CLI_PATH, " export --store memory: 2>&1"),
+                  &code);
   EXPECT_EQ(code, 2);
-  EXPECT_TRUE(absl::StrContains(said, "--store memory: lives inside one vigild"))
+  EXPECT_TRUE(
+      absl::StrContains(said, "--store memory: lives inside one vigild"))
       << said;
 }
 

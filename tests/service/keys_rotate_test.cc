@@ -27,7 +27,8 @@ TEST(KeysRotateTest, UsageErrors) {
   const std::string before = ReadFileOrDie(key_file);
   for (const auto& [args, says] :
        std::vector<std::pair<std::vector<std::string>, std::string>>{
-           {{"--key-file", key_file}, "--store URL is required (or --data-dir DIR)"},
+           {{"--key-file", key_file},
+            "--store URL is required (or --data-dir DIR)"},
            {{"--key-file", key_file, "--store", "memory:"},
             "--store memory: holds no TOTP secrets"},
            {{"--key-file", key_file, "--store", dir.path()},

@@ -761,8 +761,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
   EXPECT_FALSE(absl::StrContains(out, "pia@example.com")) << out;
   const std::string listed = out;
 
-  out = RunShell(absl::StrCat(cli, "list --json --store rocksdb:", data),
-                 &code);
+  out =
+      RunShell(absl::StrCat(cli, "list --json --store rocksdb:", data), &code);
   EXPECT_EQ(code, 0) << out;
   json::value list = json::parse(out);
   ASSERT_EQ(list.at("dead_letters").as_array().size(), 1u) << out;

@@ -112,8 +112,8 @@ class OpenApiContractTest : public ::testing::Test {
     // (memory: starts empty: `vigil pwned import` writes a RocksDB folder.)
     const std::string data = dir_.path() + "/data";
     if (!TestStoreIsMemory()) {
-      ImportCorpus(data, "sha1.txt",
-                   absl::StrCat(kPasswordSha1, ":10434004\n"), {});
+      ImportCorpus(data, "sha1.txt", absl::StrCat(kPasswordSha1, ":10434004\n"),
+                   {});
       ImportCorpus(data, "ntlm.txt", absl::StrCat(kNtlm, ":5\n"), {"--ntlm"});
     }
     // A real SMS gateway (tests/service/mfa_peers.py) for challenge sends.

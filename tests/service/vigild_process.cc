@@ -64,8 +64,9 @@ std::string TestConfigToml(const std::string& data_dir,
                            const std::string& model_path,
                            const std::string& extra_server) {
   return absl::StrCat(
-      "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n", extra_server,
-      "\n", TestStorageToml(data_dir), "[model]\npath = \"", model_path, "\"\n[geo]\ncity_dbs = [\"",
+      "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n", extra_server, "\n",
+      TestStorageToml(data_dir), "[model]\npath = \"", model_path,
+      "\"\n[geo]\ncity_dbs = [\"",
       TestDataPath("maxmind/GeoIP2-City-Test.mmdb"), "\"]\nasn_dbs = [\"",
       TestDataPath("maxmind/GeoLite2-ASN-Test.mmdb"), "\"]\nasn_csvs = []\n",
       TestApiKeysToml());
