@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/progress.h"
+#include "store/bulk.h"
 #include "vigil/pwned.h"
 #include "vigil/store.h"
 
@@ -108,7 +109,8 @@ int RunPwnedImport(const std::vector<std::string>& args, std::ostream& out,
   }
   // Offline, so tidy up now rather than in vigild's background: one sorted
   // level, the previous generation dropped. Only speed depends on it.
-  if (absl::Status s = shared->Compact(Table::kPwned); !s.ok()) {
+  if (absl::Status s = internal::CompactTable(shared.get(), Table::kPwned);
+      !s.ok()) {
     err << "vigil pwned import: warning: compaction failed: " << s.message()
         << "\n";
   }

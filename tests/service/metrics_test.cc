@@ -177,7 +177,7 @@ TEST(MetricsTest, BuildProcessAndStoreMetrics) {
     b.Put(Table::kEvents, absl::StrCat("v", i), value);
   }
   ASSERT_TRUE((*store)->Write(b).ok());
-  ASSERT_TRUE((*store)->Flush(Table::kEvents).ok());
+  ASSERT_TRUE((*store)->bulk_loading()->Flush(Table::kEvents).ok());
   Metrics m;
   const std::string text = m.Render(nullptr, store->get(), true);
   EXPECT_TRUE(absl::StrContains(

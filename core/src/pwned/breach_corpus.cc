@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "pwned/corpus_format.h"
 #include "pwned/importer.h"
+#include "store/bulk.h"
 #include "vigil/pwned.h"
 
 namespace vigil {
@@ -120,16 +121,18 @@ class StoreBreachCorpus final : public BreachCorpus {
     // Whatever an interrupted import left behind: everything of this kind
     // but the current generation.
     {
-      WriteBatch clean;
       const std::string kind_start(1, internal::KindByte(kind));
       if (current.generation == 0) {
-        clean.DeleteRange(Table::kPwned, kind_start, internal::KindEnd(kind));
+        VIGIL_RETURN_IF_ERROR(internal::DeleteRange(
+            store_.get(), Table::kPwned, kind_start, internal::KindEnd(kind)));
       } else {
         const std::string gen = internal::GenerationKey(kind, current.generation);
-        clean.DeleteRange(Table::kPwned, kind_start, gen);
-        clean.DeleteRange(Table::kPwned, gen + '\x10', internal::KindEnd(kind));
+        VIGIL_RETURN_IF_ERROR(internal::DeleteRange(store_.get(), Table::kPwned,
+                                                    kind_start, gen));
+        VIGIL_RETURN_IF_ERROR(internal::DeleteRange(store_.get(), Table::kPwned,
+                                                    gen + '\x10',
+                                                    internal::KindEnd(kind)));
       }
-      VIGIL_RETURN_IF_ERROR(store_->WriteBulk(clean));
     }
     uint32_t generation = 0;
     absl::StatusOr<ImportStats> stats = internal::RunImport(
@@ -142,19 +145,21 @@ class StoreBreachCorpus final : public BreachCorpus {
     if (!stats.ok()) {
       // Leave nothing of the failed import (best effort: the next import
       // cleans up too, and nothing reads it anyway).
-      WriteBatch drop;
       const std::string kind_start(1, internal::KindByte(kind));
       if (current.generation == 0) {
-        drop.DeleteRange(Table::kPwned, kind_start, internal::KindEnd(kind));
+        internal::DeleteRange(store_.get(), Table::kPwned, kind_start,
+                              internal::KindEnd(kind))
+            .IgnoreError();
       } else {
         const std::string gen = internal::GenerationKey(kind, current.generation);
-        drop.DeleteRange(Table::kPwned, gen + '\x10', internal::KindEnd(kind));
+        internal::DeleteRange(store_.get(), Table::kPwned, gen + '\x10',
+                              internal::KindEnd(kind))
+            .IgnoreError();
       }
-      store_->WriteBulk(drop).IgnoreError();
       return stats.status();
     }
     // Durable first, then visible.
-    VIGIL_RETURN_IF_ERROR(store_->Flush(Table::kPwned));
+    VIGIL_RETURN_IF_ERROR(internal::FlushTable(store_.get(), Table::kPwned));
     CorpusMeta meta;
     meta.generation = generation;
     meta.hashes = stats->hashes;
@@ -166,10 +171,10 @@ class StoreBreachCorpus final : public BreachCorpus {
     VIGIL_RETURN_IF_ERROR(store_->Write(commit));
     generation_[Index(kind)].store(generation, std::memory_order_release);
     if (current.generation != 0) {
-      WriteBatch drop;
       const std::string old = internal::GenerationKey(kind, current.generation);
-      drop.DeleteRange(Table::kPwned, old, old + '\x10');
-      store_->Write(drop).IgnoreError();  // the next import retries
+      // The next import retries.
+      internal::DeleteRange(store_.get(), Table::kPwned, old, old + '\x10')
+          .IgnoreError();
     }
     return stats;
   }

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "store/bulk.h"
 
 namespace vigil::internal {
 namespace {
@@ -387,7 +388,7 @@ absl::Status PrefixWriter::FlushGroup() {
   ++prefixes_;
   group_.clear();
   if (batch_bytes_ >= kBatchBytes) {
-    VIGIL_RETURN_IF_ERROR(store_->WriteBulk(batch_));
+    VIGIL_RETURN_IF_ERROR(internal::BulkWrite(store_, batch_));
     batch_.Clear();
     batch_bytes_ = 0;
   }
@@ -397,7 +398,7 @@ absl::Status PrefixWriter::FlushGroup() {
 absl::Status PrefixWriter::Finish() {
   VIGIL_RETURN_IF_ERROR(FlushGroup());
   if (!batch_.empty()) {
-    VIGIL_RETURN_IF_ERROR(store_->WriteBulk(batch_));
+    VIGIL_RETURN_IF_ERROR(internal::BulkWrite(store_, batch_));
     batch_.Clear();
     batch_bytes_ = 0;
   }
@@ -590,10 +591,9 @@ absl::StatusOr<ImportStats> RunImport(Store* store,
   VIGIL_RETURN_IF_ERROR(stored->Start());
   VIGIL_RETURN_IF_ERROR(sorter->MergeInto(std::move(stored), &merged));
   VIGIL_RETURN_IF_ERROR(merged.Finish());
-  WriteBatch drop;
-  drop.DeleteRange(Table::kPwned, GenerationKey(kind, first),
-                   GenerationKey(kind, first) + '\x10');
-  VIGIL_RETURN_IF_ERROR(store->WriteBulk(drop));
+  VIGIL_RETURN_IF_ERROR(
+      internal::DeleteRange(store, Table::kPwned, GenerationKey(kind, first),
+                            GenerationKey(kind, first) + '\x10'));
   stats.hashes = merged.hashes();
   stats.prefixes = merged.prefixes();
   *generation = second;

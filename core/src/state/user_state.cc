@@ -76,7 +76,7 @@ std::vector<std::string> UserState::AddCounters(const StoredEvent& e,
   const std::string operand = EncodeCounterOperand(t, kind, user);
   std::vector<std::string> keys = CounterKeys(e, ip);
   for (const std::string& key : keys) {
-    batch->Merge(Table::kCounters, key, operand);
+    batch->AddCounter(key, operand);
     // Only a cached record is updated; an absent one is read from the store
     // (with this operand in it) when next needed.
     counters_.Update(

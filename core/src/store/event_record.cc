@@ -8,6 +8,7 @@
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "common/random.h"
+#include "vigil/store.h"
 
 namespace vigil::internal {
 namespace {
@@ -429,3 +430,15 @@ bool EventKey(absl::string_view event_id, std::string* key) {
 }
 
 }  // namespace vigil::internal
+
+namespace vigil {
+
+RetentionRule EventRetention(absl::Duration max_age) {
+  RetentionRule rule;
+  rule.table = Table::kEvents;
+  rule.max_age = max_age;
+  rule.record_time = internal::EventKeyTime;
+  return rule;
+}
+
+}  // namespace vigil

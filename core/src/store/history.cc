@@ -163,20 +163,14 @@ absl::StatusOr<HistoryPage> ReadHistory(Store* store,
   HistoryPage page;
   const bool more = positions.size() == keep;
   if (more) positions.pop_back();
-  std::vector<Store::Key> keys;
-  keys.reserve(positions.size());
-  for (const Position& p : positions) keys.push_back({Table::kEvents, p.key});
-  std::vector<std::string> values;
-  std::vector<absl::Status> statuses;
-  if (absl::Status s = store->MultiGet(keys, &values, &statuses); !s.ok()) {
-    return s;
-  }
   page.events.reserve(positions.size());
   for (size_t i = 0; i < positions.size(); ++i) {
-    if (absl::IsNotFound(statuses[i])) continue;  // removed since the scan
-    if (!statuses[i].ok()) return statuses[i];
+    std::string value;
+    absl::Status got = store->Get(Table::kEvents, positions[i].key, &value);
+    if (absl::IsNotFound(got)) continue;  // removed since the scan
+    if (!got.ok()) return got;
     StoredEvent e;
-    if (!e.Decode(values[i])) {
+    if (!e.Decode(value)) {
       return absl::DataLossError("events: a record cannot be decoded");
     }
     HistoryEvent h;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -35,7 +37,6 @@
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "store/backup.h"
-#include "store/event_record.h"
 #include "vigil/log.h"
 #include "vigil/store.h"
 
@@ -86,26 +87,34 @@ class CounterMergeOperator final : public rocksdb::MergeOperator {
   const char* Name() const override { return "vigil.CounterMerge.v1"; }
 };
 
-// Removes events older than the retention period (from the time in their
-// key) when compaction reaches them. Thread-safe: it only reads the clock.
-class EventRetentionFilter final : public rocksdb::CompactionFilter {
+// Removes a table's records older than its retention rule allows (from the
+// time the rule reads in their key) when compaction reaches them.
+// Thread-safe: it only reads the clock and calls the rule's function.
+class RetentionFilter final : public rocksdb::CompactionFilter {
  public:
-  EventRetentionFilter(const Clock* clock, absl::Duration retention)
-      : clock_(clock), retention_(retention) {}
+  RetentionFilter(const Clock* clock, RetentionRule rule)
+      : clock_(clock), rule_(std::move(rule)) {}
   bool Filter(int /*level*/, const rocksdb::Slice& key,
               const rocksdb::Slice& /*value*/, std::string* /*new_value*/,
               bool* /*value_changed*/) const override {
     absl::Time t;
-    return internal::EventKeyTime(absl::string_view(key.data(), key.size()),
-                                  &t) &&
-           t < clock_->Now() - retention_;
+    return rule_.record_time(absl::string_view(key.data(), key.size()), &t) &&
+           t < clock_->Now() - rule_.max_age;
   }
-  const char* Name() const override { return "vigil.EventRetention.v1"; }
+  const char* Name() const override { return "vigil.Retention.v1"; }
 
  private:
   const Clock* const clock_;
-  const absl::Duration retention_;
+  const RetentionRule rule_;
 };
+
+// Stripes of the locks that make conditional writes atomic: every Write
+// holds the stripes of the keys it puts, deletes or expects.
+constexpr size_t kLockStripes = 1024;
+
+size_t Stripe(Table table, absl::string_view key) {
+  return absl::HashOf(static_cast<uint8_t>(table), key) % kLockStripes;
+}
 
 // For the operator: RocksDB's own description of an error (it names files),
 // at most about once a second, so that a failing disk cannot flood the log.
@@ -265,7 +274,7 @@ class FailureListener final : public rocksdb::EventListener {
   const std::function<void()> recovered_;
 };
 
-class RocksDbStore final : public Store {
+class RocksDbStore final : public Store, public BulkLoading {
  public:
   static absl::StatusOr<std::unique_ptr<Store>> Open(const RocksDbOptions& o) {
     if (o.path.empty()) {
@@ -276,13 +285,29 @@ class RocksDbStore final : public Store {
           absl::StrCat("write_buffer_bytes: must be at least ",
                        kMinWriteBufferBytes >> 20, " MiB"));
     }
-    if (o.event_retention < absl::ZeroDuration()) {
-      return absl::InvalidArgumentError("event_retention: must not be negative");
-    }
-    std::shared_ptr<EventRetentionFilter> retention;
-    if (o.event_retention > absl::ZeroDuration()) {
-      retention = std::make_shared<EventRetentionFilter>(
-          o.clock != nullptr ? o.clock : RealClock(), o.event_retention);
+    std::array<std::shared_ptr<RetentionFilter>, kTableCount> retention;
+    for (const RetentionRule& rule : o.retention) {
+      if (static_cast<int>(rule.table) >= kTableCount) {
+        return absl::InvalidArgumentError("retention: no such table");
+      }
+      const std::string what =
+          absl::StrCat("retention of ", TableName(rule.table));
+      if (rule.max_age < absl::ZeroDuration()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": max_age must not be negative"));
+      }
+      if (retention[static_cast<int>(rule.table)] != nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": more than one rule"));
+      }
+      if (rule.max_age == absl::ZeroDuration()) continue;  // kept forever
+      if (!rule.record_time) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(what, ": no record_time"));
+      }
+      retention[static_cast<int>(rule.table)] =
+          std::make_shared<RetentionFilter>(
+              o.clock != nullptr ? o.clock : RealClock(), rule);
     }
     rocksdb::DBOptions db_options;
     db_options.max_background_jobs = 2;
@@ -367,12 +392,12 @@ class RocksDbStore final : public Store {
             rocksdb::NewCappedPrefixTransform(kEventPrefixLength));
         cf.memtable_factory.reset(
             rocksdb::NewHashSkipListRepFactory(/*bucket_count=*/200000));
-        if (retention != nullptr) {
-          cf.compaction_filter = retention.get();
-          // Old files are rewritten (and expired events dropped) daily even
-          // when nothing else triggers a compaction.
-          cf.periodic_compaction_seconds = 86400;
-        }
+      }
+      if (retention[i] != nullptr) {
+        cf.compaction_filter = retention[i].get();
+        // Old files are rewritten (and expired records dropped) daily even
+        // when nothing else triggers a compaction.
+        cf.periodic_compaction_seconds = 86400;
       }
 
       if (t == Table::kPwned) {
@@ -505,41 +530,24 @@ class RocksDbStore final : public Store {
     return absl::OkStatus();
   }
 
-  absl::Status MultiGet(const std::vector<Key>& keys,
-                        std::vector<std::string>* values,
-                        std::vector<absl::Status>* statuses) override {
-    const size_t n = keys.size();
-    values->resize(n);
-    statuses->resize(n);
-    if (n == 0) return absl::OkStatus();
-    std::vector<rocksdb::ColumnFamilyHandle*> cfs(n);
-    std::vector<rocksdb::Slice> slices(n);
-    std::vector<rocksdb::PinnableSlice> pinned(n);
-    std::vector<rocksdb::Status> st(n);
-    for (size_t i = 0; i < n; ++i) {
-      cfs[i] = handle(keys[i].table);
-      slices[i] = ToSlice(keys[i].key);
-    }
-    {
-      RocksCall call;
-      db_->MultiGet(read_options_, n, cfs.data(), slices.data(), pinned.data(),
-                    st.data());
-    }
-    for (size_t i = 0; i < n; ++i) {
-      (*statuses)[i] = FromRocks(logger_, st[i], TableName(keys[i].table));
-      if (st[i].ok()) (*values)[i].assign(pinned[i].data(), pinned[i].size());
-    }
-    return absl::OkStatus();
-  }
-
   absl::Status Write(const WriteBatch& batch) override {
     if (read_only_) return ReadOnlyError();
-    absl::ReaderMutexLock lock(&write_mu_);
-    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
-      return refused;
-    absl::Status s = WriteWith(batch, write_options_);
-    if (manual_log_flush_ && s.ok()) {
-      writes_.fetch_add(1, std::memory_order_release);
+    // The stripes of every key put, deleted or expected, in one order
+    // (ascending) so that two writes never wait for each other. A batch of
+    // counter additions alone takes none. Taken before write_mu_: a write
+    // holding write_mu_ never waits for a stripe.
+    std::vector<size_t> stripes;
+    for (const WriteBatch::Op& op : batch.ops()) {
+      if (op.type != WriteBatch::OpType::kAddCounter) {
+        stripes.push_back(Stripe(op.table, op.key));
+      }
+    }
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+    for (size_t i : stripes) stripes_[i].Lock();
+    absl::Status s = WriteLocked(batch);
+    for (auto i = stripes.rbegin(); i != stripes.rend(); ++i) {
+      stripes_[*i].Unlock();
     }
     return s;
   }
@@ -617,15 +625,32 @@ class RocksDbStore final : public Store {
                                     flushed_.load(std::memory_order_acquire);
   }
 
+  BulkLoading* bulk_loading() override { return this; }
+
   absl::Status WriteBulk(const WriteBatch& batch) override {
+    if (read_only_) return ReadOnlyError();
+    if (batch.conditional()) {
+      return absl::InvalidArgumentError("bulk write: conditions not allowed");
+    }
+    absl::ReaderMutexLock lock(&write_mu_);
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
+    return WriteWith(batch, BulkOptions());
+  }
+
+  absl::Status DeleteRange(Table table, absl::string_view begin,
+                           absl::string_view end) override {
     if (read_only_) return ReadOnlyError();
     absl::ReaderMutexLock lock(&write_mu_);
     if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
       return refused;
-    rocksdb::WriteOptions options = write_options_;
-    options.disableWAL = true;
-    options.sync = false;
-    return WriteWith(batch, options);
+    rocksdb::WriteBatch wb;
+    if (rocksdb::Status s =
+            wb.DeleteRange(handle(table), ToSlice(begin), ToSlice(end));
+        !s.ok()) {
+      return FromRocks(logger_, s, "delete range");
+    }
+    return Apply(&wb, BulkOptions());
   }
 
   absl::Status Flush(Table table) override {
@@ -647,6 +672,37 @@ class RocksDbStore final : public Store {
         "compact");
   }
 
+  // Write() with the stripes of its keys held: checks the batch's
+  // conditions, then applies it.
+  absl::Status WriteLocked(const WriteBatch& batch) {
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
+    for (const WriteBatch::Op& op : batch.ops()) {
+      if (op.type != WriteBatch::OpType::kExpect) continue;
+      std::string value;
+      absl::Status got = Get(op.table, op.key, &value);
+      if (!got.ok() && !absl::IsNotFound(got)) return got;
+      if (got.ok() != op.present || (got.ok() && value != op.value)) {
+        return absl::AbortedError("store: condition failed");
+      }
+    }
+    absl::ReaderMutexLock lock(&write_mu_);
+    if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
+      return refused;
+    absl::Status s = WriteWith(batch, write_options_);
+    if (manual_log_flush_ && s.ok()) {
+      writes_.fetch_add(1, std::memory_order_release);
+    }
+    return s;
+  }
+
+  rocksdb::WriteOptions BulkOptions() const {
+    rocksdb::WriteOptions options = write_options_;
+    options.disableWAL = true;
+    options.sync = false;
+    return options;
+  }
+
   absl::Status WriteWith(const WriteBatch& batch,
                          const rocksdb::WriteOptions& write_options) {
     rocksdb::WriteBatch wb;
@@ -659,25 +715,28 @@ class RocksDbStore final : public Store {
         case WriteBatch::OpType::kDelete:
           s = wb.Delete(handle(op.table), ToSlice(op.key));
           break;
-        case WriteBatch::OpType::kMerge:
+        case WriteBatch::OpType::kAddCounter:
           if (op.table != Table::kCounters) {
             return absl::InvalidArgumentError(
-                absl::StrCat("merge into ", TableName(op.table),
-                             ": only counters merge"));
+                absl::StrCat("counter in ", TableName(op.table),
+                             ": only the counters table has counters"));
           }
           s = wb.Merge(handle(op.table), ToSlice(op.key), ToSlice(op.value));
           break;
-        case WriteBatch::OpType::kDeleteRange:
-          s = wb.DeleteRange(handle(op.table), ToSlice(op.key),
-                             ToSlice(op.value));
-          break;
+        case WriteBatch::OpType::kExpect:
+          break;  // checked by Write
       }
       if (!s.ok()) return FromRocks(logger_, s, "write batch");
     }
+    return Apply(&wb, write_options);
+  }
+
+  absl::Status Apply(rocksdb::WriteBatch* wb,
+                     const rocksdb::WriteOptions& write_options) {
     rocksdb::Status s;
     {
       RocksCall call;
-      s = db_->Write(write_options, &wb);
+      s = db_->Write(write_options, wb);
     }
     // A failed write to the log leaves it in an error state.
     if (s.IsIOError()) MarkFailed(s);
@@ -774,8 +833,9 @@ class RocksDbStore final : public Store {
     return handles_[1 + static_cast<int>(t)];
   }
 
-  // Declared before db_: outlives the database that uses it.
-  std::shared_ptr<EventRetentionFilter> retention_;
+  // Declared before db_: outlive the database that uses them.
+  std::array<std::shared_ptr<RetentionFilter>, kTableCount> retention_;
+  std::array<absl::Mutex, kLockStripes> stripes_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ReadOptions read_options_;

@@ -1,14 +1,15 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // Retention of the event history: the RocksDB store drops events older than
-// RocksDbOptions::event_retention when compaction reaches them, measured on
-// the injected clock.
+// RocksDbOptions::retention (EventRetention) when compaction reaches them,
+// measured on the injected clock.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "store/bulk.h"
 #include "store/event_record.h"
 #include "testing/test_util.h"
 #include "vigil/store.h"
@@ -25,7 +26,7 @@ class EventRetentionTest : public ::testing::Test {
   std::unique_ptr<Store> Open(absl::Duration retention) {
     RocksDbOptions o;
     o.path = dir_.path() + "/db";
-    o.event_retention = retention;
+    o.retention = {EventRetention(retention)};
     o.clock = &clock_;
     absl::StatusOr<std::unique_ptr<Store>> s = OpenRocksDbStore(o);
     EXPECT_TRUE(s.ok()) << s.status();
@@ -68,8 +69,8 @@ TEST_F(EventRetentionTest, CompactionDropsEventsOlderThanRetention) {
   other.Put(Table::kEvents, "x-not-an-event", "v");
   other.Put(Table::kUsers, "alice", "profile");
   ASSERT_OK(store->Write(other));
-  ASSERT_OK(store->Flush(Table::kEvents));
-  ASSERT_OK(store->Compact(Table::kEvents));
+  ASSERT_OK(internal::FlushTable(store.get(), Table::kEvents));
+  ASSERT_OK(internal::CompactTable(store.get(), Table::kEvents));
   EXPECT_FALSE(Has(store.get(), old1));
   EXPECT_FALSE(Has(store.get(), old2));
   EXPECT_TRUE(Has(store.get(), young));
@@ -80,7 +81,7 @@ TEST_F(EventRetentionTest, CompactionDropsEventsOlderThanRetention) {
 
   // Time passes (on the injected clock): the young one expires too.
   clock_.Advance(absl::Hours(24 * 2));
-  ASSERT_OK(store->Compact(Table::kEvents));
+  ASSERT_OK(internal::CompactTable(store.get(), Table::kEvents));
   EXPECT_FALSE(Has(store.get(), young));
   EXPECT_TRUE(Has(store.get(), now));
 }
@@ -89,15 +90,15 @@ TEST_F(EventRetentionTest, ZeroKeepsEverything) {
   std::unique_ptr<Store> store = Open(absl::ZeroDuration());
   const std::string ancient =
       PutEvent(store.get(), "alice", absl::FromUnixSeconds(1));
-  ASSERT_OK(store->Flush(Table::kEvents));
-  ASSERT_OK(store->Compact(Table::kEvents));
+  ASSERT_OK(internal::FlushTable(store.get(), Table::kEvents));
+  ASSERT_OK(internal::CompactTable(store.get(), Table::kEvents));
   EXPECT_TRUE(Has(store.get(), ancient));
 }
 
 TEST_F(EventRetentionTest, NegativeRetentionIsRefused) {
   RocksDbOptions o;
   o.path = dir_.path() + "/db";
-  o.event_retention = -absl::Hours(1);
+  o.retention = {EventRetention(-absl::Hours(1))};
   absl::StatusOr<std::unique_ptr<Store>> s = OpenRocksDbStore(o);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
 }

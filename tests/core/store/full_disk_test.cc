@@ -89,7 +89,8 @@ TEST(FullDiskTest, StoreRefusesWritesWhileFullAndAcceptsThemWhenSpaceReturns) {
   EXPECT_TRUE(absl::IsUnavailable(refused)) << refused;
   EXPECT_TRUE(absl::StrContains(refused.message(), "no space left")) << refused;
   ExpectNoPath(refused, folder);
-  EXPECT_TRUE(absl::IsUnavailable(store->WriteBulk(batch)));
+  ASSERT_NE(store->bulk_loading(), nullptr);
+  EXPECT_TRUE(absl::IsUnavailable(store->bulk_loading()->WriteBulk(batch)));
   absl::Status flush = store->FlushLog();
   EXPECT_TRUE(absl::IsUnavailable(flush)) << flush;
   ExpectNoPath(flush, folder);

@@ -214,9 +214,13 @@ TEST(ReadOnlyStoreTest, ReadsBesideTheWriterAndRefusesToWrite) {
   ASSERT_TRUE(reader->Get(Table::kMeta, "k", &value).ok());
   EXPECT_EQ(value, "v1");
   EXPECT_TRUE(absl::IsFailedPrecondition(reader->Write(b)));
-  EXPECT_TRUE(absl::IsFailedPrecondition(reader->WriteBulk(b)));
-  EXPECT_TRUE(absl::IsFailedPrecondition(reader->Flush(Table::kMeta)));
-  EXPECT_TRUE(absl::IsFailedPrecondition(reader->Compact(Table::kMeta)));
+  BulkLoading* bulk = reader->bulk_loading();
+  ASSERT_NE(bulk, nullptr);
+  EXPECT_TRUE(absl::IsFailedPrecondition(bulk->WriteBulk(b)));
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(bulk->DeleteRange(Table::kMeta, "a", "z")));
+  EXPECT_TRUE(absl::IsFailedPrecondition(bulk->Flush(Table::kMeta)));
+  EXPECT_TRUE(absl::IsFailedPrecondition(bulk->Compact(Table::kMeta)));
   EXPECT_TRUE(absl::IsFailedPrecondition(
       reader->CreateBackup(dir.path() + "/b").status()));
   // The writer goes on undisturbed.

@@ -157,53 +157,6 @@ TEST_F(RocksDbStoreTest, GetNotFoundNamesTheTable) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("devices"));
 }
 
-TEST_F(RocksDbStoreTest, MultiGetAcrossTablesWithMixedFoundAndMissing) {
-  Put(Table::kUsers, "alice", "profile-a");
-  Put(Table::kCounters, "alice", "counter-a");
-  Put(Table::kEvents, "event-key-1", "event-1");
-  struct Case {
-    Table table;
-    std::string key;
-    bool found;
-    std::string value;
-  };
-  const std::vector<Case> cases = {
-      {Table::kUsers, "alice", true, "profile-a"},
-      {Table::kUsers, "bob", false, ""},
-      {Table::kCounters, "alice", true, "counter-a"},
-      {Table::kDevices, "alice", false, ""},  // key exists, other table
-      {Table::kEvents, "event-key-1", true, "event-1"},
-      {Table::kEvents, "event-key-2", false, ""},
-      {Table::kUsers, "alice", true, "profile-a"},  // repeated key
-  };
-  std::vector<Store::Key> keys;
-  for (const Case& c : cases) keys.push_back({c.table, c.key});
-  // Pre-filled outputs must be resized and overwritten.
-  std::vector<std::string> values(2, "stale");
-  std::vector<absl::Status> statuses(20, absl::InternalError("stale"));
-  ASSERT_OK(store_->MultiGet(keys, &values, &statuses));
-  ASSERT_EQ(values.size(), cases.size());
-  ASSERT_EQ(statuses.size(), cases.size());
-  for (size_t i = 0; i < cases.size(); ++i) {
-    SCOPED_TRACE(
-        absl::StrCat(i, ": ", TableName(cases[i].table), "/", cases[i].key));
-    if (cases[i].found) {
-      EXPECT_OK(statuses[i]);
-      EXPECT_EQ(values[i], cases[i].value);
-    } else {
-      EXPECT_TRUE(absl::IsNotFound(statuses[i])) << statuses[i];
-    }
-  }
-}
-
-TEST_F(RocksDbStoreTest, MultiGetOfNoKeys) {
-  std::vector<std::string> values(3);
-  std::vector<absl::Status> statuses(3);
-  ASSERT_OK(store_->MultiGet({}, &values, &statuses));
-  EXPECT_TRUE(values.empty());
-  EXPECT_TRUE(statuses.empty());
-}
-
 TEST_F(RocksDbStoreTest, WriteBatchAppliesEveryOperationInOrder) {
   Put(Table::kUsers, "to-delete", "x");
   Put(Table::kEvents, "to-overwrite", "old");
@@ -212,9 +165,9 @@ TEST_F(RocksDbStoreTest, WriteBatchAppliesEveryOperationInOrder) {
   batch.Put(Table::kUsers, "new", "n");
   batch.Delete(Table::kUsers, "to-delete");
   batch.Put(Table::kEvents, "to-overwrite", "new");
-  batch.Merge(Table::kCounters, "c",
+  batch.AddCounter("c",
               EncodeCounterOperand(kDay0, CounterKind::kFailure, 7));
-  batch.Merge(Table::kCounters, "c",
+  batch.AddCounter("c",
               EncodeCounterOperand(kDay0 + 1, CounterKind::kFailure, 8));
   // Later operations on the same key win.
   batch.Put(Table::kDevices, "put-then-delete", "gone");
@@ -241,30 +194,6 @@ TEST_F(RocksDbStoreTest, EmptyBatchIsFine) {
   WriteBatch batch;
   EXPECT_TRUE(batch.empty());
   EXPECT_OK(store_->Write(batch));
-}
-
-TEST_F(RocksDbStoreTest, MergeIntoANonCounterTableRefusesTheWholeBatch) {
-  Put(Table::kUsers, "existing", "before");
-  for (Table t : kAllTables) {
-    if (t == Table::kCounters) continue;
-    SCOPED_TRACE(TableName(t));
-    WriteBatch batch;
-    batch.Put(Table::kUsers, "first", "1");
-    batch.Put(Table::kUsers, "existing", "after");
-    batch.Merge(Table::kCounters, "c",
-                EncodeCounterOperand(kDay0, CounterKind::kAttempt, 1));
-    batch.Merge(t, "m", EncodeCounterOperand(kDay0, CounterKind::kAttempt, 1));
-    batch.Put(Table::kEvents, "last-event-key", "3");
-    absl::Status s = store_->Write(batch);
-    EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
-    EXPECT_THAT(std::string(s.message()), HasSubstr(TableName(t)));
-    // Nothing of the batch is applied, neither before nor after the bad op.
-    EXPECT_EQ(GetOrStatus(Table::kUsers, "first"), "<NotFound>");
-    EXPECT_EQ(GetOrStatus(Table::kUsers, "existing"), "before");
-    EXPECT_EQ(GetOrStatus(Table::kCounters, "c"), "<NotFound>");
-    EXPECT_EQ(GetOrStatus(t, "m"), "<NotFound>");
-    EXPECT_EQ(GetOrStatus(Table::kEvents, "last-event-key"), "<NotFound>");
-  }
 }
 
 TEST_F(RocksDbStoreTest, ScanHonoursBoundsAndByteOrder) {
@@ -518,7 +447,7 @@ TEST_F(RocksDbStoreTest, ConcurrentCounterMergesLoseNothing) {
           const int64_t t = kDay0 + (j % 12) * 300 + i * 10 + k;
           const uint64_t user = internal::StableHash(
               absl::StrCat("user-", i, "-", j, "-", k), 0x7573);
-          batch.Merge(Table::kCounters, key,
+          batch.AddCounter(key,
                       EncodeCounterOperand(t, kind, user));
         }
         if (!store_->Write(batch).ok()) write_errors.fetch_add(1);
@@ -543,9 +472,9 @@ TEST_F(RocksDbStoreTest, ConcurrentCounterMergesLoseNothing) {
 TEST_F(RocksDbStoreTest, CounterMergeOntoAnUnreadableValueStartsOver) {
   Put(Table::kCounters, "c", "not a counter record");
   WriteBatch batch;
-  batch.Merge(Table::kCounters, "c",
+  batch.AddCounter("c",
               EncodeCounterOperand(kDay0, CounterKind::kSuccess, 1));
-  batch.Merge(Table::kCounters, "c", "garbage operand");
+  batch.AddCounter("c", "garbage operand");
   ASSERT_OK(store_->Write(batch));
   std::string value;
   ASSERT_OK(store_->Get(Table::kCounters, "c", &value));
@@ -565,7 +494,7 @@ TEST_F(RocksDbStoreTest, ReopenAfterCloseKeepsEveryTable) {
   {
     WriteBatch batch;
     for (int i = 0; i < 20; ++i) {
-      batch.Merge(Table::kCounters, "c",
+      batch.AddCounter("c",
                   EncodeCounterOperand(kDay0 + i, CounterKind::kFailure, i));
     }
     batch.Delete(Table::kUsers, "persisted-key");
@@ -863,7 +792,7 @@ TEST(RocksDbErrorTest, ACorruptTableFileIsDataLossWithoutAPath) {
     for (int i = 0; i < 100; ++i)
       batch.Put(Table::kUsers, absl::StrCat("u", i), value);
     ASSERT_OK(store->Write(batch));
-    ASSERT_OK(store->Flush(Table::kUsers));
+    ASSERT_OK(store->bulk_loading()->Flush(Table::kUsers));
   }
   // Overwrite the first data block of the table file.
   int corrupted = 0;
