@@ -338,10 +338,8 @@ int Dispatch(absl::string_view program, const std::vector<Command>& commands,
   return 2;
 }
 
-FlagSpec StoreFlag(absl::string_view what) {
-  return {.name = "store",
-          .value_name = "URL",
-          .help = absl::StrCat(what, ": rocksdb:DIR or memory:")};
+FlagSpec StoreFlag(absl::string_view help) {
+  return {.name = "store", .value_name = "URL", .help = std::string(help)};
 }
 
 FlagSpec DataDirAliasFlag() {

@@ -136,8 +136,8 @@ std::optional<int> ParseOrExit(const CommandSpec& spec,
 // URL is "rocksdb:DIR" or "memory:", and --data-dir DIR, kept as an alias of
 // --store rocksdb:DIR. A command that opens a store lists both flags in its
 // spec (neither marked required) and reads them with StoreUrl().
-// `what` is the flag's help, e.g. "the database: vigild's [storage] url".
-FlagSpec StoreFlag(absl::string_view what);
+// `help` is the flag's help, e.g. "the database, rocksdb:DIR".
+FlagSpec StoreFlag(absl::string_view help);
 FlagSpec DataDirAliasFlag();
 // The store URL the command line names: --store's value, or "rocksdb:DIR"
 // for --data-dir DIR; "" when neither is given. InvalidArgument (a usage

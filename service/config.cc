@@ -460,7 +460,9 @@ const flags::CommandSpec& VigildSpec() {
                 {.name = "listen",
                  .value_name = "HOST:PORT",
                  .help = "address to serve on; port 0 picks a free port"},
-                flags::StoreFlag("the store, instead of [storage] url"),
+                flags::StoreFlag(
+                    "the store, rocksdb:DIR or memory:, instead of [storage] "
+                    "url"),
                 flags::DataDirAliasFlag()},
       .details =
           "Each flag given overrides the file. Prints 'listening on "

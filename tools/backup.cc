@@ -95,7 +95,8 @@ const flags::CommandSpec& BackupCreateSpec() {
       .summary =
           "back up a stopped vigild's database (while it runs: POST "
           "/v1/admin/backups)",
-      .flags = {flags::StoreFlag("the database: vigild's [storage] url"),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: vigild's [storage] url"),
                 flags::DataDirAliasFlag(),
                 BackupDirFlag("the backup folder (created if missing); "
                               "backups in it share unchanged files")},

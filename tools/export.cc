@@ -27,7 +27,8 @@ const flags::CommandSpec& ExportSpec() {
       .summary =
           "write vigild's event history as JSON Lines for vigil replay "
           "(also while vigild runs)",
-      .flags = {flags::StoreFlag("the database: vigild's [storage] url"),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: vigild's [storage] url"),
                 flags::DataDirAliasFlag(),
                 {.name = "out",
                  .value_name = "FILE",

@@ -19,16 +19,17 @@ const flags::CommandSpec& KeysRotateSpec() {
       .summary =
           "re-encrypt the stored TOTP secrets under a new key (vigild "
           "stopped)",
-      .flags = {{.name = "key-file",
-                 .value_name = "FILE",
-                 .help = "the [mfa] key_file; afterwards it holds only the new "
-                         "key",
-                 .required = true},
-                flags::StoreFlag("the database: vigild's [storage] url"),
-                flags::DataDirAliasFlag(),
-                {.name = "key-id",
-                 .value_name = "ID",
-                 .help = "the new key's id (default: k<UTC date and time>)"}}};
+      .flags = {
+          {.name = "key-file",
+           .value_name = "FILE",
+           .help = "the [mfa] key_file; afterwards it holds only the new "
+                   "key",
+           .required = true},
+          flags::StoreFlag("the database, rocksdb:DIR: vigild's [storage] url"),
+          flags::DataDirAliasFlag(),
+          {.name = "key-id",
+           .value_name = "ID",
+           .help = "the new key's id (default: k<UTC date and time>)"}}};
   return *spec;
 }
 

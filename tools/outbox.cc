@@ -81,8 +81,9 @@ const flags::CommandSpec& OutboxListSpec() {
       .summary =
           "list the notifications the outbox gave up on (dead letters) in a "
           "stopped vigild's database",
-      .flags = {flags::StoreFlag("the database: a stopped vigild's [storage] "
-                                 "url"),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: a stopped vigild's "
+                    "[storage] url"),
                 flags::DataDirAliasFlag(),
                 {.name = "json",
                  .kind = flags::Kind::kSwitch,
@@ -101,8 +102,9 @@ const flags::CommandSpec& OutboxRetrySpec() {
       .summary =
           "put dead letters back in the outbox of a stopped vigild's "
           "database, due now with a fresh attempt count",
-      .flags = {flags::StoreFlag("the database: a stopped vigild's [storage] "
-                                 "url"),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: a stopped vigild's "
+                    "[storage] url"),
                 flags::DataDirAliasFlag(),
                 {.name = "id",
                  .value_name = "ID",

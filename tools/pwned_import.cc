@@ -20,8 +20,9 @@ const flags::CommandSpec& PwnedImportSpec() {
       .summary =
           "replace the breach corpus with HASH:COUNT dumps, SUFFIX:COUNT "
           "range files or plain password lists (vigild stopped)",
-      .flags = {flags::StoreFlag("the database: vigild's [storage] url "
-                                 "(default: rocksdb:vigil-data)"),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: vigild's [storage] "
+                    "url (default: rocksdb:vigil-data)"),
                 flags::DataDirAliasFlag(),
                 {.name = "ntlm",
                  .kind = flags::Kind::kSwitch,
