@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "vigil/store.h"
 #include "vigil/version.h"
 
 namespace vigil::flags {
@@ -335,6 +336,57 @@ int Dispatch(absl::string_view program, const std::vector<Command>& commands,
   err << program << ": unknown command \"" << args[0] << "\"; see " << program
       << " --help\n";
   return 2;
+}
+
+FlagSpec StoreFlag(absl::string_view help) {
+  return {.name = "store", .value_name = "URL", .help = std::string(help)};
+}
+
+FlagSpec DataDirAliasFlag() {
+  return {.name = "data-dir",
+          .value_name = "DIR",
+          .help = "the same as --store rocksdb:DIR"};
+}
+
+absl::StatusOr<std::string> StoreUrl(const Values& values) {
+  const bool store = values.Has("store");
+  const bool data_dir = values.Has("data-dir");
+  if (store && data_dir) {
+    return Invalid("--store and --data-dir name the same thing; give one");
+  }
+  if (store) {
+    if (values.Get("store").empty()) return Invalid("--store: empty");
+    return values.Get("store");
+  }
+  if (data_dir) {
+    if (values.Get("data-dir").empty()) return Invalid("--data-dir: empty");
+    return RocksDbStoreUrl(values.Get("data-dir"));
+  }
+  return std::string();
+}
+
+absl::StatusOr<std::string> RequiredStoreUrl(const Values& values) {
+  absl::StatusOr<std::string> url = StoreUrl(values);
+  if (url.ok() && url->empty()) {
+    return Invalid("--store URL is required (or --data-dir DIR)");
+  }
+  return url;
+}
+
+absl::Status CheckStoreUrl(absl::string_view url) {
+  if (url == kMemoryStoreUrl) return absl::OkStatus();
+  if (absl::StartsWith(url, "rocksdb:")) {
+    if (url.size() > 8) return absl::OkStatus();
+    return Invalid("\"rocksdb:\" names no folder (rocksdb:DIR)");
+  }
+  return Invalid("\"", url, "\" is not a store URL (rocksdb:DIR or memory:)");
+}
+
+absl::StatusOr<std::string> RocksDbFolder(absl::string_view url,
+                                          absl::string_view why_rocksdb) {
+  if (url == kMemoryStoreUrl) return Invalid(url, " ", why_rocksdb);
+  if (absl::Status s = CheckStoreUrl(url); !s.ok()) return s;
+  return std::string(url.substr(8));
 }
 
 }  // namespace vigil::flags

@@ -20,7 +20,7 @@
 // Why not Abseil's flags (absl/flags, libabsl-dev 20220623): its flags are
 // process-wide globals defined at namespace scope, one definition per name
 // per program. vigil's subcommands share names with different meanings and
-// defaults (--events, --out, --model, --data-dir), and their Run...(args, out,
+// defaults (--events, --out, --model), and their Run...(args, out,
 // err) functions are called in-process, many times, by the tests, which would
 // have to reset global state between calls. absl::ParseCommandLine also
 // writes --help and errors to the process's stdout/stderr and exits, where
@@ -131,6 +131,31 @@ std::optional<int> ParseOrExit(const CommandSpec& spec,
                                const std::vector<std::string>& args,
                                std::ostream& out, std::ostream& err,
                                Values* values);
+
+// The store a command opens (vigil/store.h, OpenStore): --store URL, where
+// URL is "rocksdb:DIR" or "memory:", and --data-dir DIR, kept as an alias of
+// --store rocksdb:DIR. A command that opens a store lists both flags in its
+// spec (neither marked required) and reads them with StoreUrl().
+// `help` is the flag's help, e.g. "the database, rocksdb:DIR".
+FlagSpec StoreFlag(absl::string_view help);
+FlagSpec DataDirAliasFlag();
+// The store URL the command line names: --store's value, or "rocksdb:DIR"
+// for --data-dir DIR; "" when neither is given. InvalidArgument (a usage
+// error) if both are given or either is empty.
+absl::StatusOr<std::string> StoreUrl(const Values& values);
+// The same for a command that needs a store: InvalidArgument "--store URL is
+// required (or --data-dir DIR)" when neither is given.
+absl::StatusOr<std::string> RequiredStoreUrl(const Values& values);
+// Whether `url` has the form OpenStore knows: "rocksdb:DIR" with a non-empty
+// DIR, or "memory:". InvalidArgument otherwise, e.g. "\"/var/x\" is not a
+// store URL (rocksdb:DIR or memory:)".
+absl::Status CheckStoreUrl(absl::string_view url);
+inline constexpr char kMemoryStoreUrl[] = "memory:";
+// The folder of a "rocksdb:DIR" URL. For any other URL, InvalidArgument:
+// "memory: <why_rocksdb>" for memory: (e.g. why_rocksdb = "keeps nothing to
+// back up; backups need a rocksdb:DIR store"), or CheckStoreUrl's message.
+absl::StatusOr<std::string> RocksDbFolder(absl::string_view url,
+                                          absl::string_view why_rocksdb);
 
 // A command of a multi-command program (`vigil`): its spec (whose path is
 // the program followed by `words`) and what runs it, given what follows the

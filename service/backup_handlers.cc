@@ -1,7 +1,8 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
 // POST /v1/admin/backups and GET /v1/admin/backups: online backups of the
-// store into [storage] backup_dir (vigil/store.h, Store::CreateBackup).
+// store into [storage] backup_dir (vigil/store.h, Store::CreateBackup). A
+// store without backups (memory:) answers 501 store_has_no_backups.
 
 #include <vector>
 
@@ -29,7 +30,16 @@ void WriteBackup(const BackupInfo& b, JsonWriter& w) {
   w.EndObject();
 }
 
+Reply NoBackups(ServiceContext& ctx) {
+  return ErrorReply(501, "store_has_no_backups",
+                    absl::StrCat("storage.url: ", ctx.config().StoreUrl(),
+                                 " makes no backups; backups need a "
+                                 "rocksdb:DIR store"));
+}
+
 std::optional<Reply> CheckConfigured(ServiceContext& ctx) {
+  // The store's capability first: on memory: backup_dir does not apply.
+  if (ctx.config().memory_store()) return NoBackups(ctx);
   if (ctx.config().backup_dir.empty()) {
     return ErrorReply(409, "backups_not_configured",
                       "storage.backup_dir: not set in the config, so vigild "
@@ -48,6 +58,7 @@ Reply HandleBackupCreate(ServiceContext& ctx) {
   absl::MutexLock lock(&ctx.backup_mutex());
   absl::StatusOr<BackupInfo> info =
       ctx.store()->CreateBackup(ctx.config().backup_dir);
+  if (absl::IsUnimplemented(info.status())) return NoBackups(ctx);
   if (!info.ok()) {
     return ErrorReply(503, "backup_failed",
                       absl::StrCat("backup: ", info.status().message()));

@@ -127,7 +127,11 @@ absl::Status Validate(ServiceConfig& c) {
     return error(c.tls_cert_file.empty() ? "tls.cert_file" : "tls.key_file",
                  "cert_file and key_file go together");
   }
-  if (c.data_dir.empty()) return error("storage.data_dir", "empty");
+  if (c.store_url.empty()) {
+    if (c.data_dir.empty()) return error("storage.data_dir", "empty");
+  } else if (absl::Status s = flags::CheckStoreUrl(c.store_url); !s.ok()) {
+    return error("storage.url", s.message());
+  }
   if (c.model_path.empty()) return error("model.path", "empty");
   if (!c.pwned_remote_url.empty()) {
     if (absl::Status s = ValidateRemoteUrl(c.pwned_remote_url); !s.ok()) {
@@ -146,7 +150,23 @@ absl::Status Validate(ServiceConfig& c) {
   return absl::OkStatus();
 }
 
+// Sets the store to `url` (already checked), and data_dir to its RocksDB
+// folder ("" for memory:).
+void SetStoreUrl(ServiceConfig& c, const std::string& url) {
+  c.store_url = url;
+  absl::StatusOr<std::string> folder = flags::RocksDbFolder(url, "");
+  c.data_dir = folder.ok() ? *std::move(folder) : std::string();
+}
+
 }  // namespace
+
+std::string ServiceConfig::StoreUrl() const {
+  return store_url.empty() ? RocksDbStoreUrl(data_dir) : store_url;
+}
+
+bool ServiceConfig::memory_store() const {
+  return StoreUrl() == flags::kMemoryStoreUrl;
+}
 
 GeoOptions ServiceConfig::DefaultGeoOptions() {
   GeoOptions geo;
@@ -220,6 +240,16 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
 
   absl::StatusOr<TableReader> storage = table("storage");
   if (!storage.ok()) return storage.status();
+  if (storage->Find("url") != nullptr && storage->Find("data_dir") != nullptr) {
+    return storage->Error(
+        "url",
+        "given with storage.data_dir; give one of them (url = "
+        "\"rocksdb:DIR\" is data_dir = \"DIR\")");
+  }
+  VIGIL_CONFIG_CHECK(storage->String("url", &c.store_url));
+  if (storage->Find("url") != nullptr && c.store_url.empty()) {
+    return storage->Error("url", "empty");
+  }
   VIGIL_CONFIG_CHECK(storage->String("data_dir", &c.data_dir));
   VIGIL_CONFIG_CHECK(storage->Bool("sync_writes", &c.sync_writes));
   VIGIL_CONFIG_CHECK(storage->Bool("group_commit", &c.group_commit));
@@ -383,6 +413,7 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   }
   VIGIL_CONFIG_CHECK(top.NoOthers());
   VIGIL_CONFIG_CHECK(Validate(c));
+  SetStoreUrl(c, c.StoreUrl());
   return c;
 }
 
@@ -407,11 +438,13 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const CommandLine& flags) {
       return absl::InvalidArgumentError(
           absl::StrCat("--listen: ", s.message()));
   }
-  if (flags.data_dir.has_value()) {
-    if (flags.data_dir->empty()) {
-      return absl::InvalidArgumentError("--data-dir: empty");
+  if (flags.store_url.has_value()) {
+    if (absl::Status s = flags::CheckStoreUrl(*flags.store_url); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--store: ", s.message()));
     }
-    c.data_dir = *flags.data_dir;
+    SetStoreUrl(c, *flags.store_url);
+  } else {
+    SetStoreUrl(c, c.StoreUrl());
   }
   return c;
 }
@@ -427,9 +460,10 @@ const flags::CommandSpec& VigildSpec() {
                 {.name = "listen",
                  .value_name = "HOST:PORT",
                  .help = "address to serve on; port 0 picks a free port"},
-                {.name = "data-dir",
-                 .value_name = "DIR",
-                 .help = "RocksDB folder"}},
+                flags::StoreFlag(
+                    "the store, rocksdb:DIR or memory:, instead of [storage] "
+                    "url"),
+                flags::DataDirAliasFlag()},
       .details =
           "Each flag given overrides the file. Prints 'listening on "
           "HOST:PORT' once ready;\nSIGTERM/SIGINT stop it gracefully.\n"};
@@ -445,7 +479,9 @@ absl::StatusOr<CommandLine> ParseCommandLine(
   flags.version = values->version();
   if (values->Has("config")) flags.config_path = values->Get("config");
   if (values->Has("listen")) flags.listen = values->Get("listen");
-  if (values->Has("data-dir")) flags.data_dir = values->Get("data-dir");
+  absl::StatusOr<std::string> store_url = flags::StoreUrl(*values);
+  if (!store_url.ok()) return store_url.status();
+  if (!store_url->empty()) flags.store_url = *std::move(store_url);
   return flags;
 }
 

@@ -87,8 +87,13 @@ struct ServiceConfig {
   std::string tls_cert_file;
   std::string tls_key_file;
 
-  // [storage]
+  // [storage] The store (vigil/store.h, OpenStore): `url`, "rocksdb:DIR" or
+  // "memory:"; empty: the RocksDB store in data_dir. After loading, data_dir
+  // is the folder of a rocksdb: URL and "" for memory:. Use StoreUrl().
+  std::string store_url;
   std::string data_dir = "vigil-data";
+  // The RocksDB backend's tuning: sync_writes, group_commit, block_cache_mb,
+  // write_buffer_mb (and backup_dir) are ignored with memory:.
   bool sync_writes = false;
   bool group_commit = true;
   // Events older than this are removed by the store; 0: kept forever.
@@ -186,6 +191,10 @@ struct ServiceConfig {
   std::vector<ApiKeyEntry> api_keys;
 
   bool tls_enabled() const { return !tls_cert_file.empty(); }
+  // The store's URL: store_url, or rocksdb:<data_dir> when it is empty.
+  std::string StoreUrl() const;
+  // Whether the store is the in-memory one (nothing survives vigild).
+  bool memory_store() const;
   static GeoOptions DefaultGeoOptions();
 };
 
@@ -193,7 +202,8 @@ struct ServiceConfig {
 struct CommandLine {
   std::optional<std::string> config_path;  // --config FILE
   std::optional<std::string> listen;       // --listen HOST:PORT
-  std::optional<std::string> data_dir;     // --data-dir DIR
+  // --store URL, or --data-dir DIR as rocksdb:DIR.
+  std::optional<std::string> store_url;
   bool help = false;                       // --help
   bool version = false;                    // --version
 };

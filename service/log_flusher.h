@@ -8,6 +8,8 @@
 // flush runs once the I/O thread has worked through the requests that were
 // ready with it, and one FlushLog (one write(2)) then releases all of their
 // responses. Nobody is answered 200 before their writes are in the log file.
+// On a store that does not defer its log (memory:) NeedsFlush is always
+// false and nothing waits; vigild makes no flusher there at all.
 
 #ifndef VIGIL_SERVICE_LOG_FLUSHER_H_
 #define VIGIL_SERVICE_LOG_FLUSHER_H_

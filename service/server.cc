@@ -10,16 +10,21 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <string>
+#include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "service/access_log.h"
 #include "service/connections.h"
 #include "service/listener.h"
@@ -32,6 +37,7 @@
 #include "service/tls.h"
 #include "vigil/engine.h"
 #include "vigil/log.h"
+#include "vigil/mfa.h"
 #include "vigil/sender.h"
 #include "vigil/store.h"
 #include "vigil/version.h"
@@ -149,27 +155,102 @@ GeoOptions UsableGeoFiles(const GeoOptions& geo, Logger& log) {
   return out;
 }
 
+// A folder of its own under $TMPDIR (or /tmp), removed with this object:
+// where vigild on memory: keeps the TOTP key of a store that is gone with it.
+class TemporaryFolder {
+ public:
+  static absl::StatusOr<std::unique_ptr<TemporaryFolder>> Create() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = absl::StrCat(
+        tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/vigild-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return absl::UnavailableError(
+          "cannot make a temporary folder for the memory: store's TOTP key");
+    }
+    return std::unique_ptr<TemporaryFolder>(new TemporaryFolder(pattern));
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit TemporaryFolder(std::string path) : path_(std::move(path)) {}
+  const std::string path_;
+};
+
+// The TOTP key file: SetUpMfaKeyFile's, except on memory: without [mfa]
+// key_file, where it is a fresh key in `*temporary` (the enrolments it
+// protects are gone with the process, and so is the key).
+absl::StatusOr<std::string> MfaKeyFile(
+    const ServiceConfig& c, Store* store, Logger& log,
+    std::unique_ptr<TemporaryFolder>* temporary) {
+  if (!c.memory_store() || !c.mfa_key_file.empty()) {
+    return SetUpMfaKeyFile(c, store, &log);
+  }
+  absl::StatusOr<std::unique_ptr<TemporaryFolder>> folder =
+      TemporaryFolder::Create();
+  if (!folder.ok()) return folder.status();
+  *temporary = *std::move(folder);
+  const std::string path =
+      absl::StrCat((*temporary)->path(), "/", kDefaultMfaKeyFileName);
+  const std::string key_id = absl::StrCat(
+      "k", absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(), absl::UTCTimeZone()));
+  absl::StatusOr<bool> created =
+      CreateTotpKeyFileIfMissing(store, path, key_id);
+  if (!created.ok()) {
+    return absl::Status(
+        created.status().code(),
+        absl::StrCat("mfa.key_file: ", created.status().message()));
+  }
+  log.Log(LogLevel::kInfo, "mfa_key_file",
+          "TOTP key made for the memory: store, removed when vigild stops "
+          "(as every enrolment is)",
+          {{"path", path}, {"source", "memory"}});
+  return path;
+}
+
+// What OpenStore gets from [storage]: every key for rocksdb:, only the
+// retention for memory: (OpenStore applies the rocksdb fields to RocksDB
+// only).
+StoreOptions StoreOptionsFromConfig(const ServiceConfig& c,
+                                    const std::shared_ptr<Logger>& logger) {
+  StoreOptions o;
+  o.logger = logger;
+  o.event_retention = absl::Hours(24) * c.event_retention_days;
+  o.rocksdb.sync = c.sync_writes;
+  o.rocksdb.manual_log_flush = c.group_commit;
+  o.rocksdb.block_cache_bytes = static_cast<size_t>(c.block_cache_mb) << 20;
+  o.rocksdb.write_buffer_bytes = static_cast<size_t>(c.write_buffer_mb) << 20;
+  return o;
+}
+
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
     const ServiceConfig& c, Logger& log, const std::shared_ptr<Logger>& logger,
-    PwnedSetup* pwned, std::shared_ptr<Store>* store_out) {
-  RocksDbOptions db;
-  db.logger = logger;
-  db.path = c.data_dir;
-  db.sync = c.sync_writes;
-  db.manual_log_flush = c.group_commit;
-  if (c.event_retention_days > 0) {
-    db.retention = {EventRetention(absl::Hours(24) * c.event_retention_days)};
-  }
-  db.block_cache_bytes = static_cast<size_t>(c.block_cache_mb) << 20;
-  db.write_buffer_bytes = static_cast<size_t>(c.write_buffer_mb) << 20;
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+    PwnedSetup* pwned, std::shared_ptr<Store>* store_out,
+    std::unique_ptr<TemporaryFolder>* temporary) {
+  const std::string url = c.StoreUrl();
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(url, StoreOptionsFromConfig(c, logger));
   if (!store.ok()) return store.status();
-  log.Log(LogLevel::kInfo, "store_opened", "",
-          {{"store", "rocksdb"},
-           {"data_dir", c.data_dir},
-           {"sync_writes", c.sync_writes},
-           {"group_commit", c.group_commit},
-           {"event_retention_days", c.event_retention_days}});
+  if (c.memory_store()) {
+    log.Log(LogLevel::kInfo, "store_opened",
+            "in-memory store: nothing survives vigild; [storage] "
+            "sync_writes, group_commit, block_cache_mb, write_buffer_mb and "
+            "backup_dir do not apply",
+            {{"store", "memory"},
+             {"url", url},
+             {"event_retention_days", c.event_retention_days}});
+  } else {
+    log.Log(LogLevel::kInfo, "store_opened", "",
+            {{"store", "rocksdb"},
+             {"url", url},
+             {"data_dir", c.data_dir},
+             {"sync_writes", c.sync_writes},
+             {"group_commit", c.group_commit},
+             {"event_retention_days", c.event_retention_days}});
+  }
   EngineOptions options;
   options.logger = logger;
   options.store = std::shared_ptr<Store>(std::move(*store));
@@ -179,7 +260,6 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
   if (!set_up.ok()) return set_up.status();
   *pwned = *std::move(set_up);
   options.password_checker = pwned->checker;
-  options.data_dir = c.data_dir;
   options.model_path = c.model_path;
   options.trust_attempt_timestamps = c.client_timestamps == "trust";
   options.geo = UsableGeoFiles(c.geo, log);
@@ -187,7 +267,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
   if (!mfa.ok()) return mfa;
   // [mfa] key_file, or <data_dir>/mfa.key made on the first start.
   absl::StatusOr<std::string> key_file =
-      SetUpMfaKeyFile(c, options.store.get(), &log);
+      MfaKeyFile(c, options.store.get(), log, temporary);
   if (!key_file.ok()) return key_file.status();
   options.mfa.key_file = *std::move(key_file);
   // Notifications share the [smtp] sender with the MFA codes; the engine
@@ -290,6 +370,7 @@ absl::Status RunServer(const ServiceConfig& config,
                                    : absl::StrCat("[", config.listen_host, "]"),
                                ":", config.listen_port)},
        {"tls", config.tls_enabled()},
+       {"store", config.StoreUrl()},
        {"data_dir", config.data_dir},
        {"model", config.model_path},
        {"api_keys", static_cast<int64_t>(config.api_keys.size())},
@@ -329,12 +410,14 @@ absl::Status RunServer(const ServiceConfig& config,
   // Serve /healthz (and 503s) while the database and GeoIP data open.
   PwnedSetup pwned;
   std::shared_ptr<Store> store;
+  std::unique_ptr<TemporaryFolder> temporary;  // outlives the engine
   absl::StatusOr<std::unique_ptr<Engine>> engine =
-      OpenEngine(config, log, context.logger(), &pwned, &store);
+      OpenEngine(config, log, context.logger(), &pwned, &store, &temporary);
   absl::Status result = engine.status();
   std::unique_ptr<LogFlusher> flusher;
   if (engine.ok()) {
-    if (config.group_commit) {
+    // Group commit is RocksDB's (manual_log_flush); memory: has no log.
+    if (config.group_commit && !config.memory_store()) {
       flusher = std::make_unique<LogFlusher>(store.get(), ioc);
       context.set_log_flusher(flusher.get());
     }

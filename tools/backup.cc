@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "cli/progress.h"
+#include "tools/store_flags.h"
 #include "vigil/store.h"
 
 namespace vigil::tools {
@@ -94,10 +95,9 @@ const flags::CommandSpec& BackupCreateSpec() {
       .summary =
           "back up a stopped vigild's database (while it runs: POST "
           "/v1/admin/backups)",
-      .flags = {{.name = "data-dir",
-                 .value_name = "DIR",
-                 .help = "the database: vigild's [storage] data_dir",
-                 .required = true},
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: vigild's [storage] url"),
+                flags::DataDirAliasFlag(),
                 BackupDirFlag("the backup folder (created if missing); "
                               "backups in it share unchanged files")},
       .details = kKeepApart};
@@ -121,17 +121,16 @@ const flags::CommandSpec& BackupRestoreSpec() {
           "restore a backup into a new data folder, checking every "
           "file's checksum",
       .flags = {BackupDirFlag("the backup folder"),
-                {.name = "data-dir",
-                 .value_name = "NEWDIR",
-                 .help = "where to restore; must not exist or be empty",
-                 .required = true},
+                flags::StoreFlag("where to restore, rocksdb:NEWDIR; NEWDIR "
+                                 "must not exist or be empty"),
+                flags::DataDirAliasFlag(),
                 {.name = "id",
                  .kind = flags::Kind::kInt,
                  .value_name = "N",
                  .help = "the backup to restore (default: the latest)",
                  .min = 1,
                  .max = 4294967295.0}},
-      .details = absl::StrCat("Then start vigild with --data-dir NEWDIR. ",
+      .details = absl::StrCat("Then start vigild with --store rocksdb:NEWDIR. ",
                               kKeepApart)};
   return *spec;
 }
@@ -144,11 +143,13 @@ int RunBackupCreate(const std::vector<std::string>& args, std::ostream& out,
           flags::ParseOrExit(spec, args, out, err, &flags)) {
     return *code;
   }
-  const std::string data_dir = flags.Get("data-dir");
+  const std::optional<RocksDbStoreFlag> db =
+      ReadRocksDbStoreFlag(spec, flags, "keeps nothing to back up", err);
+  if (!db.has_value()) return 2;
+  const std::string& data_dir = db->folder;
   const std::string backup_dir = flags.Get("backup-dir");
-  if (data_dir.empty() || backup_dir.empty()) {
-    err << flags::UsageError(spec,
-                             "--data-dir and --backup-dir must not be empty");
+  if (backup_dir.empty()) {
+    err << flags::UsageError(spec, "--backup-dir: empty");
     return 2;
   }
   // Opening would create a database: refuse a folder that holds none.
@@ -157,9 +158,8 @@ int RunBackupCreate(const std::vector<std::string>& args, std::ostream& out,
     err << spec.path << ": " << data_dir << ": no database here\n";
     return 1;
   }
-  RocksDbOptions db;
-  db.path = data_dir;
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(db->url, StoreOptions());
   if (!store.ok()) {
     err << spec.path << ": " << store.status().message() << "\n";
     return 1;
@@ -204,11 +204,10 @@ int RunBackupRestore(const std::vector<std::string>& args, std::ostream& out,
     return *code;
   }
   const std::string backup_dir = flags.Get("backup-dir");
-  const std::string data_dir = flags.Get("data-dir");
-  if (data_dir.empty()) {
-    err << flags::UsageError(spec, "--data-dir: empty");
-    return 2;
-  }
+  const std::optional<RocksDbStoreFlag> db = ReadRocksDbStoreFlag(
+      spec, flags, "cannot be restored into: it lives inside one vigild", err);
+  if (!db.has_value()) return 2;
+  const std::string& data_dir = db->folder;
   const uint32_t id = static_cast<uint32_t>(flags.GetInt("id"));
   int64_t total = 0;
   if (absl::StatusOr<std::vector<BackupInfo>> backups =
@@ -227,8 +226,8 @@ int RunBackupRestore(const std::vector<std::string>& args, std::ostream& out,
   }
   out << "restored "
       << (id == 0 ? "the latest backup" : absl::StrCat("backup ", id)) << " of "
-      << backup_dir << " into " << data_dir << "; start vigild with --data-dir "
-      << data_dir << "\n";
+      << backup_dir << " into " << data_dir << "; start vigild with --store "
+      << db->url << "\n";
   return 0;
 }
 

@@ -22,10 +22,11 @@ const flags::CommandSpec& BackupCreateSpec();
 const flags::CommandSpec& BackupListSpec();
 const flags::CommandSpec& BackupRestoreSpec();
 
-// --data-dir DIR --backup-dir BDIR: a new backup of the database in DIR
-// (vigild stopped: the database is opened exclusively) into BDIR. Prints
-// "backup N: F files, S bytes". 0; 1 if it failed (DIR is no vigil database,
-// BDIR unwritable); 2 for bad arguments.
+// --store rocksdb:DIR (or --data-dir DIR) --backup-dir BDIR: a new backup of
+// the database in DIR (vigild stopped: the database is opened exclusively)
+// into BDIR. Prints "backup N: F files, S bytes". 0; 1 if it failed (DIR is
+// no vigil database, BDIR unwritable); 2 for bad arguments (memory: among
+// them: it keeps nothing to back up).
 int RunBackupCreate(const std::vector<std::string>& args, std::ostream& out,
                     std::ostream& err);
 
@@ -34,9 +35,10 @@ int RunBackupCreate(const std::vector<std::string>& args, std::ostream& out,
 int RunBackupList(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err);
 
-// --backup-dir BDIR --data-dir NEWDIR [--id N]: restores backup N (default:
-// the latest) into NEWDIR, which must not exist or be empty. 1 if it failed
-// (no such backup, NEWDIR not empty, a damaged backup).
+// --backup-dir BDIR --store rocksdb:NEWDIR (or --data-dir NEWDIR) [--id N]:
+// restores backup N (default: the latest) into NEWDIR, which must not exist or
+// be empty. 1 if it failed (no such backup, NEWDIR not empty, a damaged
+// backup).
 int RunBackupRestore(const std::vector<std::string>& args, std::ostream& out,
                      std::ostream& err);
 

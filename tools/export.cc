@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/json_codec.h"
+#include "tools/store_flags.h"
 #include "vigil/history.h"
 #include "vigil/store.h"
 
@@ -26,10 +27,9 @@ const flags::CommandSpec& ExportSpec() {
       .summary =
           "write vigild's event history as JSON Lines for vigil replay "
           "(also while vigild runs)",
-      .flags = {{.name = "data-dir",
-                 .value_name = "DIR",
-                 .help = "the database: vigild's [storage] data_dir",
-                 .required = true},
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: vigild's [storage] url"),
+                flags::DataDirAliasFlag(),
                 {.name = "out",
                  .value_name = "FILE",
                  .help = "where to write (default: standard output)"},
@@ -86,16 +86,16 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out,
       return 2;
     }
   }
-  const std::string data_dir = flags.Get("data-dir");
-  if (data_dir.empty()) {
-    err << flags::UsageError(spec, "--data-dir: empty");
-    return 2;
-  }
-  RocksDbOptions db;
-  db.path = data_dir;
-  db.read_only = true;
-  db.block_cache_bytes = 64 << 20;
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+  const std::optional<RocksDbStoreFlag> db =
+      ReadRocksDbStoreFlag(spec, flags,
+                           "lives inside one vigild: read its history with GET "
+                           "/v1/users/{id}/events",
+                           err);
+  if (!db.has_value()) return 2;
+  StoreOptions options;
+  options.read_only = true;
+  options.rocksdb.block_cache_bytes = 64 << 20;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(db->url, options);
   if (!store.ok()) {
     err << spec.path << ": " << store.status().message() << "\n";
     return 1;

@@ -16,11 +16,11 @@ namespace vigil::tools {
 
 const flags::CommandSpec& ExportSpec();
 
-// --data-dir DIR [--out FILE] [--since T] [--until T] [--user ID]: every
-// event of the database in DIR (opened read-only: vigild may be running)
-// with since <= time < until (RFC 3339), of one user or all, oldest first,
-// one line each, to FILE or else `out`. "exported N events" on `err`. 0; 1
-// if it failed (no database in DIR, FILE unwritable, a store error); 2 for
+// --store rocksdb:DIR (or --data-dir DIR) [--out FILE] [--since T] [--until T]
+// [--user ID]: every event of the database in DIR (opened read-only: vigild may
+// be running) with since <= time < until (RFC 3339), of one user or all, oldest
+// first, one line each, to FILE or else `out`. "exported N events" on `err`. 0;
+// 1 if it failed (no database in DIR, FILE unwritable, a store error); 2 for
 // bad arguments.
 int RunExport(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err);

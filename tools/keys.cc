@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tools/store_flags.h"
 #include "vigil/mfa.h"
 #include "vigil/store.h"
 
@@ -18,18 +19,17 @@ const flags::CommandSpec& KeysRotateSpec() {
       .summary =
           "re-encrypt the stored TOTP secrets under a new key (vigild "
           "stopped)",
-      .flags = {{.name = "key-file",
-                 .value_name = "FILE",
-                 .help = "the [mfa] key_file; afterwards it holds only the new "
-                         "key",
-                 .required = true},
-                {.name = "data-dir",
-                 .value_name = "DIR",
-                 .help = "vigild's data folder",
-                 .required = true},
-                {.name = "key-id",
-                 .value_name = "ID",
-                 .help = "the new key's id (default: k<UTC date and time>)"}}};
+      .flags = {
+          {.name = "key-file",
+           .value_name = "FILE",
+           .help = "the [mfa] key_file; afterwards it holds only the new "
+                   "key",
+           .required = true},
+          flags::StoreFlag("the database, rocksdb:DIR: vigild's [storage] url"),
+          flags::DataDirAliasFlag(),
+          {.name = "key-id",
+           .value_name = "ID",
+           .help = "the new key's id (default: k<UTC date and time>)"}}};
   return *spec;
 }
 
@@ -42,16 +42,17 @@ int RunKeysRotate(const std::vector<std::string>& args, std::ostream& out,
     return *code;
   }
   const std::string key_file = flags.Get("key-file");
-  const std::string data_dir = flags.Get("data-dir");
+  const std::optional<RocksDbStoreFlag> db = ReadRocksDbStoreFlag(
+      spec, flags, "holds no TOTP secrets once its vigild has stopped", err);
+  if (!db.has_value()) return 2;
   std::optional<std::string> key_id;
   if (flags.Has("key-id")) key_id = flags.Get("key-id");
   const std::string id = key_id.value_or(
       absl::StrCat("k", absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(),
                                           absl::UTCTimeZone())));
-  RocksDbOptions db;
-  db.path = data_dir;
-  db.sync = true;
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+  StoreOptions options;
+  options.rocksdb.sync = true;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(db->url, options);
   if (!store.ok()) {
     err << spec.path << ": " << store.status().message() << "\n";
     return 1;

@@ -16,9 +16,10 @@ namespace vigil::tools {
 // Its flags, declared once.
 const flags::CommandSpec& KeysRotateSpec();
 
-// args: --key-file FILE --data-dir DIR [--key-id ID]. Run it while vigild is
-// stopped (the database is opened exclusively). 0 on success, 1 on failure,
-// 2 on bad usage.
+// args: --key-file FILE --store rocksdb:DIR (or --data-dir DIR) [--key-id
+// ID]. Run it while vigild is stopped (the database is opened exclusively).
+// 0 on success, 1 on failure, 2 on bad usage (memory: among them: a stopped
+// vigild's memory: store holds nothing).
 int RunKeysRotate(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err);
 

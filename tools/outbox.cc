@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "service/json_codec.h"
+#include "tools/store_flags.h"
 #include "vigil/notify.h"
 #include "vigil/store.h"
 
@@ -26,30 +27,30 @@ constexpr char kOnline[] =
     "/v1/admin/outbox/dead-letters and POST "
     "/v1/admin/outbox/dead-letters/{id}/retry.\n";
 
-flags::FlagSpec DataDirFlag() {
-  return {.name = "data-dir",
-          .value_name = "DIR",
-          .help = "the database: a stopped vigild's [storage] data_dir",
-          .required = true};
-}
+constexpr char kMemoryRefusal[] =
+    "lives inside one vigild: use its admin routes while it runs";
 
-// Opens the store of a stopped vigild, or says why not on `err`.
+// Opens the store of a stopped vigild named by --store / --data-dir, or
+// says why not on `err` and sets *code (2: bad flags, 1: cannot open).
 std::unique_ptr<Store> OpenStopped(const flags::CommandSpec& spec,
-                                   const std::string& data_dir,
-                                   std::ostream& err) {
-  if (data_dir.empty()) {
-    err << flags::UsageError(spec, "--data-dir: empty");
-    return nullptr;
-  }
+                                   const flags::Values& values,
+                                   std::ostream& err, int* code,
+                                   std::string* folder) {
+  *code = 2;
+  const std::optional<RocksDbStoreFlag> db =
+      ReadRocksDbStoreFlag(spec, values, kMemoryRefusal, err);
+  if (!db.has_value()) return nullptr;
+  *code = 1;
+  *folder = db->folder;
+  const std::string& data_dir = db->folder;
   // Opening would create a database: refuse a folder that holds none.
   std::error_code ec;
   if (!fs::is_regular_file(fs::path(data_dir) / "CURRENT", ec)) {
     err << spec.path << ": " << data_dir << ": no database here\n";
     return nullptr;
   }
-  RocksDbOptions db;
-  db.path = data_dir;
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(db->url, StoreOptions());
   if (!store.ok()) {
     const absl::string_view message = store.status().message();
     if (absl::StrContains(message, "lock") ||
@@ -80,7 +81,10 @@ const flags::CommandSpec& OutboxListSpec() {
       .summary =
           "list the notifications the outbox gave up on (dead letters) in a "
           "stopped vigild's database",
-      .flags = {DataDirFlag(),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: a stopped vigild's "
+                    "[storage] url"),
+                flags::DataDirAliasFlag(),
                 {.name = "json",
                  .kind = flags::Kind::kSwitch,
                  .help = "one JSON object, as GET "
@@ -98,7 +102,10 @@ const flags::CommandSpec& OutboxRetrySpec() {
       .summary =
           "put dead letters back in the outbox of a stopped vigild's "
           "database, due now with a fresh attempt count",
-      .flags = {DataDirFlag(),
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: a stopped vigild's "
+                    "[storage] url"),
+                flags::DataDirAliasFlag(),
                 {.name = "id",
                  .value_name = "ID",
                  .help = "the dead letter to retry (as `vigil outbox list` "
@@ -121,8 +128,10 @@ int RunOutboxList(const std::vector<std::string>& args, std::ostream& out,
           flags::ParseOrExit(spec, args, out, err, &flags)) {
     return *code;
   }
-  std::unique_ptr<Store> store = OpenStopped(spec, flags.Get("data-dir"), err);
-  if (store == nullptr) return flags.Get("data-dir").empty() ? 2 : 1;
+  int code = 0;
+  std::string folder;
+  std::unique_ptr<Store> store = OpenStopped(spec, flags, err, &code, &folder);
+  if (store == nullptr) return code;
   absl::StatusOr<std::vector<DeadLetter>> list = ListDeadLetters(*store);
   if (!list.ok()) {
     err << spec.path << ": " << list.status().message() << "\n";
@@ -158,8 +167,10 @@ int RunOutboxRetry(const std::vector<std::string>& args, std::ostream& out,
     err << flags::UsageError(spec, "give exactly one of --id ID and --all");
     return 2;
   }
-  std::unique_ptr<Store> store = OpenStopped(spec, flags.Get("data-dir"), err);
-  if (store == nullptr) return flags.Get("data-dir").empty() ? 2 : 1;
+  int code = 0;
+  std::string folder;
+  std::unique_ptr<Store> store = OpenStopped(spec, flags, err, &code, &folder);
+  if (store == nullptr) return code;
   std::vector<std::string> ids;
   if (all) {
     absl::StatusOr<std::vector<DeadLetter>> list = ListDeadLetters(*store);
@@ -183,8 +194,8 @@ int RunOutboxRetry(const std::vector<std::string>& args, std::ostream& out,
     ++requeued;
   }
   out << requeued << " dead letter" << (requeued == 1 ? "" : "s")
-      << " put back in the outbox; the next vigild started on "
-      << flags.Get("data-dir") << " delivers them\n";
+      << " put back in the outbox; the next vigild started on " << folder
+      << " delivers them\n";
   return requeued == static_cast<int>(ids.size()) ? 0 : 1;
 }
 

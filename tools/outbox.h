@@ -21,16 +21,16 @@ namespace vigil::tools {
 const flags::CommandSpec& OutboxListSpec();
 const flags::CommandSpec& OutboxRetrySpec();
 
-// --data-dir DIR [--json]: the dead letters, one line each (id, created,
-// attempts, channel, masked recipient, last error), or with --json one
-// object {"dead_letters":[...]} as the admin route answers. Never a body or
-// a link. 0; 1 if DIR cannot be opened (no database, vigild running).
+// --store rocksdb:DIR (or --data-dir DIR) [--json]: the dead letters, one line
+// each (id, created, attempts, channel, masked recipient, last error), or with
+// --json one object {"dead_letters":[...]} as the admin route answers. Never a
+// body or a link. 0; 1 if DIR cannot be opened (no database, vigild running).
 int RunOutboxList(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err);
 
-// --data-dir DIR (--id ID | --all): puts dead letters back in the outbox,
-// due now with no failed attempts; the next vigild delivers them. 1 (and
-// nothing changes) for an unknown id; 2 for bad arguments.
+// --store rocksdb:DIR (or --data-dir DIR) (--id ID | --all): puts dead letters
+// back in the outbox, due now with no failed attempts; the next vigild delivers
+// them. 1 (and nothing changes) for an unknown id; 2 for bad arguments.
 int RunOutboxRetry(const std::vector<std::string>& args, std::ostream& out,
                    std::ostream& err);
 

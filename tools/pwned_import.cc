@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/progress.h"
 #include "store/bulk.h"
+#include "tools/store_flags.h"
 #include "vigil/pwned.h"
 #include "vigil/store.h"
 
@@ -19,10 +20,10 @@ const flags::CommandSpec& PwnedImportSpec() {
       .summary =
           "replace the breach corpus with HASH:COUNT dumps, SUFFIX:COUNT "
           "range files or plain password lists (vigild stopped)",
-      .flags = {{.name = "data-dir",
-                 .value_name = "DIR",
-                 .help = "vigild's data folder",
-                 .default_value = "vigil-data"},
+      .flags = {flags::StoreFlag(
+                    "the database, rocksdb:DIR: vigild's [storage] "
+                    "url (default: rocksdb:vigil-data)"),
+                flags::DataDirAliasFlag(),
                 {.name = "ntlm",
                  .kind = flags::Kind::kSwitch,
                  .help = "the files hold NTLM hashes (default: SHA-1)"},
@@ -55,11 +56,10 @@ int RunPwnedImport(const std::vector<std::string>& args, std::ostream& out,
           flags::ParseOrExit(spec, args, out, err, &flags)) {
     return *code;
   }
-  const std::string data_dir = flags.Get("data-dir");
-  if (data_dir.empty()) {
-    err << flags::UsageError(spec, "--data-dir: empty");
-    return 2;
-  }
+  const std::optional<RocksDbStoreFlag> db = ReadRocksDbStoreFlag(
+      spec, flags, "is gone with its vigild: seed it with [pwned] seed_file",
+      err, "vigil-data");
+  if (!db.has_value()) return 2;
   ImportOptions options;
   options.source = "cli";
   options.kind = flags.Has("ntlm") ? HashKind::kNtlm : HashKind::kSha1;
@@ -80,9 +80,8 @@ int RunPwnedImport(const std::vector<std::string>& args, std::ostream& out,
                              "plain password lists are imported as SHA-1 only");
     return 2;
   }
-  RocksDbOptions db;
-  db.path = data_dir;
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(db);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(db->url, StoreOptions());
   if (!store.ok()) {
     err << spec.path << ": " << store.status().message() << "\n";
     return 1;

@@ -16,11 +16,11 @@ namespace vigil::tools {
 // Its flags, declared once.
 const flags::CommandSpec& PwnedImportSpec();
 
-// `vigil pwned import [--data-dir DIR] [--ntlm] [--format auto|dump|range|plain]
-//  [--skip-bad-lines] [--temp-dir DIR] FILE...`, with `args` being what
-// follows "import". Replaces the SHA-1 (or NTLM) corpus in the database at
-// DIR (default "vigil-data", vigild's default; vigild must not be running on
-// it) with the contents of the files, atomically. Prints a summary to `out`,
+// `vigil pwned import [--store rocksdb:DIR | --data-dir DIR] [--ntlm]
+//  [--format auto|dump|range|plain] [--skip-bad-lines] [--temp-dir DIR]
+//  FILE...`, with `args` being what follows "import". Replaces the SHA-1 (or
+// NTLM) corpus in the database at DIR (default "vigil-data", vigild's
+// default; vigild must not be running on it; memory: is refused) with the contents of the files, atomically. Prints a summary to `out`,
 // errors (e.g. "dump.txt:7: expected HASH:COUNT ...") to `err`. Returns 0, 2
 // for bad arguments, 1 if the import failed (the previous corpus is intact).
 int RunPwnedImport(const std::vector<std::string>& args, std::ostream& out,

@@ -46,8 +46,7 @@ std::string ConfigWithBackups(const std::string& data_dir,
                               const std::string& backup_dir) {
   const std::string base = TestConfigToml(
       data_dir, SourcePath("models/default.toml"), "access_log = false\n");
-  const std::string storage =
-      absl::StrCat("[storage]\ndata_dir = \"", data_dir, "\"\n");
+  const std::string storage = TestStorageToml(data_dir);
   EXPECT_TRUE(absl::StrContains(base, storage));
   return absl::StrReplaceAll(
       base, {{storage,
@@ -207,6 +206,39 @@ TEST(BackupRouteTest, RefusedWithoutABackupDir) {
   }
 }
 
+// On memory: the backup routes answer 501 store_has_no_backups, backup_dir
+// set or not (it does not apply), and vigild goes on serving.
+TEST(BackupRouteTest, TheMemoryStoreHasNoBackups) {
+  TempDir dir;
+  const std::string memory = "[storage]\nurl = \"memory:\"\n";
+  const std::string base =
+      TestConfigToml(dir.path() + "/data", SourcePath("models/default.toml"),
+                     "access_log = false\n");
+  const std::string config = absl::StrReplaceAll(
+      base,
+      {{TestStorageToml(dir.path() + "/data"),
+        absl::StrCat(memory, "backup_dir = \"", dir.path(), "/backups\"\n")}});
+  ASSERT_NE(config, base);
+  std::unique_ptr<VigildProcess> vigild;
+  std::unique_ptr<HttpClient> client;
+  ASSERT_NO_FATAL_FAILURE(
+      StartVigildAndConnect(dir.path(), config, &vigild, &client));
+  for (const char* method : {"POST", "GET"}) {
+    absl::StatusOr<HttpResponse> r =
+        client->Send(method, "/v1/admin/backups", "",
+                     {{"Authorization", absl::StrCat("Bearer ", kAdminKey)}});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 501) << r->body;
+    EXPECT_TRUE(absl::StrContains(r->body, "\"store_has_no_backups\""))
+        << r->body;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/backups"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/data"));
+  absl::StatusOr<HttpResponse> ready = client->Get("/readyz", "");
+  ASSERT_TRUE(ready.ok());
+  EXPECT_EQ(ready->status, 200);
+}
+
 struct Cli {
   int code;
   std::string out;
@@ -225,9 +257,8 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   const std::string data = dir.path() + "/data";
   const std::string backups = dir.path() + "/backups";
   auto put = [&](const std::string& key) {
-    RocksDbOptions o;
-    o.path = data;
-    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(o);
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenStore(RocksDbStoreUrl(data), StoreOptions());
     ASSERT_TRUE(store.ok()) << store.status();
     WriteBatch b;
     b.Put(Table::kMeta, key, "v");
@@ -252,9 +283,8 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
 
   // Backup 1 has the first key only; the latest has both.
   auto keys_in = [](const std::string& path) {
-    RocksDbOptions o;
-    o.path = path;
-    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(o);
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenStore(RocksDbStoreUrl(path), StoreOptions());
     EXPECT_TRUE(store.ok()) << store.status();
     std::string keys;
     if (!store.ok()) return keys;
@@ -286,6 +316,43 @@ TEST(BackupCliTest, CreateListRestoreAndRefusals) {
   r = RunCli(tools::RunBackupCreate, {"--data-dir", data});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(absl::StrContains(r.err, "--backup-dir is required")) << r.err;
+  // --store names the same folders; memory: and a bare path are refused.
+  r = RunCli(tools::RunBackupCreate,
+             {"--store", "rocksdb:" + data, "--backup-dir", backups});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StartsWith(r.out, "backup 3 of ")) << r.out;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"--store", "memory:", "--backup-dir", backups},
+           {"--store", data, "--backup-dir", backups},
+           {"--store", "rocksdb:" + data, "--data-dir", data, "--backup-dir",
+            backups},
+           {"--backup-dir", backups}}) {
+    r = RunCli(tools::RunBackupCreate, args);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_TRUE(absl::StrContains(r.err, "see vigil backup create --help"))
+        << r.err;
+  }
+  r = RunCli(tools::RunBackupCreate,
+             {"--store", "memory:", "--backup-dir", backups});
+  EXPECT_TRUE(absl::StrContains(r.err, "memory: keeps nothing to back up"))
+      << r.err;
+  r = RunCli(tools::RunBackupCreate, {"--backup-dir", backups});
+  EXPECT_TRUE(absl::StrContains(r.err, "--store URL is required")) << r.err;
+  r = RunCli(tools::RunBackupRestore,
+             {"--backup-dir", backups, "--store", "memory:"});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "memory: cannot be restored into"))
+      << r.err;
+  const std::string third = dir.path() + "/third";
+  r = RunCli(tools::RunBackupRestore,
+             {"--backup-dir", backups, "--store", "rocksdb:" + third});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(
+      absl::StrContains(r.out, "start vigild with --store rocksdb:" + third))
+      << r.out;
+  EXPECT_EQ(keys_in(third), "firstsecond");
+
   r = RunCli(tools::RunBackupList, {"--backup-dir", empty});
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(absl::StrContains(r.err, "holds no vigil backups")) << r.err;

@@ -2,6 +2,10 @@
 
 #include "service/config.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -209,6 +213,21 @@ INSTANTIATE_TEST_SUITE_P(
                         ": tls.key_file: cert_file and key_file go together"},
         ConfigErrorCase{"empty_data_dir", "[storage]\ndata_dir = \"\"\n",
                         ": storage.data_dir: empty"},
+        ConfigErrorCase{"url_and_data_dir",
+                        "[storage]\nurl = \"memory:\"\ndata_dir = \"d\"\n",
+                        ": storage.url: given with storage.data_dir; give one"},
+        ConfigErrorCase{"url_empty", "[storage]\nurl = \"\"\n",
+                        ": storage.url: empty"},
+        ConfigErrorCase{"url_bare_path", "[storage]\nurl = \"/var/lib/v\"\n",
+                        ": storage.url: \"/var/lib/v\" is not a store URL "
+                        "(rocksdb:DIR or memory:)"},
+        ConfigErrorCase{"url_unknown_scheme",
+                        "[storage]\nurl = \"redis://h:6379\"\n",
+                        ": storage.url: \"redis://h:6379\" is not a store URL"},
+        ConfigErrorCase{"url_no_folder", "[storage]\nurl = \"rocksdb:\"\n",
+                        ": storage.url: \"rocksdb:\" names no folder"},
+        ConfigErrorCase{"url_type", "[storage]\nurl = 1\n",
+                        ": storage.url: expected a string"},
         ConfigErrorCase{"block_cache_zero", "[storage]\nblock_cache_mb = 0\n",
                         ": storage.block_cache_mb: must be between 1 and"},
         ConfigErrorCase{
@@ -257,6 +276,58 @@ TEST(ConfigTest, FlagsOverrideTheFile) {
   EXPECT_EQ(c->listen_port, 0);
   EXPECT_EQ(c->data_dir, "b");
   EXPECT_EQ(c->source, path);
+}
+
+// [storage] url, data_dir as its RocksDB shorthand, and --store / --data-dir
+// over both.
+TEST(ConfigTest, TheStoreUrl) {
+  absl::StatusOr<ServiceConfig> c =
+      ParseServiceConfig("[storage]\nurl = \"rocksdb:/tmp/v\"\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->StoreUrl(), "rocksdb:/tmp/v");
+  EXPECT_EQ(c->data_dir, "/tmp/v");
+  EXPECT_FALSE(c->memory_store());
+  c = ParseServiceConfig("[storage]\ndata_dir = \"/tmp/w\"\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->StoreUrl(), "rocksdb:/tmp/w");
+  c = ParseServiceConfig(
+      "[storage]\nurl = \"memory:\"\nsync_writes = true\nbackup_dir = \"b\"\n",
+      "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status();  // RocksDB's keys: ignored, not refused
+  EXPECT_EQ(c->StoreUrl(), "memory:");
+  EXPECT_TRUE(c->memory_store());
+  EXPECT_EQ(c->data_dir, "");
+  absl::StatusOr<ServiceConfig> d = LoadServiceConfig(CommandLine{});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->StoreUrl(), "rocksdb:vigil-data");
+
+  vigil::testing::TempDir dir;
+  const std::string path = dir.path() + "/v.toml";
+  vigil::testing::WriteFileOrDie(path, "[storage]\ndata_dir = \"a\"\n");
+  for (const auto& [args, url] :
+       std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--config", path}, "rocksdb:a"},
+           {{"--config", path, "--store", "memory:"}, "memory:"},
+           {{"--config", path, "--store=rocksdb:/x"}, "rocksdb:/x"},
+           {{"--config", path, "--data-dir", "b"}, "rocksdb:b"},
+           {{"--store", "memory:"}, "memory:"}}) {
+    absl::StatusOr<CommandLine> flags = ParseCommandLine(args);
+    ASSERT_TRUE(flags.ok()) << flags.status();
+    c = LoadServiceConfig(*flags);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->StoreUrl(), url) << args.back();
+  }
+  EXPECT_TRUE(absl::StrContains(
+      ParseCommandLine({"--store", "memory:", "--data-dir", "b"})
+          .status()
+          .message(),
+      "--store and --data-dir name the same thing; give one"));
+  EXPECT_TRUE(absl::StrContains(
+      ParseCommandLine({"--store="}).status().message(), "--store: empty"));
+  absl::StatusOr<CommandLine> bare = ParseCommandLine({"--store", "/var/v"});
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(LoadServiceConfig(*bare).status().message(),
+            "--store: \"/var/v\" is not a store URL (rocksdb:DIR or memory:)");
 }
 
 TEST(ConfigTest, NoConfigFileMeansDefaults) {

@@ -469,6 +469,18 @@ TEST_F(ExportE2eTest, BadParametersAreRefusedClearly) {
   EXPECT_EQ(code, 1);
   EXPECT_TRUE(absl::StrContains(said, "no database here")) << said;
   EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/nothing-here"));
+  // --store: the same folder as a URL; memory: holds no vigild's history.
+  said = RunShell(absl::StrCat(VIGIL_CLI_PATH, " export --store rocksdb:",
+                               dir_.path(), "/nothing-here 2>&1"),
+                  &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_TRUE(absl::StrContains(said, "no database here")) << said;
+  said = RunShell(absl::StrCat(VIGIL_CLI_PATH, " export --store memory: 2>&1"),
+                  &code);
+  EXPECT_EQ(code, 2);
+  EXPECT_TRUE(
+      absl::StrContains(said, "--store memory: lives inside one vigild"))
+      << said;
 }
 
 }  // namespace

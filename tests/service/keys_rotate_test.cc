@@ -4,6 +4,8 @@
 
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -18,8 +20,27 @@ namespace {
 TEST(KeysRotateTest, UsageErrors) {
   std::ostringstream out, err;
   EXPECT_EQ(tools::RunKeysRotate({}, out, err), 2);
-  EXPECT_TRUE(absl::StrContains(err.str(), "--key-file and --data-dir are required"));
+  EXPECT_TRUE(absl::StrContains(err.str(), "--key-file is required"));
   EXPECT_EQ(tools::RunKeysRotate({"--nope", "x"}, out, err), 2);
+  TempDir dir;
+  const std::string key_file = WriteKeyFile(dir.path());
+  const std::string before = ReadFileOrDie(key_file);
+  for (const auto& [args, says] :
+       std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--key-file", key_file},
+            "--store URL is required (or --data-dir DIR)"},
+           {{"--key-file", key_file, "--store", "memory:"},
+            "--store memory: holds no TOTP secrets"},
+           {{"--key-file", key_file, "--store", dir.path()},
+            "is not a store URL (rocksdb:DIR or memory:)"},
+           {{"--key-file", key_file, "--store", "rocksdb:" + dir.path(),
+             "--data-dir", dir.path()},
+            "--store and --data-dir name the same thing"}}) {
+    std::ostringstream o, e;
+    EXPECT_EQ(tools::RunKeysRotate(args, o, e), 2) << e.str();
+    EXPECT_TRUE(absl::StrContains(e.str(), says)) << e.str();
+  }
+  EXPECT_EQ(ReadFileOrDie(key_file), before);  // nothing rotated
 }
 
 TEST(KeysRotateTest, ReencryptsUnderANewKey) {
@@ -46,8 +67,8 @@ TEST(KeysRotateTest, ReencryptsUnderANewKey) {
   EXPECT_TRUE(absl::StrContains(text, "\nk2 "));
   EXPECT_FALSE(absl::StrContains(text, "\nk1 "));
   // The same id again is refused and changes nothing.
-  EXPECT_EQ(tools::RunKeysRotate({"--key-file", key_file, "--data-dir", data,
-                                  "--key-id", "k2"},
+  EXPECT_EQ(tools::RunKeysRotate({"--key-file", key_file, "--store",
+                                  "rocksdb:" + data, "--key-id", "k2"},
                                  out, err),
             1);
   EXPECT_EQ(ReadFileOrDie(key_file), text);

@@ -161,9 +161,8 @@ TEST(MetricsTest, ProcessStatsAgreeWithTheKernel) {
 // Issue 17: build info, process and store metrics, each declared once.
 TEST(MetricsTest, BuildProcessAndStoreMetrics) {
   testing::TempDir dir;
-  RocksDbOptions o;
-  o.path = dir.path() + "/db";
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(o);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(RocksDbStoreUrl(dir.path() + "/db"), StoreOptions());
   ASSERT_TRUE(store.ok()) << store.status();
   WriteBatch b;
   // Values that do not compress: bytes of a linear congruential sequence.
@@ -212,6 +211,30 @@ TEST(MetricsTest, BuildProcessAndStoreMetrics) {
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     if (!absl::StartsWith(line, "# TYPE ")) continue;
     EXPECT_TRUE(types.insert(std::string(line)).second) << line;
+  }
+}
+
+// A store that keeps no figures (memory:): /metrics serves the rest, the
+// store's write-failure gauges included, and none of RocksDB's series.
+TEST(MetricsTest, AStoreWithoutStats) {
+  std::unique_ptr<Store> store = OpenMemoryStore();
+  ASSERT_FALSE(store->Stats().available);
+  WriteBatch b;
+  b.Put(Table::kEvents, "k", "v");
+  ASSERT_TRUE(store->Write(b).ok());
+  Metrics m;
+  const std::string text = m.Render(nullptr, store.get(), true);
+  for (const char* name :
+       {"process_resident_memory_bytes ", "vigil_ready 1\n",
+        "vigil_store_writes_failing 0\n",
+        "vigil_store_write_failures_total 0\n"}) {
+    EXPECT_TRUE(absl::StrContains(text, absl::StrCat("\n", name))) << name;
+  }
+  for (const char* name :
+       {"vigil_store_live_sst_bytes", "vigil_store_memtable_bytes",
+        "vigil_store_estimated_keys", "vigil_store_block_cache_bytes",
+        "vigil_store_background_errors_total"}) {
+    EXPECT_FALSE(absl::StrContains(text, name)) << name;
   }
 }
 

@@ -697,6 +697,17 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   EXPECT_TRUE(absl::StrContains(
       metrics, "vigil_outbox_messages_total{result=\"requeued\"} 1\n"));
 
+  // The TOTP key file: in the data folder, or on memory: a temporary one
+  // that goes with vigild (read while it runs).
+  std::string key_path = dir_.path() + "/data/mfa.key";
+  if (TestStoreIsMemory()) {
+    std::vector<json::object> key =
+        LogEvents(ParseLogLines(vigild_->Stderr()), "mfa_key_file");
+    ASSERT_EQ(key.size(), 1u);
+    key_path = LogString(key[0], "path");
+  }
+  const std::string key_line = ReadFileOrDie(key_path);
+
   client_.reset();
   ASSERT_EQ(vigild_->Stop(SIGTERM), 0);
   log = vigild_->Stderr();
@@ -708,7 +719,6 @@ TEST_F(NotifyE2eTest, DeadLetterIsLoggedListedAndRetriedOnline) {
   // No secret reached the log: the API keys, the feedback and webhook keys,
   // the TOTP key file's key and a TOTP secret, the links' tokens, and the
   // whole address.
-  const std::string key_line = ReadFileOrDie(dir_.path() + "/data/mfa.key");
   const std::string totp_key = key_line.substr(key_line.find(' ') + 1, 64);
   ASSERT_EQ(totp_key.size(), 64u) << key_line;
   std::vector<std::string> secrets = {kEvaluateKey, kAdminKey,         kMfaKey,
@@ -761,7 +771,8 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
   EXPECT_FALSE(absl::StrContains(out, "pia@example.com")) << out;
   const std::string listed = out;
 
-  out = RunShell(absl::StrCat(cli, "list --json --data-dir ", data), &code);
+  out =
+      RunShell(absl::StrCat(cli, "list --json --store rocksdb:", data), &code);
   EXPECT_EQ(code, 0) << out;
   json::value list = json::parse(out);
   ASSERT_EQ(list.at("dead_letters").as_array().size(), 1u) << out;
@@ -779,6 +790,13 @@ TEST_F(NotifyE2eTest, DeadLetterIsListedAndRetriedOfflineWithTheCli) {
   EXPECT_EQ(code, 2) << out;
   EXPECT_TRUE(absl::StrContains(out, "exactly one of --id ID and --all"))
       << out;
+  out = RunShell(absl::StrCat(cli, "retry --all --store memory: 2>&1"), &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_TRUE(absl::StrContains(out, "--store memory: lives inside one vigild"))
+      << out;
+  out = RunShell(absl::StrCat(cli, "list 2>&1"), &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_TRUE(absl::StrContains(out, "--store URL is required")) << out;
   EXPECT_EQ(RunShell(absl::StrCat(cli, "list --data-dir ", data, " 2>&1")),
             listed);
 

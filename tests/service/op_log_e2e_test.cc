@@ -110,14 +110,22 @@ TEST_F(OpLogE2eTest, StartLoadReadyReloadAndShutdownAreJsonEvents) {
       << json::serialize(e[0]);
   EXPECT_EQ(LogString(e[0], "config"), dir_.path() + "/vigild.toml");
   EXPECT_EQ(LogString(e[0], "listen"), "127.0.0.1:0");
-  EXPECT_EQ(LogString(e[0], "data_dir"), dir_.path() + "/data");
+  const bool memory = TestStoreIsMemory();
+  EXPECT_EQ(LogString(e[0], "store"), TestStoreUrl(dir_.path() + "/data"));
+  EXPECT_EQ(LogString(e[0], "data_dir"), memory ? "" : dir_.path() + "/data");
   EXPECT_EQ(LogString(e[0], "model"), model_);
   EXPECT_GT(e[0].at("pid").as_int64(), 0);
 
   e = LogEvents(lines, "store_opened");
   ASSERT_EQ(e.size(), 1u) << log;
-  EXPECT_EQ(LogString(e[0], "store"), "rocksdb");
-  EXPECT_EQ(e[0].at("group_commit"), true);
+  EXPECT_EQ(LogString(e[0], "url"), TestStoreUrl(dir_.path() + "/data"));
+  if (memory) {
+    EXPECT_EQ(LogString(e[0], "store"), "memory");
+    EXPECT_TRUE(absl::StrContains(LogString(e[0], "msg"), "do not apply"));
+  } else {
+    EXPECT_EQ(LogString(e[0], "store"), "rocksdb");
+    EXPECT_EQ(e[0].at("group_commit"), true);
+  }
 
   // The missing and the empty file: skipped, each said so, and what is off.
   e = LogEvents(lines, "geo_file_unavailable");
@@ -150,13 +158,23 @@ TEST_F(OpLogE2eTest, StartLoadReadyReloadAndShutdownAreJsonEvents) {
   EXPECT_EQ(LogString(e[0], "mode"), "local");
   EXPECT_TRUE(e[0].at("hashes").is_int64());
 
-  // A fresh data folder: the TOTP key file was made, loudly.
+  // A fresh data folder: the TOTP key file was made, loudly. On memory: a
+  // temporary one, gone with the store.
   e = LogEvents(lines, "mfa_key_file_created");
-  ASSERT_EQ(e.size(), 1u) << log;
-  EXPECT_EQ(LogString(e[0], "level"), "warn");
-  EXPECT_EQ(LogString(e[0], "path"), dir_.path() + "/data/mfa.key");
-  EXPECT_TRUE(
-      absl::StrContains(LogString(e[0], "msg"), "LOSING IT LOSES EVERY"));
+  if (memory) {
+    EXPECT_TRUE(e.empty()) << log;
+    e = LogEvents(lines, "mfa_key_file");
+    ASSERT_EQ(e.size(), 1u) << log;
+    EXPECT_EQ(LogString(e[0], "source"), "memory");
+    EXPECT_FALSE(std::filesystem::exists(LogString(e[0], "path")))
+        << "removed at the stop";
+  } else {
+    ASSERT_EQ(e.size(), 1u) << log;
+    EXPECT_EQ(LogString(e[0], "level"), "warn");
+    EXPECT_EQ(LogString(e[0], "path"), dir_.path() + "/data/mfa.key");
+    EXPECT_TRUE(
+        absl::StrContains(LogString(e[0], "msg"), "LOSING IT LOSES EVERY"));
+  }
 
   e = LogEvents(lines, "ready");
   ASSERT_EQ(e.size(), 1u) << log;

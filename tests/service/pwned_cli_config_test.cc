@@ -39,9 +39,7 @@ CliResult RunCli(const std::vector<std::string>& args) {
 }
 
 int64_t CountOf(const std::string& data_dir, const std::string& hash) {
-  RocksDbOptions options;
-  options.path = data_dir;
-  auto store = OpenRocksDbStore(options);
+  auto store = OpenStore(RocksDbStoreUrl(data_dir), StoreOptions());
   EXPECT_TRUE(store.ok()) << store.status();
   if (!store.ok()) return -1;
   auto corpus = OpenBreachCorpus(std::shared_ptr<Store>(std::move(*store)));
@@ -93,9 +91,15 @@ TEST(PwnedImportCliTest, ImportsReportsAndRefuses) {
            {"--format", "xml", dump},
            {"--bogus", dump},
            {"--data-dir"},
+           {"--store", "memory:", dump},
+           {"--store", data, dump},
+           {"--store", "rocksdb:" + data, "--data-dir", data, dump},
            {"--ntlm", "--format", "plain", dump}}) {
     EXPECT_EQ(RunCli(args).code, 2);
   }
+  EXPECT_TRUE(absl::StrContains(RunCli({"--store", "memory:", dump}).err,
+                                "--store memory: is gone with its vigild"));
+  EXPECT_EQ(RunCli({"--store", "rocksdb:" + data, dump}).code, 0);
   EXPECT_EQ(RunCli({"--data-dir", data, dir.path() + "/missing.txt"}).code, 1);
 }
 

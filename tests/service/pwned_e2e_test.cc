@@ -472,9 +472,7 @@ TEST_F(PwnedE2eTest, ImportKilledMidWayLeavesThePreviousCorpus) {
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
 
   {
-    RocksDbOptions options;
-    options.path = data;
-    auto store = OpenRocksDbStore(options);
+    auto store = OpenStore(RocksDbStoreUrl(data), StoreOptions());
     ASSERT_TRUE(store.ok()) << store.status();
     auto corpus = OpenBreachCorpus(std::shared_ptr<Store>(std::move(*store)));
     ASSERT_TRUE(corpus.ok()) << corpus.status();

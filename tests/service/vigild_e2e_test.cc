@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -357,6 +358,49 @@ TEST_F(VigildTest, SigtermStopsCleanlyAndDataSurvivesARestart) {
   EXPECT_EQ(vigild_->Stop(SIGTERM), 0) << vigild_->Stderr();
   Start();
   EXPECT_EQ(History("s").size(), 1u);
+}
+
+// --store overrides the config's store: memory: serves and writes no
+// folder; a URL that names no known store stops the start with exit code 2.
+TEST(VigildStoreFlagTest, StoreOverridesTheConfig) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  const std::string config = dir.path() + "/vigild.toml";
+  WriteFileOrDie(config,
+                 absl::StrCat(TestConfigToml(data, SourcePath(
+                                                       "models/default.toml")),
+                              "[pwned]\nseed_file = \"\"\n"));
+  absl::StatusOr<std::unique_ptr<VigildProcess>> vigild =
+      VigildProcess::StartWithArgs(dir.path(),
+                                   {"--config", config, "--store", "memory:"});
+  ASSERT_TRUE(vigild.ok()) << vigild.status();
+  absl::StatusOr<std::unique_ptr<HttpClient>> client =
+      HttpClient::Connect((*vigild)->address());
+  ASSERT_TRUE(client.ok()) << client.status();
+  absl::StatusOr<HttpResponse> r = (*client)->PostJson(
+      "/v1/evaluate", R"({"user_id":"m","ip":"81.2.69.142"})", kEvaluateKey);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = (*client)->Get("/v1/users/m/events", kEvaluateKey);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(json::parse(r->body).at("events").as_array().size(), 1u);
+  client->reset();
+  EXPECT_EQ((*vigild)->Stop(SIGTERM), 0) << (*vigild)->Stderr();
+  EXPECT_TRUE(absl::StrContains((*vigild)->Stderr(), R"("store":"memory")"));
+  EXPECT_FALSE(std::filesystem::exists(data));
+
+  for (const auto& [store, says] :
+       std::vector<std::pair<std::string, std::string>>{
+           {data, "--store: \"" + data + "\" is not a store URL"},
+           {"redis://127.0.0.1:6379", "is not a store URL (rocksdb:DIR or "
+                                      "memory:)"}}) {
+    vigild = VigildProcess::StartWithArgs(dir.path(),
+                                          {"--config", config, "--store", store});
+    ASSERT_FALSE(vigild.ok());
+    EXPECT_TRUE(absl::StrContains(vigild.status().message(), says))
+        << vigild.status();
+  }
+  EXPECT_FALSE(std::filesystem::exists(data));
 }
 
 }  // namespace

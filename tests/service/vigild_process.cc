@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -35,13 +37,36 @@ std::string TestApiKeysToml() {
                       entry("test-mfa", kMfaKey, "[\"mfa\"]"));
 }
 
+bool TestStoreIsMemory() {
+  static const bool memory = [] {
+    const char* env = std::getenv("VIGIL_TEST_STORE");
+    const std::string store = env != nullptr ? env : "";
+    if (store.empty() || store == "rocksdb") return false;
+    if (store == "memory") return true;
+    std::fprintf(stderr,
+                 "VIGIL_TEST_STORE=%s: must be rocksdb (the default) or "
+                 "memory\n",
+                 store.c_str());
+    std::abort();
+  }();
+  return memory;
+}
+
+std::string TestStoreUrl(const std::string& data_dir) {
+  return TestStoreIsMemory() ? "memory:" : absl::StrCat("rocksdb:", data_dir);
+}
+
+std::string TestStorageToml(const std::string& data_dir) {
+  return absl::StrCat("[storage]\nurl = \"", TestStoreUrl(data_dir), "\"\n");
+}
+
 std::string TestConfigToml(const std::string& data_dir,
                            const std::string& model_path,
                            const std::string& extra_server) {
   return absl::StrCat(
-      "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n", extra_server,
-      "\n[storage]\ndata_dir = \"", data_dir, "\"\n[model]\npath = \"",
-      model_path, "\"\n[geo]\ncity_dbs = [\"",
+      "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n", extra_server, "\n",
+      TestStorageToml(data_dir), "[model]\npath = \"", model_path,
+      "\"\n[geo]\ncity_dbs = [\"",
       TestDataPath("maxmind/GeoIP2-City-Test.mmdb"), "\"]\nasn_dbs = [\"",
       TestDataPath("maxmind/GeoLite2-ASN-Test.mmdb"), "\"]\nasn_csvs = []\n",
       TestApiKeysToml());

@@ -27,9 +27,24 @@ inline constexpr char kAdminKey[] = "vgl_test-admin-key";
 inline constexpr char kMfaKey[] = "vgl_test-mfa-key";
 std::string TestApiKeysToml();
 
-// A config for tests: listen 127.0.0.1:0, short timeouts, the given data
-// folder and model, the MaxMind test city and ASN databases. `extra_server`
-// is appended to the [server] table (e.g. "read_timeout_ms = 1000\n").
+// The store the end-to-end tests run vigild on, from the environment
+// variable VIGIL_TEST_STORE: "rocksdb" (the default, also when unset or
+// empty) or "memory". CTest runs the end-to-end suites once with each
+// (tests/CMakeLists.txt; label e2e-memory). Any other value aborts the test
+// binary with a message.
+bool TestStoreIsMemory();
+// The store URL of a test whose data folder is `data_dir`:
+// "rocksdb:<data_dir>", or "memory:" (data_dir unused) under
+// VIGIL_TEST_STORE=memory.
+std::string TestStoreUrl(const std::string& data_dir);
+// "[storage]\nurl = \"<TestStoreUrl(data_dir)>\"\n": the head of the
+// [storage] table as TestConfigToml writes it (for tests that add keys).
+std::string TestStorageToml(const std::string& data_dir);
+
+// A config for tests: listen 127.0.0.1:0, short timeouts, the store of
+// TestStoreUrl(data_dir) and the given model, the MaxMind test city and ASN
+// databases. `extra_server` is appended to the [server] table (e.g.
+// "read_timeout_ms = 1000\n").
 std::string TestConfigToml(const std::string& data_dir,
                            const std::string& model_path,
                            const std::string& extra_server = "");

@@ -47,6 +47,24 @@ flags::FlagSpec TempDirFlag() {
           .value_name = "DIR",
           .help = "where the temporary store goes (default: $TMPDIR or /tmp)"};
 }
+flags::FlagSpec ScratchStoreFlag() {
+  return {.name = "store",
+          .value_name = "URL",
+          .help = "the throwaway store: memory:, or by default a temporary "
+                  "RocksDB folder under --temp-dir"};
+}
+// --store: "" (a temporary RocksDB folder) or "memory:"; false (a usage
+// error on `err`) for anything else.
+bool ReadScratchStore(const flags::CommandSpec& spec,
+                      const flags::Values& values, std::ostream& err,
+                      std::string* url) {
+  *url = values.Get("store");
+  if (url->empty() || *url == flags::kMemoryStoreUrl) return true;
+  err << flags::UsageError(
+      spec, "--store: the replay's store is thrown away: memory:, or without "
+            "--store a temporary RocksDB folder (--temp-dir)");
+  return false;
+}
 
 // JSON Lines rows carry only an address: without GeoIP files the location,
 // network and anonymizer signals see nothing. Said once, before the work.
@@ -100,6 +118,7 @@ const flags::CommandSpec& ReplaySpec() {
             .min = 0,
             .max = 0.99},
            TempDirFlag(),
+           ScratchStoreFlag(),
            {.name = "limit",
             .kind = flags::Kind::kInt,
             .value_name = "N",
@@ -126,6 +145,7 @@ const flags::CommandSpec& CompareSpec() {
                 SkipBadRowsFlag(),
                 MinPriorFlag(),
                 TempDirFlag(),
+                ScratchStoreFlag(),
                 {.name = "show",
                  .kind = flags::Kind::kInt,
                  .value_name = "N",
@@ -160,6 +180,7 @@ int RunReplay(const std::vector<std::string>& args, std::ostream& out,
   o.skip_bad_rows = flags.Has("skip-bad-rows");
   o.label_blind = flags.Has("label-blind");
   o.temp_parent = flags.Get("temp-dir");
+  if (!ReadScratchStore(spec, flags, err, &o.store_url)) return 2;
   o.limit = flags.GetInt("limit");
   o.progress_label = "replay";
   absl::StatusOr<ReplayResult> result = Replay(o, err);
@@ -211,6 +232,7 @@ int RunCompare(const std::vector<std::string>& args, std::ostream& out,
     o.geo = GeoOptionsFromFiles(flags.All("geoip"));
     o.skip_bad_rows = flags.Has("skip-bad-rows");
     o.temp_parent = flags.Get("temp-dir");
+    if (!ReadScratchStore(spec, flags, err, &o.store_url)) return 2;
     o.keep_users = true;
     o.progress_label = m == 0 ? "compare: model A" : "compare: model B";
     absl::StatusOr<ReplayResult> r = Replay(o, err);

@@ -150,11 +150,13 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options,
 
   absl::StatusOr<TempStoreDir> dir = TempStoreDir::Make(options.temp_parent);
   if (!dir.ok()) return dir.status();
-  RocksDbOptions ro;
-  ro.path = dir->path() + "/db";
-  ro.disable_wal = true;
-  ro.write_buffer_bytes = 256 << 20;  // few flushes: the store is thrown away
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(ro);
+  StoreOptions so;
+  so.rocksdb.disable_wal = true;
+  so.rocksdb.write_buffer_bytes = 256 << 20;  // few flushes: thrown away
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(options.store_url.empty() ? RocksDbStoreUrl(dir->path() + "/db")
+                                          : options.store_url,
+                so);
   if (!store.ok()) return store.status();
 
   SimulatedClock clock(absl::UnixEpoch());

@@ -87,6 +87,9 @@ struct ReplayOptions {
   bool skip_bad_rows = false;
   // Where the temporary store goes; empty: $TMPDIR or /tmp.
   std::string temp_parent;
+  // The throwaway store: empty, a temporary RocksDB folder under
+  // temp_parent; "memory:", the in-memory store.
+  std::string store_url;
   bool keep_users = false;
   // Labels reach the metrics only, never the engine (see above).
   bool label_blind = false;

@@ -45,8 +45,11 @@
 namespace vigil {
 
 struct EngineOptions {
-  // The store. If null, a RocksDB store is opened in `data_dir`.
+  // The store. If null, OpenStore(store_url) opens one (vigil/store.h:
+  // "rocksdb:DIR" or "memory:"); an empty store_url means the RocksDB store
+  // in `data_dir` (RocksDbStoreUrl(data_dir)).
   std::shared_ptr<Store> store;
+  std::string store_url;
   std::string data_dir;
 
   // The model. If null, it is loaded from `model_path`.

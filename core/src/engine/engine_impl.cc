@@ -369,14 +369,17 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateEngine(
     EngineOptions options, const internal::ReplayEngineOptions& replay) {
   std::shared_ptr<Store> store = std::move(options.store);
   if (store == nullptr) {
-    if (options.data_dir.empty()) {
+    if (options.store_url.empty() && options.data_dir.empty()) {
       return absl::InvalidArgumentError(
-          "data_dir: required when no store is given");
+          "store_url or data_dir: required when no store is given");
     }
-    RocksDbOptions ro;
-    ro.path = options.data_dir;
-    ro.logger = options.logger;
-    VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Store> opened, OpenRocksDbStore(ro));
+    StoreOptions so;
+    so.logger = options.logger;
+    VIGIL_ASSIGN_OR_RETURN(
+        std::unique_ptr<Store> opened,
+        OpenStore(options.store_url.empty() ? RocksDbStoreUrl(options.data_dir)
+                                            : options.store_url,
+                  so));
     store = std::move(opened);
   }
   std::shared_ptr<const Model> model = std::move(options.model);
