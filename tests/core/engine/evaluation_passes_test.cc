@@ -67,7 +67,8 @@ TEST(RetryOnAbortedTest, GivesUpAfterMaxPasses) {
   });
   EXPECT_EQ(kMaxEvaluationPasses, 8);
   EXPECT_EQ(passes, 8);
-  EXPECT_EQ(s, absl::UnavailableError("store: too much contention on this user"));
+  EXPECT_EQ(s,
+            absl::UnavailableError("store: too much contention on this user"));
 }
 
 // The engine's parts over a RocksDB store of their own, as Engine::Create
@@ -115,11 +116,10 @@ class Parts {
     Evaluation e(attempt);
     if (absl::Status s = Enrich(parts_, &e); !s.ok()) return s;
     std::lock_guard<std::mutex> lock(state_->LockFor(attempt.user_id));
-    const absl::Status s =
-        RetryOnAborted(kMaxEvaluationPasses, [&](int pass) {
-          absl::Status s = RunPass(parts_, &e, pass);
-          return pass_status ? pass_status(pass, s) : s;
-        });
+    const absl::Status s = RetryOnAborted(kMaxEvaluationPasses, [&](int pass) {
+      absl::Status s = RunPass(parts_, &e, pass);
+      return pass_status ? pass_status(pass, s) : s;
+    });
     Settle(parts_, e);
     if (!s.ok()) return s;
     return e.decision();
