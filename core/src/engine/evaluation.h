@@ -47,8 +47,10 @@ struct Enriched {
   std::shared_ptr<const Model> model;
   std::shared_ptr<ScoreQuantile> target;
   const ModelConfig* config = nullptr;  // model->config()
-  absl::Time clock_now;  // the engine's clock
-  absl::Time now;        // the event's time (clock_now unless replaying)
+  // The engine's clock's time, and the event's (clock_now, or the attempt's
+  // timestamp under EngineOptions::trust_attempt_timestamps).
+  absl::Time clock_now;
+  absl::Time now;
   IpAddress ip;
   GeoInfo geo;
   bool geo_failed = false;  // the lookup failed (not merely "unknown")
@@ -77,7 +79,7 @@ struct Loaded {
 
 // Score's findings (the score and reasons are in the decision).
 struct Scored {
-  double maturity = 0;    // what the familiarity signals weighed
+  double maturity = 0;      // what the familiarity signals weighed
   int signal_failures = 0;  // signals that could not be evaluated
 };
 

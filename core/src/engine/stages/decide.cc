@@ -29,9 +29,9 @@ std::string NothingUnusualDetail(const Decision& d, double maturity) {
     for (const auto& signal : BuiltinSignals()) {
       if (signal->scaled_by_maturity()) scaled.push_back(signal->name());
     }
-    absl::StrAppend(
-        &detail, " (baseline not mature: ", absl::StrJoin(scaled, " and "),
-        absl::StrFormat(" weigh %.2f)", maturity));
+    absl::StrAppend(&detail,
+                    " (baseline not mature: ", absl::StrJoin(scaled, " and "),
+                    absl::StrFormat(" weigh %.2f)", maturity));
   }
   if (!d.signal_failures.empty()) {
     absl::StrAppend(&detail,
@@ -67,7 +67,8 @@ void DecideOnSignals(const EngineParts& p, Evaluation* e) {
   }
   const bool has_factor =
       p.replay.assume_mfa_factor || e->loaded.profile.mfa_factors != 0;
-  d.enforced_verdict = PolicyVerdict(m, attempt.event_type, d.level, has_factor);
+  d.enforced_verdict =
+      PolicyVerdict(m, attempt.event_type, d.level, has_factor);
   if (std::optional<Reason> why =
           PolicyReason(m, attempt.event_type, d.level, has_factor)) {
     d.reasons.push_back(*std::move(why));

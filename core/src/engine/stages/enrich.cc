@@ -82,8 +82,8 @@ absl::Status Enrich(const EngineParts& p, Evaluation* e) {
 
   StoredEvent& stored = e->stored;
   Event& event = stored.event;
-  VIGIL_ASSIGN_OR_RETURN(
-      event.event_id, NewEventId(attempt.user_id, absl::ToUnixNanos(x.now)));
+  VIGIL_ASSIGN_OR_RETURN(event.event_id,
+                         NewEventId(attempt.user_id, absl::ToUnixNanos(x.now)));
   stored.features = ExtractFeatures(attempt, x.ip, x.geo, x.user_agent);
   event.user_id = attempt.user_id;
   event.time = x.now;

@@ -42,9 +42,9 @@ absl::Status Load(const EngineParts& p, Evaluation* e) {
           : "new";
   d.password_reset_required = l.profile.password_reset_required;
   if (!attempt.device_key.empty()) {
-    if (absl::Status s = FindDevice(p.state->store(), attempt.user_id,
-                                    attempt.device_key,
-                                    absl::ToUnixSeconds(x.now), &l.device);
+    if (absl::Status s =
+            FindDevice(p.state->store(), attempt.user_id, attempt.device_key,
+                       absl::ToUnixSeconds(x.now), &l.device);
         !s.ok()) {
       return p.state->StoreError(s);
     }

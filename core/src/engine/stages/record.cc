@@ -24,8 +24,7 @@ void Learn(const EngineParts& p, Evaluation* e) {
   if (attempt.outcome == Outcome::kSuccess &&
       d.enforced_verdict == Verdict::kAllow) {
     // A success on probation counts as an attempt, not a trusted success.
-    stored.learned =
-        LearnSuccess(stored, Confirmation::kPassword, m, &profile);
+    stored.learned = LearnSuccess(stored, Confirmation::kPassword, m, &profile);
     r.profile_changed = true;
     if (stored.learned) r.counter_kind = CounterKind::kSuccess;
     UpdateUserRisk(stored, /*second_factor=*/false, m, &profile);
@@ -117,8 +116,8 @@ absl::Status Record(const EngineParts& p, Evaluation* e) {
       p.state->CountStoreError();
     }
   } else {
-    r.touched_counters = p.state->AddCounters(stored, x.ip, r.counter_kind,
-                                              &batch);
+    r.touched_counters =
+        p.state->AddCounters(stored, x.ip, r.counter_kind, &batch);
     if (r.profile_changed) {
       batch.Put(Table::kUsers, attempt.user_id, profile.Encode());
     }

@@ -33,8 +33,7 @@ void Score(const EngineParts& p, Evaluation* e) {
   in.counters_failed = l.counters_failed;
   in.now = x.now;
   in.model = &m;
-  const double maturity =
-      BaselineMaturity(m, l.profile.successful_sign_ins);
+  const double maturity = BaselineMaturity(m, l.profile.successful_sign_ins);
   e->scored.maturity = maturity;
   std::vector<double> contributions;
   contributions.reserve(8);
