@@ -77,7 +77,9 @@ class WriteBatch {
   // A condition: the batch applies only if, when it is applied, `key` holds
   // exactly `value` (nullopt: is absent). The basis of every read-modify-write
   // that must be atomic across processes: read, change, write with the value
-  // read as the expectation, and on Aborted read again and retry.
+  // read as the expectation, and on Aborted read again and retry. Not for
+  // counters: AddCounter never conflicts, so a backend need not check a
+  // condition on a counter against concurrent additions.
   void Expect(Table table, absl::string_view key,
               const std::optional<std::string>& value) {
     ops_.push_back({OpType::kExpect, table, std::string(key),
@@ -183,7 +185,12 @@ class Store {
   virtual absl::Status Write(const WriteBatch& batch) = 0;
 
   // Keys of `table` in [start, limit) in ascending byte order (limit empty:
-  // to the end of the table).
+  // to the end of the table). Writes may go on while a scan is open (from
+  // the same thread too): the scan still yields each key at most once, in
+  // order, and every key present and unchanged throughout; a key written
+  // meanwhile may show with either value, or not. (RocksDB reads a snapshot
+  // taken at Scan; the in-memory store copies a few hundred keys at a time,
+  // each such chunk a consistent view.)
   virtual std::unique_ptr<StoreIterator> Scan(Table table,
                                               absl::string_view start,
                                               absl::string_view limit) = 0;
@@ -247,8 +254,9 @@ struct RetentionRule {
 };
 
 // The merge function of Table::kCounters, which every Store applies for
-// WriteBatch::Merge: `existing` (nullptr if absent) combined with `operands`
-// in order. Defined by the engine; stores call it, they do not interpret it.
+// WriteBatch::AddCounter: `existing` (nullptr if absent) combined with
+// `operands` in order. Defined by the engine; stores call it, they do not
+// interpret it.
 std::string ApplyCounterMerge(const std::string* existing,
                               const std::vector<absl::string_view>& operands);
 
@@ -318,6 +326,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
 // Retention rules apply as records are read and written.
 struct MemoryStoreOptions {
   const Clock* clock = nullptr;  // null: RealClock(). Not owned.
+  // A rule whose max_age is not positive keeps everything (OpenStore
+  // refuses a negative one).
   std::vector<RetentionRule> retention;
 };
 std::unique_ptr<Store> OpenMemoryStore(const MemoryStoreOptions& options = {});
