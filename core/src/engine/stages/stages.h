@@ -94,11 +94,11 @@ void Decide(const EngineParts& p, Evaluation* e);
 // sighting, forgotten devices after a password change, the event, the
 // notification, the counters and the profile, in one commit; hands the
 // profile back to the state. Store errors as Commit answers them (Aborted:
-// a conditional write lost a race; the caller reruns from Load). Until the
-// per-user state writes conditions, UserState::Commit answers every store
-// failure as Unavailable, so no pass is rerun. Ephemeral state writes no
-// conditions: its counters are added in the cache before the commit, so a
-// rerun would count them twice.
+// a conditional write lost a race on a shared store, where Load's profile
+// read is a condition of the batch; the caller reruns from Load). An
+// exclusive store gets no conditions, so its passes are never rerun;
+// neither is ephemeral state's (replays on an exclusive temporary store),
+// whose counters are added in the cache before the commit.
 absl::Status Record(const EngineParts& p, Evaluation* e);
 
 // Ephemeral state lives only in the cache: hands a profile Load took and
