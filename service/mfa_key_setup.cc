@@ -12,6 +12,21 @@
 
 namespace vigil::service {
 
+absl::StatusOr<bool> CreateMfaKeyFile(Store* store, const std::string& path,
+                                      std::string* key_id) {
+  // The id `vigil keys rotate` would give it.
+  *key_id = absl::StrCat(
+      "k", absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(), absl::UTCTimeZone()));
+  absl::StatusOr<bool> created =
+      CreateTotpKeyFileIfMissing(store, path, *key_id);
+  if (!created.ok()) {
+    return absl::Status(
+        created.status().code(),
+        absl::StrCat("mfa.key_file: ", created.status().message()));
+  }
+  return created;
+}
+
 absl::StatusOr<std::string> SetUpMfaKeyFile(const ServiceConfig& config,
                                             Store* store, Logger* logger) {
   Logger& log = *OrDefault(logger);
@@ -23,16 +38,9 @@ absl::StatusOr<std::string> SetUpMfaKeyFile(const ServiceConfig& config,
   const std::string path =
       (std::filesystem::path(config.data_dir) / kDefaultMfaKeyFileName)
           .string();
-  // The id `vigil keys rotate` would give it.
-  const std::string key_id = absl::StrCat(
-      "k", absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(), absl::UTCTimeZone()));
-  absl::StatusOr<bool> created =
-      CreateTotpKeyFileIfMissing(store, path, key_id);
-  if (!created.ok()) {
-    return absl::Status(
-        created.status().code(),
-        absl::StrCat("mfa.key_file: ", created.status().message()));
-  }
+  std::string key_id;
+  absl::StatusOr<bool> created = CreateMfaKeyFile(store, path, &key_id);
+  if (!created.ok()) return created.status();
   if (*created) {
     // Loud: a warning, whatever [log] level says is the least.
     log.Write(

@@ -22,6 +22,12 @@ namespace vigil::service {
 // The file name under data_dir used when [mfa] key_file is empty.
 inline constexpr char kDefaultMfaKeyFileName[] = "mfa.key";
 
+// Creates a TOTP key file at `path` with one new key (the id `vigil keys
+// rotate` would give it, in `*key_id`) unless one is there; true if it made
+// one. Errors start with "mfa.key_file: ".
+absl::StatusOr<bool> CreateMfaKeyFile(Store* store, const std::string& path,
+                                      std::string* key_id);
+
 // The key file the engine should read: [mfa] key_file if set; otherwise
 // <data_dir>/mfa.key, created first if missing. `store` is the open store
 // of data_dir (its lock makes this vigild the only one creating the file).

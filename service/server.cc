@@ -195,14 +195,10 @@ absl::StatusOr<std::string> MfaKeyFile(
   *temporary = *std::move(folder);
   const std::string path =
       absl::StrCat((*temporary)->path(), "/", kDefaultMfaKeyFileName);
-  const std::string key_id = absl::StrCat(
-      "k", absl::FormatTime("%Y%m%dT%H%M%S", absl::Now(), absl::UTCTimeZone()));
-  absl::StatusOr<bool> created =
-      CreateTotpKeyFileIfMissing(store, path, key_id);
-  if (!created.ok()) {
-    return absl::Status(
-        created.status().code(),
-        absl::StrCat("mfa.key_file: ", created.status().message()));
+  std::string key_id;
+  if (absl::Status s = CreateMfaKeyFile(store, path, &key_id).status();
+      !s.ok()) {
+    return s;
   }
   log.Log(LogLevel::kInfo, "mfa_key_file",
           "TOTP key made for the memory: store, removed when vigild stops "
