@@ -175,17 +175,29 @@ class Store {
   virtual absl::Status Get(Table table, absl::string_view key,
                            std::string* value) = 0;
 
-  // Applies every change of `batch` atomically: after a crash either all or
-  // none are visible, and a concurrent reader sees all or none. If the batch
-  // holds conditions (WriteBatch::Expect), they are checked against the
-  // state just before the batch, atomically with applying it: if one does
-  // not hold, nothing is applied and the answer is Aborted. When Write
-  // returns OK the changes survive the process being killed (for a backend
-  // that defers its log, once FlushLog has returned OK).
+  // Applies the changes of `batch`. Within one partition (PartitionOf) they
+  // are atomic: after a crash either all or none are visible, and a
+  // concurrent reader sees all or none. A backend that keeps every record in
+  // one place (RocksDB, memory:) makes the whole batch atomic; one that
+  // spreads partitions over machines (atomic_batches() false) applies them
+  // partition by partition, the partition with the conditions first, so a
+  // crash between two may leave the first applied without the rest.
+  //
+  // If the batch holds conditions (WriteBatch::Expect), they must all lie in
+  // one partition (InvalidArgument otherwise, nothing applied), and they are
+  // checked against the state just before the batch, atomically with
+  // applying that partition's changes: if one does not hold, nothing at all
+  // is applied and the answer is Aborted. When Write returns OK the changes
+  // survive the process being killed (for a backend that defers its log,
+  // once FlushLog has returned OK).
   virtual absl::Status Write(const WriteBatch& batch) = 0;
 
-  // Keys of `table` in [start, limit) in ascending byte order (limit empty:
-  // to the end of the table). Writes may go on while a scan is open (from
+  // Keys of `table` in [start, limit) (limit empty: to the end of the
+  // table), in ascending byte order within each partition. A range within
+  // one partition (PartitionOfRange) comes in ascending order on every
+  // backend; a range over several, in ascending order on a backend with
+  // ordered_scans() (RocksDB, memory:), else partition by partition in no
+  // set order of partitions. Writes may go on while a scan is open (from
   // the same thread too): the scan still yields each key at most once, in
   // order, and every key present and unchanged throughout; a key written
   // meanwhile may show with either value, or not. (RocksDB reads a snapshot
@@ -207,6 +219,10 @@ class Store {
   // every read-modify-write is a conditional write, retried on Aborted, and
   // nothing is cached.
   virtual bool exclusive() const { return false; }
+  // Whether every Write is atomic as a whole, across partitions (see Write).
+  virtual bool atomic_batches() const { return true; }
+  // Whether a scan over several partitions comes in key order (see Scan).
+  virtual bool ordered_scans() const { return true; }
   // Bulk loading (see BulkLoading); null: load with ordinary batches.
   virtual BulkLoading* bulk_loading() { return nullptr; }
   // Makes every write accepted so far survive a crash of this process (and,
@@ -252,6 +268,28 @@ struct RetentionRule {
   absl::Duration max_age = absl::ZeroDuration();  // zero: kept forever
   std::function<bool(absl::string_view key, absl::Time* time)> record_time;
 };
+
+// Partitions: the records a backend keeps together. Every key of a table
+// lies in one partition, named by a short string of ASCII letters and
+// digits (no braces: a backend may use it as a Redis hash tag). A batch's
+// conditions lie in one partition (Store::Write), and a backend spread over
+// machines keeps each partition in one place. Every record of one user
+// (profile, events, devices, TOTP and contact record, passkeys, challenges)
+// is in the user's partition (one of 65,536, by a hash of the user id);
+// counters spread over 65,536 partitions by a hash of their key; the outbox,
+// the breach corpus and the metadata are one partition each. Defined by the
+// repositories' key layouts (store/partitions.cc); stores call it.
+std::string PartitionOf(Table table, absl::string_view key);
+// The partition that holds every key of [start, limit) of `table` (limit
+// empty: to the end), or nullopt if the range may span several.
+std::optional<std::string> PartitionOfRange(Table table,
+                                            absl::string_view start,
+                                            absl::string_view limit);
+
+// The first key after every key that starts with `prefix`: the limit of a
+// scan of the keys with that prefix. Empty (to the end) if there is none
+// (`prefix` empty or all 0xff bytes).
+std::string PrefixLimit(absl::string_view prefix);
 
 // The merge function of Table::kCounters, which every Store applies for
 // WriteBatch::AddCounter: `existing` (nullptr if absent) combined with

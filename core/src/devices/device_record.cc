@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<DeviceRecord>> LoadDevices(Store* store,
                                                       absl::string_view user_id) {
   const std::string prefix = DevicePrefix(user_id);
   std::vector<DeviceRecord> out;
-  std::unique_ptr<StoreIterator> it = store->Scan(Table::kDevices, prefix, "");
+  std::unique_ptr<StoreIterator> it = store->Scan(Table::kDevices, prefix, PrefixLimit(prefix));
   for (; it->Valid(); it->Next()) {
     if (it->key().substr(0, prefix.size()) != prefix) break;
     DeviceRecord r;

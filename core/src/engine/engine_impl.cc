@@ -340,11 +340,9 @@ absl::StatusOr<EventPage> EngineImpl::ListEvents(absl::string_view user_id,
       return absl::InvalidArgumentError("cursor: not a valid cursor");
     }
   }
-  // The first key after every key with `prefix` (which starts with "v", so
-  // it is never all 0xff bytes).
-  std::string limit_key = prefix;
-  while (static_cast<uint8_t>(limit_key.back()) == 0xff) limit_key.pop_back();
-  limit_key.back() = static_cast<char>(static_cast<uint8_t>(limit_key.back()) + 1);
+  // Every key with `prefix` (which starts with "v", so the limit is never
+  // empty).
+  const std::string limit_key = PrefixLimit(prefix);
   std::unique_ptr<StoreIterator> it = store_->Scan(Table::kEvents, start, limit_key);
   EventPage page;
   for (; it->Valid(); it->Next()) {

@@ -4,9 +4,11 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "state/conflicts.h"
+#include "store/partitions.h"
 #include "vigil/mfa.h"
 
 namespace vigil::internal {
@@ -35,7 +37,11 @@ absl::StatusOr<ChallengeInfo> NewChallenge(const MfaPolicyConfig& policy,
                                            uint32_t offerable, absl::Time now,
                                            WriteBatch* batch) {
   ChallengeInfo info;
-  VIGIL_ASSIGN_OR_RETURN(info.id, RandomHex(16));
+  // The first four hex digits name the user's partition (PartitionOf), so
+  // that the challenge changes atomically with the user's other records on
+  // a store spread over machines; 112 random bits follow.
+  VIGIL_ASSIGN_OR_RETURN(std::string random, RandomHex(14));
+  info.id = absl::StrCat(UserPartitionHex(event.user_id), random);
   ChallengeRecord c;
   c.user_id = event.user_id;
   c.event_id = event.event_id;

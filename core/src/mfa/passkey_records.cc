@@ -116,7 +116,7 @@ absl::StatusOr<std::vector<PasskeyRecord>> LoadPasskeys(
     Store* store, absl::string_view user_id) {
   const std::string prefix = PasskeyPrefix(user_id);
   std::vector<PasskeyRecord> out;
-  std::unique_ptr<StoreIterator> it = store->Scan(Table::kPasskeys, prefix, "");
+  std::unique_ptr<StoreIterator> it = store->Scan(Table::kPasskeys, prefix, PrefixLimit(prefix));
   for (; it->Valid(); it->Next()) {
     if (it->key().substr(0, prefix.size()) != prefix) break;
     PasskeyRecord r;

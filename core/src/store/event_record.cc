@@ -8,6 +8,7 @@
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "common/random.h"
+#include "store/partitions.h"
 #include "vigil/store.h"
 
 namespace vigil::internal {
@@ -391,20 +392,16 @@ bool StoredEvent::Decode(absl::string_view data) {
   return d.done();
 }
 
-namespace {
-constexpr uint64_t kUserSeed = 0x65766e74;
-}  // namespace
-
 std::string UserEventPrefix(absl::string_view user_id) {
   std::string key = "v";
-  PutBigEndian64(&key, StableHash(user_id, kUserSeed));
+  PutBigEndian64(&key, UserHash(user_id));
   return key;
 }
 
 absl::StatusOr<std::string> NewEventId(absl::string_view user_id,
                                        int64_t time_nanos) {
   std::string raw;
-  PutBigEndian64(&raw, StableHash(user_id, kUserSeed));
+  PutBigEndian64(&raw, UserHash(user_id));
   // Inverted so that a forward scan yields the newest first.
   PutBigEndian64(&raw, ~(static_cast<uint64_t>(time_nanos) ^ (1ull << 63)));
   absl::Status random = AppendPooledRandomBytes(8, &raw);

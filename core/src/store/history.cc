@@ -34,14 +34,6 @@ std::string DeviceToken(uint64_t hash) {
   return absl::StrFormat("%016x", hash);
 }
 
-// The first key after every key that starts with `prefix` (which starts with
-// "v", so it is never all 0xff bytes).
-std::string PrefixLimit(std::string prefix) {
-  while (static_cast<uint8_t>(prefix.back()) == 0xff) prefix.pop_back();
-  prefix.back() = static_cast<char>(static_cast<uint8_t>(prefix.back()) + 1);
-  return prefix;
-}
-
 Attempt ReplayAttempt(const StoredEvent& stored) {
   const Event& e = stored.event;
   Attempt a;

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "store/partitions.h"
 #include "vigil/store.h"
 
 namespace vigil {
@@ -99,6 +100,12 @@ class MemoryStore final : public Store {
         return absl::InvalidArgumentError(
             absl::StrCat("counter in ", TableName(op.table),
                          ": only the counters table has counters"));
+      }
+    }
+    if (batch.conditional()) {
+      if (absl::Status s = internal::CheckConditionsInOnePartition(batch);
+          !s.ok()) {
+        return s;
       }
     }
     absl::MutexLock lock(&mu_);

@@ -40,6 +40,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "store/backup.h"
+#include "store/partitions.h"
 #include "vigil/log.h"
 #include "vigil/store.h"
 
@@ -535,6 +536,12 @@ class RocksDbStore final : public Store, public BulkLoading {
 
   absl::Status Write(const WriteBatch& batch) override {
     if (read_only_) return ReadOnlyError();
+    if (batch.conditional()) {
+      if (absl::Status s = internal::CheckConditionsInOnePartition(batch);
+          !s.ok()) {
+        return s;
+      }
+    }
     // The stripes of every key put, deleted or expected, in one order
     // (ascending) so that two writes cannot deadlock. A batch of
     // counter additions alone takes none. Taken before write_mu_: a write

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "store/bulk.h"
 #include "store/counter_record.h"
 #include "store/event_record.h"
+#include "store/partitions.h"
 #include "testing/test_util.h"
 #include "vigil/clock.h"
 #include "vigil/store.h"
@@ -146,8 +148,10 @@ TEST_P(StoreConformanceTest, GetPutDelete) {
   EXPECT_OK(store_->Write(empty));
 }
 
+// Within one partition (here the outbox, one partition) every backend
+// scans in key order.
 TEST_P(StoreConformanceTest, ScanOrderAndBounds) {
-  EXPECT_TRUE(ScanAll(Table::kDevices, "", "").empty());  // empty table
+  EXPECT_TRUE(ScanAll(Table::kOutbox, "", "").empty());  // empty table
   const std::vector<std::string> keys = {
       "a",     "b",       std::string("b\0", 2),
       "b\x01", "ba",      "bz",
@@ -155,9 +159,9 @@ TEST_P(StoreConformanceTest, ScanOrderAndBounds) {
       "\xff",  "\xff\xff"};
   // Written out of order, with a neighbour table that must not show.
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
-    Put(Table::kDevices, *it, "v:" + *it);
+    Put(Table::kOutbox, *it, "v:" + *it);
   }
-  Put(Table::kUsers, "b", "other table");
+  Put(Table::kPwned, "b", "other table");
   std::vector<std::string> sorted = keys;
   std::sort(sorted.begin(), sorted.end());
   auto keys_of = [](const std::vector<std::pair<std::string, std::string>>& v) {
@@ -168,31 +172,31 @@ TEST_P(StoreConformanceTest, ScanOrderAndBounds) {
     }
     return out;
   };
-  EXPECT_EQ(keys_of(ScanAll(Table::kDevices, "", "")), sorted);
+  EXPECT_EQ(keys_of(ScanAll(Table::kOutbox, "", "")), sorted);
   // [start, limit): start included, limit excluded.
-  EXPECT_EQ(keys_of(ScanAll(Table::kDevices, "b", "c")),
+  EXPECT_EQ(keys_of(ScanAll(Table::kOutbox, "b", "c")),
             (std::vector<std::string>{"b", std::string("b\0", 2), "b\x01", "ba",
                                       "bz"}));
-  EXPECT_EQ(keys_of(ScanAll(Table::kDevices, std::string("b\0", 2), "bz")),
+  EXPECT_EQ(keys_of(ScanAll(Table::kOutbox, std::string("b\0", 2), "bz")),
             (std::vector<std::string>{std::string("b\0", 2), "b\x01", "ba"}));
   // A start between keys, an empty limit (to the end), bytes above 0x7f.
-  EXPECT_EQ(keys_of(ScanAll(Table::kDevices, "bb", "")),
+  EXPECT_EQ(keys_of(ScanAll(Table::kOutbox, "bb", "")),
             (std::vector<std::string>{"bz", "c", "\x7f", "\x80", "\xff",
                                       "\xff\xff"}));
-  EXPECT_TRUE(ScanAll(Table::kDevices, "c\x01", "\x7f").empty());
-  EXPECT_TRUE(ScanAll(Table::kDevices, "zzz", "zzzz").empty());
+  EXPECT_TRUE(ScanAll(Table::kOutbox, "c\x01", "\x7f").empty());
+  EXPECT_TRUE(ScanAll(Table::kOutbox, "zzz", "zzzz").empty());
   EXPECT_TRUE(ScanAll(Table::kMeta, "", "").empty());
 
   // More keys than a memory scan copies at once, deleted as the scan goes
   // (each key is still seen exactly once, in order).
   WriteBatch many;
   for (int i = 0; i < 1000; ++i) {
-    many.Put(Table::kChallenges, absl::StrCat("k", 10000 + i), "x");
+    many.Put(Table::kOutbox, absl::StrCat("k", 10000 + i), "x");
   }
   ASSERT_OK(store_->Write(many));
   int seen = 0;
   std::string last;
-  std::unique_ptr<StoreIterator> it = store_->Scan(Table::kChallenges, "", "");
+  std::unique_ptr<StoreIterator> it = store_->Scan(Table::kOutbox, "k", "l");
   for (; it->Valid(); it->Next()) {
     const std::string key(it->key());
     EXPECT_EQ(key, absl::StrCat("k", 10000 + seen));
@@ -200,13 +204,52 @@ TEST_P(StoreConformanceTest, ScanOrderAndBounds) {
     last = key;
     ++seen;
     WriteBatch del;
-    del.Delete(Table::kChallenges, key);
+    del.Delete(Table::kOutbox, key);
     ASSERT_OK(store_->Write(del));
   }
   ASSERT_OK(it->status());
   it.reset();
   EXPECT_EQ(seen, 1000);
-  EXPECT_TRUE(ScanAll(Table::kChallenges, "", "").empty());
+  EXPECT_TRUE(ScanAll(Table::kOutbox, "k", "l").empty());
+}
+
+// Over several partitions: every key once; in key order on a backend with
+// ordered_scans(), else in order within each partition.
+TEST_P(StoreConformanceTest, ScanOverPartitions) {
+  std::vector<std::string> users;
+  for (int i = 0; i < 300; ++i) users.push_back(absl::StrCat("user", i));
+  WriteBatch b;
+  for (const std::string& u : users) b.Put(Table::kUsers, u, "p:" + u);
+  b.Put(Table::kTotp, "user1", "not this table");
+  ASSERT_OK(store_->Write(b));
+  std::vector<std::pair<std::string, std::string>> all =
+      ScanAll(Table::kUsers, "", "");
+  std::map<std::string, std::string> last_of_partition;
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : all) {
+    EXPECT_EQ(v, "p:" + k);
+    std::string& last = last_of_partition[PartitionOf(Table::kUsers, k)];
+    EXPECT_LT(last, k) << "out of order within a partition";
+    last = k;
+    keys.push_back(k);
+  }
+  if (store_->ordered_scans()) {
+    EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  }
+  std::sort(keys.begin(), keys.end());
+  std::sort(users.begin(), users.end());
+  EXPECT_EQ(keys, users);
+  // A bounded range over partitions: exactly its keys.
+  std::vector<std::string> ranged;
+  for (const auto& [k, v] : ScanAll(Table::kUsers, "user1", "user2")) {
+    ranged.push_back(k);
+  }
+  std::sort(ranged.begin(), ranged.end());
+  std::vector<std::string> want;
+  for (const std::string& u : users) {
+    if (u >= "user1" && u < "user2") want.push_back(u);
+  }
+  EXPECT_EQ(ranged, want);
 }
 
 // A reader never sees half of a batch: two keys flipped together are read
@@ -282,13 +325,41 @@ TEST_P(StoreConformanceTest, ExpectMismatchAppliesNothing) {
   EXPECT_EQ(Read(Table::kDevices, "to-delete"), "kept");
   EXPECT_EQ(Read(Table::kCounters, "c"), "<NotFound>");
   EXPECT_EQ(Read(Table::kChallenges, "k"), "v1");
-  // One failing condition among holding ones fails the batch too.
+  // One failing condition among holding ones fails the batch too (both in
+  // the user's partition: a challenge id starts with the user's digits).
+  const std::string challenge = internal::UserPartitionHex("existing") + "c1";
+  Put(Table::kChallenges, challenge, "v1");
   WriteBatch two;
-  two.Expect(Table::kChallenges, "k", "v1");
+  two.Expect(Table::kChallenges, challenge, "v1");
   two.Expect(Table::kUsers, "existing", "not this");
-  two.Put(Table::kChallenges, "k", "v3");
+  two.Put(Table::kChallenges, challenge, "v3");
   EXPECT_TRUE(absl::IsAborted(store_->Write(two)));
-  EXPECT_EQ(Read(Table::kChallenges, "k"), "v1");
+  EXPECT_EQ(Read(Table::kChallenges, challenge), "v1");
+}
+
+// Conditions must lie in one partition (PartitionOf); a batch whose
+// conditions span two is refused whole, even where they would hold.
+TEST_P(StoreConformanceTest, ConditionsInTwoPartitionsAreRefused) {
+  ASSERT_NE(PartitionOf(Table::kUsers, "alice"),
+            PartitionOf(Table::kUsers, "bob"));
+  Put(Table::kUsers, "alice", "a");
+  WriteBatch b;
+  b.Expect(Table::kUsers, "alice", "a");
+  b.Expect(Table::kUsers, "bob", std::nullopt);
+  b.Put(Table::kUsers, "alice", "changed");
+  b.Put(Table::kUsers, "bob", "new");
+  absl::Status s = store_->Write(b);
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_EQ(Read(Table::kUsers, "alice"), "a");
+  EXPECT_EQ(Read(Table::kUsers, "bob"), "<NotFound>");
+  // One condition, changes in other partitions: allowed.
+  WriteBatch one;
+  one.Expect(Table::kUsers, "alice", "a");
+  one.Put(Table::kUsers, "bob", "new");
+  one.Put(Table::kOutbox, "m", "x");
+  ASSERT_OK(store_->Write(one));
+  EXPECT_EQ(Read(Table::kUsers, "bob"), "new");
+  EXPECT_EQ(Read(Table::kOutbox, "m"), "x");
 }
 
 TEST_P(StoreConformanceTest, ExpectAbsence) {
