@@ -25,8 +25,20 @@ NODES=6
 NODE_TIMEOUT_MS=2000
 WAIT_S=${REDIS_CLUSTER_WAIT:-30}
 
+# Nodes this call started; a start that fails stops them again.
+started_ports=()
+
 die() {
   echo "redis-cluster: error: $*" >&2
+  if [ ${#started_ports[@]} -gt 0 ]; then
+    local port pid
+    for port in "${started_ports[@]}"; do
+      pid=$(node_pid "$port")
+      [ -n "$pid" ] || continue
+      echo "redis-cluster: stopping the node on port $port started by this call" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    done
+  fi
   exit 1
 }
 
@@ -45,7 +57,16 @@ fi
 for tool in redis-server redis-cli timeout; do
   command -v "$tool" >/dev/null || die "$tool not found (scripts/setup.sh installs redis-server)"
 done
-mkdir -p "$dir"
+if [ "$cmd" = start ]; then
+  mkdir -p "$dir" || die "cannot make $dir"
+elif [ ! -d "$dir" ]; then
+  if [ "$cmd" = stop ]; then
+    echo "redis-cluster: no $dir, nothing to stop"
+    exit 0
+  fi
+  echo "redis-cluster: no $dir"
+  exit 1
+fi
 dir=$(cd "$dir" && pwd)
 marker="$dir/cluster-created"
 
@@ -83,9 +104,6 @@ log_tail() {
 start_node() {
   local port=$1
   mkdir -p "$dir/$port"
-  if port_in_use "$port"; then
-    die "port $port is in use by a process that is not this cluster's node in $dir/$port"
-  fi
   if ! redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes \
     --daemonize yes --dir "$dir/$port" --pidfile "$dir/$port/redis.pid" \
     --logfile "$dir/$port/redis.log" --cluster-enabled yes \
@@ -94,12 +112,14 @@ start_node() {
     log_tail "$port"
     die "redis-server on port $port did not start"
   fi
+  started_ports+=("$port")
 }
 
 wait_ping() {
-  local port=$1 deadline=$((SECONDS + WAIT_S))
+  local port=$1 since=$SECONDS deadline=$((SECONDS + WAIT_S))
   until [ "$(cli "$port" ping || true)" = PONG ]; do
-    if [ -z "$(node_pid "$port")" ] && [ $SECONDS -gt $((deadline - WAIT_S + 2)) ]; then
+    # (The pid file appears a moment after redis-server returns.)
+    if [ -z "$(node_pid "$port")" ] && [ $SECONDS -gt $((since + 2)) ]; then
       log_tail "$port"
       die "redis-server on port $port exited"
     fi
@@ -163,11 +183,20 @@ do_start() {
       fi
     done
   fi
+  local to_start=()
   for port in $(ports); do
     if [ -z "$(node_pid "$port")" ]; then
-      start_node "$port"
-      started=$((started + 1))
+      for p in "$port" $((port + 10000)); do
+        if port_in_use "$p"; then
+          die "port $p is in use by a process that is not this cluster's node in $dir/$port"
+        fi
+      done
+      to_start+=("$port")
     fi
+  done
+  for port in "${to_start[@]+"${to_start[@]}"}"; do
+    start_node "$port"
+    started=$((started + 1))
   done
   for port in $(ports); do wait_ping "$port"; done
   if [ ! -f "$marker" ]; then

@@ -27,6 +27,7 @@ namespace vigil::redis_testing {
 namespace {
 
 using internal::ParseRedisSeeds;
+using internal::RedisClusterCounters;
 using internal::RedisHashSlot;
 using internal::RedisResend;
 using internal::RedisScript;
@@ -202,7 +203,7 @@ TEST_F(RedisClusterClientTest, KeysSpreadOverAllThreePrimaries) {
 TEST_F(RedisClusterClientTest, PipelineRepliesInOrder) {
   auto cluster = NewClient(TestOptions());
   ASSERT_NE(cluster, nullptr);
-  std::string tag = "{" + UniqueKey("pipe") + "}";
+  std::string tag = absl::StrCat("{", UniqueKey("pipe"), "}");
   std::string a = tag + "a", b = tag + "b";
   ASSERT_OK(cluster->Run(a, {"SET", a, "1"}));
   ASSERT_OK(cluster->Run(b, {"SET", b, "2"}));
@@ -231,7 +232,7 @@ TEST_F(RedisClusterClientTest, EvalLoadsTheScriptAgainAfterScriptFlush) {
   ASSERT_NE(cluster, nullptr);
   RedisScript script(
       "return redis.call('INCRBY', KEYS[1], ARGV[1]) + #KEYS * 1000");
-  std::string tag = "{" + UniqueKey("eval") + "}";
+  std::string tag = absl::StrCat("{", UniqueKey("eval"), "}");
   std::string key = tag + "n";
   ASSERT_OK_AND_ASSIGN(RedisReply first,
                        cluster->Eval(script, {key, tag + "other"}, {"5"}));
@@ -342,7 +343,7 @@ TEST_F(RedisClusterClientTest, MovedSlotIsFollowedAndRemembered) {
 TEST_F(RedisClusterClientTest, AskRedirectDuringAMigration) {
   auto cluster = NewClient(TestOptions());
   ASSERT_NE(cluster, nullptr);
-  std::string tag = "{" + UniqueKey("ask") + "}";
+  std::string tag = absl::StrCat("{", UniqueKey("ask"), "}");
   int slot = RedisHashSlot(tag);
   std::string moved = tag + "moved", stays = tag + "stays",
               fresh = tag + "fresh";
@@ -487,6 +488,56 @@ TEST_F(RedisClusterClientTest, ConcurrentIncrementsSumExactly) {
             << " threads in " << took << ", "
             << cluster->counters().connections_opened
             << " connections opened\n";
+}
+
+// Threads keep writing to one slot while it moves to another primary and
+// back, and while the map is read again: every write lands exactly once.
+TEST_F(RedisClusterClientTest, ConcurrentCallsWhileTheSlotMoves) {
+  auto cluster = NewClient(TestOptions());
+  ASSERT_NE(cluster, nullptr);
+  auto admin = NewClient(TestOptions());
+  ASSERT_NE(admin, nullptr);
+  constexpr int kThreads = 4;
+  std::string tag = absl::StrCat("{", UniqueKey("busy"), "}");
+  int slot = RedisHashSlot(tag);
+  std::string from = cluster->PrimaryForSlot(slot);
+  std::string to = OtherPrimary(*cluster, from);
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::vector<int64_t> done(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::string key = absl::StrCat(tag, t);
+      while (!stop.load() || done[t] < 200) {
+        auto reply = cluster->Run(key, {"INCR", key}, RedisResend::kNo);
+        if (reply.ok() && reply->is_integer()) {
+          ++done[t];
+        } else {
+          failures.fetch_add(1);
+          if (failures.load() > 100) return;
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(50));
+  MoveSlot(*admin, slot, from, to);
+  for (int i = 0; i < 10; ++i) EXPECT_OK(cluster->RefreshSlotMap());
+  absl::SleepFor(absl::Milliseconds(50));
+  MoveSlot(*admin, slot, to, from);
+  stop.store(true);
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    std::string key = absl::StrCat(tag, t);
+    ASSERT_OK_AND_ASSIGN(RedisReply get, cluster->Run(key, {"GET", key}));
+    EXPECT_EQ(get.str(), absl::StrCat(done[t])) << key;
+  }
+  EXPECT_EQ(cluster->PrimaryForSlot(slot), from);
+  RedisClusterCounters c = cluster->counters();
+  std::cout << "while the slot moved: " << done[0] + done[1] + done[2] + done[3]
+            << " INCR, " << c.moved_redirects << " MOVED, " << c.ask_redirects
+            << " ASK, " << c.slot_map_refreshes << " map reads\n";
 }
 
 }  // namespace
