@@ -89,6 +89,10 @@ TEST_F(RedisClusterClientTest, CreateRefusesBadOptions) {
   EXPECT_EQ(RedisCluster::Create(options).status().code(),
             absl::StatusCode::kInvalidArgument);
   options = TestOptions();
+  options.command_timeout = absl::InfiniteDuration();
+  EXPECT_EQ(RedisCluster::Create(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options = TestOptions();
   options.seeds = {"no-port"};
   EXPECT_EQ(RedisCluster::Create(options).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -268,17 +268,22 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Create(
           "redis cluster: a seed is not host:port");
     }
   }
-  if (options.connect_timeout <= absl::ZeroDuration() ||
-      options.command_timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        "redis cluster: the connect and command timeouts must be positive");
+  for (absl::Duration timeout :
+       {options.connect_timeout, options.command_timeout}) {
+    if (timeout <= absl::ZeroDuration() ||
+        timeout == absl::InfiniteDuration()) {
+      return absl::InvalidArgumentError(
+          "redis cluster: the connect and command timeouts must be positive "
+          "and finite");
+    }
   }
   if (options.max_attempts < 1 || options.max_redirects < 0) {
     return absl::InvalidArgumentError(
         "redis cluster: max_attempts must be >= 1 and max_redirects >= 0");
   }
   if (options.retry_backoff < absl::ZeroDuration() ||
-      options.max_retry_backoff < options.retry_backoff) {
+      options.max_retry_backoff < options.retry_backoff ||
+      options.max_retry_backoff == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
         "redis cluster: want 0 <= retry_backoff <= max_retry_backoff");
   }

@@ -147,8 +147,9 @@ class RedisCluster {
 
   // EVALSHA of `script` with `keys` and `args`, routed by the first key (by
   // slot 0 when there is none). On NOSCRIPT, loads the script on that node
-  // (SCRIPT LOAD) and runs it once more. The script's own errors come back as
-  // error replies. InvalidArgument when the keys do not share one slot.
+  // (SCRIPT LOAD) and runs it once more (so up to twice the bound of Run).
+  // The script's own errors come back as error replies. InvalidArgument when
+  // the keys do not share one slot.
   absl::StatusOr<RedisReply> Eval(const RedisScript& script,
                                   const std::vector<std::string>& keys,
                                   const std::vector<std::string>& args,
