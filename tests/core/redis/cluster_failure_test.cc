@@ -164,5 +164,51 @@ TEST_F(RedisClusterFailureTest, WholeClusterRestartKeepsTheKeys) {
   }
 }
 
+// A node that closes the connection while the client still writes (here: a
+// bulk argument over the node's proto-max-bulk-len): the write fails
+// (ECONNRESET, or EPIPE with a SIGPIPE: sigpipe_test.cc), the call fails
+// cleanly and the client goes on.
+TEST_F(RedisClusterFailureTest, AConnectionClosedMidWriteFailsCleanly) {
+  RedisClusterOptions options = TestOptions();
+  options.max_attempts = 2;
+  auto cluster = NewClient(options);
+  ASSERT_NE(cluster, nullptr);
+  std::string key = UniqueKey("sigpipe");
+  std::string node = cluster->PrimaryForSlot(RedisHashSlot(key));
+  RedisReply old =
+      OnNode(*cluster, node, {"CONFIG", "GET", "proto-max-bulk-len"});
+  ASSERT_EQ(old.elements().size(), 2u);
+  ASSERT_EQ(
+      OnNode(*cluster, node, {"CONFIG", "SET", "proto-max-bulk-len", "1048576"})
+          .str(),
+      "OK");
+  struct Restore {
+    RedisCluster* cluster;
+    std::string node, value;
+    ~Restore() {
+      OnNode(*cluster, node, {"CONFIG", "SET", "proto-max-bulk-len", value});
+    }
+  } restore{cluster.get(), node, old.elements()[1].str()};
+
+  auto reply = cluster->Run(key, {"SET", key, std::string(16 << 20, 'x')});
+  // Either the write failed (Unavailable) or the node's protocol error was
+  // read before the connection ended.
+  if (reply.ok()) {
+    EXPECT_TRUE(reply->is_error()) << RedisReply::TypeName(reply->type());
+  } else {
+    EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_TRUE(absl::StrContains(reply.status().message(), node))
+        << reply.status();
+  }
+  // Nothing pending, the client and node work on.
+  sigset_t pending;
+  sigemptyset(&pending);
+  sigpending(&pending);
+  EXPECT_FALSE(sigismember(&pending, SIGPIPE));
+  ASSERT_OK(cluster->Run(key, {"SET", key, "small"}));
+  ASSERT_OK_AND_ASSIGN(RedisReply get, cluster->Run(key, {"GET", key}));
+  EXPECT_EQ(get.str(), "small");
+}
+
 }  // namespace
 }  // namespace vigil::redis_testing

@@ -5,8 +5,6 @@
 #include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "store/redis/hash_slot.h"
+#include "store/redis/sigpipe.h"
 
 namespace vigil::internal {
 namespace {
@@ -37,46 +36,6 @@ const std::vector<std::string>& AskingCommand() {
   static const auto* const kCommand = new std::vector<std::string>{"ASKING"};
   return *kCommand;
 }
-
-// Blocks SIGPIPE in this thread while hiredis writes (it uses write(), not
-// send(MSG_NOSIGNAL)), and takes away a SIGPIPE raised meanwhile, so that a
-// node closing a connection never ends the process.
-class ScopedSigpipeBlock {
- public:
-  ScopedSigpipeBlock() {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    sigset_t pending;
-    sigemptyset(&pending);
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    blocked_ = pthread_sigmask(SIG_BLOCK, &pipe_, &old_) == 0;
-  }
-  ~ScopedSigpipeBlock() {
-    if (!blocked_) return;
-    int saved_errno = errno;
-    if (!was_pending_) {
-      sigset_t pending;
-      sigemptyset(&pending);
-      sigpending(&pending);
-      if (sigismember(&pending, SIGPIPE) == 1) {
-        timespec zero = {0, 0};
-        while (sigtimedwait(&pipe_, nullptr, &zero) == -1 && errno == EINTR) {
-        }
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-    errno = saved_errno;
-  }
-  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
-  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
-
- private:
-  sigset_t pipe_;
-  sigset_t old_;
-  bool was_pending_ = false;
-  bool blocked_ = false;
-};
 
 struct ContextDeleter {
   void operator()(redisContext* c) const { redisFree(c); }
