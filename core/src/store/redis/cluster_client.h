@@ -8,9 +8,12 @@
 //
 // Every call is bounded: at most max_redirects + max_attempts sends, each
 // waiting at most command_timeout per read or write (connect_timeout to
-// connect), plus the backoff sleeps and the slot map reads that follow a
-// connection failure. Status messages name nodes (host:port), never the
-// arguments of a command, which may hold secrets.
+// connect; a host name's lookup is not bounded by it: give addresses), plus
+// the backoff sleeps and, after a connection failure, one slot map read that
+// asks the known nodes in turn (the failed one last) until one answers.
+// Status messages name nodes (host:port), never the arguments of a command,
+// which may hold secrets. A SIGPIPE from a write to a closed connection is
+// kept from the process (sigpipe.h).
 
 #ifndef VIGIL_STORE_REDIS_CLUSTER_CLIENT_H_
 #define VIGIL_STORE_REDIS_CLUSTER_CLIENT_H_
