@@ -22,10 +22,18 @@
 namespace vigil::redis_testing {
 namespace {
 
+using internal::RedisClusterCounters;
 using internal::RedisHashSlot;
 using internal::RedisResend;
 
 class RedisClusterFailureTest : public RedisClusterTest {};
+
+std::string OtherPrimary(RedisCluster& cluster, const std::string& node) {
+  for (const std::string& p : cluster.Primaries()) {
+    if (p != node) return p;
+  }
+  return "";
+}
 
 // Resumes a stopped process however the test ends.
 class ContinueOnExit {
@@ -107,19 +115,33 @@ TEST_F(RedisClusterFailureTest, FailoverIsFoundWithoutANewClient) {
   pid_t pid = NodePid(*cluster, old_primary);
   ASSERT_GT(pid, 0);
 
+  // A key of another primary: its calls see the cluster down (CLUSTERDOWN
+  // while a primary is failed and its replica not yet promoted).
+  std::string other = absl::StrCat(
+      TagOnNode(*cluster, OtherPrimary(*cluster, old_primary), "other"), "k");
+  ASSERT_OK(cluster->Run(other, {"SET", other, "o"}));
+
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   absl::Time killed = absl::Now();
-  int failed_calls = 0;
+  int failed_calls = 0, other_failed_calls = 0;
   absl::StatusOr<RedisReply> reply;
   while (absl::Now() - killed < absl::Seconds(30)) {
     reply = cluster->Run(key, {"GET", key});
     if (reply.ok()) break;
     EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_FALSE(absl::StrContains(reply.status().message(), key));
     ++failed_calls;
+    auto other_reply = cluster->Run(other, {"GET", other});
+    if (!other_reply.ok()) ++other_failed_calls;
   }
   absl::Duration took = absl::Now() - killed;
+  RedisClusterCounters c = cluster->counters();
   std::cout << "failover: " << failed_calls << " failed calls, served again "
-            << took << " after kill -9 of " << old_primary << "\n";
+            << took << " after kill -9 of " << old_primary << "; another "
+            << "primary's key: " << other_failed_calls << " failed calls; "
+            << c.retries_connection << " retries after connection failures, "
+            << c.retries_clusterdown << " after CLUSTERDOWN, "
+            << c.slot_map_refreshes << " map reads\n";
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->str(), "kept");
   EXPECT_GT(failed_calls, 0);
