@@ -10,7 +10,8 @@
 #     `redis-cli --cluster create`. A DIR that already holds a cluster: its
 #     nodes that are not running are started again from their files
 #     (nodes.conf, AOF), so a restart of the whole cluster keeps its data and
-#     a killed node rejoins. Running nodes are left alone.
+#     a killed node rejoins. Running nodes are left alone (one stopped with
+#     kill -STOP is continued).
 #   scripts/redis-cluster.sh stop DIR BASE_PORT
 #     SHUTDOWN of each running node (the AOF is synced), kill -9 of one that
 #     does not end in time, and waits until every process has ended.
@@ -183,9 +184,12 @@ do_start() {
       fi
     done
   fi
-  local to_start=()
+  local to_start=() pid
   for port in $(ports); do
-    if [ -z "$(node_pid "$port")" ]; then
+    pid=$(node_pid "$port")
+    if [ -n "$pid" ]; then
+      kill -CONT "$pid" 2>/dev/null || true # in case a test stopped it
+    else
       for p in "$port" $((port + 10000)); do
         if port_in_use "$p"; then
           die "port $p is in use by a process that is not this cluster's node in $dir/$port"
