@@ -167,8 +167,9 @@ class RedisCluster {
   std::string PrimaryForSlot(uint16_t slot) const;
 
   // Runs `argv` on the node at `node` ("host:port"), retrying connection
-  // failures, TRYAGAIN and LOADING, and following no redirect (a MOVED reply
-  // comes back as an error reply). InvalidArgument for a malformed address.
+  // failures (and reading the slot map again after one), TRYAGAIN,
+  // CLUSTERDOWN and LOADING, and following no redirect (a MOVED reply comes
+  // back as an error reply). InvalidArgument for a malformed address.
   absl::StatusOr<RedisReply> RunOnNode(absl::string_view node,
                                        const std::vector<std::string>& argv,
                                        RedisResend resend = RedisResend::kYes);
