@@ -23,6 +23,9 @@ PACKAGES=(
   dpkg-dev systemd
   # The Dovecot end-to-end test (ctest -L dovecot) runs a real Dovecot.
   dovecot-imapd
+  # The Redis Cluster client (core/src/store/redis): hiredis, and a real
+  # local cluster for its tests (scripts/redis-cluster.sh, ctest -L redis).
+  libhiredis-dev redis-server
 )
 
 missing=()
