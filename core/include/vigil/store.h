@@ -393,6 +393,12 @@ struct StoreOptions {
 // The one way to open a store, from a URL:
 //   rocksdb:DIR   the embedded RocksDB store in folder DIR (created if missing)
 //   memory:       the in-memory store (empty; gone with the process)
+//   redis://HOST:PORT[,HOST:PORT...][/NAMESPACE]
+//                 a Redis Cluster, by any of its nodes (seeds); every key
+//                 starts with NAMESPACE (default "vigil"). Partitions are
+//                 spread over the cluster (atomic_batches() and
+//                 ordered_scans() false); each write waits up to 200 ms for
+//                 a replica (WAIT). Unavailable if no seed answers.
 // InvalidArgument, naming the URL's scheme and the known ones, for anything
 // else (a bare path included).
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view url,

@@ -10,12 +10,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "store/redis/redis_store.h"
 #include "vigil/store.h"
 
 namespace vigil {
 namespace {
 
-constexpr absl::string_view kKnownSchemes = "rocksdb:DIR, memory:";
+constexpr absl::string_view kKnownSchemes =
+    "rocksdb:DIR, memory:, redis://HOST:PORT[,HOST:PORT...][/NAMESPACE]";
 
 // The scheme of `url` (RFC 3986: a letter, then letters, digits, "+", "-",
 // "."; before the first ":"), or nullopt if it has none.
@@ -83,6 +85,19 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view url,
       o.retention.push_back(EventRetention(options.event_retention));
     }
     return OpenRocksDbStore(o);
+  }
+  if (*scheme == "redis") {
+    internal::RedisStoreOptions o;
+    if (absl::Status s = internal::ParseRedisStoreUrl(url, &o); !s.ok()) {
+      return s;
+    }
+    o.clock = options.clock;
+    o.logger = options.logger;
+    o.read_only = options.read_only;
+    if (options.event_retention > absl::ZeroDuration()) {
+      o.retention.push_back(EventRetention(options.event_retention));
+    }
+    return internal::OpenRedisStore(o);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("store URL \"", url, "\": unknown scheme \"", *scheme,
