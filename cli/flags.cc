@@ -379,7 +379,13 @@ absl::Status CheckStoreUrl(absl::string_view url) {
     if (url.size() > 8) return absl::OkStatus();
     return Invalid("\"rocksdb:\" names no folder (rocksdb:DIR)");
   }
-  return Invalid("\"", url, "\" is not a store URL (rocksdb:DIR or memory:)");
+  if (absl::StartsWith(url, "redis://")) {
+    if (url.size() > 8) return absl::OkStatus();  // OpenStore checks the rest
+    return Invalid("\"redis://\" names no node (redis://HOST:PORT[,...])");
+  }
+  return Invalid("\"", url,
+                 "\" is not a store URL (rocksdb:DIR, memory: or "
+                 "redis://HOST:PORT[,...])");
 }
 
 absl::StatusOr<std::string> RocksDbFolder(absl::string_view url,

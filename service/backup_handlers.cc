@@ -38,8 +38,9 @@ Reply NoBackups(ServiceContext& ctx) {
 }
 
 std::optional<Reply> CheckConfigured(ServiceContext& ctx) {
-  // The store's capability first: on memory: backup_dir does not apply.
-  if (ctx.config().memory_store()) return NoBackups(ctx);
+  // The store's capability first: on memory: and redis:// backup_dir does
+  // not apply.
+  if (!ctx.config().rocksdb_store()) return NoBackups(ctx);
   if (ctx.config().backup_dir.empty()) {
     return ErrorReply(409, "backups_not_configured",
                       "storage.backup_dir: not set in the config, so vigild "

@@ -168,6 +168,10 @@ bool ServiceConfig::memory_store() const {
   return StoreUrl() == flags::kMemoryStoreUrl;
 }
 
+bool ServiceConfig::rocksdb_store() const {
+  return absl::StartsWith(StoreUrl(), "rocksdb:");
+}
+
 GeoOptions ServiceConfig::DefaultGeoOptions() {
   GeoOptions geo;
   // An install ships no GeoIP data (the package's vigild.toml says where to

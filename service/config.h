@@ -195,6 +195,9 @@ struct ServiceConfig {
   std::string StoreUrl() const;
   // Whether the store is the in-memory one (nothing survives vigild).
   bool memory_store() const;
+  // Whether StoreUrl() is rocksdb:DIR (backups, group commit, a key file
+  // beside the data); else memory: or a shared redis:// cluster.
+  bool rocksdb_store() const;
   static GeoOptions DefaultGeoOptions();
 };
 

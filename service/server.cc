@@ -186,8 +186,17 @@ class TemporaryFolder {
 absl::StatusOr<std::string> MfaKeyFile(
     const ServiceConfig& c, Store* store, Logger& log,
     std::unique_ptr<TemporaryFolder>* temporary) {
-  if (!c.memory_store() || !c.mfa_key_file.empty()) {
+  if (c.rocksdb_store() || !c.mfa_key_file.empty()) {
     return SetUpMfaKeyFile(c, store, &log);
+  }
+  if (!c.memory_store()) {
+    // A shared store: every vigild of the fleet decrypts the same TOTP
+    // secrets, so the key is the operator's, given to each of them.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "[mfa] key_file: required with the shared store ", c.StoreUrl(),
+        " (every vigild needs the same TOTP key: a file of one line "
+        "\"<key id> <64 hex digits>\", e.g. `(umask 077; printf 'k1 %s\\n' "
+        "$(openssl rand -hex 32) > mfa.key)`, given to each vigild)"));
   }
   absl::StatusOr<std::unique_ptr<TemporaryFolder>> folder =
       TemporaryFolder::Create();
@@ -236,6 +245,13 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(
             "sync_writes, group_commit, block_cache_mb, write_buffer_mb and "
             "backup_dir do not apply",
             {{"store", "memory"},
+             {"url", url},
+             {"event_retention_days", c.event_retention_days}});
+  } else if (!c.rocksdb_store()) {
+    log.Log(LogLevel::kInfo, "store_opened",
+            "shared Redis Cluster store: [storage] sync_writes, group_commit, "
+            "block_cache_mb, write_buffer_mb and backup_dir do not apply",
+            {{"store", "redis"},
              {"url", url},
              {"event_retention_days", c.event_retention_days}});
   } else {
@@ -413,7 +429,7 @@ absl::Status RunServer(const ServiceConfig& config,
   std::unique_ptr<LogFlusher> flusher;
   if (engine.ok()) {
     // Group commit is RocksDB's (manual_log_flush); memory: has no log.
-    if (config.group_commit && !config.memory_store()) {
+    if (config.group_commit && config.rocksdb_store()) {
       flusher = std::make_unique<LogFlusher>(store.get(), ioc);
       context.set_log_flusher(flusher.get());
     }
