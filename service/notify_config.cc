@@ -181,6 +181,7 @@ absl::Status ParseNotifyConfig(const toml::table& root,
   VIGIL_CONFIG_CHECK(
       o.Int("max_backoff_ms", 1, int64_t{7} * 86400 * 1000, &max_ms));
   VIGIL_CONFIG_CHECK(o.Millis("poll_interval_ms", &c.outbox.poll_interval));
+  VIGIL_CONFIG_CHECK(o.Millis("claim_lease_ms", &c.outbox.claim_lease));
   VIGIL_CONFIG_CHECK(o.NoOthers());
   if (max_ms < initial_ms) {
     return Error(source, "outbox.max_backoff_ms",
