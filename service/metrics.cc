@@ -290,6 +290,11 @@ std::string Metrics::Render(const Engine* engine, const Store* store,
     absl::StrAppend(&out, "vigil_store_write_failures_total ",
                     (generation + 1) / 2, "\n");
     const StoreStats st = store->Stats();
+    for (const StoreStats::Counter& c : st.counters) {
+      const std::string name = absl::StrCat("vigil_store_", c.name, "_total");
+      Header(out, name, "counter", c.help);
+      absl::StrAppend(&out, name, " ", c.value, "\n");
+    }
     if (st.available) {
       struct PerTable {
         const char* name;

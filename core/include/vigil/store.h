@@ -122,6 +122,15 @@ struct StoreStats {
   uint64_t block_cache_bytes = 0;  // read cache in use, all tables
   // Failed background flushes and compactions since the store was opened.
   uint64_t background_errors = 0;
+  // A backend's own event counters since it was opened (the Redis
+  // Cluster's redirects, retries, failed commands, ...), whatever
+  // `available` says; vigild exports each as vigil_store_<name>_total.
+  struct Counter {
+    std::string name;  // lowercase, digits, '_'
+    std::string help;
+    uint64_t value = 0;
+  };
+  std::vector<Counter> counters;
 };
 
 // Iterates one table in key order over [start, limit).

@@ -128,7 +128,7 @@ absl::StatusOr<std::vector<SlotRange>> ParseClusterSlots(
 
 RedisClusterCounters RedisClusterStats::Snapshot() const {
   RedisClusterCounters c;
-#define VIGIL_REDIS_COUNTER_COPY(name) \
+#define VIGIL_REDIS_COUNTER_COPY(name, help) \
   c.name = name.load(std::memory_order_relaxed);
   VIGIL_REDIS_CLUSTER_COUNTERS(VIGIL_REDIS_COUNTER_COPY)
 #undef VIGIL_REDIS_COUNTER_COPY

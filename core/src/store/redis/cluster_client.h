@@ -65,29 +65,30 @@ struct RedisClusterOptions {
 absl::StatusOr<std::vector<std::string>> ParseRedisSeeds(
     absl::string_view list);
 
-// The client's counters, listed once here.
-#define VIGIL_REDIS_CLUSTER_COUNTERS(X)                                    \
-  X(moved_redirects)     /* MOVED replies followed */                      \
-  X(ask_redirects)       /* ASK replies followed */                        \
-  X(retries_tryagain)    /* retries after TRYAGAIN */                      \
-  X(retries_clusterdown) /* after CLUSTERDOWN, or a slot no node serves */ \
-  X(retries_loading)     /* after LOADING */                               \
-  X(retries_connection)  /* after a connection failure or timeout */       \
-  X(slot_map_refreshes)  /* CLUSTER SLOTS replies taken as the slot map */ \
-  X(scripts_loaded)      /* SCRIPT LOAD after NOSCRIPT */                  \
-  X(commands_failed)     /* calls that failed after all their attempts */  \
-  X(connections_opened)  /* connections made to nodes */
+// The client's counters, listed once here: name, and what it counts.
+#define VIGIL_REDIS_CLUSTER_COUNTERS(X)                                  \
+  X(moved_redirects, "MOVED replies followed")                           \
+  X(ask_redirects, "ASK replies followed")                               \
+  X(retries_tryagain, "Retries after TRYAGAIN")                          \
+  X(retries_clusterdown,                                                 \
+    "Retries after CLUSTERDOWN, or for a slot no node serves")           \
+  X(retries_loading, "Retries after LOADING")                            \
+  X(retries_connection, "Retries after a connection failure or timeout") \
+  X(slot_map_refreshes, "CLUSTER SLOTS replies taken as the slot map")   \
+  X(scripts_loaded, "SCRIPT LOAD after NOSCRIPT")                        \
+  X(commands_failed, "Calls that failed after all their attempts")       \
+  X(connections_opened, "Connections made to nodes")
 
 // A snapshot of the counters.
 struct RedisClusterCounters {
-#define VIGIL_REDIS_COUNTER_FIELD(name) uint64_t name = 0;
+#define VIGIL_REDIS_COUNTER_FIELD(name, help) uint64_t name = 0;
   VIGIL_REDIS_CLUSTER_COUNTERS(VIGIL_REDIS_COUNTER_FIELD)
 #undef VIGIL_REDIS_COUNTER_FIELD
 };
 
 // The live counters, updated by every thread.
 struct RedisClusterStats {
-#define VIGIL_REDIS_COUNTER_FIELD(name) std::atomic<uint64_t> name{0};
+#define VIGIL_REDIS_COUNTER_FIELD(name, help) std::atomic<uint64_t> name{0};
   VIGIL_REDIS_CLUSTER_COUNTERS(VIGIL_REDIS_COUNTER_FIELD)
 #undef VIGIL_REDIS_COUNTER_FIELD
   RedisClusterCounters Snapshot() const;

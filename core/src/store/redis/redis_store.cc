@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -253,6 +254,26 @@ class RedisStore final : public Store {
     return std::make_unique<RedisIterator>(this, table, std::string(start),
                                            std::string(limit),
                                            std::move(indexes), status);
+  }
+
+  StoreStats Stats() const override {
+    StoreStats st;
+    const RedisClusterCounters c = cluster_->counters();
+#define VIGIL_REDIS_STORE_COUNTER(name, help) \
+  st.counters.push_back({"redis_" #name, help, c.name});
+    VIGIL_REDIS_CLUSTER_COUNTERS(VIGIL_REDIS_STORE_COUNTER)
+#undef VIGIL_REDIS_STORE_COUNTER
+    st.counters.push_back(
+        {"redis_unreplicated_writes",
+         "Writes that no replica confirmed within the WAIT timeout (a "
+         "failover could lose them)",
+         unreplicated_writes_.load(std::memory_order_relaxed)});
+    st.counters.push_back(
+        {"redis_counter_conflicts",
+         "Counter additions retried because another writer changed the "
+         "counter first",
+         counter_conflicts_.load(std::memory_order_relaxed)});
+    return st;
   }
 
   bool atomic_batches() const override { return false; }
