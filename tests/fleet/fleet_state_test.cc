@@ -1,0 +1,320 @@
+// Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
+//
+// Scale-out on Redis Cluster: three real vigild processes on the real local
+// cluster, one namespace, answer as one vigild would. A stuffing run spread
+// over them is caught as on one node; concurrent sign-ins of one user
+// through all three lose no update; one TOTP code and one one-click link
+// through several at once take effect once. (The same checks on two engines
+// in one process: tests/core/state/shared_store_test.cc.)
+
+#include <boost/json/serialize.hpp>
+#include <ctime>
+#include <filesystem>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "fleet/fleet_testing.h"
+#include "gtest/gtest.h"
+#include "service/child_process.h"
+#include "store/profile_record.h"
+#include "testing/engine_fixture.h"
+#include "testing/mfa_testing.h"
+#include "vigil/store.h"
+
+namespace vigil::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int kFleet = 3;
+
+TEST_F(FleetTest, AStuffingRunSpreadOverTheFleetIsFlaggedAsOnOneNode) {
+  ASSERT_NO_FATAL_FAILURE(StartNodes(kFleet));
+  NodeOptions alone;
+  alone.name_space = OtherNamespace();  // a fresh store for one node
+  const int single = StartNode(alone);
+  ASSERT_GE(single, 0);
+  // 30 users failing from one IP: round-robin over the fleet, and the same
+  // 30 through the single node.
+  for (int u = 0; u < 30; ++u) {
+    const std::string user = absl::StrCat("stuffed-", u);
+    Evaluate(u % kFleet, user, kChangchun, kFirefoxLinux, "failure");
+    Evaluate(single, user, kChangchun, kFirefoxLinux, "failure");
+  }
+  const json::value on_one =
+      Evaluate(single, "next-victim", kChangchun, kFirefoxLinux, "");
+  ASSERT_TRUE(on_one.is_object());
+  const std::string decision(on_one.at("decision").as_string());
+  EXPECT_TRUE(decision == "challenge" || decision == "block")
+      << json::serialize(on_one);
+  EXPECT_EQ(FirstReason(on_one), "velocity") << json::serialize(on_one);
+  // The next attempt from the IP, through each node of the fleet: the same
+  // decision for the same reason.
+  for (int n = 0; n < kFleet; ++n) {
+    const json::value next = Evaluate(n, absl::StrCat("next-victim-", n),
+                                      kChangchun, kFirefoxLinux, "");
+    ASSERT_TRUE(next.is_object());
+    EXPECT_EQ(next.at("decision"), on_one.at("decision"))
+        << "node " << n << ": " << json::serialize(next);
+    EXPECT_EQ(FirstReason(next), "velocity")
+        << "node " << n << ": " << json::serialize(next);
+    EXPECT_EQ(next.at("risk").at("level"), on_one.at("risk").at("level"))
+        << "node " << n;
+  }
+}
+
+// The profile with what depends on when its sign-ins happened cleared: the
+// times (first_seen, last_success, trusted_time, each feature entry's
+// last_seen, last_failure, the e-mail window, user_risk_time, probation
+// times) and the event ids of probation entries. Two runs of the same
+// sign-ins a few seconds apart legitimately differ in exactly these; all
+// else (counts, feature hashes and their order, the trusted place, streaks,
+// risk) must be the same.
+internal::UserProfile WithoutTimes(internal::UserProfile p) {
+  p.first_seen = p.last_success = p.trusted_time = p.last_failure = 0;
+  p.notify_window_start = 0;
+  p.user_risk_time = 0;
+  for (auto& entries : p.features) {
+    for (internal::FeatureEntry& e : entries) e.last_seen = 0;
+  }
+  for (internal::DistrustEntry& d : p.distrusted) d.since = 0;
+  for (internal::ProbationEntry& e : p.probation) {
+    e.time = 0;
+    e.event_id.clear();
+  }
+  return p;
+}
+
+internal::UserProfile StoredProfile(Store& store, const std::string& user) {
+  std::string value;
+  internal::UserProfile p;
+  EXPECT_OK(store.Get(Table::kUsers, user, &value));
+  EXPECT_TRUE(p.Decode(value)) << user;
+  return p;
+}
+
+TEST_F(FleetTest, ConcurrentSignInsOfOneUserThroughThreeNodesLoseNoUpdate) {
+  ASSERT_NO_FATAL_FAILURE(StartNodes(kFleet));
+  // 60 successful sign-ins of one user, 20 through each node (2 threads per
+  // node, 10 each), all at once.
+  constexpr int kThreadsPerNode = 2, kPerThread = 10;
+  constexpr int kTotal = kFleet * kThreadsPerNode * kPerThread;
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int t = 0; t < kFleet * kThreadsPerNode; ++t) {
+    clients.push_back(Connect(t % kFleet));
+    ASSERT_NE(clients.back(), nullptr);
+  }
+  std::mutex mu;
+  std::vector<std::string> answered;  // event ids
+  std::vector<std::string> failed;
+  std::latch start(kFleet * kThreadsPerNode);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kFleet * kThreadsPerNode; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kPerThread; ++i) {
+        HttpResponse r = SendRequest(
+            *clients[t], "POST", "/v1/evaluate",
+            EvaluateBody("alice", kLondon, kChromeWindows, "success"),
+            kEvaluateKey);
+        const json::value d = ParseJson(r.body);
+        std::lock_guard<std::mutex> lock(mu);
+        if (r.status == 200 && d.is_object()) {
+          answered.emplace_back(d.at("event_id").as_string());
+        } else {
+          failed.push_back(absl::StrCat(r.status, " ", r.body));
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_TRUE(failed.empty()) << failed.size() << " failed, e.g. " << failed[0];
+  ASSERT_EQ(answered.size(), static_cast<size_t>(kTotal));
+
+  // Exactly the 60 answered events in the history, read page by page.
+  std::set<std::string> history;
+  for (const json::value& e : History(*client(1), "alice", 25)) {
+    history.insert(std::string(e.at("event_id").as_string()));
+  }
+  EXPECT_EQ(history.size(), static_cast<size_t>(kTotal));
+  EXPECT_EQ(history, std::set<std::string>(answered.begin(), answered.end()));
+
+  // The same 60 sign-ins one after another through one node.
+  for (int i = 0; i < kTotal; ++i) {
+    Evaluate(0, "bob", kLondon, kChromeWindows, "success");
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(RedisStoreUrl(name_space()), {});
+  ASSERT_OK(store.status());
+  const internal::UserProfile alice = StoredProfile(**store, "alice");
+  const internal::UserProfile bob = StoredProfile(**store, "bob");
+  EXPECT_EQ(alice.successful_sign_ins, bob.successful_sign_ins);
+  for (int f = 0; f < internal::kFeatureCount; ++f) {
+    ASSERT_EQ(alice.features[f].size(), bob.features[f].size())
+        << "feature " << f;
+    for (size_t k = 0; k < alice.features[f].size(); ++k) {
+      EXPECT_EQ(alice.features[f][k].hash, bob.features[f][k].hash);
+      EXPECT_EQ(alice.features[f][k].count, bob.features[f][k].count)
+          << "feature " << f << " entry " << k;
+    }
+  }
+  EXPECT_EQ(alice.probation.size(), bob.probation.size());
+  // The same baseline: byte for byte, once the times are set aside.
+  EXPECT_EQ(WithoutTimes(alice).Encode(), WithoutTimes(bob).Encode());
+}
+
+TEST_F(FleetTest, OneTotpCodeThroughThreeNodesAtOncePassesOnce) {
+  const std::string model = dir() + "/model.toml";
+  WriteFileOrDie(model, ChallengeAllModel());
+  NodeOptions options;
+  options.model_path = model;
+  ASSERT_NO_FATAL_FAILURE(StartNodes(kFleet, options));
+
+  const json::value e =
+      Call(0, "POST", "/v1/users/carol/mfa/totp",
+           R"({"account_name":"carol@example.com"})", kMfaKey);
+  ASSERT_TRUE(e.is_object());
+  const std::string secret(e.at("secret").as_string());
+  // Stay clear of a step boundary: both rounds below use codes of the
+  // current step and the next, which vigild accepts within this step.
+  int64_t t = time(nullptr);
+  if (t % 30 > 15) {
+    absl::SleepFor(absl::Seconds(31 - t % 30));
+    t = time(nullptr);
+  }
+  // Enrolment confirmed through another node, with the previous step's code.
+  EXPECT_EQ(
+      Call(1, "POST", "/v1/users/carol/mfa/totp/verify",
+           absl::StrCat(R"({"code":")", OathtoolCode(secret, t - 30), R"("})"),
+           kMfaKey)
+          .at("result"),
+      "passed");
+
+  for (int round = 0; round < 2; ++round) {
+    const json::value d =
+        Evaluate((round + 2) % kFleet, "carol", kLondon, kChromeWindows, "");
+    ASSERT_TRUE(d.is_object());
+    ASSERT_EQ(d.at("decision"), "challenge") << json::serialize(d);
+    const std::string id(d.at("challenge").at("id").as_string());
+    const std::string code = OathtoolCode(secret, t + 30 * round);
+    ASSERT_EQ(code.size(), 6u) << code;
+    std::vector<std::unique_ptr<HttpClient>> clients;
+    for (int n = 0; n < kFleet; ++n) {
+      clients.push_back(Connect(n));
+      ASSERT_NE(clients.back(), nullptr);
+    }
+    std::vector<HttpResponse> answers(kFleet);
+    std::latch start(kFleet);
+    std::vector<std::thread> threads;
+    for (int n = 0; n < kFleet; ++n) {
+      threads.emplace_back([&, n] {
+        start.arrive_and_wait();
+        answers[n] = SendRequest(
+            *clients[n], "POST", absl::StrCat("/v1/challenges/", id, "/verify"),
+            absl::StrCat(R"({"code":")", code, R"(","remember_device":false})"),
+            kMfaKey);
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    int passed = 0;
+    for (int n = 0; n < kFleet; ++n) {
+      const json::value r = ParseJson(answers[n].body);
+      const bool pass = answers[n].status == 200 && r.is_object() &&
+                        r.at("result") == "passed";
+      passed += pass ? 1 : 0;
+      // The others are told no: the step was used, or the challenge is
+      // no longer open. Never a server error.
+      EXPECT_TRUE(pass ||
+                  (answers[n].status == 200 && r.at("result") == "failed") ||
+                  answers[n].status == 409)
+          << "round " << round << ", node " << n << ": " << answers[n].status
+          << " " << answers[n].body;
+    }
+    EXPECT_EQ(passed, 1) << "round " << round;
+  }
+}
+
+TEST_F(FleetTest, AOneClickLinkUsedThroughTwoNodesAtOnceTakesEffectOnce) {
+  const std::string mail_dir = dir() + "/mail";
+  std::filesystem::create_directories(mail_dir);
+  Peer smtp({"/usr/bin/python3", SourcePath("tests/service/mfa_peers.py"),
+             "smtp", mail_dir});
+  ASSERT_GT(smtp.port(), 0) << "aiosmtpd did not start";
+  NodeOptions options;
+  options.smtp_port = smtp.port();
+  ASSERT_NO_FATAL_FAILURE(StartNodes(kFleet, options));
+
+  SetEmail(0, "dave");
+  const json::value risky = RiskySignIn(1, "dave");
+  ASSERT_TRUE(risky.is_object());
+  const std::string event_id(risky.at("event_id").as_string());
+  const std::vector<std::string> mails = WaitForFiles(mail_dir, 1);
+  ASSERT_EQ(mails.size(), 1u);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      mails[0], m,
+      std::regex(
+          R"(This wasn't me:\s+http://vigil\.test(/v1/feedback\?token=[A-Za-z0-9_.-]+))")))
+      << mails[0];
+  const std::string link = m[1];
+
+  std::unique_ptr<HttpClient> a = Connect(0), b = Connect(2);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  HttpResponse ra, rb;
+  std::latch start(2);
+  std::thread ta([&] {
+    start.arrive_and_wait();
+    ra = SendRequest(*a, "GET", link, "", "");
+  });
+  std::thread tb([&] {
+    start.arrive_and_wait();
+    rb = SendRequest(*b, "GET", link, "", "");
+  });
+  ta.join();
+  tb.join();
+  // One takes effect; the other is told the link was used.
+  EXPECT_EQ(std::multiset<int>({ra.status, rb.status}),
+            std::multiset<int>({200, 409}))
+      << ra.status << " " << ra.body << "\n"
+      << rb.status << " " << rb.body;
+  EXPECT_TRUE(
+      absl::StrContains(ra.status == 200 ? rb.body : ra.body, "already used"));
+  // And a third time, through the third node: used.
+  EXPECT_EQ(SendRequest(*client(1), "GET", link, "", "").status, 409);
+
+  // The feedback, once: the event says "invalid" from the e-mail, and the
+  // profile distrusts the IP once (its network too, if the model says so,
+  // but no entry twice).
+  bool found = false;
+  for (const json::value& ev : History(*client(1), "dave")) {
+    if (ev.at("event_id") != event_id.c_str()) continue;
+    found = true;
+    EXPECT_EQ(ev.at("feedback").at("value"), "invalid");
+    EXPECT_EQ(ev.at("feedback").at("source"), "email");
+  }
+  EXPECT_TRUE(found) << "event " << event_id << " not in the history";
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(RedisStoreUrl(name_space()), {});
+  ASSERT_OK(store.status());
+  const internal::UserProfile dave = StoredProfile(**store, "dave");
+  EXPECT_TRUE(dave.password_reset_required);
+  std::set<std::pair<int, uint64_t>> distinct;
+  for (const internal::DistrustEntry& d : dave.distrusted) {
+    distinct.insert({static_cast<int>(d.feature), d.hash});
+  }
+  EXPECT_FALSE(dave.distrusted.empty());
+  EXPECT_EQ(distinct.size(), dave.distrusted.size()) << "an entry twice";
+}
+
+}  // namespace
+}  // namespace vigil::testing
