@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -16,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "store/redis/hash_slot.h"
 #include "testing/engine_fixture.h"
 #include "testing/mfa_testing.h"
 
@@ -135,10 +137,16 @@ void FleetTest::TearDown() {
           break;
         }
         cursor = reply->elements()[0].str();
+        // One UNLINK per slot: the keys of one command must share it.
+        std::map<uint16_t, std::vector<std::string>> by_slot;
         for (const auto& key : reply->elements()[1].elements()) {
-          // One key per command: the keys of one call may lie in several
-          // slots.
-          (void)(*cluster)->RunOnNode(primary, {"UNLINK", key.str()});
+          std::vector<std::string>& argv =
+              by_slot[internal::RedisHashSlot(key.str())];
+          if (argv.empty()) argv.push_back("UNLINK");
+          argv.push_back(key.str());
+        }
+        for (const auto& [slot, argv] : by_slot) {
+          (void)(*cluster)->RunOnNode(primary, argv);
         }
         if (cursor == "0") break;
       }
