@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <latch>
 #include <map>
 #include <mutex>
@@ -69,6 +70,12 @@ TEST_F(FleetTest, AStuffingRunSpreadOverTheFleetIsFlaggedAsOnOneNode) {
         << "node " << n << ": " << json::serialize(next);
     EXPECT_EQ(next.at("risk").at("level"), on_one.at("risk").at("level"))
         << "node " << n;
+    std::cout << "[ stuffing ] through node " << n << ": "
+              << json::serialize(next.at("decision")) << " ("
+              << FirstReason(next) << ", "
+              << json::serialize(next.at("risk").at("level"))
+              << "); one node: " << json::serialize(on_one.at("decision"))
+              << " (" << FirstReason(on_one) << ")" << std::endl;
   }
 }
 
@@ -172,45 +179,57 @@ TEST_F(FleetTest, ConcurrentSignInsOfOneUserThroughThreeNodesLoseNoUpdate) {
   EXPECT_EQ(WithoutTimes(alice).Encode(), WithoutTimes(bob).Encode());
 }
 
-TEST_F(FleetTest, OneTotpCodeThroughThreeNodesAtOncePassesOnce) {
-  const std::string model = dir() + "/model.toml";
-  WriteFileOrDie(model, ChallengeAllModel());
-  NodeOptions options;
-  options.model_path = model;
-  ASSERT_NO_FATAL_FAILURE(StartNodes(kFleet, options));
-
-  const json::value e =
-      Call(0, "POST", "/v1/users/carol/mfa/totp",
-           R"({"account_name":"carol@example.com"})", kMfaKey);
-  ASSERT_TRUE(e.is_object());
-  const std::string secret(e.at("secret").as_string());
-  // Stay clear of a step boundary: both rounds below use codes of the
-  // current step and the next, which vigild accepts within this step.
-  int64_t t = time(nullptr);
-  if (t % 30 > 15) {
-    absl::SleepFor(absl::Seconds(31 - t % 30));
-    t = time(nullptr);
+// A fleet whose model challenges every sign-in of a user with a factor, and
+// carol enrolled in TOTP through node 0 and confirmed through node 1, with
+// the previous step's code.
+class FleetTotpTest : public FleetTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(FleetTest::SetUp());
+    const std::string model = dir() + "/model.toml";
+    WriteFileOrDie(model, ChallengeAllModel());
+    NodeOptions options;
+    options.model_path = model;
+    ASSERT_NO_FATAL_FAILURE(StartNodes(kFleet, options));
+    const json::value e =
+        Call(0, "POST", "/v1/users/carol/mfa/totp",
+             R"({"account_name":"carol@example.com"})", kMfaKey);
+    ASSERT_TRUE(e.is_object());
+    secret_ = std::string(e.at("secret").as_string());
+    // vigild accepts the codes of the previous, current and next step. The
+    // confirmation below uses the previous step's code, so it must happen
+    // within the step of t_ (stay clear of its end); the tests then use the
+    // codes of t_'s step and the next, valid for at least 30 s more.
+    t_ = time(nullptr);
+    if (t_ % 30 > 25) {
+      absl::SleepFor(absl::Seconds(31 - t_ % 30));
+      t_ = time(nullptr);
+    }
+    ASSERT_EQ(Call(1, "POST", "/v1/users/carol/mfa/totp/verify",
+                   absl::StrCat(R"({"code":")", OathtoolCode(secret_, t_ - 30),
+                                R"("})"),
+                   kMfaKey)
+                  .at("result"),
+              "passed");
   }
-  // Enrolment confirmed through another node, with the previous step's code.
-  EXPECT_EQ(
-      Call(1, "POST", "/v1/users/carol/mfa/totp/verify",
-           absl::StrCat(R"({"code":")", OathtoolCode(secret, t - 30), R"("})"),
-           kMfaKey)
-          .at("result"),
-      "passed");
 
-  for (int round = 0; round < 2; ++round) {
-    const json::value d =
-        Evaluate((round + 2) % kFleet, "carol", kLondon, kChromeWindows, "");
-    ASSERT_TRUE(d.is_object());
-    ASSERT_EQ(d.at("decision"), "challenge") << json::serialize(d);
-    const std::string id(d.at("challenge").at("id").as_string());
-    const std::string code = OathtoolCode(secret, t + 30 * round);
-    ASSERT_EQ(code.size(), 6u) << code;
+  // A challenged sign-in of carol through node i; the challenge id.
+  std::string Challenge(int i) {
+    const json::value d = Evaluate(i, "carol", kLondon, kChromeWindows, "");
+    EXPECT_TRUE(d.is_object() && d.at("decision") == "challenge")
+        << json::serialize(d);
+    return d.is_object() && d.at("challenge").is_object()
+               ? std::string(d.at("challenge").at("id").as_string())
+               : "";
+  }
+
+  // `code` sent to challenge ids[n] through node n, all at once.
+  std::vector<HttpResponse> VerifyAtOnce(const std::vector<std::string>& ids,
+                                         const std::string& code) {
     std::vector<std::unique_ptr<HttpClient>> clients;
     for (int n = 0; n < kFleet; ++n) {
       clients.push_back(Connect(n));
-      ASSERT_NE(clients.back(), nullptr);
+      if (clients.back() == nullptr) return {};
     }
     std::vector<HttpResponse> answers(kFleet);
     std::latch start(kFleet);
@@ -219,28 +238,76 @@ TEST_F(FleetTest, OneTotpCodeThroughThreeNodesAtOncePassesOnce) {
       threads.emplace_back([&, n] {
         start.arrive_and_wait();
         answers[n] = SendRequest(
-            *clients[n], "POST", absl::StrCat("/v1/challenges/", id, "/verify"),
+            *clients[n], "POST",
+            absl::StrCat("/v1/challenges/", ids[n], "/verify"),
             absl::StrCat(R"({"code":")", code, R"(","remember_device":false})"),
             kMfaKey);
       });
     }
     for (std::thread& th : threads) th.join();
+    std::cout << "[ totp ]";
+    for (int n = 0; n < kFleet; ++n) {
+      std::cout << " node " << n << ": " << answers[n].status << " "
+                << answers[n].body.substr(0, 64) << ";";
+    }
+    std::cout << std::endl;
+    return answers;
+  }
+
+  static bool Passed(const HttpResponse& r) {
+    const json::value v = ParseJson(r.body);
+    return r.status == 200 && v.is_object() && v.at("result") == "passed";
+  }
+  static bool Failed(const HttpResponse& r) {
+    const json::value v = ParseJson(r.body);
+    return r.status == 200 && v.is_object() && v.at("result") == "failed";
+  }
+
+  std::string secret_;
+  int64_t t_ = 0;
+};
+
+TEST_F(FleetTotpTest, OneCodeToOneChallengeThroughThreeNodesAtOncePassesOnce) {
+  for (int round = 0; round < 2; ++round) {
+    const std::string id = Challenge((round + 2) % kFleet);
+    ASSERT_FALSE(id.empty());
+    const std::string code = OathtoolCode(secret_, t_ + 30 * round);
+    ASSERT_EQ(code.size(), 6u) << code;
+    const std::vector<HttpResponse> answers = VerifyAtOnce({id, id, id}, code);
+    ASSERT_EQ(answers.size(), static_cast<size_t>(kFleet));
     int passed = 0;
     for (int n = 0; n < kFleet; ++n) {
-      const json::value r = ParseJson(answers[n].body);
-      const bool pass = answers[n].status == 200 && r.is_object() &&
-                        r.at("result") == "passed";
-      passed += pass ? 1 : 0;
-      // The others are told no: the step was used, or the challenge is
-      // no longer open. Never a server error.
-      EXPECT_TRUE(pass ||
-                  (answers[n].status == 200 && r.at("result") == "failed") ||
+      passed += Passed(answers[n]) ? 1 : 0;
+      // The others are told no: the challenge was passed (409), or the
+      // step was used. Never a server error.
+      EXPECT_TRUE(Passed(answers[n]) || Failed(answers[n]) ||
                   answers[n].status == 409)
           << "round " << round << ", node " << n << ": " << answers[n].status
           << " " << answers[n].body;
     }
     EXPECT_EQ(passed, 1) << "round " << round;
   }
+}
+
+TEST_F(FleetTotpTest, OneCodeToThreeChallengesThroughThreeNodesPassesOnce) {
+  // Three open challenges of carol, one made by each node; one code for all
+  // three at once: its step is used once.
+  std::vector<std::string> ids;
+  for (int n = 0; n < kFleet; ++n) {
+    ids.push_back(Challenge(n));
+    ASSERT_FALSE(ids.back().empty());
+  }
+  const std::string code = OathtoolCode(secret_, t_);
+  ASSERT_EQ(code.size(), 6u) << code;
+  const std::vector<HttpResponse> answers = VerifyAtOnce(ids, code);
+  ASSERT_EQ(answers.size(), static_cast<size_t>(kFleet));
+  int passed = 0, failed = 0;
+  for (int n = 0; n < kFleet; ++n) {
+    passed += Passed(answers[n]) ? 1 : 0;
+    failed += Failed(answers[n]) ? 1 : 0;
+  }
+  EXPECT_EQ(passed, 1);
+  EXPECT_EQ(failed, kFleet - 1) << "a replayed step fails the challenge";
 }
 
 TEST_F(FleetTest, AOneClickLinkUsedThroughTwoNodesAtOnceTakesEffectOnce) {
