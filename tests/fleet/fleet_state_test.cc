@@ -148,11 +148,12 @@ TEST_F(FleetTest, ConcurrentSignInsOfOneUserThroughThreeNodesLoseNoUpdate) {
   ASSERT_EQ(answered.size(), static_cast<size_t>(kTotal));
 
   // Exactly the 60 answered events in the history, read page by page.
+  const std::vector<json::value> events = History(*client(1), "alice", 25);
+  EXPECT_EQ(events.size(), static_cast<size_t>(kTotal));
   std::set<std::string> history;
-  for (const json::value& e : History(*client(1), "alice", 25)) {
+  for (const json::value& e : events) {
     history.insert(std::string(e.at("event_id").as_string()));
   }
-  EXPECT_EQ(history.size(), static_cast<size_t>(kTotal));
   EXPECT_EQ(history, std::set<std::string>(answered.begin(), answered.end()));
 
   // The same 60 sign-ins one after another through one node.
@@ -165,6 +166,10 @@ TEST_F(FleetTest, ConcurrentSignInsOfOneUserThroughThreeNodesLoseNoUpdate) {
   const internal::UserProfile alice = StoredProfile(**store, "alice");
   const internal::UserProfile bob = StoredProfile(**store, "bob");
   EXPECT_EQ(alice.successful_sign_ins, bob.successful_sign_ins);
+  std::cout << "[ sign-ins ] " << events.size()
+            << " events; successful_sign_ins through the fleet "
+            << alice.successful_sign_ins << ", through one node "
+            << bob.successful_sign_ins << std::endl;
   for (int f = 0; f < internal::kFeatureCount; ++f) {
     ASSERT_EQ(alice.features[f].size(), bob.features[f].size())
         << "feature " << f;
