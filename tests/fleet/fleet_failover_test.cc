@@ -162,6 +162,10 @@ TEST_F(FleetFailoverTest, AKilledPrimaryFailsRequestsOnlyDuringTheFailover) {
     EXPECT_GE(f->answered, killed_at)
         << "a failure before the kill: " << f->body;
     EXPECT_EQ(f->status, 503) << f->body;
+    // The client is told the store failed, not the cluster's nodes or
+    // slots (those are in vigild's log).
+    EXPECT_EQ(f->body.find("127.0.0.1"), std::string::npos) << f->body;
+    EXPECT_EQ(f->body.find("slot"), std::string::npos) << f->body;
   }
   for (const Answer& a : answers) {
     if (a.status == 200 && a.sent > last_failure) ++ok_after[a.node];

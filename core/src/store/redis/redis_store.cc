@@ -154,7 +154,11 @@ class RedisStore final : public Store {
         cluster_(std::move(cluster)),
         clock_(options.clock != nullptr ? options.clock : RealClock()),
         apply_(kApplyScript),
-        prune_(kPruneScript) {
+        prune_(kPruneScript),
+        logger_(
+            options.logger != nullptr
+                ? options.logger
+                : std::shared_ptr<Logger>(DefaultLogger(), [](Logger*) {})) {
     for (const RetentionRule& rule : options.retention) {
       const int t = static_cast<int>(rule.table);
       if (t >= kTableCount || rule.max_age <= absl::ZeroDuration() ||
@@ -169,7 +173,7 @@ class RedisStore final : public Store {
                    std::string* value) override {
     const std::string data = DataKey(table, PartitionOf(table, key), key);
     absl::StatusOr<RedisReply> reply = cluster_->Run(data, {"GET", data});
-    if (!reply.ok()) return reply.status();
+    if (!reply.ok()) return ForCaller(reply.status());
     if (reply->is_nil() || Expired(table, key, clock_->Now())) {
       return absl::NotFoundError(TableName(table));
     }
@@ -228,11 +232,13 @@ class RedisStore final : public Store {
       const bool with_conditions = i == 0 && conditioned.has_value();
       absl::StatusOr<bool> applied =
           Apply(groups[i].first, groups[i].second, now, with_conditions);
-      if (!applied.ok()) return applied.status();
+      if (!applied.ok()) return ForCaller(applied.status());
       if (!*applied) return absl::AbortedError("store: condition failed");
     }
     for (const auto& [key, operands] : counters) {
-      if (absl::Status s = AddToCounter(key, operands); !s.ok()) return s;
+      if (absl::Status s = AddToCounter(key, operands); !s.ok()) {
+        return ForCaller(s);
+      }
     }
     return absl::OkStatus();
   }
@@ -248,7 +254,7 @@ class RedisStore final : public Store {
       if (all.ok()) {
         indexes = *std::move(all);
       } else {
-        status = all.status();
+        status = ForCaller(all.status());
       }
     }
     return std::make_unique<RedisIterator>(this, table, std::string(start),
@@ -274,6 +280,26 @@ class RedisStore final : public Store {
          "counter first",
          counter_conflicts_.load(std::memory_order_relaxed)});
     return st;
+  }
+
+  // What a caller (and through it an API client) is told of a failure of
+  // the cluster: not its nodes and slots, which go to the operator's log
+  // (at most one line a second, so that an outage cannot flood it).
+  absl::Status ForCaller(const absl::Status& s) const {
+    if (!absl::IsUnavailable(s)) return s;
+    const int64_t second = absl::ToUnixSeconds(absl::Now());
+    int64_t last = last_logged_second_.load(std::memory_order_relaxed);
+    if (second != last &&
+        last_logged_second_.compare_exchange_strong(last, second)) {
+      logger_->Log(LogLevel::kWarn, "store_error", s.message(),
+                   {{"store", "redis"}});
+    }
+    return absl::UnavailableError(
+        absl::StrContains(s.message(), "may have run")
+            ? "store: the Redis Cluster did not confirm a write (it may "
+              "have been applied); details in vigild's log"
+            : "store: the Redis Cluster did not answer; details in vigild's "
+              "log");
   }
 
   bool atomic_batches() const override { return false; }
@@ -507,6 +533,8 @@ class RedisStore final : public Store {
   const RedisScript apply_;
   const RedisScript prune_;
   std::array<std::optional<RetentionRule>, kTableCount> rules_;
+  const std::shared_ptr<Logger> logger_;
+  mutable std::atomic<int64_t> last_logged_second_{0};
   std::atomic<uint64_t> unreplicated_writes_{0};
   std::atomic<uint64_t> counter_conflicts_{0};
 };
@@ -521,7 +549,7 @@ void RedisIterator::Fill() {
     absl::StatusOr<bool> done = store_->ReadChunk(table_, indexes_[index_],
                                                   &next_min_, limit_, &chunk_);
     if (!done.ok()) {
-      status_ = done.status();
+      status_ = store_->ForCaller(done.status());
       chunk_.clear();
       return;
     }
