@@ -388,5 +388,21 @@ TEST_F(FleetTest, AOneClickLinkUsedThroughTwoNodesAtOnceTakesEffectOnce) {
   EXPECT_EQ(distinct.size(), dave.distrusted.size()) << "an entry twice";
 }
 
+// A shared store without [mfa] key_file: vigild refuses to start, saying
+// why (each vigild would otherwise make its own TOTP key).
+TEST_F(FleetTest, ASharedStoreNeedsTheKeyFile) {
+  std::string config = NodeConfig({});
+  const size_t at = config.find("key_file = ");
+  ASSERT_NE(at, std::string::npos) << config;
+  config.erase(at, config.find('\n', at) + 1 - at);
+  TempDir node_dir;
+  absl::StatusOr<std::unique_ptr<VigildProcess>> vigild =
+      VigildProcess::Start(node_dir.path(), config);
+  ASSERT_FALSE(vigild.ok());
+  EXPECT_TRUE(absl::StrContains(vigild.status().message(),
+                                "[mfa] key_file: required with the shared store"))
+      << vigild.status();
+}
+
 }  // namespace
 }  // namespace vigil::testing

@@ -220,10 +220,10 @@ INSTANTIATE_TEST_SUITE_P(
                         ": storage.url: empty"},
         ConfigErrorCase{"url_bare_path", "[storage]\nurl = \"/var/lib/v\"\n",
                         ": storage.url: \"/var/lib/v\" is not a store URL "
-                        "(rocksdb:DIR or memory:)"},
+                        "(rocksdb:DIR, memory: or redis://HOST:PORT[,...])"},
         ConfigErrorCase{"url_unknown_scheme",
-                        "[storage]\nurl = \"redis://h:6379\"\n",
-                        ": storage.url: \"redis://h:6379\" is not a store URL"},
+                        "[storage]\nurl = \"postgres://h:5432\"\n",
+                        ": storage.url: \"postgres://h:5432\" is not a store URL"},
         ConfigErrorCase{"url_no_folder", "[storage]\nurl = \"rocksdb:\"\n",
                         ": storage.url: \"rocksdb:\" names no folder"},
         ConfigErrorCase{"url_type", "[storage]\nurl = 1\n",
@@ -327,7 +327,8 @@ TEST(ConfigTest, TheStoreUrl) {
   absl::StatusOr<CommandLine> bare = ParseCommandLine({"--store", "/var/v"});
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(LoadServiceConfig(*bare).status().message(),
-            "--store: \"/var/v\" is not a store URL (rocksdb:DIR or memory:)");
+            "--store: \"/var/v\" is not a store URL (rocksdb:DIR, memory: or "
+            "redis://HOST:PORT[,...])");
 }
 
 TEST(ConfigTest, NoConfigFileMeansDefaults) {

@@ -32,7 +32,7 @@ TEST(KeysRotateTest, UsageErrors) {
            {{"--key-file", key_file, "--store", "memory:"},
             "--store memory: holds no TOTP secrets"},
            {{"--key-file", key_file, "--store", dir.path()},
-            "is not a store URL (rocksdb:DIR or memory:)"},
+            "is not a store URL (rocksdb:DIR, memory: or redis://"},
            {{"--key-file", key_file, "--store", "rocksdb:" + dir.path(),
              "--data-dir", dir.path()},
             "--store and --data-dir name the same thing"}}) {

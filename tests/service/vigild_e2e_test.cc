@@ -392,8 +392,8 @@ TEST(VigildStoreFlagTest, StoreOverridesTheConfig) {
   for (const auto& [store, says] :
        std::vector<std::pair<std::string, std::string>>{
            {data, "--store: \"" + data + "\" is not a store URL"},
-           {"redis://127.0.0.1:6379", "is not a store URL (rocksdb:DIR or "
-                                      "memory:)"}}) {
+           {"postgres://127.0.0.1:5432", "is not a store URL (rocksdb:DIR, "
+                                         "memory: or redis://"}}) {
     vigild = VigildProcess::StartWithArgs(dir.path(),
                                           {"--config", config, "--store", store});
     ASSERT_FALSE(vigild.ok());

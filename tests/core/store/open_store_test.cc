@@ -83,7 +83,9 @@ TEST(OpenStoreTest, RocksDbUrlWithAColonInThePath) {
 TEST(OpenStoreTest, RefusesWhatIsNotAStoreUrl) {
   ExpectRefused("rocksdb:", "no folder");
   ExpectRefused("memory:/var/lib/vigil", "memory: takes nothing");
-  ExpectRefused("redis://localhost:6379", "unknown scheme \"redis:\"");
+  ExpectRefused("postgres://localhost:5432/vigil", "unknown scheme \"postgres:\"");
+  // redis:// is known; a malformed one is refused by its own parser.
+  ExpectRefused("redis://x", "is not host:port");
   ExpectRefused("Memory:", "unknown scheme \"Memory:\"");
   ExpectRefused("rocksdb", "no scheme");
   ExpectRefused("", "no scheme");
@@ -93,10 +95,11 @@ TEST(OpenStoreTest, RefusesWhatIsNotAStoreUrl) {
   ExpectRefused("./db", "no scheme");
   ExpectRefused(":memory", "no scheme");
   // Every refusal lists the known schemes.
-  for (const std::string url : {"", "/var/lib/vigil", "redis://x"}) {
+  for (const std::string url : {"", "/var/lib/vigil", "postgres://x"}) {
     const std::string message(OpenStatus(url).message());
     EXPECT_THAT(message, HasSubstr("rocksdb:")) << url;
     EXPECT_THAT(message, HasSubstr("memory:")) << url;
+    EXPECT_THAT(message, HasSubstr("redis://")) << url;
   }
 }
 
