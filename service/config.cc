@@ -2,7 +2,6 @@
 
 #include "service/config.h"
 
-
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -110,8 +109,10 @@ absl::Status ReadApiKeys(const toml::node& node, absl::string_view source,
 
 // The shape CreateRemoteChecker accepts: http[s]://HOST[:PORT][/PATH].
 absl::Status ValidateRemoteUrl(absl::string_view url) {
-  const bool http = absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7;
-  const bool https = absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8;
+  const bool http =
+      absl::StartsWithIgnoreCase(url, "http://") && url.size() > 7;
+  const bool https =
+      absl::StartsWithIgnoreCase(url, "https://") && url.size() > 8;
   if (!http && !https) {
     return absl::InvalidArgumentError("must be http[s]://HOST[:PORT][/PATH]");
   }
@@ -216,10 +217,9 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
                   std::string_view(source.data(), source.size()));
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ":", e.source().begin.line, ":",
-                     e.source().begin.column, ": ",
-                     std::string(e.description())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ":", e.source().begin.line, ":", e.source().begin.column, ": ",
+        std::string(e.description())));
   }
   toml::table root = std::move(parsed).table();
   TableReader top(&root, "", source);
@@ -257,8 +257,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(storage->String("data_dir", &c.data_dir));
   VIGIL_CONFIG_CHECK(storage->Bool("sync_writes", &c.sync_writes));
   VIGIL_CONFIG_CHECK(storage->Bool("group_commit", &c.group_commit));
-  VIGIL_CONFIG_CHECK(storage->Int("event_retention_days", 0, 36500,
-                                  &c.event_retention_days));
+  VIGIL_CONFIG_CHECK(
+      storage->Int("event_retention_days", 0, 36500, &c.event_retention_days));
   VIGIL_CONFIG_CHECK(
       storage->Int("block_cache_mb", 1, 1 << 20, &c.block_cache_mb));
   constexpr int64_t kMinWriteBufferMb = kMinWriteBufferBytes >> 20;
@@ -267,6 +267,16 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(storage->Int("state_cache_entries", 0, int64_t{1} << 30,
                                   &c.state_cache_entries));
   VIGIL_CONFIG_CHECK(storage->String("backup_dir", &c.backup_dir));
+  VIGIL_CONFIG_CHECK(
+      storage->Int("redis_wait_replicas", 0, 16, &c.redis_wait_replicas));
+  VIGIL_CONFIG_CHECK(storage->Int("redis_wait_timeout_ms", 1, 60000,
+                                  &c.redis_wait_timeout_ms));
+  VIGIL_CONFIG_CHECK(storage->Int("redis_connect_timeout_ms", 1, 60000,
+                                  &c.redis_connect_timeout_ms));
+  VIGIL_CONFIG_CHECK(storage->Int("redis_command_timeout_ms", 1, 60000,
+                                  &c.redis_command_timeout_ms));
+  VIGIL_CONFIG_CHECK(
+      storage->Int("redis_max_attempts", 1, 100, &c.redis_max_attempts));
   VIGIL_CONFIG_CHECK(storage->NoOthers());
 
   absl::StatusOr<TableReader> model = table("model");
@@ -331,10 +341,12 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   std::string uv(UserVerificationName(c.passkeys.user_verification));
   VIGIL_CONFIG_CHECK(passkeys->String("user_verification", &uv));
   if (!ParseUserVerification(uv, &c.passkeys.user_verification)) {
-    return passkeys->Error("user_verification",
-                           "must be \"required\", \"preferred\" or \"discouraged\"");
+    return passkeys->Error(
+        "user_verification",
+        "must be \"required\", \"preferred\" or \"discouraged\"");
   }
-  VIGIL_CONFIG_CHECK(passkeys->String("resident_key", &c.passkeys.resident_key));
+  VIGIL_CONFIG_CHECK(
+      passkeys->String("resident_key", &c.passkeys.resident_key));
   VIGIL_CONFIG_CHECK(passkeys->Millis("registration_timeout_ms",
                                       &c.passkeys.registration_timeout));
   VIGIL_CONFIG_CHECK(passkeys->IntAs("max_per_user", 1, 100,
@@ -347,7 +359,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(smtp->String("host", &c.smtp_host));
   VIGIL_CONFIG_CHECK(smtp->IntAs("port", 1, 65535, &c.smtp_port));
   VIGIL_CONFIG_CHECK(smtp->String("tls", &c.smtp_tls));
-  VIGIL_CONFIG_CHECK(smtp->Bool("verify_certificate", &c.smtp_verify_certificate));
+  VIGIL_CONFIG_CHECK(
+      smtp->Bool("verify_certificate", &c.smtp_verify_certificate));
   VIGIL_CONFIG_CHECK(smtp->String("ca_file", &c.smtp_ca_file));
   VIGIL_CONFIG_CHECK(smtp->String("username", &c.smtp_username));
   VIGIL_CONFIG_CHECK(smtp->String("password_file", &c.smtp_password_file));
@@ -392,8 +405,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
   VIGIL_CONFIG_CHECK(pwned->Bool("fail_open", &c.pwned_fail_open));
   VIGIL_CONFIG_CHECK(
       pwned->Bool("range_requires_key", &c.pwned_range_requires_key));
-  VIGIL_CONFIG_CHECK(pwned->Int("range_max_age_s", 0, 365 * 86400,
-                                &c.pwned_range_max_age_s));
+  VIGIL_CONFIG_CHECK(
+      pwned->Int("range_max_age_s", 0, 365 * 86400, &c.pwned_range_max_age_s));
   VIGIL_CONFIG_CHECK(pwned->NoOthers());
 
   absl::StatusOr<TableReader> dovecot = table("dovecot");
@@ -408,8 +421,8 @@ absl::StatusOr<ServiceConfig> ParseServiceConfig(absl::string_view toml_text,
 
   for (absl::string_view name :
        {"server", "tls", "storage", "model", "evaluate", "log", "geo",
-        "metrics", "pwned", "mfa", "passkeys", "smtp", "sms", "notify", "webhook", "outbox",
-        "dovecot"}) {
+        "metrics", "pwned", "mfa", "passkeys", "smtp", "sms", "notify",
+        "webhook", "outbox", "dovecot"}) {
     top.Find(name);
   }
   if (const toml::node* keys = top.Find("api_keys")) {

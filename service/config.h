@@ -102,6 +102,13 @@ struct ServiceConfig {
   // table's memtable size, and the engine's decoded profile and counter
   // caches (entries each). Defaults are RocksDbOptions' and EngineOptions'.
   int64_t block_cache_mb = 256;
+  // The Redis Cluster backend's tuning (StoreOptions::Redis), used with a
+  // redis:// url only.
+  int64_t redis_wait_replicas = 1;
+  int64_t redis_wait_timeout_ms = 200;
+  int64_t redis_connect_timeout_ms = 1000;
+  int64_t redis_command_timeout_ms = 1000;
+  int64_t redis_max_attempts = 5;
   int64_t write_buffer_mb = 32;
   int64_t state_cache_entries = 1 << 20;
   // Where POST /v1/admin/backups writes; empty: backups refused (409).

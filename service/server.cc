@@ -228,6 +228,11 @@ StoreOptions StoreOptionsFromConfig(const ServiceConfig& c,
   o.rocksdb.manual_log_flush = c.group_commit;
   o.rocksdb.block_cache_bytes = static_cast<size_t>(c.block_cache_mb) << 20;
   o.rocksdb.write_buffer_bytes = static_cast<size_t>(c.write_buffer_mb) << 20;
+  o.redis.wait_replicas = static_cast<int>(c.redis_wait_replicas);
+  o.redis.wait_timeout = absl::Milliseconds(c.redis_wait_timeout_ms);
+  o.redis.connect_timeout = absl::Milliseconds(c.redis_connect_timeout_ms);
+  o.redis.command_timeout = absl::Milliseconds(c.redis_command_timeout_ms);
+  o.redis.max_attempts = static_cast<int>(c.redis_max_attempts);
   return o;
 }
 

@@ -42,6 +42,12 @@ TEST(ConfigTest, MemoryDefaultsAreTheLibrarys) {
             RocksDbOptions().write_buffer_bytes);
   EXPECT_EQ(static_cast<size_t>(d.state_cache_entries),
             EngineOptions().state_cache_entries);
+  const StoreOptions::Redis r;
+  EXPECT_EQ(d.redis_wait_replicas, r.wait_replicas);
+  EXPECT_EQ(absl::Milliseconds(d.redis_wait_timeout_ms), r.wait_timeout);
+  EXPECT_EQ(absl::Milliseconds(d.redis_connect_timeout_ms), r.connect_timeout);
+  EXPECT_EQ(absl::Milliseconds(d.redis_command_timeout_ms), r.command_timeout);
+  EXPECT_EQ(d.redis_max_attempts, r.max_attempts);
 }
 
 // Every commented-out "# key = value" line of the shipped file, uncommented,
@@ -106,6 +112,11 @@ group_commit = false
 block_cache_mb = 64
 write_buffer_mb = 8
 state_cache_entries = 1000
+redis_wait_replicas = 0
+redis_wait_timeout_ms = 50
+redis_connect_timeout_ms = 300
+redis_command_timeout_ms = 400
+redis_max_attempts = 2
 [model]
 path = "m.toml"
 [geo]
@@ -142,6 +153,11 @@ scopes = ["evaluate", "admin"]
   EXPECT_EQ(c->block_cache_mb, 64);
   EXPECT_EQ(c->write_buffer_mb, 8);
   EXPECT_EQ(c->state_cache_entries, 1000);
+  EXPECT_EQ(c->redis_wait_replicas, 0);
+  EXPECT_EQ(c->redis_wait_timeout_ms, 50);
+  EXPECT_EQ(c->redis_connect_timeout_ms, 300);
+  EXPECT_EQ(c->redis_command_timeout_ms, 400);
+  EXPECT_EQ(c->redis_max_attempts, 2);
   EXPECT_EQ(c->model_path, "m.toml");
   EXPECT_EQ(c->geo.city_dbs, std::vector<std::string>{"a.mmdb"});
   EXPECT_TRUE(c->geo.asn_csvs.empty());
@@ -228,6 +244,12 @@ INSTANTIATE_TEST_SUITE_P(
                         ": storage.url: \"rocksdb:\" names no folder"},
         ConfigErrorCase{"url_type", "[storage]\nurl = 1\n",
                         ": storage.url: expected a string"},
+        ConfigErrorCase{"redis_attempts_zero",
+                        "[storage]\nredis_max_attempts = 0\n",
+                        ": storage.redis_max_attempts: must be between 1 and"},
+        ConfigErrorCase{"redis_timeout_zero",
+                        "[storage]\nredis_command_timeout_ms = 0\n",
+                        ": storage.redis_command_timeout_ms: must be between"},
         ConfigErrorCase{"block_cache_zero", "[storage]\nblock_cache_mb = 0\n",
                         ": storage.block_cache_mb: must be between 1 and"},
         ConfigErrorCase{

@@ -397,6 +397,23 @@ struct StoreOptions {
   // Tuning of the RocksDB backend; its path comes from the URL and the
   // fields above override their namesakes.
   RocksDbOptions rocksdb;
+  // Tuning of the Redis Cluster backend (redis://); its nodes and
+  // namespace come from the URL.
+  struct Redis {
+    // Replicas each write waits for (WAIT), and for how long at most; 0:
+    // no waiting (a failover may then lose the last moments' writes).
+    int wait_replicas = 1;
+    absl::Duration wait_timeout = absl::Milliseconds(200);
+    // Per connection attempt, and per command's reply.
+    absl::Duration connect_timeout = absl::Seconds(1);
+    absl::Duration command_timeout = absl::Seconds(1);
+    // Sends of one command that may end in a retryable failure (a node
+    // down, a failover under way), at least 1. A call to the store blocks
+    // its thread for at most about max_attempts x (connect_timeout +
+    // command_timeout) plus the backoff between attempts (20 ms doubling,
+    // at most 500 ms).
+    int max_attempts = 5;
+  } redis;
 };
 
 // The one way to open a store, from a URL:

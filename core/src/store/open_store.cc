@@ -94,6 +94,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view url,
     o.clock = options.clock;
     o.logger = options.logger;
     o.read_only = options.read_only;
+    o.wait_replicas = options.redis.wait_replicas;
+    o.wait_timeout = options.redis.wait_timeout;
+    o.cluster.connect_timeout = options.redis.connect_timeout;
+    o.cluster.command_timeout = options.redis.command_timeout;
+    o.cluster.max_attempts = options.redis.max_attempts;
     if (options.event_retention > absl::ZeroDuration()) {
       o.retention.push_back(EventRetention(options.event_retention));
     }
