@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "store/partitions.h"
 #include "store/redis/reply.h"
 
@@ -32,6 +33,8 @@ constexpr int kScanChunk = 256;
 // Compare-and-set attempts of one counter addition before Unavailable
 // (each lost attempt means another writer's addition went in).
 constexpr int kCounterAttempts = 64;
+// Counter values kept as the first guess of a compare-and-set.
+constexpr size_t kSeenCounters = 65536;
 
 // Checks every condition, then applies every change, of one partition.
 //   KEYS[i]      the data key of op i (1..n)
@@ -175,10 +178,14 @@ class RedisStore final : public Store {
     absl::StatusOr<RedisReply> reply = cluster_->Run(data, {"GET", data});
     if (!reply.ok()) return ForCaller(reply.status());
     if (reply->is_nil() || Expired(table, key, clock_->Now())) {
+      if (table == Table::kCounters && reply->is_nil()) {
+        RememberCounter(std::string(key), std::nullopt);
+      }
       return absl::NotFoundError(TableName(table));
     }
     if (!reply->is_string()) return ReplyError(*reply, "GET");
     *value = reply->str();
+    if (table == Table::kCounters) RememberCounter(std::string(key), *value);
     return absl::OkStatus();
   }
 
@@ -452,41 +459,77 @@ class RedisStore final : public Store {
     return result.integer() == 1;
   }
 
-  // Adds `operands` to the counter at `key`: reads it, merges, and writes
-  // the result on the condition that it did not change meanwhile.
+  // Adds `operands` to the counter at `key`: merges them into its value and
+  // writes the result on the condition that the value did not change
+  // meanwhile, else reads it again and retries. The first attempt expects
+  // the value this store last saw (an evaluation reads its counters just
+  // before it adds to them), which saves the read when no other writer
+  // came in between; a stale guess only costs the retry.
   absl::Status AddToCounter(const std::string& key,
                             const std::vector<absl::string_view>& operands) {
     const std::string partition = PartitionOf(Table::kCounters, key);
     const std::string data = DataKey(Table::kCounters, partition, key);
+    const std::string index = IndexKey(Table::kCounters, partition);
+    std::optional<std::optional<std::string>> known = LastSeenCounter(key);
     for (int attempt = 0; attempt < kCounterAttempts; ++attempt) {
-      absl::StatusOr<RedisReply> current = cluster_->Run(data, {"GET", data});
-      if (!current.ok()) return current.status();
-      if (!current->is_nil() && !current->is_string()) {
-        return ReplyError(*current, "GET");
+      if (!known.has_value()) {
+        absl::StatusOr<RedisReply> current = cluster_->Run(data, {"GET", data});
+        if (!current.ok()) return current.status();
+        if (!current->is_nil() && !current->is_string()) {
+          return ReplyError(*current, "GET");
+        }
+        known = current->is_string()
+                    ? std::optional<std::string>(current->str())
+                    : std::nullopt;
       }
-      const std::string* existing =
-          current->is_string() ? &current->str() : nullptr;
-      const std::string merged = ApplyCounterMerge(existing, operands);
-      const std::string index = IndexKey(Table::kCounters, partition);
-      std::vector<std::string> keys = {data, index};
-      std::vector<std::string> args = {
-          "2", existing != nullptr ? "E" : "A",
-          key, existing != nullptr ? *existing : "",
+      const std::optional<std::string>& existing = *known;
+      std::string merged = ApplyCounterMerge(
+          existing.has_value() ? &*existing : nullptr, operands);
+      // The script's layout, one entry per op: the condition, the put.
+      const std::vector<std::string> keys = {data, data, index, index};
+      const std::vector<std::string> args = {
+          "2", existing.has_value() ? "E" : "A",
+          key, existing.value_or(""),
           "",  "P",
           key, merged,
           ""};
-      // keys: the data key twice (the condition and the put), the index
-      // twice: the script's layout, one entry per op.
-      keys = {data, data, index, index};
       absl::StatusOr<RedisReply> r =
           cluster_->Eval(apply_, keys, args, RedisResend::kNo);
-      if (!r.ok()) return r.status();
+      if (!r.ok()) {
+        ForgetCounter(key);
+        return r.status();
+      }
       if (!r->is_integer()) return ReplyError(*r, "a counter");
-      if (r->integer() == 1) return absl::OkStatus();
+      if (r->integer() == 1) {
+        RememberCounter(key, std::move(merged));
+        return absl::OkStatus();
+      }
       counter_conflicts_.fetch_add(1, std::memory_order_relaxed);
+      known.reset();
     }
     return absl::UnavailableError(
         "store: too many concurrent additions to one counter; try again");
+  }
+
+  // The value of counter `key` this store last read or wrote (nullopt
+  // inside: it was absent); nullopt if it has none in mind.
+  std::optional<std::optional<std::string>> LastSeenCounter(
+      const std::string& key) {
+    absl::MutexLock lock(&seen_mu_);
+    auto it = seen_counters_.find(key);
+    if (it == seen_counters_.end()) return std::nullopt;
+    return it->second;
+  }
+  void RememberCounter(const std::string& key,
+                       std::optional<std::string> value) {
+    absl::MutexLock lock(&seen_mu_);
+    // Bounded: when full, start over (a guess missing costs one read).
+    if (seen_counters_.size() >= kSeenCounters) seen_counters_.clear();
+    seen_counters_.insert_or_assign(key, std::move(value));
+  }
+  void ForgetCounter(const std::string& key) {
+    absl::MutexLock lock(&seen_mu_);
+    seen_counters_.erase(key);
   }
 
   // The index keys of `table` in every partition, from every primary
@@ -537,6 +580,9 @@ class RedisStore final : public Store {
   mutable std::atomic<int64_t> last_logged_second_{0};
   std::atomic<uint64_t> unreplicated_writes_{0};
   std::atomic<uint64_t> counter_conflicts_{0};
+  absl::Mutex seen_mu_;
+  absl::flat_hash_map<std::string, std::optional<std::string>> seen_counters_
+      ABSL_GUARDED_BY(seen_mu_);
 };
 
 void RedisIterator::Fill() {
