@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "store/partitions.h"
+#include "store/retention.h"
 #include "vigil/store.h"
 
 namespace vigil {
@@ -73,16 +74,8 @@ class MemoryIterator final : public StoreIterator {
 class MemoryStore final : public Store {
  public:
   explicit MemoryStore(const MemoryStoreOptions& options)
-      : clock_(options.clock != nullptr ? options.clock : RealClock()) {
-    for (const RetentionRule& rule : options.retention) {
-      const int t = static_cast<int>(rule.table);
-      if (t >= kTableCount || rule.max_age <= absl::ZeroDuration() ||
-          !rule.record_time) {
-        continue;  // keeps everything (OpenStore refuses a negative age)
-      }
-      rules_[t] = rule;
-    }
-  }
+      : clock_(options.clock != nullptr ? options.clock : RealClock()),
+        rules_(options.retention) {}
 
   absl::Status Get(Table table, absl::string_view key,
                    std::string* value) override {
@@ -94,20 +87,7 @@ class MemoryStore final : public Store {
   }
 
   absl::Status Write(const WriteBatch& batch) override {
-    for (const WriteBatch::Op& op : batch.ops()) {
-      if (op.type == WriteBatch::OpType::kAddCounter &&
-          op.table != Table::kCounters) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("counter in ", TableName(op.table),
-                         ": only the counters table has counters"));
-      }
-    }
-    if (batch.conditional()) {
-      if (absl::Status s = internal::CheckConditionsInOnePartition(batch);
-          !s.ok()) {
-        return s;
-      }
-    }
+    if (absl::Status s = internal::CheckBatch(batch); !s.ok()) return s;
     absl::MutexLock lock(&mu_);
     const absl::Time now = clock_->Now();
     for (const WriteBatch::Op& op : batch.ops()) {
@@ -169,12 +149,8 @@ class MemoryStore final : public Store {
   }
 
  private:
-  bool Expired(Table table, absl::string_view key, absl::Time now) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    const std::optional<RetentionRule>& rule = rules_[static_cast<int>(table)];
-    if (!rule.has_value()) return false;
-    absl::Time t;
-    return rule->record_time(key, &t) && t < now - rule->max_age;
+  bool Expired(Table table, absl::string_view key, absl::Time now) const {
+    return rules_.Expired(table, key, now);
   }
 
   // The live value of `key`, or null.
@@ -191,7 +167,7 @@ class MemoryStore final : public Store {
   // with a rule, going round the table from write to write.
   void Purge(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     for (int t = 0; t < kTableCount; ++t) {
-      if (!rules_[t].has_value()) continue;
+      if (!rules_.of(static_cast<Table>(t)).has_value()) continue;
       TableMap& map = tables_[t];
       auto it = map.lower_bound(purge_cursor_[t]);
       for (size_t i = 0; i < kPurgePerWrite && it != map.end(); ++i) {
@@ -206,7 +182,7 @@ class MemoryStore final : public Store {
   }
 
   const Clock* const clock_;
-  std::array<std::optional<RetentionRule>, kTableCount> rules_;
+  const internal::RetentionRules rules_;
   mutable absl::Mutex mu_;
   std::array<TableMap, kTableCount> tables_ ABSL_GUARDED_BY(mu_);
   // Where Purge goes on in each table.

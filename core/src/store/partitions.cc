@@ -123,7 +123,16 @@ std::string UserPartition(absl::string_view user_id) {
   return absl::StrCat("u", UserPartitionHex(user_id));
 }
 
-absl::Status CheckConditionsInOnePartition(const WriteBatch& batch) {
+absl::Status CheckBatch(const WriteBatch& batch) {
+  for (const WriteBatch::Op& op : batch.ops()) {
+    if (op.type == WriteBatch::OpType::kAddCounter &&
+        op.table != Table::kCounters) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("counter in ", TableName(op.table),
+                       ": only the counters table has counters"));
+    }
+  }
+  if (!batch.conditional()) return absl::OkStatus();
   std::optional<std::string> first;
   Table first_table = Table::kUsers;
   for (const WriteBatch::Op& op : batch.ops()) {

@@ -23,9 +23,10 @@ std::string UserPartitionHex(absl::string_view user_id);
 // "u" and UserPartitionHex: PartitionOf every record of the user.
 std::string UserPartition(absl::string_view user_id);
 
-// OK if the conditions of `batch` (WriteBatch::Expect) lie in one partition,
-// else InvalidArgument: what every Store::Write checks first.
-absl::Status CheckConditionsInOnePartition(const WriteBatch& batch);
+// What every Store::Write checks first: counter additions only to the
+// counters table, and conditions (WriteBatch::Expect) in one partition.
+// InvalidArgument otherwise.
+absl::Status CheckBatch(const WriteBatch& batch);
 
 }  // namespace vigil::internal
 

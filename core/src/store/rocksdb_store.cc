@@ -210,7 +210,8 @@ bool WithinOnePrefix(absl::string_view start, absl::string_view limit) {
     successor.pop_back();
   }
   if (successor.empty()) return false;
-  successor.back() = static_cast<char>(static_cast<uint8_t>(successor.back()) + 1);
+  successor.back() =
+      static_cast<char>(static_cast<uint8_t>(successor.back()) + 1);
   return limit <= absl::string_view(successor);
 }
 
@@ -432,14 +433,14 @@ class RocksDbStore final : public Store, public BulkLoading {
     if (rocksdb::DB::ListColumnFamilies(db_options, o.path, &existing).ok()) {
       for (int i = 0; i < kTableCount; ++i) {
         const std::string name(TableName(static_cast<Table>(i)));
-        if (std::find(existing.begin(), existing.end(), name) != existing.end()) {
+        if (std::find(existing.begin(), existing.end(), name) !=
+            existing.end()) {
           continue;
         }
         if (i < kFirstVersionTableCount) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("data_dir ", o.path,
-                           ": not a vigil database (no column family \"", name,
-                           "\")"));
+          return absl::FailedPreconditionError(absl::StrCat(
+              "data_dir ", o.path,
+              ": not a vigil database (no column family \"", name, "\")"));
         }
         if (o.read_only) {
           return absl::FailedPreconditionError(absl::StrCat(
@@ -536,12 +537,7 @@ class RocksDbStore final : public Store, public BulkLoading {
 
   absl::Status Write(const WriteBatch& batch) override {
     if (read_only_) return ReadOnlyError();
-    if (batch.conditional()) {
-      if (absl::Status s = internal::CheckConditionsInOnePartition(batch);
-          !s.ok()) {
-        return s;
-      }
-    }
+    if (absl::Status s = internal::CheckBatch(batch); !s.ok()) return s;
     // The stripes of every key put, deleted or expected, in one order
     // (ascending) so that two writes cannot deadlock. A batch of
     // counter additions alone takes none. Taken before write_mu_: a write
@@ -569,7 +565,8 @@ class RocksDbStore final : public Store, public BulkLoading {
     // Every write counted before this load is in the log buffer, which the
     // flush below writes out (with whatever came after it).
     const uint64_t seen = writes_.load(std::memory_order_acquire);
-    if (seen == flushed_.load(std::memory_order_acquire)) return absl::OkStatus();
+    if (seen == flushed_.load(std::memory_order_acquire))
+      return absl::OkStatus();
     absl::Status s;
     {
       // No write is under way while the log is written: a write that
@@ -589,8 +586,8 @@ class RocksDbStore final : public Store, public BulkLoading {
     }
     if (!s.ok()) return s;
     uint64_t prev = flushed_.load(std::memory_order_relaxed);
-    while (prev < seen &&
-           !flushed_.compare_exchange_weak(prev, seen, std::memory_order_release)) {
+    while (prev < seen && !flushed_.compare_exchange_weak(
+                              prev, seen, std::memory_order_release)) {
     }
     return absl::OkStatus();
   }

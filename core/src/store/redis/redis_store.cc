@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "store/partitions.h"
 #include "store/redis/reply.h"
+#include "store/retention.h"
 
 namespace vigil::internal {
 namespace {
@@ -158,19 +159,11 @@ class RedisStore final : public Store {
         clock_(options.clock != nullptr ? options.clock : RealClock()),
         apply_(kApplyScript),
         prune_(kPruneScript),
+        rules_(options.retention),
         logger_(
             options.logger != nullptr
                 ? options.logger
-                : std::shared_ptr<Logger>(DefaultLogger(), [](Logger*) {})) {
-    for (const RetentionRule& rule : options.retention) {
-      const int t = static_cast<int>(rule.table);
-      if (t >= kTableCount || rule.max_age <= absl::ZeroDuration() ||
-          !rule.record_time) {
-        continue;
-      }
-      rules_[t] = rule;
-    }
-  }
+                : std::shared_ptr<Logger>(DefaultLogger(), [](Logger*) {})) {}
 
   absl::Status Get(Table table, absl::string_view key,
                    std::string* value) override {
@@ -193,19 +186,7 @@ class RedisStore final : public Store {
     if (options_.read_only) {
       return absl::FailedPreconditionError("store: opened read-only");
     }
-    for (const WriteBatch::Op& op : batch.ops()) {
-      if (op.type == WriteBatch::OpType::kAddCounter &&
-          op.table != Table::kCounters) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("counter in ", TableName(op.table),
-                         ": only the counters table has counters"));
-      }
-    }
-    if (batch.conditional()) {
-      if (absl::Status s = CheckConditionsInOnePartition(batch); !s.ok()) {
-        return s;
-      }
-    }
+    if (absl::Status s = CheckBatch(batch); !s.ok()) return s;
     // The changes by partition, in the batch's order; the partition with
     // the conditions first. Counter additions by counter.
     std::vector<std::pair<std::string, std::vector<const WriteBatch::Op*>>>
@@ -368,16 +349,13 @@ class RedisStore final : public Store {
   }
 
   bool Expired(Table table, absl::string_view key, absl::Time now) const {
-    const std::optional<RetentionRule>& rule = rules_[static_cast<int>(table)];
-    if (!rule.has_value()) return false;
-    absl::Time t;
-    return rule->record_time(key, &t) && t < now - rule->max_age;
+    return rules_.Expired(table, key, now);
   }
 
   // The time to live of a record put now ("" for none), in milliseconds.
   std::string TimeToLive(Table table, absl::string_view key,
                          absl::Time now) const {
-    const std::optional<RetentionRule>& rule = rules_[static_cast<int>(table)];
+    const std::optional<RetentionRule>& rule = rules_.of(table);
     absl::Time t;
     if (!rule.has_value() || !rule->record_time(key, &t)) return "";
     const int64_t ms = absl::ToInt64Milliseconds(t + rule->max_age - now);
@@ -575,7 +553,7 @@ class RedisStore final : public Store {
   const Clock* const clock_;
   const RedisScript apply_;
   const RedisScript prune_;
-  std::array<std::optional<RetentionRule>, kTableCount> rules_;
+  const RetentionRules rules_;
   const std::shared_ptr<Logger> logger_;
   mutable std::atomic<int64_t> last_logged_second_{0};
   std::atomic<uint64_t> unreplicated_writes_{0};
