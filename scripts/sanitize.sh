@@ -50,10 +50,14 @@ jobs="${VIGIL_JOBS:-2}"
 # MaxMind resolver under many threads (*Concurrent*), and the whole service
 # suite (ctest label "service"): vigild runs a multi-threaded io_context, and
 # its tests include concurrent clients (ShutdownTest, KeepAlive, the MFA
-# and pwned end-to-end tests) and shutdown under load.
+# and pwned end-to-end tests) and shutdown under load; and the store port's
+# conformance suite on every backend (its races: one code consumed by 8
+# threads, conditional increments, counter additions), Redis Cluster's
+# with the real local cluster (its CTest fixture starts it).
 tsan_targets=(vigil_engine_test vigil_store_test vigil_mfa_test
-              vigil_context_test vigil_service_test vigild vigil)
-tsan_tests='Concurrent'
+              vigil_context_test vigil_service_test vigil_redis_test vigild
+              vigil)
+tsan_tests='Concurrent|StoreConformanceTest|RedisStoreTest'
 # Not under TSan: the RSS bound of the 10 MB body test (TSan's shadow memory
 # and its allocator make RSS grow by more than the bound; ASan runs it).
 tsan_excluded='TenMegabyteBodyIs413WithoutBuffering'
