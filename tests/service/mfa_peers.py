@@ -26,6 +26,7 @@
 #                                       (type, transfer encoding, decoded
 #                                       content with CRLF as LF) and the
 #                                       longest line of the raw message
+import errno
 import hashlib
 import hmac
 import json
@@ -89,13 +90,26 @@ def smtp(out_dir, tls=None, port=0, flaky=False, refuse=False):
                       auth_required=True, auth_require_tls=True,
                       authenticator=authenticator)
 
-    if not port:
-        s = socket.socket()
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-        s.close()
-    controller = Controller(Handler(), hostname='127.0.0.1', port=port, **kwargs)
-    controller.start()
+    # A port given (a server coming back where vigild expects it) may be
+    # held for a moment by another test's outgoing connection, which took
+    # it as its ephemeral port: try again for up to 10 s. A port picked
+    # here may be taken between the pick and the bind: pick another.
+    chosen = bool(port)
+    deadline = time.monotonic() + 10
+    while True:
+        if not chosen:
+            s = socket.socket()
+            s.bind(('127.0.0.1', 0))
+            port = s.getsockname()[1]
+            s.close()
+        controller = Controller(Handler(), hostname='127.0.0.1', port=port, **kwargs)
+        try:
+            controller.start()
+            break
+        except OSError as e:
+            if e.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     print(port, flush=True)
     while True:
         time.sleep(3600)
