@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -21,6 +22,17 @@
 
 namespace vigil::internal {
 namespace {
+
+// The payload that marks an Unavailable of RedisResend::kNo whose command
+// may have run (RedisMayHaveRun).
+constexpr absl::string_view kMayHaveRunPayload = "vigil.redis/may-have-run";
+
+absl::Status MayHaveRun(const absl::Status& transport) {
+  absl::Status s = absl::UnavailableError(
+      absl::StrCat(transport.message(), " (the command may have run)"));
+  s.SetPayload(kMayHaveRunPayload, absl::Cord("1"));
+  return s;
+}
 
 // Nodes kept by address between two reads of the slot map; redirects to
 // more new addresses than this use a connection that is not kept.
@@ -502,8 +514,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisCluster::Execute(
             refresh_wanted_ = true;
           }
           stats_.commands_failed.fetch_add(1, std::memory_order_relaxed);
-          return absl::UnavailableError(
-              absl::StrCat(ex.status.message(), " (the command may have run)"));
+          return MayHaveRun(ex.status);
         }
         last_error = std::string(ex.status.message());
         cause = &stats_.retries_connection;
@@ -683,8 +694,7 @@ absl::StatusOr<RedisReply> RedisCluster::RunOnNode(
     if (!ex.status.ok()) {
       if (ex.maybe_sent && resend == RedisResend::kNo) {
         stats_.commands_failed.fetch_add(1, std::memory_order_relaxed);
-        return absl::UnavailableError(
-            absl::StrCat(ex.status.message(), " (the command may have run)"));
+        return MayHaveRun(ex.status);
       }
       cause = &stats_.retries_connection;
       last_error = std::string(ex.status.message());
@@ -708,6 +718,11 @@ absl::StatusOr<RedisReply> RedisCluster::RunOnNode(
       Refresh(version, node.get()).IgnoreError();
     }
   }
+}
+
+bool RedisMayHaveRun(const absl::Status& status) {
+  return absl::IsUnavailable(status) &&
+         status.GetPayload(kMayHaveRunPayload).has_value();
 }
 
 }  // namespace vigil::internal

@@ -114,6 +114,10 @@ enum class RedisResend {
   kNo,   // fail with Unavailable saying it may have run (at most once)
 };
 
+// Whether `status` is such an Unavailable: a command sent with
+// RedisResend::kNo whose reply was lost (it may or may not have run).
+bool RedisMayHaveRun(const absl::Status& status);
+
 // Thread-safe. Calls from different threads use different connections.
 class RedisCluster {
  public:

@@ -116,13 +116,13 @@ class RedisStore;
 class RedisIterator final : public StoreIterator {
  public:
   RedisIterator(RedisStore* store, Table table, std::string start,
-                std::string limit, std::vector<std::string> indexes,
+                std::string limit, std::vector<std::string> partitions,
                 absl::Status status)
       : store_(store),
         table_(table),
         start_(std::move(start)),
         limit_(std::move(limit)),
-        indexes_(std::move(indexes)),
+        partitions_(std::move(partitions)),
         status_(std::move(status)) {
     if (status_.ok()) Fill();
   }
@@ -141,9 +141,10 @@ class RedisIterator final : public StoreIterator {
   const Table table_;
   const std::string start_;
   const std::string limit_;
-  const std::vector<std::string> indexes_;
-  size_t index_ = 0;
-  // Where the next chunk of indexes_[index_] begins (ZRANGEBYLEX min).
+  const std::vector<std::string> partitions_;
+  size_t partition_ = 0;
+  // Where the next chunk of partitions_[partition_] begins (ZRANGEBYLEX
+  // min).
   std::string next_min_;
   std::vector<std::pair<std::string, std::string>> chunk_;
   size_t pos_ = 0;
@@ -233,21 +234,21 @@ class RedisStore final : public Store {
 
   std::unique_ptr<StoreIterator> Scan(Table table, absl::string_view start,
                                       absl::string_view limit) override {
-    std::vector<std::string> indexes;
+    std::vector<std::string> partitions;
     absl::Status status;
     if (std::optional<std::string> p = PartitionOfRange(table, start, limit)) {
-      indexes.push_back(IndexKey(table, *p));
+      partitions.push_back(*std::move(p));
     } else {
-      absl::StatusOr<std::vector<std::string>> all = Indexes(table);
+      absl::StatusOr<std::vector<std::string>> all = Partitions(table);
       if (all.ok()) {
-        indexes = *std::move(all);
+        partitions = *std::move(all);
       } else {
         status = ForCaller(all.status());
       }
     }
     return std::make_unique<RedisIterator>(this, table, std::string(start),
                                            std::string(limit),
-                                           std::move(indexes), status);
+                                           std::move(partitions), status);
   }
 
   StoreStats Stats() const override {
@@ -283,7 +284,7 @@ class RedisStore final : public Store {
                    {{"store", "redis"}});
     }
     return absl::UnavailableError(
-        absl::StrContains(s.message(), "may have run")
+        RedisMayHaveRun(s)
             ? "store: the Redis Cluster did not confirm a write (it may "
               "have been applied); details in vigild's log"
             : "store: the Redis Cluster did not answer; details in vigild's "
@@ -293,13 +294,14 @@ class RedisStore final : public Store {
   bool atomic_batches() const override { return false; }
   bool ordered_scans() const override { return false; }
 
-  // Up to kScanChunk live records of `index` (of `table`) from `*min`
+  // Up to kScanChunk live records of `table` in `partition` from `*min`
   // (ZRANGEBYLEX form) to `limit`, appended to `out`; `*min` moves past the
-  // last key read. True once the index has nothing more in range.
+  // last key read. True once the partition has nothing more in range.
   absl::StatusOr<bool> ReadChunk(
-      Table table, const std::string& index, std::string* min,
+      Table table, const std::string& partition, std::string* min,
       const std::string& limit,
       std::vector<std::pair<std::string, std::string>>* out) {
+    const std::string index = IndexKey(table, partition);
     const std::string max = limit.empty() ? "+" : absl::StrCat("(", limit);
     absl::StatusOr<RedisReply> members =
         cluster_->Run(index, {"ZRANGEBYLEX", index, *min, max, "LIMIT", "0",
@@ -308,10 +310,6 @@ class RedisStore final : public Store {
     if (!members->is_array()) return ReplyError(*members, "ZRANGEBYLEX");
     const std::vector<RedisReply>& keys = members->elements();
     if (keys.empty()) return true;
-    // The partition's name, from the index key: NS{P}#T.
-    const size_t open = index.find('{');
-    const size_t close = index.find('}', open);
-    const std::string partition = index.substr(open + 1, close - open - 1);
     std::vector<std::string> mget = {"MGET"};
     for (const RedisReply& k : keys) {
       if (!k.is_string()) return ReplyError(k, "ZRANGEBYLEX");
@@ -332,7 +330,7 @@ class RedisStore final : public Store {
         out->emplace_back(keys[i].str(), v.str());
       }
     }
-    if (!gone.empty()) Prune(table, partition, index, gone);
+    if (!gone.empty()) Prune(table, partition, gone);
     *min = absl::StrCat("(", keys.back().str());
     return keys.size() < static_cast<size_t>(kScanChunk);
   }
@@ -510,9 +508,9 @@ class RedisStore final : public Store {
     seen_counters_.erase(key);
   }
 
-  // The index keys of `table` in every partition, from every primary
-  // (SCAN), sorted.
-  absl::StatusOr<std::vector<std::string>> Indexes(Table table) {
+  // The partitions that hold records of `table`, sorted: the names in its
+  // index keys (NS{P}#T), from every primary (SCAN).
+  absl::StatusOr<std::vector<std::string>> Partitions(Table table) {
     const std::string pattern = absl::StrCat(
         options_.name_space, "{*}#", std::string(1, TableLetter(table)));
     absl::flat_hash_set<std::string> found;
@@ -529,7 +527,13 @@ class RedisStore final : public Store {
         }
         cursor = r->elements()[0].str();
         for (const RedisReply& k : r->elements()[1].elements()) {
-          if (k.is_string()) found.insert(k.str());
+          if (!k.is_string()) continue;
+          const std::string& index = k.str();
+          const size_t open = options_.name_space.size();
+          const size_t close = index.rfind('}');
+          if (close != std::string::npos && close > open) {
+            found.insert(index.substr(open + 1, close - open - 1));
+          }
         }
       } while (cursor != "0");
     }
@@ -540,8 +544,8 @@ class RedisStore final : public Store {
 
   // Best effort: an entry left behind is pruned by a later scan.
   void Prune(Table table, const std::string& partition,
-             const std::string& index, const std::vector<std::string>& gone) {
-    std::vector<std::string> keys = {index};
+             const std::vector<std::string>& gone) {
+    std::vector<std::string> keys = {IndexKey(table, partition)};
     for (const std::string& k : gone) {
       keys.push_back(DataKey(table, partition, k));
     }
@@ -566,19 +570,19 @@ class RedisStore final : public Store {
 void RedisIterator::Fill() {
   chunk_.clear();
   pos_ = 0;
-  while (chunk_.empty() && index_ < indexes_.size()) {
+  while (chunk_.empty() && partition_ < partitions_.size()) {
     if (next_min_.empty()) {
       next_min_ = start_.empty() ? "-" : absl::StrCat("[", start_);
     }
-    absl::StatusOr<bool> done = store_->ReadChunk(table_, indexes_[index_],
-                                                  &next_min_, limit_, &chunk_);
+    absl::StatusOr<bool> done = store_->ReadChunk(
+        table_, partitions_[partition_], &next_min_, limit_, &chunk_);
     if (!done.ok()) {
       status_ = store_->ForCaller(done.status());
       chunk_.clear();
       return;
     }
     if (*done) {
-      ++index_;
+      ++partition_;
       next_min_.clear();
     }
   }

@@ -47,24 +47,15 @@ RedisReply RedisReply::Integer(int64_t value) {
 }
 
 RedisReply RedisReply::Status(std::string text) {
-  RedisReply r;
-  r.type_ = Type::kStatus;
-  r.str_ = std::move(text);
-  return r;
+  return RedisReply(Type::kStatus, std::move(text));
 }
 
 RedisReply RedisReply::Error(std::string text) {
-  RedisReply r;
-  r.type_ = Type::kError;
-  r.str_ = std::move(text);
-  return r;
+  return RedisReply(Type::kError, std::move(text));
 }
 
 RedisReply RedisReply::String(std::string value) {
-  RedisReply r;
-  r.type_ = Type::kString;
-  r.str_ = std::move(value);
-  return r;
+  return RedisReply(Type::kString, std::move(value));
 }
 
 RedisReply RedisReply::Array(std::vector<RedisReply> elements) {

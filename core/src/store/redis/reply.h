@@ -71,6 +71,8 @@ class RedisReply {
   }
 
  private:
+  RedisReply(Type type, std::string str) : type_(type), str_(std::move(str)) {}
+
   Type type_ = Type::kNil;
   int64_t integer_ = 0;
   std::string str_;
