@@ -641,6 +641,7 @@ class RocksDbStore final : public Store, public BulkLoading {
     if (batch.conditional()) {
       return absl::InvalidArgumentError("bulk write: conditions not allowed");
     }
+    if (absl::Status s = internal::CheckBatch(batch); !s.ok()) return s;
     absl::ReaderMutexLock lock(&write_mu_);
     if (absl::Status refused = RefuseWhileFailed(); !refused.ok())
       return refused;
@@ -734,12 +735,7 @@ class RocksDbStore final : public Store, public BulkLoading {
         case WriteBatch::OpType::kDelete:
           s = wb.Delete(handle(op.table), ToSlice(op.key));
           break;
-        case WriteBatch::OpType::kAddCounter:
-          if (op.table != Table::kCounters) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("counter in ", TableName(op.table),
-                             ": only the counters table has counters"));
-          }
+        case WriteBatch::OpType::kAddCounter:  // CheckBatch: in counters
           s = wb.Merge(handle(op.table), ToSlice(op.key), ToSlice(op.value));
           break;
         case WriteBatch::OpType::kExpect:
