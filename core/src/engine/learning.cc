@@ -11,9 +11,22 @@
 
 namespace vigil::internal {
 
+namespace {
+
+// Counts one more trusted sign-in, on a device new to the user or not.
+void CountSignIn(uint64_t device, uint64_t fingerprint, UserProfile* p) {
+  if (device != 0 && !p->KnowsDevice(device, fingerprint)) {
+    ++p->new_device_sign_ins;
+  }
+  ++p->successful_sign_ins;
+}
+
+}  // namespace
+
 void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
-  ++p->successful_sign_ins;
+  CountSignIn(e.features.hashes[static_cast<int>(Feature::kDevice)],
+              e.features.fingerprint, p);
   if (p->first_seen == 0 || t < p->first_seen) p->first_seen = t;
   p->last_success = std::max(p->last_success, t);
   for (int i = 0; i < kFeatureCount; ++i) {
@@ -62,11 +75,23 @@ void DropProbation(absl::string_view event_id, UserProfile* p) {
   });
 }
 
-// Trusts the probation entries at least `quiet` seconds older than `t`.
-void TrustQuietProbation(int64_t t, int64_t quiet, UserProfile* p) {
+// Whether a probation entry is of the device of `f`: the same device key
+// or fingerprint.
+bool SameDevice(const ProbationEntry& entry, const LearnableFeatures& f) {
+  for (uint64_t a : {entry.hashes[kDevice], entry.fingerprint}) {
+    if (a != 0 && (a == f.hashes[kDevice] || a == f.fingerprint)) return true;
+  }
+  return false;
+}
+
+// Trusts the probation entries at least `quiet` seconds older than `t` (of
+// the device of `only`, when given).
+void TrustQuietProbation(int64_t t, int64_t quiet, UserProfile* p,
+                         const LearnableFeatures* only = nullptr) {
   std::erase_if(p->probation, [&](const ProbationEntry& entry) {
     if (entry.time + quiet > t) return false;
-    ++p->successful_sign_ins;
+    if (only != nullptr && !SameDevice(entry, *only)) return false;
+    CountSignIn(entry.hashes[kDevice], entry.fingerprint, p);
     for (int i = 0; i < kFeatureCount; ++i) {
       if (entry.hashes[i] != 0) {
         p->Observe(static_cast<Feature>(i), entry.hashes[i], entry.time);
@@ -88,6 +113,23 @@ bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
   if (how == Confirmation::kPassword && l.probation &&
       e.event.decision.level >= l.probation_level) {
     DropProbation(e.event.event_id, p);
+    // The device's probation began with its first entry: a device seen
+    // again quiet_days after it, with nobody saying "not me" since, is its
+    // owner's (a returning attacker comes back within hours); before that,
+    // its first entry stands for it, so that one busy device does not push
+    // the others' entries out.
+    const int64_t quiet = int64_t{l.quiet_days} * 86400;
+    bool on_probation = false;
+    for (const ProbationEntry& entry : p->probation) {
+      if (!SameDevice(entry, e.features)) continue;
+      if (entry.time + quiet <= t) {
+        TrustQuietProbation(t, quiet, p, &e.features);
+        LearnTrustedSuccess(e, p);
+        return true;
+      }
+      on_probation = true;
+    }
+    if (on_probation) return false;
     if (p->probation.size() >= UserProfile::kMaxProbation) {
       p->probation.erase(p->probation.begin());
     }
@@ -196,6 +238,9 @@ void RevertScalars(const FeedbackUndo& u, UserProfile* p) {
   p->successful_sign_ins =
       std::max<int64_t>(0, p->successful_sign_ins -
                                (a.successful_sign_ins - b.successful_sign_ins));
+  // Not kept in the undo record: bounded, which is all the count needs.
+  p->new_device_sign_ins =
+      std::min(p->new_device_sign_ins, p->successful_sign_ins);
   if (p->first_seen == a.first_seen) p->first_seen = b.first_seen;
   // A success since: the streak it reset is not this feedback's.
   const bool success_since = p->last_success != a.last_success;

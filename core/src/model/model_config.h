@@ -26,19 +26,41 @@ enum class PolicyAction { kAllow, kMfaIfConfigured, kMfaRequired, kBlock };
 
 struct NewDeviceConfig {
   double weight = 0.60;
-  // Sub-score of a new device on a network (IP or /24) the user has
-  // trusted before: a new phone at home.
+  // Sub-score of a new device on an IP the user has trusted before (a new
+  // phone at home), and on a /24 (/48) the user has trusted, from another
+  // IP (the neighbourhood: the user's ISP, or someone near).
+  double known_ip_score = 0.5;
+  // The sub-score of a new device is 1 - p_new, the user's chance of
+  // bringing a new device: (new-device sign-ins - 1 + novelty_strength *
+  // novelty_rate) / (sign-ins - 1 + novelty_strength), the user's own rate
+  // shrunk toward the population's. A user with one device is surprised
+  // (about 0.95), one whose browser randomizes its fingerprint is not.
+  // novelty_strength 0: always 1.
+  double novelty_rate = 0.05;
+  double novelty_strength = 4;
   double known_network_score = 0.5;
   // The whole score is multiplied by this when the attempt carries a device
   // key that this user has trusted (1: no effect). A key is issued to a
   // browser after a sign-in and is the one thing a password thief lacks.
   double known_key_factor = 0.5;
+  // The whole score is multiplied by this when the attempt carries a device
+  // key this user has not trusted yet (1: no effect). Keys are issued to a
+  // browser after a sign-in to this account and verified by the auth server
+  // (vigil's remembered devices, or the pool's own device tracking), so a
+  // browser with one has signed in here before, on probation or before
+  // vigil watched. Set 1 if the keys you pass are unverified client claims.
+  double unknown_key_factor = 0.5;
 };
 
 struct UnfamiliarConfig {
   double weight = 1.0;
   double network_weight = 0.55;     // IP -> network -> ASN -> country
   double user_agent_weight = 0.20;  // UA -> browser -> OS -> device type
+  // Multiplies the user-agent part when the device is new to the user: a
+  // new device brings a new browser or OS as a rule, so its user agent says
+  // little beyond "new device" (and one copied from the user's own is no
+  // comfort).
+  double user_agent_new_device_factor = 0.0;
   double alpha = 1.0;               // smoothing of the user's frequencies
   double scale = 1.5;               // log LR -> sub-score
   // Global probability of one value at each level (the prior), by Feature.

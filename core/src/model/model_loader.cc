@@ -174,10 +174,18 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
 
   VIGIL_ASSIGN_OR_RETURN(TableReader nd, signals.Sub("new_device"));
   VIGIL_RETURN_IF_ERROR(nd.Double("weight", 0, 1, &c->new_device.weight));
+  VIGIL_RETURN_IF_ERROR(
+      nd.Double("known_ip_score", 0, 1, &c->new_device.known_ip_score));
+  VIGIL_RETURN_IF_ERROR(
+      nd.Double("novelty_rate", 0, 1, &c->new_device.novelty_rate));
+  VIGIL_RETURN_IF_ERROR(nd.Double("novelty_strength", 0, 1e6,
+                                  &c->new_device.novelty_strength));
   VIGIL_RETURN_IF_ERROR(nd.Double("known_network_score", 0, 1,
                                   &c->new_device.known_network_score));
   VIGIL_RETURN_IF_ERROR(nd.Double("known_key_factor", 0, 1,
                                   &c->new_device.known_key_factor));
+  VIGIL_RETURN_IF_ERROR(nd.Double("unknown_key_factor", 0, 1,
+                                  &c->new_device.unknown_key_factor));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;
@@ -185,6 +193,8 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
   VIGIL_RETURN_IF_ERROR(uf.Double("weight", 0, 1, &u.weight));
   VIGIL_RETURN_IF_ERROR(uf.Double("network_weight", 0, 1, &u.network_weight));
   VIGIL_RETURN_IF_ERROR(uf.Double("user_agent_weight", 0, 1, &u.user_agent_weight));
+  VIGIL_RETURN_IF_ERROR(uf.Double("user_agent_new_device_factor", 0, 1,
+                                  &u.user_agent_new_device_factor));
   VIGIL_RETURN_IF_ERROR(uf.Double("alpha", 1e-6, 1e6, &u.alpha));
   VIGIL_RETURN_IF_ERROR(uf.Double("scale", 1e-3, 1e3, &u.scale));
   VIGIL_ASSIGN_OR_RETURN(TableReader prior, uf.Sub("prior"));

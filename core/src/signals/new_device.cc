@@ -5,7 +5,10 @@
 // sign-in with a device key also learns its fingerprint, so the same browser
 // with a new or lost key (cleared storage) is still known.
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "signals/signal.h"
 
 namespace vigil::internal {
@@ -26,11 +29,29 @@ class NewDevice final : public Signal {
         in.profile->KnowsDevice(device, in.features->fingerprint)) {
       return r;
     }
-    // A new device on a network the user has trusted (a new phone at home)
-    // is less telling than one on a network never seen.
+    // A new device on an IP or a network the user has trusted (a new phone
+    // at home) is less telling than one on a network never seen.
+    const uint64_t ip = in.features->hashes[static_cast<int>(Feature::kIp)];
     const uint64_t net = in.features->hashes[static_cast<int>(Feature::kNetwork)];
-    const bool known_network = net != 0 && in.profile->Count(Feature::kNetwork, net) > 0;
-    r.score = known_network ? in.model->new_device.known_network_score : 1;
+    const bool known_ip = ip != 0 && in.profile->Count(Feature::kIp, ip) > 0;
+    const bool known_network =
+        known_ip || (net != 0 && in.profile->Count(Feature::kNetwork, net) > 0);
+    const NewDeviceConfig& c = in.model->new_device;
+    r.score = known_ip        ? c.known_ip_score
+              : known_network ? c.known_network_score
+                              : 1;
+    // How often this user brings a new device, shrunk toward everyone's.
+    double p_new = 0;
+    if (c.novelty_strength > 0) {
+      const UserProfile& p = *in.profile;
+      const double chances =
+          static_cast<double>(std::max<int64_t>(0, p.successful_sign_ins - 1));
+      const double novelties = static_cast<double>(
+          std::max<int64_t>(0, p.new_device_sign_ins - 1));
+      p_new = std::min(1.0, (novelties + c.novelty_strength * c.novelty_rate) /
+                                (chances + c.novelty_strength));
+      r.score *= 1 - p_new;
+    }
     if (!in.attempt->device_key.empty()) {
       r.detail = "device key never seen for this user";
     } else if (!in.attempt->device_fingerprint.empty()) {
@@ -39,7 +60,17 @@ class NewDevice final : public Signal {
       r.detail = absl::StrCat(in.user_agent->browser, " on ", in.user_agent->os,
                               " never seen for this user");
     }
-    if (known_network) r.detail += ", on a known network";
+    if (p_new > 0) {
+      absl::StrAppend(&r.detail, absl::StrFormat(
+                                     " (the user brings a new one %.0f%% of "
+                                     "the time)",
+                                     100 * p_new));
+    }
+    if (known_ip) {
+      r.detail += ", on a known IP";
+    } else if (known_network) {
+      r.detail += ", on a known network";
+    }
     return r;
   }
 };

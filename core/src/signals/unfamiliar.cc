@@ -133,7 +133,13 @@ class Unfamiliar final : public Signal {
     const GroupResult net = ScoreGroup(in, network, 4);
     const GroupResult ua = ScoreGroup(in, agent, 4);
     const double s_net = 1 - std::exp(-std::max(0.0, net.llr) / c.scale);
-    const double s_ua = 1 - std::exp(-std::max(0.0, ua.llr) / c.scale);
+    double s_ua = 1 - std::exp(-std::max(0.0, ua.llr) / c.scale);
+    const uint64_t device =
+        in.features->hashes[static_cast<int>(Feature::kDevice)];
+    if (device != 0 &&
+        !in.profile->KnowsDevice(device, in.features->fingerprint)) {
+      s_ua *= c.user_agent_new_device_factor;
+    }
 
     SignalResult r;
     r.score =

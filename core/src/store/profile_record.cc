@@ -18,6 +18,8 @@ constexpr uint8_t kNotifyTrailerTag = 0xe1;
 constexpr uint8_t kRiskTrailerTag = 0xe2;
 // Marks the optional trailer of the successes on probation.
 constexpr uint8_t kProbationTrailerTag = 0xe3;
+// Marks the optional trailer of the count of sign-ins on new devices.
+constexpr uint8_t kNewDeviceTrailerTag = 0xe4;
 }  // namespace
 
 bool UserProfile::IsDistrusted(Feature feature, uint64_t hash) const {
@@ -140,6 +142,10 @@ std::string UserProfile::Encode() const {
       e.PutFixed64(p.fingerprint);
     }
   }
+  if (successful_sign_ins > 0) {
+    e.PutU8(kNewDeviceTrailerTag);
+    e.PutVarint(new_device_sign_ins);
+  }
   return out;
 }
 
@@ -184,6 +190,7 @@ bool UserProfile::Decode(absl::string_view data) {
   password_reset_required = reset != 0;
   // Trailers, each optional, in this order.
   int last = -1;
+  new_device_sign_ins = -1;  // absent: estimated below
   while (!d.done()) {
     uint8_t tag;
     if (!d.GetU8(&tag)) return false;
@@ -191,9 +198,19 @@ bool UserProfile::Decode(absl::string_view data) {
                      : tag == kNotifyTrailerTag    ? 1
                      : tag == kRiskTrailerTag      ? 2
                      : tag == kProbationTrailerTag ? 3
+                     : tag == kNewDeviceTrailerTag ? 4
                                                    : -1;
     if (rank <= last) return false;
     last = rank;
+    if (tag == kNewDeviceTrailerTag) {
+      uint64_t count;
+      if (!d.GetVarint(&count) ||
+          count > static_cast<uint64_t>(successful_sign_ins)) {
+        return false;
+      }
+      new_device_sign_ins = static_cast<int64_t>(count);
+      continue;
+    }
     if (tag == kRiskTrailerTag) {
       if (!d.GetDouble(&user_risk) || !(user_risk > 0 && user_risk <= 1) ||
           !d.GetSignedVarint(&user_risk_time)) {
@@ -236,6 +253,10 @@ bool UserProfile::Decode(absl::string_view data) {
       }
       e.feature = static_cast<Feature>(f);
     }
+  }
+  if (new_device_sign_ins < 0) {
+    new_device_sign_ins = std::min<int64_t>(
+        successful_sign_ins, static_cast<int64_t>(Distinct(Feature::kDevice)));
   }
   return d.done();
 }

@@ -62,6 +62,11 @@ struct UserProfile {
   static constexpr size_t kMaxEntries = 24;
 
   int64_t successful_sign_ins = 0;
+  // Of those, the sign-ins that brought a device new to the user then: how
+  // often this user changes devices (fingerprint-randomizing browsers do at
+  // almost every sign-in). At most successful_sign_ins. Records written
+  // before it was kept read as min(successful_sign_ins, distinct devices).
+  int64_t new_device_sign_ins = 0;
   int64_t first_seen = 0;    // unix seconds of the first trusted success
   int64_t last_success = 0;  // unix seconds
 

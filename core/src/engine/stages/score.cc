@@ -56,19 +56,27 @@ void Score(const EngineParts& p, Evaluation* e) {
               return a.contribution > b.contribution;
             });
   d.score = CombineContributions(contributions);
-  // A device key the user has trusted: the strongest evidence for the user.
-  if (!attempt.device_key.empty() && m.new_device.known_key_factor < 1 &&
-      d.score > 0) {
+  // A device key: the strongest evidence for the user. Trusted, or issued
+  // to a browser of this account that vigil has not trusted yet.
+  if (!attempt.device_key.empty() && d.score > 0) {
     const uint64_t key =
         e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
     const uint32_t seen = l.profile.Count(Feature::kDevice, key);
-    if (seen > 0) {
+    const double factor = seen > 0 ? m.new_device.known_key_factor
+                                   : m.new_device.unknown_key_factor;
+    if (factor < 1) {
       const double before = d.score;
-      d.score *= m.new_device.known_key_factor;
+      d.score *= factor;
       d.reasons.push_back(
-          {"known_device", 1, d.score - before,
-           absl::StrFormat("device key trusted in %u sign-ins: score x %.2f",
-                           seen, m.new_device.known_key_factor)});
+          seen > 0
+              ? Reason{"known_device", 1, d.score - before,
+                       absl::StrFormat(
+                           "device key trusted in %u sign-ins: score x %.2f",
+                           seen, factor)}
+              : Reason{"device_key", 1, d.score - before,
+                       absl::StrFormat("device key not yet trusted for this "
+                                       "user: score x %.2f",
+                                       factor)});
     }
   }
 }
