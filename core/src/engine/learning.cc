@@ -201,6 +201,7 @@ namespace {
 ProfileScalars Scalars(const UserProfile& p) {
   ProfileScalars s;
   s.successful_sign_ins = p.successful_sign_ins;
+  s.new_device_sign_ins = p.new_device_sign_ins;
   s.first_seen = p.first_seen;
   s.last_success = p.last_success;
   s.has_trusted_location = p.has_trusted_location;
@@ -238,9 +239,10 @@ void RevertScalars(const FeedbackUndo& u, UserProfile* p) {
   p->successful_sign_ins =
       std::max<int64_t>(0, p->successful_sign_ins -
                                (a.successful_sign_ins - b.successful_sign_ins));
-  // Not kept in the undo record: bounded, which is all the count needs.
-  p->new_device_sign_ins =
-      std::min(p->new_device_sign_ins, p->successful_sign_ins);
+  p->new_device_sign_ins = std::clamp<int64_t>(
+      p->new_device_sign_ins -
+          (a.new_device_sign_ins - b.new_device_sign_ins),
+      0, p->successful_sign_ins);
   if (p->first_seen == a.first_seen) p->first_seen = b.first_seen;
   // A success since: the streak it reset is not this feedback's.
   const bool success_since = p->last_success != a.last_success;

@@ -38,7 +38,7 @@ struct NewDeviceConfig {
   // novelty_strength 0: always 1.
   double novelty_rate = 0.05;
   double novelty_strength = 4;
-  double known_network_score = 0.5;
+  double known_network_score = 0.85;
   // The whole score is multiplied by this when the attempt carries a device
   // key that this user has trusted (1: no effect). A key is issued to a
   // browser after a sign-in and is the one thing a password thief lacks.

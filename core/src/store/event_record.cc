@@ -2,6 +2,8 @@
 
 #include "store/event_record.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 #include "absl/strings/escaping.h"
@@ -106,7 +108,12 @@ bool DecodeDistrust(Decoder* d, std::vector<DistrustEntry>* list) {
 
 void EncodeUndo(Encoder* e, const FeedbackUndo& u) {
   e->PutU8(kUndoTrailerTag);
-  e->PutU8(static_cast<uint8_t>(u.value) | (u.learned ? 2 : 0));
+  // Bits 2..4: the sign-ins on new devices the feedback counted (0..7; only
+  // the difference is kept, the scalars below do not carry it).
+  const int64_t new_devices = std::clamp<int64_t>(
+      u.after.new_device_sign_ins - u.before.new_device_sign_ins, 0, 7);
+  e->PutU8(static_cast<uint8_t>(u.value) | (u.learned ? 2 : 0) |
+           static_cast<uint8_t>(new_devices << 2));
   e->PutSignedVarint(u.time);
   e->PutVarint(u.features.size());
   for (const FeatureChange& c : u.features) {
@@ -126,7 +133,7 @@ void EncodeUndo(Encoder* e, const FeedbackUndo& u) {
 bool DecodeUndo(Decoder* d, FeedbackUndo* u) {
   uint8_t flags;
   uint64_t n;
-  if (!d->GetU8(&flags) || flags > 3 || !d->GetSignedVarint(&u->time) ||
+  if (!d->GetU8(&flags) || flags > 31 || !d->GetSignedVarint(&u->time) ||
       !d->GetVarint(&n) || n > kMaxUndoEntries) {
     return false;
   }
@@ -142,9 +149,14 @@ bool DecodeUndo(Decoder* d, FeedbackUndo* u) {
       return false;
     }
   }
-  return DecodeDistrust(d, &u->distrust_added) &&
-         DecodeDistrust(d, &u->distrust_evicted) &&
-         DecodeScalars(d, &u->before) && DecodeScalars(d, &u->after);
+  if (!DecodeDistrust(d, &u->distrust_added) ||
+      !DecodeDistrust(d, &u->distrust_evicted) ||
+      !DecodeScalars(d, &u->before) || !DecodeScalars(d, &u->after)) {
+    return false;
+  }
+  u->before.new_device_sign_ins = 0;
+  u->after.new_device_sign_ins = flags >> 2;
+  return true;
 }
 
 void EncodeDecision(Encoder* e, const Decision& d) {

@@ -51,6 +51,8 @@ struct LearnableFeatures {
 // The fields of a profile that feedback sets (see engine/learning.h).
 struct ProfileScalars {
   int64_t successful_sign_ins = 0;
+  // Stored as the difference after - before only (0..7).
+  int64_t new_device_sign_ins = 0;
   int64_t first_seen = 0;
   int64_t last_success = 0;
   bool has_trusted_location = false;

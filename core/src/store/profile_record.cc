@@ -45,6 +45,11 @@ void UserProfile::Undistrust(Feature feature, uint64_t hash) {
                    distrusted.end());
 }
 
+int64_t UserProfile::NewDeviceSignInsEstimate() const {
+  return std::min<int64_t>(successful_sign_ins,
+                           static_cast<int64_t>(Distinct(Feature::kDevice)));
+}
+
 uint32_t UserProfile::Count(Feature feature, uint64_t hash) const {
   for (const FeatureEntry& e : features[static_cast<int>(feature)]) {
     if (e.hash == hash) return e.count;
@@ -142,7 +147,8 @@ std::string UserProfile::Encode() const {
       e.PutFixed64(p.fingerprint);
     }
   }
-  if (successful_sign_ins > 0) {
+  // Absent when it equals what a record without it reads as.
+  if (new_device_sign_ins != NewDeviceSignInsEstimate()) {
     e.PutU8(kNewDeviceTrailerTag);
     e.PutVarint(new_device_sign_ins);
   }
@@ -254,10 +260,7 @@ bool UserProfile::Decode(absl::string_view data) {
       e.feature = static_cast<Feature>(f);
     }
   }
-  if (new_device_sign_ins < 0) {
-    new_device_sign_ins = std::min<int64_t>(
-        successful_sign_ins, static_cast<int64_t>(Distinct(Feature::kDevice)));
-  }
+  if (new_device_sign_ins < 0) new_device_sign_ins = NewDeviceSignInsEstimate();
   return d.done();
 }
 

@@ -127,6 +127,9 @@ struct UserProfile {
   bool KnowsDevice(uint64_t device, uint64_t fingerprint) const {
     return DeviceCount(device, fingerprint) > 0;
   }
+  // What a record without new_device_sign_ins reads it as:
+  // min(successful_sign_ins, distinct devices).
+  int64_t NewDeviceSignInsEstimate() const;
   // Count of `hash` in `feature`'s history; 0 if never seen.
   uint32_t Count(Feature feature, uint64_t hash) const;
   // Number of distinct values kept for `feature`.

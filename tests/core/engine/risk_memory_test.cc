@@ -308,7 +308,9 @@ TEST(RiskMemoryTest, ATargetChallengeRateDerivesTheMediumThreshold) {
       {{"target_challenge_rate = 0.0\ntarget_window = 50000\n"
         "target_min_samples = 2000\n",
         "target_challenge_rate = 0.1\ntarget_window = 100\n"
-        "target_min_samples = 20\n"}}));
+        "target_min_samples = 20\n"},
+       // A new phone at home scores low, not none.
+       {"known_ip_score = 0.5\n", "known_ip_score = 0.6\n"}}));
   Baseline(f);  // 10 successful sign-ins, score 0
   // A new phone at home: low under the model's thresholds.
   const Decision early = f.Evaluate(f.MakeAttempt(

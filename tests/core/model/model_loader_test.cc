@@ -74,8 +74,13 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_EQ(c.mode, Mode::kEnforced);
 
   EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
-  EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.known_ip_score, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.85);
+  EXPECT_DOUBLE_EQ(c.new_device.novelty_rate, 0.05);
+  EXPECT_DOUBLE_EQ(c.new_device.novelty_strength, 4);
   EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.unknown_key_factor, 0.5);
+  EXPECT_DOUBLE_EQ(c.unfamiliar.user_agent_new_device_factor, 0);
   EXPECT_DOUBLE_EQ(c.target_challenge_rate, 0.0);
   EXPECT_EQ(c.target_window, 50000);
   EXPECT_EQ(c.target_min_samples, 2000);
@@ -426,6 +431,11 @@ std::vector<BadCase> BadCases() {
        "levels.target_min_samples", "must not exceed target_window"},
       {"key factor above 1", m + "[signals.new_device]\nknown_key_factor = 2\n",
        "signals.new_device.known_key_factor", "must be in [0, 1], is 2"},
+      {"unknown key factor below 0",
+       m + "[signals.new_device]\nunknown_key_factor = -0.5\n",
+       "signals.new_device.unknown_key_factor", "must be in [0, 1], is -0.5"},
+      {"novelty rate above 1", m + "[signals.new_device]\nnovelty_rate = 1.5\n",
+       "signals.new_device.novelty_rate", "must be in [0, 1], is 1.5"},
       {"thresholds not increasing",
        m + "[levels]\nlow = 0.6\nmedium = 0.5\nhigh = 0.8\n", "levels.low",
        "0 < low < medium < high"},

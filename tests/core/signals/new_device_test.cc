@@ -102,6 +102,7 @@ TEST(NewDeviceTest, KeyThenFingerprintThenBrowserAndOs) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     TestInput in;
+    in.config.new_device.novelty_strength = 0;  // rate: NewDevicesOfAUser...
     int64_t t = testing::kDay0;
     for (const Device& d : c.learned) {
       Attempt a;
@@ -119,26 +120,68 @@ TEST(NewDeviceTest, KeyThenFingerprintThenBrowserAndOs) {
   }
 }
 
-TEST(NewDeviceTest, NewDeviceOnAKnownNetworkScoresLess) {
+TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
   const std::unique_ptr<Signal> signal = NewDeviceSignal();
   TestInput in;
+  in.config.new_device.novelty_strength = 0;
   Attempt a;
   UserAgentInfo ua;
-  // The user's PC, learned from 203.0.113.7 (the attempt's /24).
+  // The user's PC, learned from 203.0.113.7.
   const LearnableFeatures pc = FeaturesOf({"", "fp1", kChromeWindows}, &a, &ua);
-  in.profile.Observe(Feature::kDevice, pc.hashes[static_cast<int>(Feature::kDevice)],
-                     testing::kDay0);
-  in.profile.Observe(Feature::kNetwork, pc.hashes[static_cast<int>(Feature::kNetwork)],
-                     testing::kDay0);
+  for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
+    in.profile.Observe(f, pc.hashes[static_cast<int>(f)], testing::kDay0);
+  }
   ++in.profile.successful_sign_ins;
+  // A new phone on the same IP: a new phone at home.
   in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
   SignalResult r = signal->Evaluate(in.Get());
   EXPECT_EQ(r.score, 0.5);
-  EXPECT_EQ(r.detail, "device fingerprint never seen for this user, on a known network");
+  EXPECT_EQ(r.detail, "device fingerprint never seen for this user, on a known IP");
+  // From another IP of the same /24: the neighbourhood, the user's ISP.
+  in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  r = signal->Evaluate(in.Get());
+  EXPECT_EQ(r.score, 0.85);
+  EXPECT_EQ(r.detail,
+            "device fingerprint never seen for this user, on a known network");
   // The model sets how much less.
   in.config.new_device.known_network_score = 0.25;
   r = signal->Evaluate(in.Get());
   EXPECT_EQ(r.score, 0.25);
+  // Elsewhere: in full.
+  in.features.hashes[static_cast<int>(Feature::kNetwork)] ^= 1;
+  r = signal->Evaluate(in.Get());
+  EXPECT_EQ(r.score, 1);
+}
+
+// A user's own rate of bringing new devices, shrunk toward the
+// population's: one device for twenty sign-ins is surprised by a second, a
+// browser that randomizes its fingerprint at every other sign-in is not.
+TEST(NewDeviceTest, NewDevicesOfAUserWhoOftenBringsOneScoreLess) {
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  TestInput in;
+  in.features = FeaturesOf({"", "fp-new", kChromeWindows}, &in.attempt, &in.ua);
+  // First sign-in's device only: the population's rate, 5%.
+  in.profile.successful_sign_ins = 1;
+  in.profile.new_device_sign_ins = 1;
+  SignalResult r = signal->Evaluate(in.Get());
+  EXPECT_DOUBLE_EQ(r.score, 0.95);
+  EXPECT_EQ(r.detail,
+            "device fingerprint never seen for this user (the user brings a "
+            "new one 5% of the time)");
+  // One device in 20 sign-ins: (0 + 4 * 0.05) / (19 + 4).
+  in.profile.successful_sign_ins = 20;
+  r = signal->Evaluate(in.Get());
+  EXPECT_NEAR(r.score, 1 - 0.2 / 23, 1e-12);
+  // A new fingerprint every other sign-in: (9 + 0.2) / 23 = 40%.
+  in.profile.new_device_sign_ins = 10;
+  r = signal->Evaluate(in.Get());
+  EXPECT_NEAR(r.score, 1 - 9.2 / 23, 1e-12);
+  EXPECT_EQ(r.detail,
+            "device fingerprint never seen for this user (the user brings a "
+            "new one 40% of the time)");
+  // Off: in full.
+  in.config.new_device.novelty_strength = 0;
+  EXPECT_EQ(signal->Evaluate(in.Get()).score, 1);
 }
 
 TEST(NewDeviceTest, NameWeightAndMaturityScaling) {

@@ -64,6 +64,10 @@ TestInput HomeUser(int n) {
           FeatureEntry{Other(static_cast<Feature>(f), 0),
                        static_cast<uint32_t>(n), testing::kDay0});
     }
+    // The attempt's device is the user's (a new device drops the user-agent
+    // part: UserAgentOfANewDeviceAddsNothing).
+    in.profile.features[static_cast<int>(Feature::kDevice)].push_back(
+        FeatureEntry{Current(Feature::kDevice), 1, testing::kDay0});
   }
   return in;
 }
@@ -206,6 +210,23 @@ TEST(UnfamiliarTest, UserAgentHierarchyBacksOff) {
     EXPECT_NEAR(r.score, 0.20 * SubScore(c.lr), 1e-12);
     EXPECT_EQ(r.detail, c.detail);
   }
+}
+
+// A new device brings a new browser or OS as a rule: its user agent adds
+// nothing to new_device (user_agent_new_device_factor 0), and a copy of the
+// user's own is no comfort either.
+TEST(UnfamiliarTest, UserAgentOfANewDeviceAddsNothing) {
+  TestInput in = HomeUser(20);
+  in.profile.Forget(Feature::kDevice, Current(Feature::kDevice));
+  SignalResult r = Evaluate(in);
+  EXPECT_NEAR(r.score, 0.55 * SubScore(21.0 / 2), 1e-12);
+  EXPECT_EQ(r.detail, "network: country DE, AS3320 never seen (LR 10.5)");
+  in.config.unfamiliar.user_agent_new_device_factor = 0.5;
+  r = Evaluate(in);
+  EXPECT_NEAR(r.score,
+              1 - (1 - 0.55 * SubScore(21.0 / 2)) *
+                      (1 - 0.20 * 0.5 * SubScore(21.0 / 2)),
+              1e-12);
 }
 
 TEST(UnfamiliarTest, BothHierarchiesCombine) {

@@ -58,6 +58,7 @@ UserProfile FullProfile() {
   p.last_failure = kDay0 + 5;
   p.mfa_factors = 0b101;
   p.password_reset_required = true;
+  p.new_device_sign_ins = p.NewDeviceSignInsEstimate();  // no trailer
   return p;
 }
 
@@ -130,6 +131,7 @@ CounterRecord FullCounters() {
 
 void ExpectSameProfile(const UserProfile& a, const UserProfile& b) {
   EXPECT_EQ(a.successful_sign_ins, b.successful_sign_ins);
+  EXPECT_EQ(a.new_device_sign_ins, b.new_device_sign_ins);
   EXPECT_EQ(a.first_seen, b.first_seen);
   EXPECT_EQ(a.last_success, b.last_success);
   EXPECT_EQ(a.has_trusted_location, b.has_trusted_location);
@@ -299,6 +301,27 @@ TEST(ProfileRecordTest, UserRiskAndProbationTrailersRoundTrip) {
   ASSERT_TRUE(old.Decode(FullProfile().Encode()));
   EXPECT_EQ(old.user_risk, 0);
   EXPECT_TRUE(old.probation.empty());
+
+  // The count of sign-ins on new devices: a trailer when it is not what a
+  // record without it reads as (the distinct devices, at most the sign-ins),
+  // never above the sign-ins.
+  UserProfile counted = FullProfile();
+  counted.new_device_sign_ins = 3;
+  std::string with_count = counted.Encode();
+  EXPECT_EQ(with_count.size(), FullProfile().Encode().size() + 2);
+  UserProfile got;
+  ASSERT_TRUE(got.Decode(with_count));
+  EXPECT_EQ(got.new_device_sign_ins, 3);
+  ASSERT_TRUE(got.Decode(FullProfile().Encode()));
+  EXPECT_EQ(got.new_device_sign_ins, 10);  // FullProfile's kDevice entries
+  UserProfile few;
+  few.successful_sign_ins = 2;
+  few.new_device_sign_ins = 1;
+  std::string over = few.Encode();
+  ASSERT_TRUE(got.Decode(over));
+  EXPECT_EQ(got.new_device_sign_ins, 1);
+  over.back() = 3;  // 3 new-device sign-ins of 2
+  EXPECT_FALSE(got.Decode(over));
 
   // A risk above 1 and a trailer out of order are refused.
   UserProfile bad = FullProfile();

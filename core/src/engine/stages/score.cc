@@ -35,8 +35,22 @@ void Score(const EngineParts& p, Evaluation* e) {
   in.model = &m;
   const double maturity = BaselineMaturity(m, l.profile.successful_sign_ins);
   e->scored.maturity = maturity;
+  // A device key this user has not trusted yet: a browser that signed in
+  // to this account before, which speaks against a new device and network
+  // (the familiarity signals), not against impossible travel or an attack.
+  const uint64_t key_hash =
+      attempt.device_key.empty()
+          ? 0
+          : e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
+  const uint32_t key_seen =
+      key_hash != 0 ? l.profile.Count(Feature::kDevice, key_hash) : 0;
+  const double key_factor = key_hash != 0 && key_seen == 0
+                                ? m.new_device.unknown_key_factor
+                                : 1.0;
   std::vector<double> contributions;
+  std::vector<double> undiscounted;
   contributions.reserve(8);
+  if (key_factor < 1) undiscounted.reserve(8);
   for (const auto& signal : BuiltinSignals()) {
     SignalResult r = signal->Evaluate(in);
     if (r.failed) {
@@ -45,39 +59,39 @@ void Score(const EngineParts& p, Evaluation* e) {
     }
     double c = signal->weight(m) * r.score;
     if (signal->scaled_by_maturity()) c *= maturity;
-    contributions.push_back(c);
     if (c >= kMinReportedContribution) {
       d.reasons.push_back(
           {std::string(signal->name()), r.score, c, std::move(r.detail)});
     }
+    if (key_factor < 1) {
+      undiscounted.push_back(c);
+      if (signal->scaled_by_maturity()) c *= key_factor;  // "device_key"
+    }
+    contributions.push_back(c);
   }
   std::sort(d.reasons.begin(), d.reasons.end(),
             [](const Reason& a, const Reason& b) {
               return a.contribution > b.contribution;
             });
   d.score = CombineContributions(contributions);
-  // A device key: the strongest evidence for the user. Trusted, or issued
-  // to a browser of this account that vigil has not trusted yet.
-  if (!attempt.device_key.empty() && d.score > 0) {
-    const uint64_t key =
-        e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
-    const uint32_t seen = l.profile.Count(Feature::kDevice, key);
-    const double factor = seen > 0 ? m.new_device.known_key_factor
-                                   : m.new_device.unknown_key_factor;
-    if (factor < 1) {
-      const double before = d.score;
-      d.score *= factor;
+  if (key_factor < 1 && d.score > 0) {
+    const double before = CombineContributions(undiscounted);
+    if (before > d.score) {
       d.reasons.push_back(
-          seen > 0
-              ? Reason{"known_device", 1, d.score - before,
-                       absl::StrFormat(
-                           "device key trusted in %u sign-ins: score x %.2f",
-                           seen, factor)}
-              : Reason{"device_key", 1, d.score - before,
-                       absl::StrFormat("device key not yet trusted for this "
-                                       "user: score x %.2f",
-                                       factor)});
+          {"device_key", 1, d.score - before,
+           absl::StrFormat("device key not yet trusted for this user: new "
+                           "device and network x %.2f",
+                           key_factor)});
     }
+  }
+  // A device key the user has trusted: the strongest evidence for the user.
+  if (key_seen > 0 && m.new_device.known_key_factor < 1 && d.score > 0) {
+    const double before = d.score;
+    d.score *= m.new_device.known_key_factor;
+    d.reasons.push_back(
+        {"known_device", 1, d.score - before,
+         absl::StrFormat("device key trusted in %u sign-ins: score x %.2f",
+                         key_seen, m.new_device.known_key_factor)});
   }
 }
 
