@@ -85,6 +85,12 @@ status="$(curl -s -o /dev/null -w '%{http_code}' "http://${address}/readyz")"
 echo "vigild from ${elsewhere} answers /readyz 200 on ${address}"
 [ -z "$(ls -A "${elsewhere}")" ] || fail "vigild wrote into its working directory"
 if [ -f "${root}/usr/share/vigil/pwned/zxcvbn-common.txt" ]; then
+  # The log line may reach the file a moment after /readyz answers (the log
+  # is written by its own thread): wait for it up to 10 s.
+  for _ in $(seq 100); do
+    grep -q "from ${root}/usr/share/vigil/pwned/zxcvbn-common.txt" "${work}/stderr" && break
+    sleep 0.1
+  done
   grep -q "from ${root}/usr/share/vigil/pwned/zxcvbn-common.txt" "${work}/stderr" \
     || { cat "${work}/stderr"; fail "the seed list was not imported from the install"; }
 fi
