@@ -380,6 +380,11 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
   UserProfile scratch = *p;  // the scalars, learned the usual way
   for (auto& list : scratch.features) list.clear();
   LearnTrustedSuccess(e, &scratch);
+  // Whether the device was new is a question for the real features.
+  const uint64_t device = e.features.hashes[kDevice];
+  scratch.new_device_sign_ins =
+      p->new_device_sign_ins +
+      (device != 0 && !p->KnowsDevice(device, e.features.fingerprint) ? 1 : 0);
   for (int i = 0; i < kFeatureCount; ++i) {
     if (e.features.hashes[i] != 0) {
       ObserveRecorded(static_cast<Feature>(i), e.features.hashes[i], t, p, u);

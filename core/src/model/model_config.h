@@ -43,13 +43,19 @@ struct NewDeviceConfig {
   // key that this user has trusted (1: no effect). A key is issued to a
   // browser after a sign-in and is the one thing a password thief lacks.
   double known_key_factor = 0.5;
-  // The whole score is multiplied by this when the attempt carries a device
-  // key this user has not trusted yet (1: no effect). Keys are issued to a
+  // The familiarity contributions (new_device, unfamiliar) are multiplied by
+  // this when the attempt carries a device key this user has not trusted yet
+  // (1: no effect). Keys are issued to a
   // browser after a sign-in to this account and verified by the auth server
   // (vigil's remembered devices, or the pool's own device tracking), so a
   // browser with one has signed in here before, on probation or before
   // vigil watched. Set 1 if the keys you pass are unverified client claims.
   double unknown_key_factor = 0.5;
+  // The familiarity contributions (new_device, unfamiliar) are multiplied by
+  // this when the attempt carries no device key but a fingerprint this user
+  // has trusted (1: no effect): weaker than a key (a fingerprint is a
+  // client's claim), stronger than nothing.
+  double known_fingerprint_factor = 0.7;
 };
 
 struct UnfamiliarConfig {
@@ -180,7 +186,7 @@ struct ModelConfig {
 
   // Score thresholds for low / medium / high (strictly increasing in (0,1]).
   double low = 0.30;
-  double medium = 0.55;
+  double medium = 0.45;
   double high = 0.80;
   // A target legitimate challenge rate (0: off): the `medium` threshold is
   // then the score above which this share of the last target_window

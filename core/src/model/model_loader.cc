@@ -186,6 +186,8 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
                                   &c->new_device.known_key_factor));
   VIGIL_RETURN_IF_ERROR(nd.Double("unknown_key_factor", 0, 1,
                                   &c->new_device.unknown_key_factor));
+  VIGIL_RETURN_IF_ERROR(nd.Double("known_fingerprint_factor", 0, 1,
+                                  &c->new_device.known_fingerprint_factor));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;

@@ -22,7 +22,7 @@ constexpr char kUser[] = "alice";
 // journey at high.
 std::string Model(const std::string& extra_from = "", const std::string& extra_to = "") {
   std::vector<std::pair<std::string, std::string>> edits = {
-      {"low = 0.30\nmedium = 0.55\nhigh = 0.80",
+      {"low = 0.30\nmedium = 0.45\nhigh = 0.80",
        "low = 0.05\nmedium = 0.10\nhigh = 0.90"}};
   if (!extra_from.empty()) edits.emplace_back(extra_from, extra_to);
   return EditedDefaultModel(edits);

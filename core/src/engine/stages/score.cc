@@ -44,9 +44,17 @@ void Score(const EngineParts& p, Evaluation* e) {
           : e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
   const uint32_t key_seen =
       key_hash != 0 ? l.profile.Count(Feature::kDevice, key_hash) : 0;
-  const double key_factor = key_hash != 0 && key_seen == 0
-                                ? m.new_device.unknown_key_factor
-                                : 1.0;
+  // Else a fingerprint this user has trusted, without a key (weaker: a
+  // client's claim): likewise on the familiarity signals only.
+  const uint64_t device =
+      e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
+  const bool known_fingerprint = key_hash == 0 && device != 0 &&
+                                 !attempt.device_fingerprint.empty() &&
+                                 l.profile.Count(Feature::kDevice, device) > 0;
+  const double key_factor =
+      key_hash != 0 && key_seen == 0 ? m.new_device.unknown_key_factor
+      : known_fingerprint            ? m.new_device.known_fingerprint_factor
+                                     : 1.0;
   std::vector<double> contributions;
   std::vector<double> undiscounted;
   contributions.reserve(8);
@@ -78,10 +86,17 @@ void Score(const EngineParts& p, Evaluation* e) {
     const double before = CombineContributions(undiscounted);
     if (before > d.score) {
       d.reasons.push_back(
-          {"device_key", 1, d.score - before,
-           absl::StrFormat("device key not yet trusted for this user: new "
-                           "device and network x %.2f",
-                           key_factor)});
+          known_fingerprint
+              ? Reason{"known_device", 1, d.score - before,
+                       absl::StrFormat(
+                           "device fingerprint trusted in %u sign-ins (no "
+                           "key): new device and network x %.2f",
+                           l.profile.Count(Feature::kDevice, device),
+                           key_factor)}
+              : Reason{"device_key", 1, d.score - before,
+                       absl::StrFormat("device key not yet trusted for this "
+                                       "user: new device and network x %.2f",
+                                       key_factor)});
     }
   }
   // A device key the user has trusted: the strongest evidence for the user.
