@@ -23,6 +23,20 @@ void CountSignIn(uint64_t device, uint64_t fingerprint, UserProfile* p) {
 
 }  // namespace
 
+void LearnLocation(const StoredEvent& e, UserProfile* p) {
+  const int64_t t = absl::ToUnixSeconds(e.event.time);
+  if (e.features.has_location &&
+      (!p->has_trusted_location || t >= p->trusted_time)) {
+    p->has_trusted_location = true;
+    p->trusted_latitude = e.features.latitude;
+    p->trusted_longitude = e.features.longitude;
+    p->trusted_accuracy_km = e.features.accuracy_km;
+    p->trusted_time = t;
+    p->trusted_city = e.event.decision.context.city;
+    p->trusted_country = e.event.decision.context.country;
+  }
+}
+
 void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   CountSignIn(e.features.hashes[static_cast<int>(Feature::kDevice)],
@@ -37,16 +51,7 @@ void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   if (e.features.fingerprint != 0) {
     p->Observe(Feature::kDevice, e.features.fingerprint, t);
   }
-  if (e.features.has_location &&
-      (!p->has_trusted_location || t >= p->trusted_time)) {
-    p->has_trusted_location = true;
-    p->trusted_latitude = e.features.latitude;
-    p->trusted_longitude = e.features.longitude;
-    p->trusted_accuracy_km = e.features.accuracy_km;
-    p->trusted_time = t;
-    p->trusted_city = e.event.decision.context.city;
-    p->trusted_country = e.event.decision.context.country;
-  }
+  LearnLocation(e, p);
   p->failure_streak = 0;
 }
 
@@ -110,8 +115,10 @@ bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
                   UserProfile* p) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
   const LearningConfig& l = m.learning;
-  if (how == Confirmation::kPassword && l.probation &&
-      e.event.decision.level >= l.probation_level) {
+  if (l.probation && how != Confirmation::kVouched &&
+      e.event.decision.level >= (how == Confirmation::kPassword
+                                     ? l.probation_level
+                                     : l.second_factor_probation_level)) {
     DropProbation(e.event.event_id, p);
     // The device's probation began with its first entry: a device seen
     // again quiet_days after it, with nobody saying "not me" since, is its
@@ -130,6 +137,9 @@ bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
       on_probation = true;
     }
     if (on_probation) return false;
+    // A passed second factor places the account there and then, trusted or
+    // not: impossible travel is measured from it.
+    if (how == Confirmation::kSecondFactor) LearnLocation(e, p);
     if (p->probation.size() >= UserProfile::kMaxProbation) {
       p->probation.erase(p->probation.begin());
     }

@@ -15,21 +15,29 @@ namespace vigil::internal {
 // Teaches `profile` the features, place and time of a trusted success.
 void LearnTrustedSuccess(const StoredEvent& event, UserProfile* profile);
 
+// Makes the place and time of `event` the profile's last trusted place, if
+// it is newer than the one kept: of a trusted success, and of one confirmed
+// by a second factor even on probation (impossible travel starts there).
+void LearnLocation(const StoredEvent& event, UserProfile* profile);
+
 // What confirmed a success.
 enum class Confirmation {
   kPassword,      // allowed on its risk alone
   kSecondFactor,  // a passed challenge (or, in a replay, its stand-in)
+  kVouched,       // the user vouched: "this was me" (a replay's stand-in)
 };
 
 // Learns the success `e` (its decision's level decides) under `m`:
-//  - confirmed by a second factor, or by the password alone below
-//    m.learning.probation_level (or with probation off): trusted, as
+//  - vouched for by the user, confirmed by a second factor below
+//    m.learning.second_factor_probation_level, or by the password alone
+//    below m.learning.probation_level (or with probation off): trusted, as
 //    LearnTrustedSuccess; its own probation entry, if any, is dropped; and
 //    when it comes from an established device (one trusted at least twice
 //    before), every probation entry at least m.learning.quiet_days older is
 //    trusted too (learned at its own time);
-//  - by the password alone at or above the probation level: put on
-//    probation (nothing learned; the oldest entry goes when full).
+//  - at or above the level for its confirmation: put on probation (nothing
+//    learned; one entry per device, the oldest goes when full), or, when
+//    the same device's entry is quiet_days old, trusted with it.
 // Returns whether `e` was learned.
 bool LearnSuccess(const StoredEvent& e, Confirmation how, const ModelConfig& m,
                   UserProfile* profile);

@@ -137,6 +137,12 @@ struct LearningConfig {
   // me") whose level reaches this is learned on probation: kept aside, not
   // trusted, until a passed challenge, "this was me", or a quiet period.
   RiskLevel probation_level = RiskLevel::kLow;
+  // A success confirmed by a passed challenge whose level reaches this is
+  // learned on probation too (a second factor passed at high risk can be a
+  // phished one; in a passive replay every challenge passes): trusted by
+  // "this was me" or a quiet period; meanwhile "remember this device" spares
+  // its owner the challenges up to medium.
+  RiskLevel second_factor_probation_level = RiskLevel::kMedium;
   bool probation = true;
   // A probationary device is trusted once an established device of the
   // user signs in successfully at least this long after it, and nobody said

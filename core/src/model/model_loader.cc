@@ -349,6 +349,12 @@ absl::StatusOr<std::unique_ptr<ModelConfig>> Parse(absl::string_view text,
   if (l.probation_level == RiskLevel::kNone) {
     return learning.Error("probation_level", "must be low, medium or high");
   }
+  VIGIL_RETURN_IF_ERROR(learning.Level("second_factor_probation_level",
+                                       &l.second_factor_probation_level));
+  if (l.second_factor_probation_level == RiskLevel::kNone) {
+    return learning.Error("second_factor_probation_level",
+                          "must be low, medium or high");
+  }
   VIGIL_RETURN_IF_ERROR(learning.Int("quiet_days", 1, 365, &l.quiet_days));
   VIGIL_RETURN_IF_ERROR(learning.Finish());
 

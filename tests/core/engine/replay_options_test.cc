@@ -94,8 +94,11 @@ TEST(ReplayOptionsTest, RecordEventsOffKeepsNoHistoryButStillLearns) {
 
 // Builds a baseline in London, then signs in from Melbourne with a new
 // browser (challenged), labelled as `label`; returns the later baseline.
+// Probation off: the passed challenge is learned at once (with it on, a
+// challenge passed at medium or above is learned on probation).
 int64_t BaselineAfterChallengedSuccess(bool learn, std::optional<AttemptLabel> label) {
-  EngineFixture f("", false, {}, {}, nullptr,
+  EngineFixture f(testing::EditedDefaultModel({{"probation = true\n", "probation = false\n"}}),
+                  false, {}, {}, nullptr,
                   {.assume_mfa_factor = true, .learn_passed_challenges = learn});
   f.BuildBaseline("u", testing::kLondon, testing::kChromeWindows, "fp", 8,
                   absl::Hours(20));

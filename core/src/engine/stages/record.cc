@@ -33,12 +33,19 @@ void Learn(const EngineParts& p, Evaluation* e) {
              d.enforced_verdict == Verdict::kChallenge &&
              !(attempt.label.has_value() &&
                (attempt.label->attack || attempt.label->account_takeover))) {
-    // As a passed challenge: the profile learns, and the address counts the
-    // success, as a live challenge passed (or "it was me" feedback) counts it
-    // when it is learned.
-    stored.learned =
-        LearnSuccess(stored, Confirmation::kSecondFactor, m, &profile);
-    if (stored.learned) r.counter_kind = CounterKind::kSuccess;
+    // As a passed challenge: the profile learns (on probation at or above
+    // second_factor_probation_level), and the address counts the success, as
+    // a live challenge passed counts it.
+    // "It was me" in an exported history (kind feedback_valid) trusts at
+    // once, as live feedback does.
+    const bool vouched =
+        attempt.label.has_value() && attempt.label->kind == "feedback_valid";
+    stored.learned = LearnSuccess(
+        stored, vouched ? Confirmation::kVouched : Confirmation::kSecondFactor,
+        m, &profile);
+    // As live: a passed challenge counts a success of its address, learned
+    // or not; "it was me" feedback counts none.
+    if (!vouched) r.counter_kind = CounterKind::kSuccess;
     UpdateUserRisk(stored, /*second_factor=*/true, m, &profile);
     r.profile_changed = true;
   } else if (p.replay.learn_passed_challenges &&
