@@ -3,7 +3,9 @@
 // new_device: the device (remembered-device key, else fingerprint, else
 // browser and OS) has never been seen in a trusted sign-in of this user. A
 // sign-in with a device key also learns its fingerprint, so the same browser
-// with a new or lost key (cleared storage) is still known.
+// with a new or lost key (cleared storage) is still known. A new device
+// scores 1 - the user's own rate of bringing new devices (shrunk toward the
+// population's), less on an IP or a /24 the user has trusted.
 
 #include <algorithm>
 
