@@ -3,7 +3,6 @@
 #include "store/event_record.h"
 
 #include <algorithm>
-
 #include <cstring>
 
 #include "absl/strings/escaping.h"
