@@ -55,7 +55,7 @@ struct NewDeviceConfig {
   // this when the attempt carries no device key but a fingerprint this user
   // has trusted (1: no effect): weaker than a key (a fingerprint is a
   // client's claim), stronger than nothing.
-  double known_fingerprint_factor = 0.7;
+  double known_fingerprint_factor = 0.5;
 };
 
 struct UnfamiliarConfig {

@@ -241,7 +241,7 @@ TEST(RiskMemoryTest, ATrustedDeviceKeyHalvesATravellersScore) {
   auto trip = [](bool with_key) {
     // The fingerprint's own discount off: the key's alone.
     EngineFixture f(EditedDefaultModel(
-        {{"known_fingerprint_factor = 0.7\n", "known_fingerprint_factor = 1.0\n"}}));
+        {{"known_fingerprint_factor = 0.5\n", "known_fingerprint_factor = 1.0\n"}}));
     for (int i = 0; i < 8; ++i) {
       Attempt a = Of(f, kLondon, kChromeWindows, "fp-laptop");
       if (with_key) a.device_key = "us-east-1_key-1";
@@ -335,22 +335,23 @@ TEST(RiskMemoryTest, AnUntrustedDeviceKeyDiscountsNewDeviceAndNetworkOnly) {
 
 // A traveller's own browser without a device key (cleared storage, a
 // privacy setting) but with the fingerprint the user has trusted: the whole
-// score x known_fingerprint_factor (0.7), weaker than a trusted key (0.5).
+// familiarity signals x known_fingerprint_factor (0.5; here all of the
+// score), weaker than a trusted key (the whole score x 0.5).
 TEST(RiskMemoryTest, ATrustedFingerprintWithoutAKeyLowersATravellersScore) {
   auto trip = [](double factor) {
     EngineFixture f(EditedDefaultModel(
-        {{"known_fingerprint_factor = 0.7\n",
+        {{"known_fingerprint_factor = 0.5\n",
           absl::StrFormat("known_fingerprint_factor = %.1f\n", factor)}}));
     Baseline(f);
     f.clock().Advance(absl::Hours(24 * 3));
     return f.Evaluate(Of(f, kLinkoping, kChromeWindows, "fp-laptop"));
   };
   const Decision off = trip(1.0);
-  const Decision on = trip(0.7);
+  const Decision on = trip(0.5);
   ASSERT_GT(off.score, 0);
   EXPECT_FALSE(HasReason(off, "known_device"));
   ASSERT_TRUE(HasReason(on, "known_device"));
-  EXPECT_NEAR(on.score, 0.7 * off.score, 1e-9);
+  EXPECT_NEAR(on.score, 0.5 * off.score, 1e-9);
   EXPECT_NE(on.reasons.back().detail.find("fingerprint trusted in 10"),
             std::string::npos)
       << on.reasons.back().detail;

@@ -80,7 +80,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.new_device.novelty_strength, 4);
   EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.unknown_key_factor, 0.5);
-  EXPECT_DOUBLE_EQ(c.new_device.known_fingerprint_factor, 0.7);
+  EXPECT_DOUBLE_EQ(c.new_device.known_fingerprint_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.unfamiliar.user_agent_new_device_factor, 0);
   EXPECT_DOUBLE_EQ(c.target_challenge_rate, 0.0);
   EXPECT_EQ(c.target_window, 50000);
