@@ -69,8 +69,12 @@ TEST_F(FleetFailoverTest, AKilledPrimaryFailsRequestsOnlyDuringTheFailover) {
   // first election gets too few votes in time (seen under a loaded CI
   // machine), after a retry 2 x 2 x node timeout later: up to ~14 s.
   const absl::Duration kPromotionBound = absl::Seconds(20);
-  // The load goes on this long after the promotion.
-  const absl::Duration kAfterPromotion = absl::Seconds(5);
+  // vigild's part: its failures are over this long after the promotion
+  // (the other nodes learn of it by gossip; a request under way retries
+  // with backoff before it refreshes the slot map: 3.2 s seen under a
+  // parallel ctest), and the load goes on 3 s longer.
+  const absl::Duration kRecovery = absl::Seconds(6);
+  const absl::Duration kAfterPromotion = kRecovery + absl::Seconds(3);
   std::vector<std::unique_ptr<HttpClient>> clients;
   for (int t = 0; t < kThreads; ++t) {
     clients.push_back(Connect(t % kFleet));
@@ -222,14 +226,14 @@ TEST_F(FleetFailoverTest, AKilledPrimaryFailsRequestsOnlyDuringTheFailover) {
   }
   // The cluster's node timeout is 2 s (scripts/redis-cluster.sh): the
   // replica takes over within a few seconds (one election retry at most).
-  // vigild's part: failures end within 2 s of the promotion (it finds the
-  // new primary), then every node answers again.
+  // vigild's part: failures end within kRecovery of the promotion (it finds
+  // the new primary), then every node answers again.
   std::cout << "[ failover ] replica " << replica << " promoted "
             << absl::FormatDuration(promoted_at - killed_at)
             << " after the kill" << std::endl;
   ASSERT_LT(promoted_at, killed_at + kPromotionBound)
       << "Redis Cluster did not promote the replica";
-  EXPECT_LE(last_failure, promoted_at + absl::Seconds(2));
+  EXPECT_LE(last_failure, promoted_at + kRecovery);
   EXPECT_LE(last_failure, stopped_at - absl::Seconds(2));
   for (int n = 0; n < kFleet; ++n) {
     EXPECT_GE(ok_after[n], 10) << "node " << n << " did not recover";
