@@ -34,6 +34,10 @@
 
 namespace vigil {
 
+// The label kind of an exported "it was me": a replay trusts the event at
+// once, as live feedback did.
+inline constexpr char kFeedbackValidKind[] = "feedback_valid";
+
 struct HistoryQuery {
   // Events with since <= time < until.
   absl::Time since = absl::InfinitePast();

@@ -75,6 +75,12 @@ struct Loaded {
   CounterRecord asn_counters;
   bool counters_failed = false;
   DeviceMatch device;
+  // Trusted sign-ins of the attempt's device hash (its key, else its
+  // fingerprint, else browser and OS), and whether the device is known by
+  // that hash or by the fingerprint beside its key (UserProfile::
+  // KnowsDevice): found once, read by Score and the signals.
+  uint32_t device_trusted = 0;
+  bool device_known = false;
 };
 
 // Score's findings (the score and reasons are in the decision).

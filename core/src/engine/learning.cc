@@ -13,11 +13,15 @@ namespace vigil::internal {
 
 namespace {
 
+// Whether a sign-in with this device hash and fingerprint brings the user
+// a new device.
+bool NewDevice(const UserProfile& p, uint64_t device, uint64_t fingerprint) {
+  return device != 0 && !p.KnowsDevice(device, fingerprint);
+}
+
 // Counts one more trusted sign-in, on a device new to the user or not.
 void CountSignIn(uint64_t device, uint64_t fingerprint, UserProfile* p) {
-  if (device != 0 && !p->KnowsDevice(device, fingerprint)) {
-    ++p->new_device_sign_ins;
-  }
+  if (NewDevice(*p, device, fingerprint)) ++p->new_device_sign_ins;
   ++p->successful_sign_ins;
 }
 
@@ -391,10 +395,10 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
   for (auto& list : scratch.features) list.clear();
   LearnTrustedSuccess(e, &scratch);
   // Whether the device was new is a question for the real features.
-  const uint64_t device = e.features.hashes[kDevice];
   scratch.new_device_sign_ins =
       p->new_device_sign_ins +
-      (device != 0 && !p->KnowsDevice(device, e.features.fingerprint) ? 1 : 0);
+      (NewDevice(*p, e.features.hashes[kDevice], e.features.fingerprint) ? 1
+                                                                         : 0);
   for (int i = 0; i < kFeatureCount; ++i) {
     if (e.features.hashes[i] != 0) {
       ObserveRecorded(static_cast<Feature>(i), e.features.hashes[i], t, p, u);

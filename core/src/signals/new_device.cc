@@ -27,10 +27,7 @@ class NewDevice final : public Signal {
   SignalResult Evaluate(const SignalInput& in) const override {
     SignalResult r;
     const uint64_t device = in.features->hashes[static_cast<int>(Feature::kDevice)];
-    if (device == 0 ||
-        in.profile->KnowsDevice(device, in.features->fingerprint)) {
-      return r;
-    }
+    if (device == 0 || in.device_known) return r;
     // A new device on an IP or a network the user has trusted (a new phone
     // at home) is less telling than one on a network never seen.
     const uint64_t ip = in.features->hashes[static_cast<int>(Feature::kIp)];

@@ -66,6 +66,9 @@ struct SignalInput {
   const UserAgentInfo* user_agent;
   const UserProfile* profile;  // empty for a user never seen
   const LearnableFeatures* features;  // this attempt's feature hashes
+  // The attempt's device is in a trusted sign-in of the user (by its hash
+  // or the fingerprint beside its key: UserProfile::KnowsDevice).
+  bool device_known = false;
   const CounterRecord* ip_counters;
   const CounterRecord* asn_counters;
   bool counters_failed = false;

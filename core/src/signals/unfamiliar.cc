@@ -134,10 +134,8 @@ class Unfamiliar final : public Signal {
     const GroupResult ua = ScoreGroup(in, agent, 4);
     const double s_net = 1 - std::exp(-std::max(0.0, net.llr) / c.scale);
     double s_ua = 1 - std::exp(-std::max(0.0, ua.llr) / c.scale);
-    const uint64_t device =
-        in.features->hashes[static_cast<int>(Feature::kDevice)];
-    if (device != 0 &&
-        !in.profile->KnowsDevice(device, in.features->fingerprint)) {
+    if (in.features->hashes[static_cast<int>(Feature::kDevice)] != 0 &&
+        !in.device_known) {
       s_ua *= c.user_agent_new_device_factor;
     }
 

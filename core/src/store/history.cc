@@ -78,7 +78,7 @@ Attempt ReplayAttempt(const StoredEvent& stored) {
       label.account_takeover = e.outcome == Outcome::kSuccess;
       label.kind = "feedback_invalid";
     } else {
-      label.kind = "feedback_valid";
+      label.kind = kFeedbackValidKind;
     }
     a.label = std::move(label);
   } else {

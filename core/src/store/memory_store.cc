@@ -140,7 +140,7 @@ class MemoryStore final : public Store {
       if (it == map.end() || (!limit.empty() && it->first >= limit)) {
         return true;
       }
-      if (!Expired(table, it->first, now)) out->emplace_back(*it);
+      if (!rules_.Expired(table, it->first, now)) out->emplace_back(*it);
       // The smallest key after this one.
       *from = it->first;
       from->push_back('\0');
@@ -149,17 +149,13 @@ class MemoryStore final : public Store {
   }
 
  private:
-  bool Expired(Table table, absl::string_view key, absl::Time now) const {
-    return rules_.Expired(table, key, now);
-  }
-
   // The live value of `key`, or null.
   const std::string* Find(Table table, absl::string_view key,
                           absl::Time now) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     const TableMap& map = tables_[static_cast<int>(table)];
     auto it = map.find(key);
-    if (it == map.end() || Expired(table, key, now)) return nullptr;
+    if (it == map.end() || rules_.Expired(table, key, now)) return nullptr;
     return &it->second;
   }
 
@@ -171,7 +167,7 @@ class MemoryStore final : public Store {
       TableMap& map = tables_[t];
       auto it = map.lower_bound(purge_cursor_[t]);
       for (size_t i = 0; i < kPurgePerWrite && it != map.end(); ++i) {
-        if (Expired(static_cast<Table>(t), it->first, now)) {
+        if (rules_.Expired(static_cast<Table>(t), it->first, now)) {
           it = map.erase(it);
         } else {
           ++it;

@@ -79,6 +79,9 @@ struct TestInput {
     in.user_agent = &ua;
     in.profile = &profile;
     in.features = &features;
+    in.device_known = profile.KnowsDevice(
+        features.hashes[static_cast<int>(Feature::kDevice)],
+        features.fingerprint);
     in.ip_counters = &ip_counters;
     in.asn_counters = &asn_counters;
     in.counters_failed = counters_failed;

@@ -36,10 +36,11 @@ absl::Status Load(const EngineParts& p, Evaluation* e) {
   d.baseline.mature = n >= m.mature_after;
   const uint64_t device_hash =
       e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
-  d.context.device =
-      l.profile.KnowsDevice(device_hash, e->stored.features.fingerprint)
-          ? "known"
-          : "new";
+  l.device_trusted =
+      device_hash != 0 ? l.profile.Count(Feature::kDevice, device_hash) : 0;
+  l.device_known =
+      l.profile.KnowsDevice(device_hash, e->stored.features.fingerprint);
+  d.context.device = l.device_known ? "known" : "new";
   d.password_reset_required = l.profile.password_reset_required;
   if (!attempt.device_key.empty()) {
     if (absl::Status s =

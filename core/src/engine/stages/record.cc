@@ -8,6 +8,7 @@
 #include "engine/learning.h"
 #include "engine/stages/stages.h"
 #include "mfa/challenges.h"
+#include "vigil/history.h"
 
 namespace vigil::internal {
 namespace {
@@ -39,7 +40,7 @@ void Learn(const EngineParts& p, Evaluation* e) {
     // "It was me" in an exported history (kind feedback_valid) trusts at
     // once, as live feedback does.
     const bool vouched =
-        attempt.label.has_value() && attempt.label->kind == "feedback_valid";
+        attempt.label.has_value() && attempt.label->kind == kFeedbackValidKind;
     stored.learned = LearnSuccess(
         stored, vouched ? Confirmation::kVouched : Confirmation::kSecondFactor,
         m, &profile);

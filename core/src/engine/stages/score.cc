@@ -28,6 +28,7 @@ void Score(const EngineParts& p, Evaluation* e) {
   in.user_agent = &x.user_agent;
   in.profile = &l.profile;
   in.features = &e->stored.features;
+  in.device_known = l.device_known;
   in.ip_counters = &l.ip_counters;
   in.asn_counters = &l.asn_counters;
   in.counters_failed = l.counters_failed;
@@ -38,23 +39,16 @@ void Score(const EngineParts& p, Evaluation* e) {
   // A device key this user has not trusted yet: a browser that signed in
   // to this account before, which speaks against a new device and network
   // (the familiarity signals), not against impossible travel or an attack.
-  const uint64_t key_hash =
-      attempt.device_key.empty()
-          ? 0
-          : e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
-  const uint32_t key_seen =
-      key_hash != 0 ? l.profile.Count(Feature::kDevice, key_hash) : 0;
   // Else a fingerprint this user has trusted, without a key (weaker: a
   // client's claim): likewise on the familiarity signals only.
-  const uint64_t device =
-      e->stored.features.hashes[static_cast<int>(Feature::kDevice)];
-  const bool known_fingerprint = key_hash == 0 && device != 0 &&
+  const bool has_key = !attempt.device_key.empty();
+  const bool known_fingerprint = !has_key &&
                                  !attempt.device_fingerprint.empty() &&
-                                 l.profile.Count(Feature::kDevice, device) > 0;
+                                 l.device_trusted > 0;
   const double key_factor =
-      key_hash != 0 && key_seen == 0 ? m.new_device.unknown_key_factor
-      : known_fingerprint            ? m.new_device.known_fingerprint_factor
-                                     : 1.0;
+      has_key && l.device_trusted == 0 ? m.new_device.unknown_key_factor
+      : known_fingerprint              ? m.new_device.known_fingerprint_factor
+                                       : 1.0;
   std::vector<double> contributions;
   std::vector<double> undiscounted;
   contributions.reserve(8);
@@ -91,8 +85,7 @@ void Score(const EngineParts& p, Evaluation* e) {
                        absl::StrFormat(
                            "device fingerprint trusted in %u sign-ins (no "
                            "key): new device and network x %.2f",
-                           l.profile.Count(Feature::kDevice, device),
-                           key_factor)}
+                           l.device_trusted, key_factor)}
               : Reason{"device_key", 1, d.score - before,
                        absl::StrFormat("device key not yet trusted for this "
                                        "user: new device and network x %.2f",
@@ -100,13 +93,14 @@ void Score(const EngineParts& p, Evaluation* e) {
     }
   }
   // A device key the user has trusted: the strongest evidence for the user.
-  if (key_seen > 0 && m.new_device.known_key_factor < 1 && d.score > 0) {
+  if (has_key && l.device_trusted > 0 && m.new_device.known_key_factor < 1 &&
+      d.score > 0) {
     const double before = d.score;
     d.score *= m.new_device.known_key_factor;
     d.reasons.push_back(
         {"known_device", 1, d.score - before,
          absl::StrFormat("device key trusted in %u sign-ins: score x %.2f",
-                         key_seen, m.new_device.known_key_factor)});
+                         l.device_trusted, m.new_device.known_key_factor)});
   }
 }
 

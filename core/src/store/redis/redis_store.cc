@@ -171,7 +171,7 @@ class RedisStore final : public Store {
     const std::string data = DataKey(table, PartitionOf(table, key), key);
     absl::StatusOr<RedisReply> reply = cluster_->Run(data, {"GET", data});
     if (!reply.ok()) return ForCaller(reply.status());
-    if (reply->is_nil() || Expired(table, key, clock_->Now())) {
+    if (reply->is_nil() || rules_.Expired(table, key, clock_->Now())) {
       if (table == Table::kCounters && reply->is_nil()) {
         RememberCounter(std::string(key), std::nullopt);
       }
@@ -326,7 +326,7 @@ class RedisStore final : public Store {
       const RedisReply& v = values->elements()[i];
       if (v.is_nil()) {
         gone.push_back(keys[i].str());
-      } else if (!Expired(table, keys[i].str(), now)) {
+      } else if (!rules_.Expired(table, keys[i].str(), now)) {
         out->emplace_back(keys[i].str(), v.str());
       }
     }
@@ -344,10 +344,6 @@ class RedisStore final : public Store {
   std::string IndexKey(Table table, absl::string_view partition) const {
     return absl::StrCat(options_.name_space, "{", partition, "}#",
                         std::string(1, TableLetter(table)));
-  }
-
-  bool Expired(Table table, absl::string_view key, absl::Time now) const {
-    return rules_.Expired(table, key, now);
   }
 
   // The time to live of a record put now ("" for none), in milliseconds.
