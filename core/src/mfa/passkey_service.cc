@@ -102,15 +102,6 @@ PasskeyInfo Info(const PasskeyRecord& r) {
   return info;
 }
 
-std::vector<wa::CredentialDescriptor> Descriptors(
-    const std::vector<PasskeyRecord>& passkeys) {
-  std::vector<wa::CredentialDescriptor> out;
-  for (const PasskeyRecord& p : passkeys) {
-    out.push_back({p.credential.credential_id, p.credential.transports});
-  }
-  return out;
-}
-
 std::vector<PasskeyDescriptor> PublicDescriptors(
     const std::vector<PasskeyRecord>& passkeys) {
   std::vector<PasskeyDescriptor> out;
