@@ -81,6 +81,9 @@ struct Loaded {
   // KnowsDevice): found once, read by Score and the signals.
   uint32_t device_trusted = 0;
   bool device_known = false;
+  // For a new device without a key: trusted sign-ins of its browser without
+  // a key (LearnableFeatures::KeylessBrowser); 0 otherwise.
+  uint32_t keyless_browser_trusted = 0;
 };
 
 // Score's findings (the score and reasons are in the decision).

@@ -25,6 +25,20 @@ void CountSignIn(uint64_t device, uint64_t fingerprint, UserProfile* p) {
   ++p->successful_sign_ins;
 }
 
+// The keyless browser (LearnableFeatures::KeylessBrowser) a trusted sign-in
+// teaches `p`: only when it brings a fingerprint new to the user, as a
+// browser that varies its fingerprint does (one that lost its key keeps its
+// fingerprint, which knows it already); 0: none.
+uint64_t KeylessBrowserToLearn(const LearnableFeatures& f,
+                               const UserProfile& p) {
+  const uint64_t browser = f.KeylessBrowser();
+  return browser != 0 &&
+                 NewDevice(p, f.hashes[static_cast<int>(Feature::kDevice)],
+                           f.fingerprint)
+             ? browser
+             : 0;
+}
+
 }  // namespace
 
 void LearnLocation(const StoredEvent& e, UserProfile* p) {
@@ -43,6 +57,7 @@ void LearnLocation(const StoredEvent& e, UserProfile* p) {
 
 void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
+  const uint64_t keyless_browser = KeylessBrowserToLearn(e.features, *p);
   CountSignIn(e.features.hashes[static_cast<int>(Feature::kDevice)],
               e.features.fingerprint, p);
   if (p->first_seen == 0 || t < p->first_seen) p->first_seen = t;
@@ -55,6 +70,7 @@ void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   if (e.features.fingerprint != 0) {
     p->Observe(Feature::kDevice, e.features.fingerprint, t);
   }
+  if (keyless_browser != 0) p->Observe(Feature::kDevice, keyless_browser, t);
   LearnLocation(e, p);
   p->failure_streak = 0;
 }
@@ -207,6 +223,9 @@ void ForgetDistrusted(const StoredEvent& e, UserProfile* p) {
   if (e.features.fingerprint != 0) {
     p->Forget(Feature::kDevice, e.features.fingerprint);
   }
+  if (const uint64_t browser = e.features.KeylessBrowser(); browser != 0) {
+    p->Forget(Feature::kDevice, browser);
+  }
   p->password_reset_required = true;
 }
 
@@ -254,8 +273,7 @@ void RevertScalars(const FeedbackUndo& u, UserProfile* p) {
       std::max<int64_t>(0, p->successful_sign_ins -
                                (a.successful_sign_ins - b.successful_sign_ins));
   p->new_device_sign_ins = std::clamp<int64_t>(
-      p->new_device_sign_ins -
-          (a.new_device_sign_ins - b.new_device_sign_ins),
+      p->new_device_sign_ins - (a.new_device_sign_ins - b.new_device_sign_ins),
       0, p->successful_sign_ins);
   if (p->first_seen == a.first_seen) p->first_seen = b.first_seen;
   // A success since: the streak it reset is not this feedback's.
@@ -395,6 +413,7 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
   for (auto& list : scratch.features) list.clear();
   LearnTrustedSuccess(e, &scratch);
   // Whether the device was new is a question for the real features.
+  const uint64_t keyless_browser = KeylessBrowserToLearn(e.features, *p);
   scratch.new_device_sign_ins =
       p->new_device_sign_ins +
       (NewDevice(*p, e.features.hashes[kDevice], e.features.fingerprint) ? 1
@@ -406,6 +425,9 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
   }
   if (e.features.fingerprint != 0) {
     ObserveRecorded(Feature::kDevice, e.features.fingerprint, t, p, u);
+  }
+  if (keyless_browser != 0) {
+    ObserveRecorded(Feature::kDevice, keyless_browser, t, p, u);
   }
   scratch.features = std::move(p->features);
   *p = std::move(scratch);
@@ -458,6 +480,9 @@ void ApplyFeedback(FeedbackValue value, int64_t now_unix, StoredEvent* e,
     }
     if (e->features.fingerprint != 0) {
       ForgetRecorded(Feature::kDevice, e->features.fingerprint, p, &u);
+    }
+    if (const uint64_t browser = e->features.KeylessBrowser(); browser != 0) {
+      ForgetRecorded(Feature::kDevice, browser, p, &u);
     }
     p->password_reset_required = true;
     DistrustRecorded(Feature::kIp,

@@ -56,6 +56,15 @@ struct NewDeviceConfig {
   // has trusted (1: no effect): weaker than a key (a fingerprint is a
   // client's claim), stronger than nothing.
   double known_fingerprint_factor = 0.5;
+  // The familiarity contributions are multiplied by this when the attempt
+  // has no device key and a fingerprint the user has not trusted, from a
+  // browser (user agent) this user has trusted at least
+  // keyless_browser_min_sign_ins times without a key (1: no effect): a
+  // browser that keeps no key and varies its fingerprint, as privacy modes
+  // do. An impostor who copies the user agent of a browser that keeps its
+  // key gains nothing from it.
+  double keyless_browser_factor = 0.5;
+  int keyless_browser_min_sign_ins = 2;
 };
 
 struct UnfamiliarConfig {
@@ -67,8 +76,8 @@ struct UnfamiliarConfig {
   // little beyond "new device" (and one copied from the user's own is no
   // comfort).
   double user_agent_new_device_factor = 0.0;
-  double alpha = 1.0;               // smoothing of the user's frequencies
-  double scale = 1.5;               // log LR -> sub-score
+  double alpha = 1.0;  // smoothing of the user's frequencies
+  double scale = 1.5;  // log LR -> sub-score
   // Global probability of one value at each level (the prior), by Feature.
   double prior_ip = 1e-6;
   double prior_network = 1e-5;

@@ -188,6 +188,10 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
                                   &c->new_device.unknown_key_factor));
   VIGIL_RETURN_IF_ERROR(nd.Double("known_fingerprint_factor", 0, 1,
                                   &c->new_device.known_fingerprint_factor));
+  VIGIL_RETURN_IF_ERROR(nd.Double("keyless_browser_factor", 0, 1,
+                                  &c->new_device.keyless_browser_factor));
+  VIGIL_RETURN_IF_ERROR(nd.Int("keyless_browser_min_sign_ins", 1, 1000000,
+                               &c->new_device.keyless_browser_min_sign_ins));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;

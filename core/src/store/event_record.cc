@@ -13,6 +13,18 @@
 #include "vigil/store.h"
 
 namespace vigil::internal {
+
+uint64_t LearnableFeatures::KeylessBrowser() const {
+  const uint64_t agent = hashes[static_cast<int>(Feature::kUserAgent)];
+  if (device_source != DeviceSource::kFingerprint || agent == 0) return 0;
+  // Apart from every "k:", "f:" and "u:" hash of kDevice by construction
+  // (those are StableHash of a prefixed string; this is a fixed mix of a
+  // kUserAgent hash).
+  uint64_t h = (agent ^ 0x6b65796c65737321ull) * 0x9e3779b97f4a7c15ull;
+  h ^= h >> 29;
+  return h == 0 ? 1 : h;
+}
+
 namespace {
 
 constexpr uint8_t kEventVersion = 1;
@@ -235,9 +247,9 @@ bool DecodeDecision(Decoder* d, Decision* out) {
     c.expires_at = absl::FromUnixNanos(expires);
     out->challenge = std::move(c);
   }
-  if (!d->GetString(&out->context.country) || !d->GetString(&out->context.city) ||
-      !d->GetVarintAs(&out->context.asn) || !d->GetString(&out->context.device) ||
-      !d->GetVarint(&n) || n > 64) {
+  if (!d->GetString(&out->context.country) ||
+      !d->GetString(&out->context.city) || !d->GetVarintAs(&out->context.asn) ||
+      !d->GetString(&out->context.device) || !d->GetVarint(&n) || n > 64) {
     return false;
   }
   out->signal_failures.resize(n);

@@ -42,6 +42,13 @@ struct LearnableFeatures {
   // What the kDevice hash is the hash of; kept so that the history can be
   // replayed with the same kind of device identifier (never the key itself).
   DeviceSource device_source = DeviceSource::kUnknown;
+
+  // The browser of an attempt without a device key, identified by its
+  // fingerprint, as a kDevice hash of its user agent (browser and OS with
+  // versions); 0 for any other attempt. A trusted sign-in learns it beside
+  // the fingerprint, so that a browser that keeps no key and varies its
+  // fingerprint (a privacy mode) is recognised by what else it shows.
+  uint64_t KeylessBrowser() const;
   bool has_location = false;
   double latitude = 0;
   double longitude = 0;

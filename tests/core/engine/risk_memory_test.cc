@@ -240,8 +240,8 @@ TEST(RiskMemoryTest, ANewDeviceOnTheVictimsIspIsChallenged) {
 TEST(RiskMemoryTest, ATrustedDeviceKeyHalvesATravellersScore) {
   auto trip = [](bool with_key) {
     // The fingerprint's own discount off: the key's alone.
-    EngineFixture f(EditedDefaultModel(
-        {{"known_fingerprint_factor = 0.5\n", "known_fingerprint_factor = 1.0\n"}}));
+    EngineFixture f(EditedDefaultModel({{"known_fingerprint_factor = 0.5\n",
+                                         "known_fingerprint_factor = 1.0\n"}}));
     for (int i = 0; i < 8; ++i) {
       Attempt a = Of(f, kLondon, kChromeWindows, "fp-laptop");
       if (with_key) a.device_key = "us-east-1_key-1";
@@ -327,7 +327,8 @@ TEST(RiskMemoryTest, AnUntrustedDeviceKeyDiscountsNewDeviceAndNetworkOnly) {
   double c[2] = {0, 0};
   int i = 0;
   for (const Reason& r : thief.reasons) {
-    if (r.signal == "new_device" || r.signal == "unfamiliar") c[i++] = r.contribution;
+    if (r.signal == "new_device" || r.signal == "unfamiliar")
+      c[i++] = r.contribution;
   }
   ASSERT_EQ(i, 2);
   EXPECT_NEAR(owner.score, 1 - (1 - c[0] / 2) * (1 - c[1] / 2), 1e-9);
@@ -412,6 +413,84 @@ TEST(RiskMemoryTest, TheSameBrowserWithANewOrNoDeviceKeyIsKnown) {
   EXPECT_TRUE(HasReason(d, "new_device"));
 }
 
+// Alice's second browser keeps no device key and shows a new fingerprint at
+// every sign-in (a privacy mode). Two such sign-ins at home, trusted at once,
+// teach the profile the browser by its user agent; a week later, from
+// another IP of the home /24 (a new lease), a third new fingerprint from it
+// has the familiarity signals x keyless_browser_factor (0.5): low -> none.
+Decision PrivacyBrowserNextDoor(double factor, bool not_me = false) {
+  EngineFixture f(EditedDefaultModel(
+      {{"keyless_browser_factor = 0.5\n",
+        absl::StrFormat("keyless_browser_factor = %.1f\n", factor)}}));
+  Baseline(f);
+  std::string second;
+  for (const char* fp : {"fp-private-1", "fp-private-2"}) {
+    f.clock().Advance(absl::Hours(20));
+    const Decision d = f.Evaluate(Of(f, kLondon, kFirefoxLinux, fp));
+    EXPECT_LT(d.level, RiskLevel::kLow) << d.score;  // trusted at once
+    EXPECT_TRUE(HasReason(d, "new_device"));
+    second = d.event_id;
+  }
+  if (not_me) {
+    EXPECT_TRUE(f.engine()
+                    .RecordFeedback(second, FeedbackValue::kInvalid, "email")
+                    .ok());
+  }
+  f.clock().Advance(absl::Hours(24 * 7));
+  return f.Evaluate(Of(f, kLondon2, kFirefoxLinux, "fp-private-3"));
+}
+
+TEST(RiskMemoryTest, ABrowserWithoutAKeyIsKnownByItsUserAgent) {
+  const Decision off = PrivacyBrowserNextDoor(1.0);
+  const Decision on = PrivacyBrowserNextDoor(0.5);
+  EXPECT_FALSE(HasReason(off, "known_device"));
+  ASSERT_TRUE(HasReason(on, "known_device"));
+  EXPECT_LT(on.score, off.score);
+  EXPECT_EQ(off.level, RiskLevel::kLow) << off.score;
+  EXPECT_EQ(on.level, RiskLevel::kNone) << on.score;
+  // The new device is all of the score here (the /24 is known), halved.
+  ASSERT_EQ(off.reasons.size(), 1u);
+  EXPECT_EQ(off.reasons[0].signal, "new_device");
+  EXPECT_NEAR(on.score, off.score / 2, 1e-9);
+  for (const Reason& r : on.reasons) {
+    if (r.signal != "known_device") continue;
+    EXPECT_NEAR(r.contribution, on.score - off.score, 1e-9);
+    EXPECT_NE(r.detail.find("browser trusted in 2 sign-ins without a key"),
+              std::string::npos)
+        << r.detail;
+  }
+}
+
+// "This wasn't me" on one of the two forgets the browser: the third is new
+// as if the feature were off.
+TEST(RiskMemoryTest, NotMeForgetsABrowserWithoutAKey) {
+  const Decision off = PrivacyBrowserNextDoor(1.0);
+  const Decision forgotten = PrivacyBrowserNextDoor(0.5, /*not_me=*/true);
+  EXPECT_FALSE(HasReason(forgotten, "known_device"));
+  EXPECT_GE(forgotten.level, off.level) << forgotten.score;
+}
+
+// A browser that keeps its key, and lost it twice (its fingerprint knew it
+// then), teaches nothing about its user agent: an impostor with that user
+// agent, no key and another fingerprint is a new device, undiscounted.
+TEST(RiskMemoryTest, AnImpostorCopyingAKeyedBrowsersUserAgentGainsNothing) {
+  EngineFixture f;
+  for (int i = 0; i < 8; ++i) {
+    Attempt a = Of(f, kLondon, kChromeWindows, "fp-laptop");
+    if (i != 3 && i != 5) a.device_key = "us-east-1_key-1";  // lost twice
+    const Decision d = f.Evaluate(a);
+    if (i > 0) {
+      EXPECT_EQ(d.context.device, "known") << i;
+    }
+    f.clock().Advance(absl::Hours(20));
+  }
+  const Decision impostor =
+      f.Evaluate(Of(f, kLondon2, kChromeWindows, "fp-impostor"));
+  EXPECT_TRUE(HasReason(impostor, "new_device"));
+  EXPECT_FALSE(HasReason(impostor, "known_device"));
+  EXPECT_GE(impostor.level, RiskLevel::kMedium) << impostor.score;
+}
+
 // [levels] target_challenge_rate: the medium threshold comes from the scores
 // of recent successful sign-ins (label-free), within [low, high]. Before
 // target_min_samples of them, the model's thresholds apply.
@@ -438,8 +517,8 @@ TEST(RiskMemoryTest, ATargetChallengeRateDerivesTheMediumThreshold) {
   }
   f.clock().Advance(absl::Hours(1));
   // Another new device like it now reaches the derived threshold.
-  const Decision d = f.Evaluate(f.MakeAttempt(
-      "alice", kLondon, kSafariIphone, "fp-tablet", Outcome::kSuccess));
+  const Decision d = f.Evaluate(f.MakeAttempt("alice", kLondon, kSafariIphone,
+                                              "fp-tablet", Outcome::kSuccess));
   EXPECT_NEAR(d.score, early.score, 0.05);
   EXPECT_EQ(d.level, RiskLevel::kMedium) << d.score;
   ASSERT_TRUE(HasReason(d, "target_challenge_rate"));

@@ -81,6 +81,8 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.unknown_key_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.known_fingerprint_factor, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.keyless_browser_factor, 0.5);
+  EXPECT_EQ(c.new_device.keyless_browser_min_sign_ins, 2);
   EXPECT_DOUBLE_EQ(c.unfamiliar.user_agent_new_device_factor, 0);
   EXPECT_DOUBLE_EQ(c.target_challenge_rate, 0.0);
   EXPECT_EQ(c.target_window, 50000);
@@ -435,6 +437,9 @@ std::vector<BadCase> BadCases() {
       {"unknown key factor below 0",
        m + "[signals.new_device]\nunknown_key_factor = -0.5\n",
        "signals.new_device.unknown_key_factor", "must be in [0, 1], is -0.5"},
+      {"keyless browser count below 1",
+       m + "[signals.new_device]\nkeyless_browser_min_sign_ins = 0\n",
+       "signals.new_device.keyless_browser_min_sign_ins", "must be in [1, "},
       {"novelty rate above 1", m + "[signals.new_device]\nnovelty_rate = 1.5\n",
        "signals.new_device.novelty_rate", "must be in [0, 1], is 1.5"},
       {"thresholds not increasing",

@@ -32,7 +32,7 @@ bool IsTagSafe(const std::string& p) {
 }
 
 TEST(PartitionsTest, EveryRecordOfAUserIsInTheUsersPartition) {
-  for (const std::string user :
+  for (const std::string& user :
        {std::string("alice"), std::string("bob@example.com"), std::string(),
         std::string("\0\xff", 2), std::string(300, 'x')}) {
     const std::string p = UserPartition(user);
@@ -85,7 +85,7 @@ TEST(PartitionsTest, OtherTablesAndForeignKeys) {
   // an undecodable device key) still get a partition, always the same.
   for (Table t : {Table::kChallenges, Table::kEvents, Table::kDevices,
                   Table::kPasskeys, Table::kCounters}) {
-    for (const std::string key :
+    for (const std::string& key :
          {std::string(), std::string("zz"), std::string("\xff\xff\xff", 3)}) {
       const std::string p = PartitionOf(t, key);
       EXPECT_TRUE(IsTagSafe(p)) << TableName(t) << " " << p;

@@ -41,6 +41,11 @@ absl::Status Load(const EngineParts& p, Evaluation* e) {
   l.device_known =
       l.profile.KnowsDevice(device_hash, e->stored.features.fingerprint);
   d.context.device = l.device_known ? "known" : "new";
+  if (!l.device_known) {
+    const uint64_t browser = e->stored.features.KeylessBrowser();
+    l.keyless_browser_trusted =
+        browser != 0 ? l.profile.Count(Feature::kDevice, browser) : 0;
+  }
   d.password_reset_required = l.profile.password_reset_required;
   if (!attempt.device_key.empty()) {
     if (absl::Status s =

@@ -40,15 +40,22 @@ void Score(const EngineParts& p, Evaluation* e) {
   // to this account before, which speaks against a new device and network
   // (the familiarity signals), not against impossible travel or an attack.
   // Else a fingerprint this user has trusted, without a key (weaker: a
-  // client's claim): likewise on the familiarity signals only.
+  // client's claim): likewise on the familiarity signals only. Else a new
+  // fingerprint without a key from a browser the user has trusted without
+  // one (a privacy mode): likewise.
   const bool has_key = !attempt.device_key.empty();
-  const bool known_fingerprint = !has_key &&
-                                 !attempt.device_fingerprint.empty() &&
-                                 l.device_trusted > 0;
-  const double key_factor =
-      has_key && l.device_trusted == 0 ? m.new_device.unknown_key_factor
-      : known_fingerprint              ? m.new_device.known_fingerprint_factor
-                                       : 1.0;
+  const bool known_fingerprint =
+      !has_key && !attempt.device_fingerprint.empty() && l.device_trusted > 0;
+  const NewDeviceConfig& nd = m.new_device;
+  const bool keyless_browser =
+      !has_key && !known_fingerprint &&
+      l.keyless_browser_trusted >=
+          static_cast<uint32_t>(nd.keyless_browser_min_sign_ins);
+  const double key_factor = has_key && l.device_trusted == 0
+                                ? nd.unknown_key_factor
+                            : known_fingerprint ? nd.known_fingerprint_factor
+                            : keyless_browser   ? nd.keyless_browser_factor
+                                                : 1.0;
   std::vector<double> contributions;
   std::vector<double> undiscounted;
   contributions.reserve(8);
@@ -86,6 +93,13 @@ void Score(const EngineParts& p, Evaluation* e) {
                            "device fingerprint trusted in %u sign-ins (no "
                            "key): new device and network x %.2f",
                            l.device_trusted, key_factor)}
+          : keyless_browser
+              ? Reason{"known_device", 1, d.score - before,
+                       absl::StrFormat(
+                           "browser trusted in %u sign-ins without a key, "
+                           "with other fingerprints: new device and network "
+                           "x %.2f",
+                           l.keyless_browser_trusted, key_factor)}
               : Reason{"device_key", 1, d.score - before,
                        absl::StrFormat("device key not yet trusted for this "
                                        "user: new device and network x %.2f",
