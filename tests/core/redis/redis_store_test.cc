@@ -6,15 +6,19 @@
 
 #include "store/redis/redis_store.h"
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "core/redis/redis_test_cluster.h"
 #include "core/store/store_conformance.h"
 #include "gtest/gtest.h"
+#include "store/counter_record.h"
 #include "store/partitions.h"
 #include "store/redis/hash_slot.h"
 #include "vigil/store.h"
@@ -75,15 +79,58 @@ class RedisStoreTest : public redis_testing::RedisClusterTest {
  protected:
   void SetUp() override {
     redis_testing::RedisClusterTest::SetUp();
-    absl::StatusOr<std::unique_ptr<Store>> s =
-        OpenStore(absl::StrCat(ClusterUrl(), "/",
-                               redis_testing::UniqueKey("t").substr(2)),
-                  StoreOptions());
+    url_ = absl::StrCat(ClusterUrl(), "/",
+                        redis_testing::UniqueKey("t").substr(2));
+    absl::StatusOr<std::unique_ptr<Store>> s = OpenStore(url_, StoreOptions());
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
   }
+  std::string url_;
   std::unique_ptr<Store> store_;
 };
+
+// One counter (one IP's attempts) added to by several processes at once,
+// each with several threads, as a fleet under a burst from one address
+// does: every addition counts and none fails (the conformance suite's
+// threads share one store; these do not).
+TEST_F(RedisStoreTest, OneCounterAddedToByManyProcessesAllCount) {
+  constexpr int kProcesses = 4;
+  constexpr int kThreads = 6;
+  constexpr int kAdds = 150;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kProcesses; ++i) {
+    absl::StatusOr<std::unique_ptr<Store>> s = OpenStore(url_, StoreOptions());
+    ASSERT_TRUE(s.ok()) << s.status();
+    stores.push_back(*std::move(s));
+  }
+  const int64_t t = absl::ToUnixSeconds(absl::Now());
+  std::atomic<int> errors{0};
+  std::vector<std::thread> pool;
+  for (int p = 0; p < kProcesses; ++p) {
+    for (int i = 0; i < kThreads; ++i) {
+      pool.emplace_back([&, p, i] {
+        for (int j = 0; j < kAdds; ++j) {
+          WriteBatch b;
+          b.AddCounter("ip", internal::EncodeCounterOperand(
+                                 t, internal::CounterKind::kAttempt,
+                                 (p << 16) | (i << 8) | j));
+          if (absl::Status s = stores[p]->Write(b); !s.ok()) {
+            if (errors.fetch_add(1) == 0) ADD_FAILURE() << s;
+          }
+        }
+      });
+    }
+  }
+  for (std::thread& th : pool) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::string value;
+  ASSERT_TRUE(store_->Get(Table::kCounters, "ip", &value).ok());
+  internal::CounterRecord record;
+  ASSERT_TRUE(record.Decode(value));
+  EXPECT_EQ(
+      record.ShortWindow(absl::FromUnixSeconds(t + 1), absl::Hours(1)).attempts,
+      static_cast<uint32_t>(kProcesses * kThreads * kAdds));
+}
 
 // A batch over many users' partitions, on every primary: all applied, and
 // the users really are spread over the three primaries.

@@ -8,7 +8,9 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,7 +23,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/hash/hash.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "store/partitions.h"
 #include "store/redis/reply.h"
 #include "store/retention.h"
@@ -36,6 +40,12 @@ constexpr int kScanChunk = 256;
 constexpr int kCounterAttempts = 64;
 // Counter values kept as the first guess of a compare-and-set.
 constexpr size_t kSeenCounters = 65536;
+// Counter additions of one process are serialized per counter (by stripe),
+// so that only other processes' additions can make one lose; a lost one
+// waits a random time up to a doubling bound before it tries again.
+constexpr size_t kCounterStripes = 64;
+constexpr absl::Duration kCounterBackoff = absl::Microseconds(200);
+constexpr absl::Duration kCounterMaxBackoff = absl::Milliseconds(20);
 
 // Checks every condition, then applies every change, of one partition.
 //   KEYS[i]      the data key of op i (1..n)
@@ -436,14 +446,26 @@ class RedisStore final : public Store {
   // meanwhile, else reads it again and retries. The first attempt expects
   // the value this store last saw (an evaluation reads its counters just
   // before it adds to them), which saves the read when no other writer
-  // came in between; a stale guess only costs the retry.
+  // came in between; a stale guess only costs the retry. Additions to one
+  // counter within this process wait for each other (kCounterStripes), and
+  // a lost attempt backs off, so that a burst on one counter from several
+  // processes (one IP's attempts across a fleet) does not livelock.
   absl::Status AddToCounter(const std::string& key,
                             const std::vector<absl::string_view>& operands) {
     const std::string partition = PartitionOf(Table::kCounters, key);
     const std::string data = DataKey(Table::kCounters, partition, key);
     const std::string index = IndexKey(Table::kCounters, partition);
+    std::lock_guard<std::mutex> serial(
+        counter_stripes_[absl::HashOf(key) % kCounterStripes]);
     std::optional<std::optional<std::string>> known = LastSeenCounter(key);
+    absl::Duration backoff = kCounterBackoff;
     for (int attempt = 0; attempt < kCounterAttempts; ++attempt) {
+      if (attempt > 0) {
+        thread_local std::minstd_rand jitter(std::random_device{}());
+        absl::SleepFor(backoff * std::uniform_real_distribution<double>(
+                                     0.5, 1.0)(jitter));
+        backoff = std::min(backoff * 2, kCounterMaxBackoff);
+      }
       if (!known.has_value()) {
         absl::StatusOr<RedisReply> current = cluster_->Run(data, {"GET", data});
         if (!current.ok()) return current.status();
@@ -558,6 +580,9 @@ class RedisStore final : public Store {
   mutable std::atomic<int64_t> last_logged_second_{0};
   std::atomic<uint64_t> unreplicated_writes_{0};
   std::atomic<uint64_t> counter_conflicts_{0};
+  // std::mutex: Debian's Abseil tracks the lock order of every absl::Mutex
+  // held with another, which costs on this path (see the RocksDB store).
+  std::array<std::mutex, kCounterStripes> counter_stripes_;
   absl::Mutex seen_mu_;
   absl::flat_hash_map<std::string, std::optional<std::string>> seen_counters_
       ABSL_GUARDED_BY(seen_mu_);
