@@ -17,9 +17,9 @@ namespace vigil::internal {
 uint64_t LearnableFeatures::KeylessBrowser() const {
   const uint64_t agent = hashes[static_cast<int>(Feature::kUserAgent)];
   if (device_source != DeviceSource::kFingerprint || agent == 0) return 0;
-  // Apart from every "k:", "f:" and "u:" hash of kDevice by construction
-  // (those are StableHash of a prefixed string; this is a fixed mix of a
-  // kUserAgent hash).
+  // A fixed mix of the kUserAgent hash, a value apart from the "k:", "f:"
+  // and "u:" hashes of kDevice (StableHash of prefixed strings) but for a
+  // 64-bit collision.
   uint64_t h = (agent ^ 0x6b65796c65737321ull) * 0x9e3779b97f4a7c15ull;
   h ^= h >> 29;
   return h == 0 ? 1 : h;

@@ -49,6 +49,7 @@ struct LearnableFeatures {
   // the fingerprint, so that a browser that keeps no key and varies its
   // fingerprint (a privacy mode) is recognised by what else it shows.
   uint64_t KeylessBrowser() const;
+
   bool has_location = false;
   double latitude = 0;
   double longitude = 0;
