@@ -25,6 +25,33 @@
 
 namespace vigil::testing {
 
+namespace {
+
+// This process's environment with TMPDIR set to `dir`, for a vigild child:
+// the folder vigild on memory: makes for its TOTP key goes under the test's
+// own folder, removed with it even when the test kills vigild with SIGKILL
+// (which leaves vigild no chance to remove it). Built before fork: the child
+// only calls execve.
+class ChildEnvironment {
+ public:
+  explicit ChildEnvironment(const std::string& dir) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!absl::StartsWith(*e, "TMPDIR=")) strings_.emplace_back(*e);
+    }
+    strings_.push_back(absl::StrCat("TMPDIR=", dir));
+    for (std::string& s : strings_) pointers_.push_back(s.data());
+    pointers_.push_back(nullptr);
+  }
+  char** get() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> pointers_;
+};
+
+}  // namespace
+
+
 std::string TestApiKeysToml() {
   auto entry = [](absl::string_view name, absl::string_view key,
                   absl::string_view scopes) {
@@ -89,6 +116,7 @@ absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::StartWithArgs(
   argv.push_back(nullptr);
   auto p = std::unique_ptr<VigildProcess>(new VigildProcess);
   p->stderr_path_ = dir + "/vigild.stderr";
+  ChildEnvironment env(dir);
   int out[2];
   if (pipe(out) != 0) return absl::InternalError("pipe");
   pid_t pid = fork();
@@ -99,7 +127,7 @@ absl::StatusOr<std::unique_ptr<VigildProcess>> VigildProcess::StartWithArgs(
     if (err >= 0) dup2(err, STDERR_FILENO);
     close(out[0]);
     if (!working_dir.empty() && chdir(working_dir.c_str()) != 0) _exit(126);
-    execv(VIGILD_PATH, argv.data());
+    execve(VIGILD_PATH, argv.data(), env.get());
     _exit(127);
   }
   close(out[1]);
@@ -191,6 +219,8 @@ int RunVigildUntilExit(const std::string& dir, const std::string& config_toml,
   const std::string config_path = dir + "/vigild.toml";
   const std::string output_path = dir + "/vigild.output";
   WriteFileOrDie(config_path, config_toml);
+  ChildEnvironment env(dir);
+  const char* argv[] = {VIGILD_PATH, "--config", config_path.c_str(), nullptr};
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -199,8 +229,7 @@ int RunVigildUntilExit(const std::string& dir, const std::string& config_toml,
       dup2(out, STDOUT_FILENO);
       dup2(out, STDERR_FILENO);
     }
-    execl(VIGILD_PATH, VIGILD_PATH, "--config", config_path.c_str(),
-          static_cast<char*>(nullptr));
+    execve(VIGILD_PATH, const_cast<char* const*>(argv), env.get());
     _exit(127);
   }
   const absl::Time deadline = absl::Now() + timeout;
