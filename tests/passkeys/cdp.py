@@ -78,6 +78,9 @@ class Browser:
             stderr=self._log,
             preexec_fn=wire_fds,
             close_fds=False,
+            # Its singleton socket's folder goes under the profile, removed
+            # with it, not in /tmp where a killed browser leaves it.
+            env=dict(os.environ, TMPDIR=self._profile),
         )
         os.close(to_child_r)
         os.close(from_child_w)

@@ -77,11 +77,13 @@ TEST(ReportTest, HeadlessChromiumRendersIt) {
   const std::string html = dir.path() + "/report.html";
   ASSERT_OK(WriteHtmlReport(html, Summarize(r, 5), r));
   const std::string png = dir.path() + "/report.png";
+  // TMPDIR: Chromium's singleton socket folder goes with `dir`.
+  const std::string env = "TMPDIR=" + dir.path() + " ";
   const std::string flags =
       " --headless --no-sandbox --disable-gpu --hide-scrollbars"
       " --user-data-dir=" +
       dir.path() + "/profile --window-size=1280,1600 ";
-  const std::string shot = chromium + flags + "--screenshot=" + png +
+  const std::string shot = env + chromium + flags + "--screenshot=" + png +
                            " file://" + html + " >" + dir.path() +
                            "/shot.log 2>&1";
   ASSERT_EQ(std::system(shot.c_str()), 0)
@@ -91,7 +93,7 @@ TEST(ReportTest, HeadlessChromiumRendersIt) {
   EXPECT_EQ(ReadFileOrDie(png).substr(1, 3), "PNG");
   // The DOM Chromium built holds every chart.
   const std::string dom_path = dir.path() + "/dom.html";
-  const std::string dump = chromium + flags + "--dump-dom file://" + html +
+  const std::string dump = env + chromium + flags + "--dump-dom file://" + html +
                            " >" + dom_path + " 2>" + dir.path() + "/dom.log";
   ASSERT_EQ(std::system(dump.c_str()), 0)
       << ReadFileOrDie(dir.path() + "/dom.log");
