@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -115,6 +116,8 @@ class RetentionFilter final : public rocksdb::CompactionFilter {
 // Stripes of the locks that make conditional writes atomic: every Write
 // holds the stripes of the keys it puts, deletes or expects.
 constexpr size_t kLockStripes = 1024;
+// The stripes one write holds: a handful, kept inline (no allocation).
+using Stripes = absl::InlinedVector<size_t, 8>;
 
 size_t Stripe(Table table, absl::string_view key) {
   return absl::HashOf(static_cast<uint8_t>(table), key) % kLockStripes;
@@ -542,7 +545,7 @@ class RocksDbStore final : public Store, public BulkLoading {
     // (ascending) so that two writes cannot deadlock. A batch of
     // counter additions alone takes none. Taken before write_mu_: a write
     // holding write_mu_ never waits for a stripe.
-    std::vector<size_t> stripes;
+    Stripes stripes;
     for (const WriteBatch::Op& op : batch.ops()) {
       if (op.type != WriteBatch::OpType::kAddCounter) {
         stripes.push_back(Stripe(op.table, op.key));
@@ -706,11 +709,24 @@ class RocksDbStore final : public Store, public BulkLoading {
     return s;
   }
 
+  // At least the bytes RocksDB's encoding of `batch` takes (its header, and
+  // per change a tag, the column family, and the key and value with their
+  // lengths): reserved up front, the batch is built without reallocating.
+  static size_t EncodedSizeBound(const WriteBatch& batch) {
+    constexpr size_t kHeader = 12;     // sequence number and count
+    constexpr size_t kPerChange = 16;  // tag and three varint32s
+    size_t bytes = kHeader;
+    for (const WriteBatch::Op& op : batch.ops()) {
+      bytes += kPerChange + op.key.size() + op.value.size();
+    }
+    return bytes;
+  }
+
   // A variable set of locks, taken in ascending order.
-  void LockStripes(const std::vector<size_t>& stripes) {
+  void LockStripes(const Stripes& stripes) {
     for (size_t i : stripes) stripes_[i].lock();
   }
-  void UnlockStripes(const std::vector<size_t>& stripes) {
+  void UnlockStripes(const Stripes& stripes) {
     for (auto i = stripes.rbegin(); i != stripes.rend(); ++i) {
       stripes_[*i].unlock();
     }
@@ -725,7 +741,7 @@ class RocksDbStore final : public Store, public BulkLoading {
 
   absl::Status WriteWith(const WriteBatch& batch,
                          const rocksdb::WriteOptions& write_options) {
-    rocksdb::WriteBatch wb;
+    rocksdb::WriteBatch wb(EncodedSizeBound(batch));
     for (const WriteBatch::Op& op : batch.ops()) {
       rocksdb::Status s;
       switch (op.type) {
