@@ -89,7 +89,9 @@ void UserProfile::Forget(Feature feature, uint64_t hash) {
 
 std::string UserProfile::Encode() const {
   std::string out;
-  out.reserve(128);
+  // Room for a profile with some history at once (128 took two allocations
+  // a record on BM_Evaluate's workload).
+  out.reserve(512);
   Encoder e(&out);
   e.PutU8(kProfileVersion);
   e.PutVarint(successful_sign_ins);
