@@ -444,10 +444,21 @@ bool EventKeyTime(absl::string_view key, absl::Time* time) {
 
 bool EventKey(absl::string_view event_id, std::string* key) {
   if (event_id.size() != kEventIdHexLength) return false;
-  for (char c : event_id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  // Lowercase hex digits only, decoded in one pass (no temporaries).
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  char bytes[1 + kEventIdHexLength / 2];
+  bytes[0] = 'v';
+  for (size_t i = 0; i < kEventIdHexLength / 2; ++i) {
+    const int hi = nibble(event_id[2 * i]);
+    const int lo = nibble(event_id[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    bytes[1 + i] = static_cast<char>((hi << 4) | lo);
   }
-  *key = "v" + absl::HexStringToBytes(event_id);
+  key->assign(bytes, sizeof(bytes));
   return true;
 }
 
