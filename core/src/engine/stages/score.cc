@@ -1,16 +1,35 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/stages/stages.h"
 #include "model/scoring.h"
 #include "signals/signal.h"
 
 namespace vigil::internal {
+namespace {
+
+// absl::StrFormat("%.2f", factor), remembered per thread for the last factor
+// formatted: the factors come from the model, so nearly every call repeats
+// the last one, and formatting a double costs more than the rest of the
+// reason.
+const std::string& FactorText(double factor) {
+  thread_local double last = 0;
+  thread_local std::string text = absl::StrFormat("%.2f", 0.0);
+  if (factor != last || std::signbit(factor) != std::signbit(last)) {
+    text = absl::StrFormat("%.2f", factor);
+    last = factor;
+  }
+  return text;
+}
+
+}  // namespace
 
 void Score(const EngineParts& p, Evaluation* e) {
   const Enriched& x = e->enriched;
@@ -89,21 +108,22 @@ void Score(const EngineParts& p, Evaluation* e) {
       d.reasons.push_back(
           known_fingerprint
               ? Reason{"known_device", 1, d.score - before,
-                       absl::StrFormat(
-                           "device fingerprint trusted in %u sign-ins (no "
-                           "key): new device and network x %.2f",
-                           l.device_trusted, key_factor)}
+                       absl::StrCat("device fingerprint trusted in ",
+                                    l.device_trusted,
+                                    " sign-ins (no key): new device and "
+                                    "network x ",
+                                    FactorText(key_factor))}
           : keyless_browser
               ? Reason{"known_device", 1, d.score - before,
-                       absl::StrFormat(
-                           "browser trusted in %u sign-ins without a key, "
-                           "with other fingerprints: new device and network "
-                           "x %.2f",
-                           l.keyless_browser_trusted, key_factor)}
+                       absl::StrCat("browser trusted in ",
+                                    l.keyless_browser_trusted,
+                                    " sign-ins without a key, with other "
+                                    "fingerprints: new device and network x ",
+                                    FactorText(key_factor))}
               : Reason{"device_key", 1, d.score - before,
-                       absl::StrFormat("device key not yet trusted for this "
-                                       "user: new device and network x %.2f",
-                                       key_factor)});
+                       absl::StrCat("device key not yet trusted for this "
+                                    "user: new device and network x ",
+                                    FactorText(key_factor))});
     }
   }
   // A device key the user has trusted: the strongest evidence for the user.
@@ -113,8 +133,9 @@ void Score(const EngineParts& p, Evaluation* e) {
     d.score *= m.new_device.known_key_factor;
     d.reasons.push_back(
         {"known_device", 1, d.score - before,
-         absl::StrFormat("device key trusted in %u sign-ins: score x %.2f",
-                         l.device_trusted, m.new_device.known_key_factor)});
+         absl::StrCat("device key trusted in ", l.device_trusted,
+                      " sign-ins: score x ",
+                      FactorText(m.new_device.known_key_factor))});
   }
 }
 
