@@ -19,6 +19,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -48,6 +49,9 @@ class Browser:
             os.dup2(b, 4)
             os.set_inheritable(3, True)
             os.set_inheritable(4, True)
+            # Its own process group: close() ends the browser's helpers
+            # (renderer, zygote) with it.
+            os.setpgrp()
 
         args = [
             chromium,
@@ -92,8 +96,10 @@ class Browser:
         self.close()
 
     def close(self):
-        if self._proc.poll() is None:
-            self._proc.kill()
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self._proc.wait()
         for fd in (self._to_child, self._from_child):
             try:
@@ -101,7 +107,13 @@ class Browser:
             except OSError:
                 pass
         self._log.close()
-        shutil.rmtree(self._profile, ignore_errors=True)
+        # A helper may still be writing into the profile as it dies: remove
+        # it until it stays removed (bounded).
+        for _ in range(50):
+            shutil.rmtree(self._profile, ignore_errors=True)
+            if not os.path.exists(self._profile):
+                break
+            time.sleep(0.05)
 
     def log_tail(self, n=2000):
         try:
