@@ -20,23 +20,23 @@ bool NewDevice(const UserProfile& p, uint64_t device, uint64_t fingerprint) {
 }
 
 // Counts one more trusted sign-in, on a device new to the user or not.
-void CountSignIn(uint64_t device, uint64_t fingerprint, UserProfile* p) {
-  if (NewDevice(*p, device, fingerprint)) ++p->new_device_sign_ins;
+void CountSignIn(bool new_device, UserProfile* p) {
+  if (new_device) ++p->new_device_sign_ins;
   ++p->successful_sign_ins;
 }
 
+// The same for the device of `f`.
+bool NewDevice(const UserProfile& p, const LearnableFeatures& f) {
+  return NewDevice(p, f.hashes[static_cast<int>(Feature::kDevice)],
+                   f.fingerprint);
+}
+
 // The keyless browser (LearnableFeatures::KeylessBrowser) a trusted sign-in
-// teaches `p`: only when it brings a fingerprint new to the user, as a
-// browser that varies its fingerprint does (one that lost its key keeps its
-// fingerprint, which knows it already); 0: none.
-uint64_t KeylessBrowserToLearn(const LearnableFeatures& f,
-                               const UserProfile& p) {
-  const uint64_t browser = f.KeylessBrowser();
-  return browser != 0 &&
-                 NewDevice(p, f.hashes[static_cast<int>(Feature::kDevice)],
-                           f.fingerprint)
-             ? browser
-             : 0;
+// teaches: only with a device new to the user, as a browser that varies its
+// fingerprint brings (one that lost its key keeps its fingerprint, which
+// knows it already); 0: none.
+uint64_t KeylessBrowserToLearn(const LearnableFeatures& f, bool new_device) {
+  return new_device ? f.KeylessBrowser() : 0;
 }
 
 }  // namespace
@@ -57,9 +57,10 @@ void LearnLocation(const StoredEvent& e, UserProfile* p) {
 
 void LearnTrustedSuccess(const StoredEvent& e, UserProfile* p) {
   const int64_t t = absl::ToUnixSeconds(e.event.time);
-  const uint64_t keyless_browser = KeylessBrowserToLearn(e.features, *p);
-  CountSignIn(e.features.hashes[static_cast<int>(Feature::kDevice)],
-              e.features.fingerprint, p);
+  const bool new_device = NewDevice(*p, e.features);
+  const uint64_t keyless_browser =
+      KeylessBrowserToLearn(e.features, new_device);
+  CountSignIn(new_device, p);
   if (p->first_seen == 0 || t < p->first_seen) p->first_seen = t;
   p->last_success = std::max(p->last_success, t);
   for (int i = 0; i < kFeatureCount; ++i) {
@@ -116,7 +117,7 @@ void TrustQuietProbation(int64_t t, int64_t quiet, UserProfile* p,
   std::erase_if(p->probation, [&](const ProbationEntry& entry) {
     if (entry.time + quiet > t) return false;
     if (only != nullptr && !SameDevice(entry, *only)) return false;
-    CountSignIn(entry.hashes[kDevice], entry.fingerprint, p);
+    CountSignIn(NewDevice(*p, entry.hashes[kDevice], entry.fingerprint), p);
     for (int i = 0; i < kFeatureCount; ++i) {
       if (entry.hashes[i] != 0) {
         p->Observe(static_cast<Feature>(i), entry.hashes[i], entry.time);
@@ -413,11 +414,10 @@ void LearnRecorded(const StoredEvent& e, UserProfile* p, FeedbackUndo* u) {
   for (auto& list : scratch.features) list.clear();
   LearnTrustedSuccess(e, &scratch);
   // Whether the device was new is a question for the real features.
-  const uint64_t keyless_browser = KeylessBrowserToLearn(e.features, *p);
-  scratch.new_device_sign_ins =
-      p->new_device_sign_ins +
-      (NewDevice(*p, e.features.hashes[kDevice], e.features.fingerprint) ? 1
-                                                                         : 0);
+  const bool new_device = NewDevice(*p, e.features);
+  const uint64_t keyless_browser =
+      KeylessBrowserToLearn(e.features, new_device);
+  scratch.new_device_sign_ins = p->new_device_sign_ins + (new_device ? 1 : 0);
   for (int i = 0; i < kFeatureCount; ++i) {
     if (e.features.hashes[i] != 0) {
       ObserveRecorded(static_cast<Feature>(i), e.features.hashes[i], t, p, u);

@@ -173,25 +173,23 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
   VIGIL_ASSIGN_OR_RETURN(TableReader signals, root.Sub("signals"));
 
   VIGIL_ASSIGN_OR_RETURN(TableReader nd, signals.Sub("new_device"));
-  VIGIL_RETURN_IF_ERROR(nd.Double("weight", 0, 1, &c->new_device.weight));
+  auto& n = c->new_device;
+  // The weight, the scores, the rate and the factors: each in [0, 1].
+  for (const auto& [key, value] :
+       {std::pair<const char*, double*>{"weight", &n.weight},
+        {"known_ip_score", &n.known_ip_score},
+        {"novelty_rate", &n.novelty_rate},
+        {"known_network_score", &n.known_network_score},
+        {"known_key_factor", &n.known_key_factor},
+        {"unknown_key_factor", &n.unknown_key_factor},
+        {"known_fingerprint_factor", &n.known_fingerprint_factor},
+        {"keyless_browser_factor", &n.keyless_browser_factor}}) {
+    VIGIL_RETURN_IF_ERROR(nd.Double(key, 0, 1, value));
+  }
   VIGIL_RETURN_IF_ERROR(
-      nd.Double("known_ip_score", 0, 1, &c->new_device.known_ip_score));
-  VIGIL_RETURN_IF_ERROR(
-      nd.Double("novelty_rate", 0, 1, &c->new_device.novelty_rate));
-  VIGIL_RETURN_IF_ERROR(nd.Double("novelty_strength", 0, 1e6,
-                                  &c->new_device.novelty_strength));
-  VIGIL_RETURN_IF_ERROR(nd.Double("known_network_score", 0, 1,
-                                  &c->new_device.known_network_score));
-  VIGIL_RETURN_IF_ERROR(nd.Double("known_key_factor", 0, 1,
-                                  &c->new_device.known_key_factor));
-  VIGIL_RETURN_IF_ERROR(nd.Double("unknown_key_factor", 0, 1,
-                                  &c->new_device.unknown_key_factor));
-  VIGIL_RETURN_IF_ERROR(nd.Double("known_fingerprint_factor", 0, 1,
-                                  &c->new_device.known_fingerprint_factor));
-  VIGIL_RETURN_IF_ERROR(nd.Double("keyless_browser_factor", 0, 1,
-                                  &c->new_device.keyless_browser_factor));
+      nd.Double("novelty_strength", 0, 1e6, &n.novelty_strength));
   VIGIL_RETURN_IF_ERROR(nd.Int("keyless_browser_min_sign_ins", 1, 1000000,
-                               &c->new_device.keyless_browser_min_sign_ins));
+                               &n.keyless_browser_min_sign_ins));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;

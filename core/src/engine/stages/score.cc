@@ -66,10 +66,10 @@ void Score(const EngineParts& p, Evaluation* e) {
   const bool known_fingerprint =
       !has_key && !attempt.device_fingerprint.empty() && l.device_trusted > 0;
   const NewDeviceConfig& nd = m.new_device;
+  // (Counted by Load for a new device without a key only.)
   const bool keyless_browser =
-      !has_key && !known_fingerprint &&
       l.keyless_browser_trusted >=
-          static_cast<uint32_t>(nd.keyless_browser_min_sign_ins);
+      static_cast<uint32_t>(nd.keyless_browser_min_sign_ins);
   const double key_factor = has_key && l.device_trusted == 0
                                 ? nd.unknown_key_factor
                             : known_fingerprint ? nd.known_fingerprint_factor
