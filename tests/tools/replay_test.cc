@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "testing/engine_fixture.h"
 #include "testing/test_util.h"
 #include "tools/replay/event_reader.h"
 #include "tools/replay/metrics.h"
@@ -77,20 +78,16 @@ TEST(ReplayGoldenTest, SmallJsonlToExactDecisions) {
 // passed challenge is learned at once, which is what the two tests below
 // follow through the golden file (with probation on, a challenge passed at
 // medium or above is learned on probation: RiskMemoryTest).
-absl::StatusOr<std::shared_ptr<const Model>> ModelWithoutProbation(
-    const TempDir& dir) {
-  std::string text = ReadFileOrDie(SourcePath("models/default.toml"));
-  const size_t at = text.find("probation = true\n");
-  if (at == std::string::npos) return absl::NotFoundError("probation = true");
-  text.replace(at, 16, "probation = false");
-  WriteFileOrDie(dir.path() + "/model.toml", text);
-  return Model::LoadFile(dir.path() + "/model.toml");
+absl::StatusOr<std::shared_ptr<const Model>> ModelWithoutProbation() {
+  return Model::FromString(
+      testing::EditedDefaultModel(
+          {{"probation = true\n", "probation = false\n"}}),
+      "models/default.toml without probation");
 }
 
 TEST(ReplayGoldenTest, LearningFollowsTheDocumentedAssumptions) {
-  TempDir model_dir;
   absl::StatusOr<std::shared_ptr<const Model>> model =
-      ModelWithoutProbation(model_dir);
+      ModelWithoutProbation();
   ASSERT_OK(model);
   ReplayOptions o;
   o.events_path = Golden("golden.jsonl");
@@ -121,7 +118,7 @@ TEST(ReplayGoldenTest, LearningFollowsTheDocumentedAssumptions) {
 TEST(ReplayGoldenTest, LabelBlindGivesTheEngineNoLabel) {
   TempDir dir;
   absl::StatusOr<std::shared_ptr<const Model>> model =
-      ModelWithoutProbation(dir);
+      ModelWithoutProbation();
   ASSERT_OK(model);
   std::string stripped;
   for (absl::string_view line : absl::StrSplit(
