@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "context/hosting_names.h"
 #include "vigil/attempt.h"
 #include "vigil/decision.h"
 #include "vigil/ip_address.h"
@@ -116,6 +117,9 @@ struct IpReputationConfig {
   double public_proxy_score = 0.7;
   double anonymous_vpn_score = 0.5;
   double hosting_score = 0.4;
+  // Networks whose organisation's name says hosting or VPN provider, scored
+  // as the database's flag.
+  HostingNames hosting_names = HostingNames::Default();
   double residential_proxy_score = 0.5;
   double anonymous_score = 0.5;
   // An IP / network this user reported as "not me" (feedback "invalid").

@@ -254,6 +254,14 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
   VIGIL_RETURN_IF_ERROR(rep.Double("public_proxy_score", 0, 1, &ir.public_proxy_score));
   VIGIL_RETURN_IF_ERROR(rep.Double("anonymous_vpn_score", 0, 1, &ir.anonymous_vpn_score));
   VIGIL_RETURN_IF_ERROR(rep.Double("hosting_score", 0, 1, &ir.hosting_score));
+  std::vector<std::string> hosting_words = ir.hosting_names.words();
+  VIGIL_RETURN_IF_ERROR(rep.StringList("hosting_organisations", &hosting_words));
+  absl::StatusOr<internal::HostingNames> hosting_names =
+      internal::HostingNames::Create(std::move(hosting_words));
+  if (!hosting_names.ok()) {
+    return rep.Error("hosting_organisations", hosting_names.status().message());
+  }
+  ir.hosting_names = *std::move(hosting_names);
   VIGIL_RETURN_IF_ERROR(rep.Double("residential_proxy_score", 0, 1,
                                    &ir.residential_proxy_score));
   VIGIL_RETURN_IF_ERROR(rep.Double("anonymous_score", 0, 1, &ir.anonymous_score));

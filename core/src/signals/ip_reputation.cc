@@ -24,7 +24,7 @@ class IpReputation final : public Signal {
     const IpReputationConfig& c = in.model->ip_reputation;
     SignalResult r;
     std::vector<std::string> why;
-    auto add = [&](bool hit, double score, const char* what) {
+    auto add = [&](bool hit, double score, absl::string_view what) {
       if (!hit || score <= 0) return;
       r.score = std::max(r.score, score);
       why.emplace_back(what);
@@ -44,11 +44,26 @@ class IpReputation final : public Signal {
     add(g.is_public_proxy, c.public_proxy_score, "public proxy");
     add(g.is_anonymous_vpn, c.anonymous_vpn_score, "anonymous VPN");
     add(g.is_residential_proxy, c.residential_proxy_score, "residential proxy");
-    add(g.is_hosting_provider, c.hosting_score, "hosting provider");
+    // A hosting or VPN provider's network, by the anonymizer database or by
+    // its organisation's name, counts where this user has no trusted sign-in
+    // from its autonomous system (a VPN user's own exit is their network).
+    const bool by_name =
+        !g.is_hosting_provider && c.hosting_names.Matches(g.asn, g.asn_org);
+    if ((g.is_hosting_provider || by_name) && c.hosting_score > 0 &&
+        (g.asn == 0 ||
+         in.profile->Count(
+             Feature::kAsn,
+             in.features->hashes[static_cast<int>(Feature::kAsn)]) == 0)) {
+      add(true, c.hosting_score,
+          by_name ? absl::StrCat("hosting provider by its name (AS", g.asn, " ",
+                                 g.asn_org, ")")
+                  : "hosting provider");
+    }
     add(g.is_anonymous, c.anonymous_score, "anonymizer");
     // This user's own reports ("this wasn't me").
     const auto& h = in.features->hashes;
-    if (in.profile->IsDistrusted(Feature::kIp, h[static_cast<int>(Feature::kIp)])) {
+    if (in.profile->IsDistrusted(Feature::kIp,
+                                 h[static_cast<int>(Feature::kIp)])) {
       add(true, c.distrusted_ip_score, "IP reported by the user as not them");
     } else if (in.profile->IsDistrusted(
                    Feature::kNetwork, h[static_cast<int>(Feature::kNetwork)])) {

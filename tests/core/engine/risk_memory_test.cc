@@ -216,6 +216,38 @@ TEST(RiskMemoryTest, ALowActivityUsersTakeoverIsNoLongerUnseen) {
   EXPECT_TRUE(HasReason(d, "unfamiliar"));
 }
 
+// ato_vpn on a user with one sign-in: a hosting provider's network (AS15169
+// "Google Inc." in the MaxMind test ASN database, no anonymizer flag), a new
+// device, no key. The same takeover from a residential ISP is medium on
+// familiarity alone, with the score mass of every new device on a new
+// network of a one-sign-in user (0.512: on the sparse worlds of `vigil
+// worldgen` that is where the 1% threshold falls); the hosting provider,
+// known by its name, adds its own evidence on top (noisy-or, weight 0.6 x
+// hosting_score 0.4), which maturity does not scale.
+TEST(RiskMemoryTest, ATakeoverFromAHostingNetworkOnANewUserScoresAboveTheRest) {
+  auto takeover = [](const char* ip) {
+    EngineFixture f;
+    f.BuildBaseline("alice", kLondon, kChromeWindows, "fp-laptop", 1,
+                    absl::Hours(24 * 30));
+    f.clock().Advance(absl::Hours(24 * 20));
+    return f.Evaluate(Of(f, ip, kChromeWindows, "fp-attacker"));
+  };
+  const Decision hosting = takeover("1.0.0.7");        // AS15169 Google Inc.
+  const Decision residential = takeover("1.128.0.7");  // AS1221 Telstra
+  EXPECT_EQ(hosting.baseline.successful_sign_ins, 1);
+  EXPECT_EQ(residential.level, RiskLevel::kMedium) << residential.score;
+  EXPECT_FALSE(HasReason(residential, "ip_reputation"));
+  EXPECT_EQ(hosting.level, RiskLevel::kMedium) << hosting.score;
+  EXPECT_NEAR(hosting.score, 1 - (1 - residential.score) * (1 - 0.6 * 0.4),
+              1e-9);
+  bool by_name = false;
+  for (const Reason& r : hosting.reasons) {
+    by_name |= r.signal == "ip_reputation" &&
+               r.detail == "hosting provider by its name (AS15169 Google Inc.)";
+  }
+  EXPECT_TRUE(by_name);
+}
+
 // ato_targeted: a residential IP on the victim's own ISP (same ASN, another
 // /24), the victim's browser and OS, a new fingerprint, no device key.
 TEST(RiskMemoryTest, ANewDeviceOnTheVictimsIspIsChallenged) {

@@ -124,6 +124,8 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.ip_reputation.public_proxy_score, 0.7);
   EXPECT_DOUBLE_EQ(c.ip_reputation.anonymous_vpn_score, 0.5);
   EXPECT_DOUBLE_EQ(c.ip_reputation.hosting_score, 0.4);
+  EXPECT_EQ(c.ip_reputation.hosting_names.words().size(), 26u);
+  EXPECT_EQ(c.ip_reputation.hosting_names.words().front(), "hosting");
   EXPECT_DOUBLE_EQ(c.ip_reputation.residential_proxy_score, 0.5);
   EXPECT_DOUBLE_EQ(c.ip_reputation.anonymous_score, 0.5);
   EXPECT_EQ(c.ip_reputation.on_error, OnError::kOpen);
@@ -239,6 +241,8 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.ip_reputation.anonymous_vpn_score,
             b.ip_reputation.anonymous_vpn_score);
   EXPECT_EQ(a.ip_reputation.hosting_score, b.ip_reputation.hosting_score);
+  EXPECT_EQ(a.ip_reputation.hosting_names.words(),
+            b.ip_reputation.hosting_names.words());
   EXPECT_EQ(a.ip_reputation.residential_proxy_score,
             b.ip_reputation.residential_proxy_score);
   EXPECT_EQ(a.ip_reputation.anonymous_score, b.ip_reputation.anonymous_score);
@@ -458,6 +462,10 @@ std::vector<BadCase> BadCases() {
        "policy.password_change.notify", "unknown level \"urgent\""},
       {"notify not a list", m + "[policy.sign_in]\nnotify = \"high\"\n",
        "policy.sign_in.notify", "must be an array of strings"},
+      {"empty hosting word",
+       m + "[signals.ip_reputation]\nhosting_organisations = [\"vpn\", \"\"]\n",
+       "signals.ip_reputation.hosting_organisations",
+       "a word must have 1 to 64 characters (got 0)"},
       {"notify list of numbers", m + "[policy.sign_in]\nnotify = [3]\n",
        "policy.sign_in.notify[0]", "must be a string"},
       {"bad mode", m + "[policy]\nmode = \"strict\"\n", "policy.mode",
@@ -590,6 +598,32 @@ TEST(ModelLoaderTest, SignalSettingsAreLoadedWithOrWithoutASection) {
   // A hand-built config holds no settings: the signal's defaults.
   EXPECT_EQ(Velocity(ModelConfig()).weight,
             internal::VelocitySettings().weight);
+}
+
+// The hosting providers' name words: a model's own list replaces the shipped
+// one (lower-cased), and an empty list turns the names off.
+TEST(ModelLoaderTest, HostingOrganisationsReplaceTheShippedWords) {
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const Model> own,
+      Model::FromString(absl::StrCat(kMinimal,
+                                     "[signals.ip_reputation]\n"
+                                     "hosting_organisations = [\"Example "
+                                     "Cloud\", \"exitnode\"]\n"),
+                        "own.toml"));
+  const internal::HostingNames& names = own->config().ip_reputation.hosting_names;
+  EXPECT_EQ(names.words(),
+            (std::vector<std::string>{"example cloud", "exitnode"}));
+  EXPECT_TRUE(names.Matches(64500, "EXAMPLE CLOUD GmbH"));
+  EXPECT_FALSE(names.Matches(64501, "Hetzner Online GmbH"));
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const Model> off,
+      Model::FromString(absl::StrCat(kMinimal,
+                                     "[signals.ip_reputation]\n"
+                                     "hosting_organisations = []\n"),
+                        "off.toml"));
+  EXPECT_TRUE(off->config().ip_reputation.hosting_names.empty());
+  EXPECT_FALSE(off->config().ip_reputation.hosting_names.Matches(
+      24940, "Hetzner Online GmbH"));
 }
 
 TEST(ModelLoaderTest, MissingModelFileNamesThePath) {

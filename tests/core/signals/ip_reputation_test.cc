@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "context/hosting_names.h"
 #include "core/signals/signal_test_util.h"
 #include "gtest/gtest.h"
 #include "signals/signal.h"
@@ -105,6 +107,90 @@ TEST(IpReputationTest, ScoresComeFromTheModel) {
   EXPECT_DOUBLE_EQ(Evaluate(listed).score, 0.6);
   listed.config.ip_reputation.blocklist = CidrSet();
   EXPECT_DOUBLE_EQ(Evaluate(listed).score, 0);
+}
+
+// The shipped model's hosting words, on real organisation names of the ASN
+// files (data/fetch.sh), as a deployment without an Anonymous IP database
+// sees them.
+TEST(IpReputationTest, HostingProvidersAreKnownByTheirOrganisationsName) {
+  struct Case {
+    uint32_t asn;
+    const char* org;
+    double score;
+    std::string detail;
+  };
+  const std::vector<Case> cases = {
+      {24940, "Hetzner Online GmbH", 0.4,
+       "hosting provider by its name (AS24940 Hetzner Online GmbH)"},
+      {16509, "AMAZON-02", 0.4,
+       "hosting provider by its name (AS16509 AMAZON-02)"},
+      {9009, "M247 Europe SRL", 0.4,
+       "hosting provider by its name (AS9009 M247 Europe SRL)"},
+      {14061, "DigitalOcean, LLC", 0.4,
+       "hosting provider by its name (AS14061 DigitalOcean, LLC)"},
+      {7922, "Comcast Cable Communications, LLC", 0, ""},
+      {3320, "Deutsche Telekom AG", 0, ""},
+      {0, "", 0, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.org);
+    TestInput in = From("203.0.113.7", 0);
+    in.geo.asn = c.asn;
+    in.geo.asn_org = c.org;
+    const SignalResult r = Evaluate(in);
+    EXPECT_DOUBLE_EQ(r.score, c.score);
+    EXPECT_EQ(r.detail, c.detail);
+  }
+  // The database's flag is the same finding: one reason, not two.
+  TestInput flagged = From("203.0.113.7", kHosting);
+  flagged.geo.asn = 24940;
+  flagged.geo.asn_org = "Hetzner Online GmbH";
+  EXPECT_EQ(Evaluate(flagged).detail, "hosting provider");
+  // No words: no names.
+  TestInput off = From("203.0.113.7", 0);
+  off.geo.asn = 24940;
+  off.geo.asn_org = "Hetzner Online GmbH";
+  off.config.ip_reputation.hosting_names = HostingNames();
+  EXPECT_DOUBLE_EQ(Evaluate(off).score, 0);
+}
+
+// A VPN user's own exit is their network: a hosting provider's autonomous
+// system the user has trusted sign-ins from scores nothing, by name or flag;
+// another one does.
+TEST(IpReputationTest, AHostingNetworkTheUserTrustsIsTheirs) {
+  for (const unsigned flags : {0u, static_cast<unsigned>(kHosting)}) {
+    SCOPED_TRACE(flags);
+    TestInput in = From("203.0.113.7", flags);
+    in.geo.asn = 9009;
+    in.geo.asn_org = "M247 Europe SRL";
+    in.features.hashes[static_cast<int>(Feature::kAsn)] = 0x9009;
+    EXPECT_DOUBLE_EQ(Evaluate(in).score, 0.4);
+    in.profile.Observe(Feature::kAsn, 0x9009, testing::kDay0);
+    EXPECT_DOUBLE_EQ(Evaluate(in).score, 0);
+    EXPECT_EQ(Evaluate(in).detail, "");
+    in.features.hashes[static_cast<int>(Feature::kAsn)] = 0x24940;
+    EXPECT_DOUBLE_EQ(Evaluate(in).score, 0.4);
+  }
+}
+
+TEST(HostingNamesTest, WordsAreMatchedIgnoringCaseAndRemembered) {
+  absl::StatusOr<HostingNames> names = HostingNames::Create({"Hosting", "vpn"});
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ(names->words(), (std::vector<std::string>{"hosting", "vpn"}));
+  EXPECT_TRUE(names->Matches(1, "Example HOSTING Ltd"));
+  EXPECT_TRUE(names->Matches(0, "NordVPN"));  // no number: read each time
+  EXPECT_FALSE(names->Matches(2, "Example Telecom"));
+  // The answer for a network number is kept per thread for this list.
+  EXPECT_FALSE(names->Matches(2, "Example Hosting"));
+  absl::StatusOr<HostingNames> other = HostingNames::Create({"hosting"});
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->Matches(2, "Example Hosting"));
+
+  for (const std::string& bad : {std::string(), std::string(65, 'a')}) {
+    absl::StatusOr<HostingNames> refused = HostingNames::Create({"vpn", bad});
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(HostingNames().Matches(1, "Example Hosting"));
 }
 
 TEST(IpReputationTest, GeoLookupFailureFollowsOnError) {
