@@ -122,8 +122,8 @@ TEST(IpReputationTest, HostingProvidersAreKnownByTheirOrganisationsName) {
   const std::vector<Case> cases = {
       {24940, "Hetzner Online GmbH", 0.4,
        "hosting provider by its name (AS24940 Hetzner Online GmbH)"},
-      {16509, "AMAZON-02", 0.4,
-       "hosting provider by its name (AS16509 AMAZON-02)"},
+      {16509, "Amazon.com, Inc.", 0.4,
+       "hosting provider by its name (AS16509 Amazon.com, Inc.)"},
       {9009, "M247 Europe SRL", 0.4,
        "hosting provider by its name (AS9009 M247 Europe SRL)"},
       {14061, "DigitalOcean, LLC", 0.4,
