@@ -1,6 +1,7 @@
 // Copyright 2026 The vigil Authors. Licensed under the Apache License 2.0.
 //
-// ip_reputation: blocklists (FireHOL netsets) and anonymizer flags. The
+// ip_reputation: blocklists (FireHOL netsets), anonymizer flags, hosting
+// providers by their organisation's name, and the user's own "not me". The
 // always-allow and always-block lists are applied by the engine before any
 // signal runs (see engine/), since they decide alone.
 
@@ -44,6 +45,7 @@ class IpReputation final : public Signal {
     add(g.is_public_proxy, c.public_proxy_score, "public proxy");
     add(g.is_anonymous_vpn, c.anonymous_vpn_score, "anonymous VPN");
     add(g.is_residential_proxy, c.residential_proxy_score, "residential proxy");
+    const auto& h = in.features->hashes;
     // A hosting or VPN provider's network, by the anonymizer database or by
     // its organisation's name, counts where this user has no trusted sign-in
     // from its autonomous system (a VPN user's own exit is their network).
@@ -51,9 +53,8 @@ class IpReputation final : public Signal {
         !g.is_hosting_provider && c.hosting_names.Matches(g.asn, g.asn_org);
     if ((g.is_hosting_provider || by_name) && c.hosting_score > 0 &&
         (g.asn == 0 ||
-         in.profile->Count(
-             Feature::kAsn,
-             in.features->hashes[static_cast<int>(Feature::kAsn)]) == 0)) {
+         in.profile->Count(Feature::kAsn, h[static_cast<int>(Feature::kAsn)]) ==
+             0)) {
       add(true, c.hosting_score,
           by_name ? absl::StrCat("hosting provider by its name (AS", g.asn, " ",
                                  g.asn_org, ")")
@@ -61,7 +62,6 @@ class IpReputation final : public Signal {
     }
     add(g.is_anonymous, c.anonymous_score, "anonymizer");
     // This user's own reports ("this wasn't me").
-    const auto& h = in.features->hashes;
     if (in.profile->IsDistrusted(Feature::kIp,
                                  h[static_cast<int>(Feature::kIp)])) {
       add(true, c.distrusted_ip_score, "IP reported by the user as not them");
