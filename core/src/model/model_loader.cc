@@ -190,6 +190,8 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
       nd.Double("novelty_strength", 0, 1e6, &n.novelty_strength));
   VIGIL_RETURN_IF_ERROR(nd.Int("keyless_browser_min_sign_ins", 1, 1000000,
                                &n.keyless_browser_min_sign_ins));
+  VIGIL_RETURN_IF_ERROR(
+      nd.Double("same_kind_factor", 1, 4, &n.same_kind_factor));
   VIGIL_RETURN_IF_ERROR(nd.Finish());
 
   auto& u = c->unfamiliar;

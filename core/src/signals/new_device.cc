@@ -26,12 +26,14 @@ class NewDevice final : public Signal {
 
   SignalResult Evaluate(const SignalInput& in) const override {
     SignalResult r;
-    const uint64_t device = in.features->hashes[static_cast<int>(Feature::kDevice)];
+    const uint64_t device =
+        in.features->hashes[static_cast<int>(Feature::kDevice)];
     if (device == 0 || in.device_known) return r;
     // A new device on an IP or a network the user has trusted (a new phone
     // at home) is less telling than one on a network never seen.
     const uint64_t ip = in.features->hashes[static_cast<int>(Feature::kIp)];
-    const uint64_t net = in.features->hashes[static_cast<int>(Feature::kNetwork)];
+    const uint64_t net =
+        in.features->hashes[static_cast<int>(Feature::kNetwork)];
     const bool known_ip = ip != 0 && in.profile->Count(Feature::kIp, ip) > 0;
     const bool known_network =
         known_ip || (net != 0 && in.profile->Count(Feature::kNetwork, net) > 0);
@@ -45,11 +47,25 @@ class NewDevice final : public Signal {
       const UserProfile& p = *in.profile;
       const double chances =
           static_cast<double>(std::max<int64_t>(0, p.successful_sign_ins - 1));
-      const double novelties = static_cast<double>(
-          std::max<int64_t>(0, p.new_device_sign_ins - 1));
+      const double novelties =
+          static_cast<double>(std::max<int64_t>(0, p.new_device_sign_ins - 1));
       p_new = std::min(1.0, (novelties + c.novelty_strength * c.novelty_rate) /
                                 (chances + c.novelty_strength));
       r.score *= 1 - p_new;
+    }
+    // Without a key and off the user's own IPs, a device of a kind the user
+    // owns (browser and OS families both trusted) is what an impostor
+    // copying them brings.
+    bool same_kind = false;
+    if (in.attempt->device_key.empty() && !known_ip &&
+        c.same_kind_factor != 1) {
+      const uint64_t browser =
+          in.features->hashes[static_cast<int>(Feature::kBrowser)];
+      const uint64_t os = in.features->hashes[static_cast<int>(Feature::kOs)];
+      same_kind = browser != 0 && os != 0 &&
+                  in.profile->Count(Feature::kBrowser, browser) > 0 &&
+                  in.profile->Count(Feature::kOs, os) > 0;
+      if (same_kind) r.score = std::min(1.0, r.score * c.same_kind_factor);
     }
     if (!in.attempt->device_key.empty()) {
       r.detail = "device key never seen for this user";
@@ -60,10 +76,14 @@ class NewDevice final : public Signal {
                               " never seen for this user");
     }
     if (p_new > 0) {
-      absl::StrAppend(&r.detail, absl::StrFormat(
-                                     " (the user brings a new one %.0f%% of "
-                                     "the time)",
-                                     100 * p_new));
+      absl::StrAppend(&r.detail,
+                      absl::StrFormat(" (the user brings a new one %.0f%% of "
+                                      "the time)",
+                                      100 * p_new));
+    }
+    if (same_kind) {
+      absl::StrAppend(&r.detail, ", of a kind the user has (",
+                      in.user_agent->browser, " on ", in.user_agent->os, ")");
     }
     if (known_ip) {
       r.detail += ", on a known IP";
@@ -76,6 +96,8 @@ class NewDevice final : public Signal {
 
 }  // namespace
 
-std::unique_ptr<Signal> NewDeviceSignal() { return std::make_unique<NewDevice>(); }
+std::unique_ptr<Signal> NewDeviceSignal() {
+  return std::make_unique<NewDevice>();
+}
 
 }  // namespace vigil::internal

@@ -83,6 +83,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.new_device.known_fingerprint_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.keyless_browser_factor, 0.5);
   EXPECT_EQ(c.new_device.keyless_browser_min_sign_ins, 2);
+  EXPECT_DOUBLE_EQ(c.new_device.same_kind_factor, 1.15);
   EXPECT_DOUBLE_EQ(c.unfamiliar.user_agent_new_device_factor, 0);
   EXPECT_DOUBLE_EQ(c.target_challenge_rate, 0.0);
   EXPECT_EQ(c.target_window, 50000);
@@ -241,6 +242,7 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
   EXPECT_EQ(a.ip_reputation.anonymous_vpn_score,
             b.ip_reputation.anonymous_vpn_score);
   EXPECT_EQ(a.ip_reputation.hosting_score, b.ip_reputation.hosting_score);
+  EXPECT_EQ(a.new_device.same_kind_factor, b.new_device.same_kind_factor);
   EXPECT_EQ(a.ip_reputation.hosting_names.words(),
             b.ip_reputation.hosting_names.words());
   EXPECT_EQ(a.ip_reputation.residential_proxy_score,
@@ -444,6 +446,9 @@ std::vector<BadCase> BadCases() {
       {"keyless browser count below 1",
        m + "[signals.new_device]\nkeyless_browser_min_sign_ins = 0\n",
        "signals.new_device.keyless_browser_min_sign_ins", "must be in [1, "},
+      {"same-kind factor below 1",
+       m + "[signals.new_device]\nsame_kind_factor = 0.9\n",
+       "signals.new_device.same_kind_factor", "must be in [1, 4], is 0.9"},
       {"novelty rate above 1", m + "[signals.new_device]\nnovelty_rate = 1.5\n",
        "signals.new_device.novelty_rate", "must be in [0, 1], is 1.5"},
       {"thresholds not increasing",

@@ -136,7 +136,8 @@ TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
   in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
   SignalResult r = signal->Evaluate(in.Get());
   EXPECT_EQ(r.score, 0.5);
-  EXPECT_EQ(r.detail, "device fingerprint never seen for this user, on a known IP");
+  EXPECT_EQ(r.detail,
+            "device fingerprint never seen for this user, on a known IP");
   // From another IP of the same /24: the neighbourhood, the user's ISP.
   in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
   r = signal->Evaluate(in.Get());
@@ -151,6 +152,60 @@ TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
   in.features.hashes[static_cast<int>(Feature::kNetwork)] ^= 1;
   r = signal->Evaluate(in.Get());
   EXPECT_EQ(r.score, 1);
+}
+
+// Without a key, a new device whose browser and OS families the user has both
+// trusted (the kind of device they own: what an impostor copying them
+// brings) scores same_kind_factor times more, capped at 1; a new kind, a
+// kind half known, or a new key, does not.
+TEST(NewDeviceTest, ANewDeviceOfTheUsersOwnKindScoresMore) {
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  TestInput in;
+  in.config.new_device.novelty_strength = 0;
+  Attempt a;
+  UserAgentInfo ua;
+  // The user's Windows PC with Chrome, learned from 203.0.113.7.
+  const LearnableFeatures pc = FeaturesOf({"", "fp1", kChromeWindows}, &a, &ua);
+  for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork,
+                    Feature::kBrowser, Feature::kOs}) {
+    in.profile.Observe(f, pc.hashes[static_cast<int>(f)], testing::kDay0);
+  }
+  ++in.profile.successful_sign_ins;
+  // Another Chrome on Windows on the home /24: 0.85 x 1.15.
+  in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
+  in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  SignalResult r = signal->Evaluate(in.Get());
+  EXPECT_DOUBLE_EQ(r.score, 0.85 * 1.15);
+  EXPECT_EQ(r.detail,
+            "device fingerprint never seen for this user, of a kind the user "
+            "has (Chrome on Windows), on a known network");
+  // Elsewhere: capped at 1.
+  in.features.hashes[static_cast<int>(Feature::kNetwork)] ^= 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 1);
+  // Off.
+  in.config.new_device.same_kind_factor = 1;
+  in.features.hashes[static_cast<int>(Feature::kNetwork)] ^= 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
+  in.config.new_device.same_kind_factor = 1.15;
+  // Firefox on Linux: a new kind. Firefox on Windows would be half known.
+  for (const char* other :
+       {kFirefoxLinux,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 "
+        "Firefox/121.0"}) {
+    SCOPED_TRACE(other);
+    in.features = FeaturesOf({"", "fp3", other}, &in.attempt, &in.ua);
+    in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+    r = signal->Evaluate(in.Get());
+    EXPECT_DOUBLE_EQ(r.score, 0.85);
+    EXPECT_EQ(
+        r.detail,
+        "device fingerprint never seen for this user, on a known network");
+  }
+  // A key never seen: no impostor has one.
+  in.features =
+      FeaturesOf({"k-new", "fp4", kChromeWindows}, &in.attempt, &in.ua);
+  in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
 }
 
 // A user's own rate of bringing new devices, shrunk toward the
