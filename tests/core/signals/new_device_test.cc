@@ -5,6 +5,8 @@
 // with the engine's own ExtractFeatures, so the fallback order is the real
 // one.
 
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -120,18 +122,26 @@ TEST(NewDeviceTest, KeyThenFingerprintThenBrowserAndOs) {
   }
 }
 
-TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
-  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+// A user with one trusted sign-in, from a Windows PC with Chrome at
+// 203.0.113.7, of which the profile keeps `features`; the population's
+// novelty off (the new device's sub-score is 1 before the discounts).
+TestInput WithTrustedPc(std::initializer_list<Feature> features) {
   TestInput in;
   in.config.new_device.novelty_strength = 0;
   Attempt a;
   UserAgentInfo ua;
-  // The user's PC, learned from 203.0.113.7.
   const LearnableFeatures pc = FeaturesOf({"", "fp1", kChromeWindows}, &a, &ua);
-  for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork}) {
+  for (Feature f : features) {
     in.profile.Observe(f, pc.hashes[static_cast<int>(f)], testing::kDay0);
   }
   ++in.profile.successful_sign_ins;
+  return in;
+}
+
+TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  TestInput in =
+      WithTrustedPc({Feature::kDevice, Feature::kIp, Feature::kNetwork});
   // A new phone on the same IP: a new phone at home.
   in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
   SignalResult r = signal->Evaluate(in.Get());
@@ -160,17 +170,9 @@ TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
 // kind half known, or a new key, does not.
 TEST(NewDeviceTest, ANewDeviceOfTheUsersOwnKindScoresMore) {
   const std::unique_ptr<Signal> signal = NewDeviceSignal();
-  TestInput in;
-  in.config.new_device.novelty_strength = 0;
-  Attempt a;
-  UserAgentInfo ua;
-  // The user's Windows PC with Chrome, learned from 203.0.113.7.
-  const LearnableFeatures pc = FeaturesOf({"", "fp1", kChromeWindows}, &a, &ua);
-  for (Feature f : {Feature::kDevice, Feature::kIp, Feature::kNetwork,
-                    Feature::kBrowser, Feature::kOs}) {
-    in.profile.Observe(f, pc.hashes[static_cast<int>(f)], testing::kDay0);
-  }
-  ++in.profile.successful_sign_ins;
+  TestInput in =
+      WithTrustedPc({Feature::kDevice, Feature::kIp, Feature::kNetwork,
+                     Feature::kBrowser, Feature::kOs});
   // Another Chrome on Windows on the home /24: 0.85 x 1.15.
   in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
   in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
