@@ -5,11 +5,10 @@
 #include <cmath>
 #include <fstream>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "context/hosting_names.h"
 #include "vigil/geo.h"
 #include "vigil/ip_address.h"
 
@@ -32,19 +31,6 @@ bool ParseIpv4(absl::string_view s, uint32_t* out) {
   }
   *out = v;
   return true;
-}
-
-bool LooksLikeHosting(absl::string_view org) {
-  static const char* kWords[] = {
-      "hosting", "cloud", "datacenter", "data center", "server", "vps",
-      "amazon", "google", "microsoft", "digitalocean", "ovh", "hetzner",
-      "linode", "akamai", "vultr", "choopa", "m247", "datacamp", "leaseweb",
-      "contabo", "alibaba", "tencent", "oracle", "scaleway", "vpn", "colocation"};
-  const std::string lower = absl::AsciiStrToLower(org);
-  for (const char* w : kWords) {
-    if (absl::StrContains(lower, w)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -81,7 +67,9 @@ absl::StatusOr<World> BuildWorld(const WorldOptions& options) {
       continue;
     }
     if (r.last - r.first < 255) continue;  // smaller than a /24
-    r.hosting = LooksLikeHosting(f[3]);
+    // The shipped model's words for a hosting or VPN provider's name
+    // ([signals.ip_reputation] hosting_organisations).
+    r.hosting = internal::HostingNames::Default().Matches(0, f[3]);
     ranges.push_back(r);
     // Capped at a /16, so that a few huge legacy blocks do not dominate.
     total += std::min(65536.0, static_cast<double>(r.last - r.first + 1));
