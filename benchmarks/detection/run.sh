@@ -4,7 +4,7 @@
 # simulator and one seed: this fits on nothing and reports on several.
 #
 #   benchmarks/detection/run.sh --evaluator PATH/evaluate.py [--model models/default.toml]
-#       [--build build] [--data data] [--users 20000] [--days 60] [--work DIR]
+#       [--build build] [--data data] [--users 20000] [--days 60] [--networks N] [--work DIR]
 #
 # 1. Generates, with `vigil worldgen` (the independent generator):
 #      fit       seed 101, default settings: the one world a model may be fitted on
@@ -15,6 +15,8 @@
 #                and change the password more often;
 #      report-c  seed 203, dense: offices, households, VPN users, new devices, twice the
 #                stuffing and spraying;
+#    (--networks N: the worlds are drawn with N /24 networks instead of worldgen's 60,000, so that
+#    a city's ISPs hold more of them; 600000 is the "dense" variant of benchmarks/RESULTS.md)
 #    and, for contrast, `vigil simulate` (the classic generator the default model was tuned on)
 #    with seed 204 and a quarter of the users (it writes about five times the events per user;
 #    "event_type":"sign_in" is added to its lines, which the evaluator needs).
@@ -40,6 +42,7 @@ DATA="${ROOT}/data"
 EVALUATOR=""
 USERS=20000
 DAYS=60
+NETWORKS=""
 WORK=""
 
 usage() {
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --data) DATA="$2"; shift 2 ;;
     --users) USERS="$2"; shift 2 ;;
     --days) DAYS="$2"; shift 2 ;;
+    --networks) NETWORKS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage ;;
@@ -87,6 +91,7 @@ step() { timeout "${STEP_LIMIT}" "$@"; }
 log() { echo "run.sh: $*" >&2; }
 
 WG=("${VIGIL}" worldgen --geoip-dir "${DATA}" --users "${USERS}" --days "${DAYS}")
+[[ -n "${NETWORKS}" ]] && WG+=(--networks "${NETWORKS}")
 log "generating the worlds in ${WORK}"
 step "${WG[@]}" --seed 101 --out "${WORK}/fit.jsonl" >"${WORK}/fit.gen.txt"
 step "${WG[@]}" --seed 201 --out "${WORK}/report-a.jsonl" >"${WORK}/report-a.gen.txt"

@@ -286,6 +286,46 @@ TEST(WorldgenTest, AttackersNeverPresentADeviceKey) {
   EXPECT_GT(attacks, 100);
 }
 
+// The share of ato_targeted successes from a /24 the victim signed in from
+// before.
+double TargetedOnTheVictimsSlash24(const std::vector<ReplayRow>& rows) {
+  auto slash24 = [](const std::string& ip) {
+    return ip.substr(0, ip.rfind('.'));
+  };
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> seen;
+  int64_t all = 0, same = 0;
+  for (const ReplayRow& r : rows) {
+    const Attempt& a = r.attempt;
+    if (LegitSuccess(r)) seen[a.user_id].insert(slash24(a.ip));
+    if (a.label->kind == "ato_targeted" && a.outcome == Outcome::kSuccess &&
+        a.event_type == EventType::kSignIn) {
+      ++all;
+      same += seen[a.user_id].contains(slash24(a.ip));
+    }
+  }
+  EXPECT_GT(all, 50);
+  return all == 0 ? 0 : static_cast<double>(same) / static_cast<double>(all);
+}
+
+// A world drawn with more /24s gives each city's ISPs more of them, so the
+// attacker "on the victim's own ISP" lands on the victim's /24 less often.
+TEST(WorldgenTest, MoreNetworksPutTheTargetedAttackerOffTheVictimsSlash24) {
+  if (!HaveData()) GTEST_SKIP() << "run data/fetch.sh";
+  TempDir dir;
+  const std::vector<std::string> targeted = {
+      "--ato-naive", "0", "--ato-vpn",      "0", "--ato-impossible-travel",
+      "0",           "--ato-targeted", "0.3"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), targeted.begin(), targeted.end());
+    return extra;
+  };
+  const double sparse = TargetedOnTheVictimsSlash24(
+      ReadRows(Generate(dir, "s", with({"--networks", "20000"}))));
+  const double dense = TargetedOnTheVictimsSlash24(
+      ReadRows(Generate(dir, "d", with({"--networks", "1000000"}))));
+  EXPECT_LT(dense, 0.6 * sparse) << dense << " vs " << sparse;
+}
+
 // The first ato_impossible_travel sign-in of each victim comes minutes after
 // one of the victim's own successful sign-ins, from another continent.
 TEST(WorldgenTest, ImpossibleTravelFollowsAVictimSignInFromAnotherContinent) {
@@ -384,6 +424,7 @@ TEST(WorldgenTest, BadArguments) {
   EXPECT_EQ(RunWorldgen({"--out", "/dev/null", "--cgnat-share", "1.5"}, o, e),
             2);
   EXPECT_EQ(RunWorldgen({"--out", "/dev/null", "--start", "March"}, o, e), 2);
+  EXPECT_EQ(RunWorldgen({"--out", "/dev/null", "--networks", "10"}, o, e), 2);
   EXPECT_NE(e.str().find("--start"), std::string::npos) << e.str();
   EXPECT_EQ(
       RunWorldgen({"--out", "/dev/null", "--geoip-dir", "/nonexistent"}, o, e),

