@@ -313,8 +313,8 @@ TEST(WorldgenTest, MoreNetworksPutTheTargetedAttackerOffTheVictimsSlash24) {
   if (!HaveData()) GTEST_SKIP() << "run data/fetch.sh";
   TempDir dir;
   const std::vector<std::string> targeted = {
-      "--ato-naive", "0", "--ato-vpn",      "0", "--ato-impossible-travel",
-      "0",           "--ato-targeted", "0.3"};
+      "--ato-naive",    "0",  "--ato-vpn", "0", "--ato-impossible-travel", "0",
+      "--ato-targeted", "0.3"};
   auto with = [&](std::vector<std::string> extra) {
     extra.insert(extra.end(), targeted.begin(), targeted.end());
     return extra;
