@@ -43,7 +43,7 @@ struct NewDeviceConfig {
   // The whole score is multiplied by this when the attempt carries a device
   // key that this user has trusted (1: no effect). A key is issued to a
   // browser after a sign-in and is the one thing a password thief lacks.
-  double known_key_factor = 0.5;
+  double known_key_factor = 0.3;
   // The familiarity contributions (new_device, unfamiliar) are multiplied by
   // this when the attempt carries a device key this user has not trusted yet
   // (1: no effect). Keys are issued to a
@@ -72,6 +72,12 @@ struct NewDeviceConfig {
   // browser and OS of the victim's device, while a person's new device is
   // of a new kind two times in three.
   double same_kind_factor = 1.15;
+  // The sub-score of a new device without a key, on a /24 (/48) the user
+  // has trusted from another IP, whose browser family or OS family this user
+  // has never trusted (a kind new to them) is multiplied by this (1: no
+  // effect): an impostor on the victim's network copies the victim's kind;
+  // a person's new device at home is usually of a new kind.
+  double new_kind_factor = 0.5;
 };
 
 struct UnfamiliarConfig {

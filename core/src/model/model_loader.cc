@@ -183,7 +183,8 @@ absl::Status ReadSignals(TableReader& root, ModelConfig* c) {
         {"known_key_factor", &n.known_key_factor},
         {"unknown_key_factor", &n.unknown_key_factor},
         {"known_fingerprint_factor", &n.known_fingerprint_factor},
-        {"keyless_browser_factor", &n.keyless_browser_factor}}) {
+        {"keyless_browser_factor", &n.keyless_browser_factor},
+        {"new_kind_factor", &n.new_kind_factor}}) {
     VIGIL_RETURN_IF_ERROR(nd.Double(key, 0, 1, value));
   }
   VIGIL_RETURN_IF_ERROR(

@@ -5,7 +5,9 @@
 // sign-in with a device key also learns its fingerprint, so the same browser
 // with a new or lost key (cleared storage) is still known. A new device
 // scores 1 - the user's own rate of bringing new devices (shrunk toward the
-// population's), less on an IP or a /24 the user has trusted.
+// population's), less on an IP or a /24 the user has trusted. Without a key,
+// off the user's IPs, the kind of device (browser and OS families) moves it:
+// up when the user owns that kind, down for a new kind on the user's /24.
 
 #include <algorithm>
 
@@ -55,17 +57,23 @@ class NewDevice final : public Signal {
     }
     // Without a key and off the user's own IPs, a device of a kind the user
     // owns (browser and OS families both trusted) is what an impostor
-    // copying them brings.
-    bool same_kind = false;
+    // copying them brings; on the user's own /24, a kind new to the user is
+    // what a person's new device is.
+    bool same_kind = false, new_kind = false;
     if (in.attempt->device_key.empty() && !known_ip &&
-        c.same_kind_factor != 1) {
+        (c.same_kind_factor != 1 ||
+         (known_network && c.new_kind_factor != 1))) {
       const uint64_t browser =
           in.features->hashes[static_cast<int>(Feature::kBrowser)];
       const uint64_t os = in.features->hashes[static_cast<int>(Feature::kOs)];
-      same_kind = browser != 0 && os != 0 &&
-                  in.profile->Count(Feature::kBrowser, browser) > 0 &&
-                  in.profile->Count(Feature::kOs, os) > 0;
+      if (browser != 0 && os != 0) {
+        const bool owned = in.profile->Count(Feature::kBrowser, browser) > 0 &&
+                           in.profile->Count(Feature::kOs, os) > 0;
+        same_kind = owned && c.same_kind_factor != 1;
+        new_kind = !owned && known_network && c.new_kind_factor != 1;
+      }
       if (same_kind) r.score = std::min(1.0, r.score * c.same_kind_factor);
+      if (new_kind) r.score *= c.new_kind_factor;
     }
     if (!in.attempt->device_key.empty()) {
       r.detail = "device key never seen for this user";
@@ -83,6 +91,9 @@ class NewDevice final : public Signal {
     }
     if (same_kind) {
       absl::StrAppend(&r.detail, ", of a kind the user has (",
+                      in.user_agent->browser, " on ", in.user_agent->os, ")");
+    } else if (new_kind) {
+      absl::StrAppend(&r.detail, ", of a kind new to the user (",
                       in.user_agent->browser, " on ", in.user_agent->os, ")");
     }
     if (known_ip) {

@@ -78,12 +78,13 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.85);
   EXPECT_DOUBLE_EQ(c.new_device.novelty_rate, 0.05);
   EXPECT_DOUBLE_EQ(c.new_device.novelty_strength, 4);
-  EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.known_key_factor, 0.3);
   EXPECT_DOUBLE_EQ(c.new_device.unknown_key_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.known_fingerprint_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.new_device.keyless_browser_factor, 0.5);
   EXPECT_EQ(c.new_device.keyless_browser_min_sign_ins, 2);
   EXPECT_DOUBLE_EQ(c.new_device.same_kind_factor, 1.15);
+  EXPECT_DOUBLE_EQ(c.new_device.new_kind_factor, 0.5);
   EXPECT_DOUBLE_EQ(c.unfamiliar.user_agent_new_device_factor, 0);
   EXPECT_DOUBLE_EQ(c.target_challenge_rate, 0.0);
   EXPECT_EQ(c.target_window, 50000);
@@ -243,6 +244,8 @@ void ExpectSameScalars(const ModelConfig& a, const ModelConfig& b) {
             b.ip_reputation.anonymous_vpn_score);
   EXPECT_EQ(a.ip_reputation.hosting_score, b.ip_reputation.hosting_score);
   EXPECT_EQ(a.new_device.same_kind_factor, b.new_device.same_kind_factor);
+  EXPECT_EQ(a.new_device.new_kind_factor, b.new_device.new_kind_factor);
+  EXPECT_EQ(a.new_device.known_key_factor, b.new_device.known_key_factor);
   EXPECT_EQ(a.ip_reputation.hosting_names.words(),
             b.ip_reputation.hosting_names.words());
   EXPECT_EQ(a.ip_reputation.residential_proxy_score,
@@ -449,6 +452,9 @@ std::vector<BadCase> BadCases() {
       {"same-kind factor below 1",
        m + "[signals.new_device]\nsame_kind_factor = 0.9\n",
        "signals.new_device.same_kind_factor", "must be in [1, 4], is 0.9"},
+      {"new-kind factor above 1",
+       m + "[signals.new_device]\nnew_kind_factor = 1.5\n",
+       "signals.new_device.new_kind_factor", "must be in [0, 1], is 1.5"},
       {"novelty rate above 1", m + "[signals.new_device]\nnovelty_rate = 1.5\n",
        "signals.new_device.novelty_rate", "must be in [0, 1], is 1.5"},
       {"thresholds not increasing",

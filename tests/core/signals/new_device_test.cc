@@ -8,8 +8,10 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/signals/signal_test_util.h"
 #include "engine/features.h"
 #include "gtest/gtest.h"
@@ -142,6 +144,8 @@ TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
   const std::unique_ptr<Signal> signal = NewDeviceSignal();
   TestInput in =
       WithTrustedPc({Feature::kDevice, Feature::kIp, Feature::kNetwork});
+  // The kind of device has tests of its own.
+  in.config.new_device.new_kind_factor = 1;
   // A new phone on the same IP: a new phone at home.
   in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
   SignalResult r = signal->Evaluate(in.Get());
@@ -167,7 +171,8 @@ TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
 // Without a key, a new device whose browser and OS families the user has both
 // trusted (the kind of device they own: what an impostor copying them
 // brings) scores same_kind_factor times more, capped at 1; a new kind, a
-// kind half known, or a new key, does not.
+// kind half known, or a new key, does not (a new kind on the user's /24
+// scores new_kind_factor times less: the next test).
 TEST(NewDeviceTest, ANewDeviceOfTheUsersOwnKindScoresMore) {
   const std::unique_ptr<Signal> signal = NewDeviceSignal();
   TestInput in =
@@ -189,6 +194,7 @@ TEST(NewDeviceTest, ANewDeviceOfTheUsersOwnKindScoresMore) {
   in.features.hashes[static_cast<int>(Feature::kNetwork)] ^= 1;
   EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
   in.config.new_device.same_kind_factor = 1.15;
+  in.config.new_device.new_kind_factor = 1;
   // Firefox on Linux: a new kind. Firefox on Windows would be half known.
   for (const char* other :
        {kFirefoxLinux,
@@ -207,6 +213,62 @@ TEST(NewDeviceTest, ANewDeviceOfTheUsersOwnKindScoresMore) {
   in.features =
       FeaturesOf({"k-new", "fp4", kChromeWindows}, &in.attempt, &in.ua);
   in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
+}
+
+// Without a key, on a /24 the user has trusted from another IP, a new device
+// whose browser family or OS family the user has never trusted (a person's
+// new device at home; an impostor next door copies the victim's kind) scores
+// new_kind_factor times less; not on the user's own IP, not elsewhere, not
+// with a key, not for a user agent nobody can read.
+TEST(NewDeviceTest, ANewDeviceOfANewKindOnTheUsersSlash24ScoresLess) {
+  const std::unique_ptr<Signal> signal = NewDeviceSignal();
+  TestInput in =
+      WithTrustedPc({Feature::kDevice, Feature::kIp, Feature::kNetwork,
+                     Feature::kBrowser, Feature::kOs});
+  ASSERT_EQ(in.config.new_device.new_kind_factor, 0.5);
+  // Firefox on Linux (a new kind) and Firefox on Windows (half known: a new
+  // browser family), from another IP of the home /24: 0.85 x 0.5.
+  for (const auto& [agent, kind] :
+       {std::pair<const char*, const char*>{kFirefoxLinux, "Firefox on Linux"},
+        {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 "
+         "Firefox/121.0",
+         "Firefox on Windows"}}) {
+    SCOPED_TRACE(agent);
+    in.features = FeaturesOf({"", "fp3", agent}, &in.attempt, &in.ua);
+    in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+    const SignalResult r = signal->Evaluate(in.Get());
+    EXPECT_DOUBLE_EQ(r.score, 0.85 * 0.5);
+    EXPECT_EQ(r.detail,
+              absl::StrCat("device fingerprint never seen for this user, of a "
+                           "kind new to the user (",
+                           kind, "), on a known network"));
+  }
+  // The model sets how much; 1 turns it off.
+  in.config.new_device.new_kind_factor = 0.2;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85 * 0.2);
+  in.config.new_device.new_kind_factor = 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
+  in.config.new_device.new_kind_factor = 0.5;
+  // On the user's own IP: the known IP's score alone.
+  in.features = FeaturesOf({"", "fp3", kFirefoxLinux}, &in.attempt, &in.ua);
+  SignalResult r = signal->Evaluate(in.Get());
+  EXPECT_DOUBLE_EQ(r.score, 0.5);
+  EXPECT_EQ(r.detail,
+            "device fingerprint never seen for this user, on a known IP");
+  // On a network the user never used: in full.
+  in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  in.features.hashes[static_cast<int>(Feature::kNetwork)] ^= 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 1);
+  // With a key never seen, on the /24: the network's score alone.
+  in.features =
+      FeaturesOf({"k-new", "fp4", kFirefoxLinux}, &in.attempt, &in.ua);
+  in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
+  // A user agent of no known browser: no kind, no discount.
+  in.features = FeaturesOf({"", "fp5", kFirefoxLinux}, &in.attempt, &in.ua);
+  in.features.hashes[static_cast<int>(Feature::kIp)] ^= 1;
+  in.features.hashes[static_cast<int>(Feature::kBrowser)] = 0;
   EXPECT_DOUBLE_EQ(signal->Evaluate(in.Get()).score, 0.85);
 }
 
