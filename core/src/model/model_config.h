@@ -67,10 +67,10 @@ struct NewDeviceConfig {
   double keyless_browser_factor = 0.5;
   int keyless_browser_min_sign_ins = 2;
   // The sub-score of a new device without a key, on an IP the user has not
-  // trusted, whose browser family and OS family this user has both trusted (the kind of device they own) is
-  // multiplied by this, capped at 1 (1: no effect): an impostor copies the
-  // browser and OS of the victim's device, while a person's new device is
-  // of a new kind two times in three.
+  // trusted, whose browser family and OS family this user has both trusted
+  // (the kind of device they own) is multiplied by this, capped at 1 (1: no
+  // effect): an impostor copies the browser and OS of the victim's device,
+  // while a person's new device is of a new kind two times in three.
   double same_kind_factor = 1.15;
   // The sub-score of a new device without a key, on a /24 (/48) the user
   // has trusted from another IP, whose browser family or OS family this user

@@ -60,9 +60,7 @@ class NewDevice final : public Signal {
     // copying them brings; on the user's own /24, a kind new to the user is
     // what a person's new device is.
     bool same_kind = false, new_kind = false;
-    if (in.attempt->device_key.empty() && !known_ip &&
-        (c.same_kind_factor != 1 ||
-         (known_network && c.new_kind_factor != 1))) {
+    if (in.attempt->device_key.empty() && !known_ip) {
       const uint64_t browser =
           in.features->hashes[static_cast<int>(Feature::kBrowser)];
       const uint64_t os = in.features->hashes[static_cast<int>(Feature::kOs)];
@@ -89,11 +87,10 @@ class NewDevice final : public Signal {
                                       "the time)",
                                       100 * p_new));
     }
-    if (same_kind) {
-      absl::StrAppend(&r.detail, ", of a kind the user has (",
-                      in.user_agent->browser, " on ", in.user_agent->os, ")");
-    } else if (new_kind) {
-      absl::StrAppend(&r.detail, ", of a kind new to the user (",
+    if (same_kind || new_kind) {
+      absl::StrAppend(&r.detail,
+                      same_kind ? ", of a kind the user has ("
+                                : ", of a kind new to the user (",
                       in.user_agent->browser, " on ", in.user_agent->os, ")");
     }
     if (known_ip) {
