@@ -74,7 +74,7 @@ TEST(DefaultModelTest, LoadsWithTheDocumentedValues) {
   EXPECT_EQ(c.mode, Mode::kEnforced);
 
   EXPECT_DOUBLE_EQ(c.new_device.weight, 0.60);
-  EXPECT_DOUBLE_EQ(c.new_device.known_ip_score, 0.5);
+  EXPECT_DOUBLE_EQ(c.new_device.known_ip_score, 0.25);
   EXPECT_DOUBLE_EQ(c.new_device.known_network_score, 0.85);
   EXPECT_DOUBLE_EQ(c.new_device.novelty_rate, 0.05);
   EXPECT_DOUBLE_EQ(c.new_device.novelty_strength, 4);

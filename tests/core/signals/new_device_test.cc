@@ -149,7 +149,7 @@ TEST(NewDeviceTest, NewDeviceOnAKnownIpOrNetworkScoresLess) {
   // A new phone on the same IP: a new phone at home.
   in.features = FeaturesOf({"", "fp2", kChromeWindows}, &in.attempt, &in.ua);
   SignalResult r = signal->Evaluate(in.Get());
-  EXPECT_EQ(r.score, 0.5);
+  EXPECT_EQ(r.score, 0.25);
   EXPECT_EQ(r.detail,
             "device fingerprint never seen for this user, on a known IP");
   // From another IP of the same /24: the neighbourhood, the user's ISP.
@@ -253,7 +253,7 @@ TEST(NewDeviceTest, ANewDeviceOfANewKindOnTheUsersSlash24ScoresLess) {
   // On the user's own IP: the known IP's score alone.
   in.features = FeaturesOf({"", "fp3", kFirefoxLinux}, &in.attempt, &in.ua);
   SignalResult r = signal->Evaluate(in.Get());
-  EXPECT_DOUBLE_EQ(r.score, 0.5);
+  EXPECT_DOUBLE_EQ(r.score, 0.25);
   EXPECT_EQ(r.detail,
             "device fingerprint never seen for this user, on a known IP");
   // On a network the user never used: in full.
