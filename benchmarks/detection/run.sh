@@ -27,7 +27,9 @@
 #    prints one markdown table per protocol: world x (ROC AUC, takeovers caught at a legitimate
 #    challenge rate of 0.5 / 1 / 2 / 5 %, the legitimate challenge rate needed to catch 95 %,
 #    each takeover kind caught at 2 %, legitimate travellers / first sign-ins on a new device
-#    challenged at 2 %).
+#    challenged at 2 %), and for the report worlds in the MFA oracle, new devices, travellers
+#    and `ato_targeted` at legitimate challenge rates of 1.5 / 2 / 2.5 / 3 % (drift.py: where the
+#    2 % point would land on a stream nobody tuned on is a little uncertain).
 #
 # Bounded: each step is cut at 15 minutes; the worlds, decisions and reports (about 2 GB at the
 # default size) go to --work (default: a temporary folder, removed at the end). At the default
@@ -120,6 +122,11 @@ for w in "${WORLDS[@]}"; do
     log "${w}: evaluate (${protocol})"
     step python3 "${EVALUATOR}" "${WORK}/${w}.jsonl" "${WORK}/${w}.${protocol}.decisions.jsonl" \
       --json "${WORK}/${w}.${protocol}.report.json" >"${WORK}/${w}.${protocol}.evaluation.txt"
+    if [[ "${protocol}" == oracle && "${w}" != classic ]]; then
+      step python3 "${ROOT}/benchmarks/detection/drift.py" "${WORK}/${w}.jsonl" \
+        "${WORK}/${w}.${protocol}.decisions.jsonl" --rates 1.5,2,2.5,3 \
+        >"${WORK}/${w}.${protocol}.drift.md"
+    fi
     rm -f "${WORK}/${w}.${protocol}.decisions.jsonl"
   done
 done
@@ -169,3 +176,13 @@ print("Per kind: takeovers caught at the 2% point (n). classic = `vigil simulate
       "credential_stuffing, password_spraying (shown in these columns); it has no "
       "legit_travel / legit_new_device labels.")
 EOF
+
+echo
+echo "### Around the 2% point (MFA oracle; benchmarks/detection/drift.py)"
+echo
+first=1
+for w in "${WORLDS[@]}"; do
+  f="${WORK}/${w}.oracle.drift.md"
+  [[ -f "${f}" ]] || continue
+  if (( first )); then cat "${f}"; first=0; else tail -n +3 "${f}"; fi
+done
