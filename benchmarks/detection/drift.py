@@ -61,8 +61,7 @@ def main():
     with open(args.events) as f:
         events = [json.loads(line) for line in f]
     population = scored_population(events)
-    print("| decisions | rate | threshold | " + " | ".join(kinds) + " |")
-    print("| --- | --- | --- | " + " | ".join("---" for _ in kinds) + " |")
+    rows = []  # printed once every file has been read, so a bad one prints no table
     for path in args.decisions:
         with open(path) as f:
             scores = [json.loads(line)["score"] for line in f]
@@ -82,9 +81,16 @@ def main():
                 cells.append("%.1f %% (%d)" % (
                     100 * sum(s > threshold for s in v) / len(v), len(v))
                     if v else "n/a")
-            print("| %s | %.1f %% | %.4f | %s |" % (
+            rows.append("| %s | %.1f %% | %.4f | %s |" % (
                 path.rsplit("/", 1)[-1], 100 * rate, threshold, " | ".join(cells)))
-
+    print("| decisions | rate | threshold | " + " | ".join(kinds) + " |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in kinds) + " |")
+    print("\n".join(rows))
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
+        # An unreadable file, a line that is not JSON, an event or decision
+        # without the fields read.
+        sys.exit(f"drift.py: {type(e).__name__}: {e}")
