@@ -24,19 +24,27 @@ import json
 import sys
 
 
-def _time(stamp):
+WARMUP = 0.3  # the protocol's: this share of the stream's time span is not scored
+
+
+def parse_time(stamp):
+    """Unix seconds of an event's ISO 8601 timestamp."""
     return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def warmup_cut(first, last):
+    """The first time scored, from the stream's first and last times."""
+    return first + WARMUP * (last - first)
 
 
 def scored_population(events):
     """Indexes of the protocol's scored sign-ins."""
-    first, last = _time(events[0]["timestamp"]), _time(events[-1]["timestamp"])
-    cut = first + 0.3 * (last - first)
+    cut = warmup_cut(parse_time(events[0]["timestamp"]), parse_time(events[-1]["timestamp"]))
     seen, out = set(), []
     for i, e in enumerate(events):
         if e["event_type"] != "sign_in" or e["outcome"] != "success":
             continue
-        if e["user_id"] in seen and _time(e["timestamp"]) >= cut:
+        if e["user_id"] in seen and parse_time(e["timestamp"]) >= cut:
             out.append(i)
         seen.add(e["user_id"])
     return out
