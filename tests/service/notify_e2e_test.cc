@@ -122,6 +122,10 @@ class NotifyE2eTest : public ::testing::Test {
         "\"\nlevels = [\"high\"]\n"
         "[outbox]\ninitial_backoff_ms = 200\nmax_backoff_ms = 1000\n"
         "poll_interval_ms = 100\nmax_attempts = 100\n"
+        // A message claimed by a vigild killed mid-attempt is due again when
+        // the claim runs out (5 minutes by default): here within the tests'
+        // waits, and still longer than the sender's timeout.
+        "claim_lease_ms = 4000\n"
         // RiskySignIn dates its history days back.
         "[evaluate]\nclient_timestamps = \"trust\"\n",
         extra_config_);
